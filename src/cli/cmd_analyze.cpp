@@ -1,0 +1,95 @@
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+
+#include "codex/core/text.h"
+#include "codex/corpus/corpus.h"
+#include "codex/library/analyze_job.h"
+#include "codex/library/scan.h"
+#include "commands.h"
+#include "progress.h"
+
+namespace codex::cli {
+namespace {
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_sigint(int) { g_interrupted.store(true); }
+
+std::string minutes(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f min", s / 60.0);
+  return buf;
+}
+}  // namespace
+
+int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a) {
+  const std::string db_path = resolve_db(g);
+  auto corpus = corpus::Corpus::open(db_path);
+  if (!corpus) {
+    print_error(corpus.status().message());
+    return 1;
+  }
+  const library::ScanResult scan = library::scan_paths(a.paths);
+  ProgressBar bar(!g.json && ProgressBar::stderr_is_terminal());
+  for (const auto& [path, why] : scan.problems) {
+    if (g.json) {
+      std::printf("%s\n", json_text({{"path", path}, {"status", "failed"}, {"error", why}}).c_str());
+    } else {
+      bar.message("codex: skipped " + to_valid_utf8(path) + ": " + why);
+    }
+  }
+  std::signal(SIGINT, on_sigint);
+  std::signal(SIGTERM, on_sigint);
+
+  library::AnalyzeOptions opt;
+  opt.jobs = a.jobs;
+  opt.force = a.force;
+  library::AnalyzeCallbacks cb;
+  cb.on_begin = [&](size_t total) { bar.begin(total, "files"); };
+  cb.on_file_start = [&](const std::string& path) { bar.set_current(path); };
+  cb.on_file_done = [&](const library::FileEvent& ev) {
+    if (g.json) {
+      nlohmann::json j = {{"path", ev.path}, {"status", library::outcome_name(ev.outcome)}};
+      if (!ev.track_id.empty()) j["track_id"] = ev.track_id;
+      if (!ev.error.empty()) j["error"] = ev.error;
+      if (!ev.flags.empty()) j["flags"] = ev.flags;
+      if (ev.outcome == library::Outcome::kAnalyzed) j["audio_s"] = std::round(ev.audio_s * 1000) / 1000;
+      std::printf("%s\n", json_text(j).c_str());
+      std::fflush(stdout);
+    } else if (ev.outcome == library::Outcome::kFailed) {
+      bar.message("codex: skipped " + to_valid_utf8(ev.path) + ": " + ev.error);
+    } else if (!ev.flags.empty()) {
+      std::string flags;
+      for (const auto& f : ev.flags) flags += (flags.empty() ? "" : ", ") + f;
+      bar.message("codex: warning: " + to_valid_utf8(ev.path) + ": analysed, flagged " + flags);
+    }
+    bar.advance();
+  };
+  const library::AnalyzeSummary s = library::analyze_files(**corpus, scan.files, opt, cb, &g_interrupted);
+  bar.end();
+  const size_t failed = s.failed + scan.problems.size();
+  if (g.json) {
+    nlohmann::json j = {{"summary",
+                         {{"files", s.total},           {"analyzed", s.analyzed},       {"up_to_date", s.up_to_date},
+                          {"new_location", s.new_location}, {"failed", failed},         {"flagged", s.flagged.size()},
+                          {"audio_s", std::round(s.audio_s * 10) / 10}, {"wall_s", std::round(s.wall_s * 1000) / 1000},
+                          {"cpu_s", std::round(s.cpu_s * 1000) / 1000}, {"interrupted", s.cancelled},
+                          {"corpus", db_path}}}};
+    std::printf("%s\n", json_text(j).c_str());
+  } else {
+    std::printf("Analysed %zu of %zu files (%s of audio) in %.1f s", s.analyzed, s.total + scan.problems.size(),
+                minutes(s.audio_s).c_str(), s.wall_s);
+    if (s.up_to_date) std::printf("; %zu already up to date", s.up_to_date);
+    if (s.new_location) std::printf("; %zu known tracks at new paths", s.new_location);
+    if (!s.flagged.empty()) std::printf("; %zu flagged", s.flagged.size());
+    if (failed) std::printf("; %zu failed (listed above)", failed);
+    std::printf(".\nCorpus: %s (%lld tracks)\n", to_valid_utf8(db_path).c_str(),
+                static_cast<long long>((*corpus)->track_count()));
+  }
+  if (s.cancelled) {
+    print_error("interrupted; run the same command again to finish the rest");
+    return 1;
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace codex::cli

@@ -1,0 +1,127 @@
+#include <cmath>
+#include <cstdio>
+
+#include "codex/core/text.h"
+#include "codex/corpus/corpus.h"
+#include "commands.h"
+
+namespace codex::cli {
+namespace {
+
+// Pads or cuts a UTF-8 string to `width` code points.
+std::string fit(const std::string& raw, size_t width) {
+  const std::string s = to_valid_utf8(raw);
+  std::string out;
+  size_t cps = 0;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 1;
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0xF0) len = 4; else if (c >= 0xE0) len = 3; else if (c >= 0xC0) len = 2;
+    if (cps + 1 > width) break;
+    out.append(s, i, len);
+    i += len;
+    ++cps;
+  }
+  if (cps == width && out.size() < s.size() && width > 0) {
+    // mark the cut
+    size_t back = out.size() - 1;
+    while (back > 0 && (static_cast<unsigned char>(out[back]) & 0xC0) == 0x80) --back;
+    out.resize(back);
+    out += "\xE2\x80\xA6";
+  }
+  out.append(width - std::min(width, cps), ' ');
+  return out;
+}
+
+std::string mmss(double s) {
+  char buf[48];
+  const long t = std::lround(s);
+  std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
+  return buf;
+}
+
+std::string num(const std::optional<double>& v, const char* fmt) {
+  if (!v) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, fmt, *v);
+  return buf;
+}
+
+nlohmann::json summary_json(const corpus::TrackSummary& t) {
+  auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  return {{"track_id", t.track_id}, {"title", t.title},     {"artist", t.artist},       {"duration_s", t.duration_s},
+          {"bpm", opt(t.bpm)},      {"key", opt(t.key)},    {"energy", opt(t.energy)},  {"loudness_lufs", opt(t.lufs)},
+          {"flags", t.flags},       {"path", t.path}};
+}
+
+}  // namespace
+
+int run_list(const GlobalArgs& g) {
+  auto corpus = corpus::Corpus::open(resolve_db(g));
+  if (!corpus) {
+    print_error(corpus.status().message());
+    return 1;
+  }
+  const auto tracks = (*corpus)->list();
+  if (g.json) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& t : tracks) arr.push_back(summary_json(t));
+    std::printf("%s\n", json_text(arr, 1).c_str());
+    return 0;
+  }
+  if (tracks.empty()) {
+    std::printf("The corpus is empty. Add music with: codex analyze FOLDER\n");
+    return 0;
+  }
+  std::printf("%s  %s  %s  %s  %6s  %4s  %6s  %6s  %s\n", fit("ID", 8).c_str(), fit("ARTIST", 18).c_str(),
+              fit("TITLE", 24).c_str(), fit("TIME", 6).c_str(), "BPM", "KEY", "ENERGY", "LUFS", "FLAGS");
+  for (const auto& t : tracks) {
+    std::printf("%s  %s  %s  %s  %6s  %4s  %6s  %6s  %s\n", fit(t.track_id, 8).c_str(), fit(t.artist, 18).c_str(),
+                fit(t.title, 24).c_str(), fit(mmss(t.duration_s), 6).c_str(), num(t.bpm, "%.1f").c_str(),
+                t.key ? t.key->c_str() : "-", num(t.energy, "%.0f").c_str(), num(t.lufs, "%.1f").c_str(),
+                t.flags.c_str());
+  }
+  std::printf("%zu tracks\n", tracks.size());
+  return 0;
+}
+
+int run_show(const GlobalArgs& g, const std::string& track) {
+  auto corpus = corpus::Corpus::open(resolve_db(g));
+  if (!corpus) {
+    print_error(corpus.status().message());
+    return 1;
+  }
+  auto d = (*corpus)->find(track);
+  if (!d) {
+    print_error(d.status().message());
+    return 1;
+  }
+  nlohmann::json j = d->track;
+  j["locations"] = d->locations;
+  j["tags"] = d->tags;
+  j["analyses"] = d->analyses;
+  if (g.json) {
+    std::printf("%s\n", json_text(j, 2).c_str());
+    return 0;
+  }
+  const auto& s = d->summary;
+  std::printf("%s — %s\n", to_valid_utf8(s.artist.empty() ? "(unknown artist)" : s.artist).c_str(),
+              to_valid_utf8(s.title).c_str());
+  std::printf("  track id   %s\n", s.track_id.c_str());
+  std::printf("  duration   %s (%.3f s)\n", mmss(s.duration_s).c_str(), s.duration_s);
+  std::printf("  format     %s / %s, %lld Hz, %lld ch\n", j["container"].get<std::string>().c_str(),
+              j["codec"].get<std::string>().c_str(), static_cast<long long>(j["sample_rate"].get<int64_t>()),
+              static_cast<long long>(j["channels"].get<int64_t>()));
+  if (!s.flags.empty()) std::printf("  flags      %s\n", s.flags.c_str());
+  for (const auto& l : d->locations) std::printf("  file       %s\n", to_valid_utf8(l).c_str());
+  for (const auto& [k, v] : d->tags) std::printf("  tag        %s = %s\n", to_valid_utf8(k).c_str(), to_valid_utf8(v).c_str());
+  for (const auto& [name, a] : d->analyses.items()) {
+    nlohmann::json r = a["result"];
+    if (r.is_object() && r.contains("envelope_db")) r["envelope_db"] = std::to_string(r["envelope_db"].size()) + " values";
+    std::printf("  %-10s v%lld conf %.2f  %s\n", name.c_str(), static_cast<long long>(a["version"].get<int64_t>()),
+                a["confidence"].get<double>(), json_text(r).c_str());
+  }
+  return 0;
+}
+
+}  // namespace codex::cli

@@ -1,0 +1,42 @@
+#include <cmath>
+#include <cstdio>
+
+#include "codex/analysis/pass.h"
+#include "codex/core/text.h"
+#include "commands.h"
+
+namespace codex::cli {
+
+int run_probe(const GlobalArgs&, const std::string& file) {
+  auto analyzers = analysis::default_analyzers();
+  auto result = analysis::analyze_file(file, analyzers);
+  if (!result) {
+    print_error(to_valid_utf8(file) + ": " + result.status().message());
+    return 1;
+  }
+  const auto& a = *result;
+  nlohmann::json out = {{"path", file},
+                        {"track_id", a.stats.track_id},
+                        {"duration_seconds", std::round(a.stats.duration_s * 1000) / 1000},
+                        // Tempo and key analyzers are not part of this build yet: never a made-up value.
+                        {"bpm", nullptr},
+                        {"key", nullptr},
+                        {"key_name", nullptr},
+                        {"codec", a.info.codec},
+                        {"container", a.info.container},
+                        {"sample_rate", a.info.native_rate_hz},
+                        {"channels", a.info.source_channels},
+                        {"flags", a.flags},
+                        {"tags", a.info.tags}};
+  for (const auto& r : a.results) {
+    nlohmann::json v = r.output.values;
+    v["confidence"] = std::round(r.output.confidence * 1000) / 1000;
+    out["analysis"][r.stamp.id] = std::move(v);
+    if (r.stamp.id == "energy") out["energy"] = r.output.values.value("energy", 0);
+    if (r.stamp.id == "loudness") out["loudness_lufs"] = r.output.values["integrated_lufs"];
+  }
+  std::printf("%s\n", json_text(out).c_str());
+  return 0;
+}
+
+}  // namespace codex::cli

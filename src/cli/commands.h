@@ -1,0 +1,41 @@
+// The codex command-line front end: each command parses nothing itself (main.cpp does), calls
+// the library, and prints. Exit status: 0 success, 1 failure, 2 bad usage.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace codex::cli {
+
+struct GlobalArgs {
+  std::string db;  // empty = default corpus
+  bool json = false;
+};
+
+struct AnalyzeArgs {
+  std::vector<std::string> paths;
+  int jobs = 0;
+  bool force = false;
+};
+int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a);
+
+int run_probe(const GlobalArgs& g, const std::string& file);
+int run_list(const GlobalArgs& g);
+int run_show(const GlobalArgs& g, const std::string& track);
+
+struct DemoArgs {
+  std::string dir;  // empty = $XDG_DATA_HOME/codex/demo
+  int tracks = 32;
+  int jobs = 0;
+  bool analyze = true;
+};
+int run_demo(const GlobalArgs& g, const DemoArgs& a);
+
+// Shared helpers.
+std::string resolve_db(const GlobalArgs& g);
+void print_error(const std::string& message);  // "codex: <message>" on stderr
+std::string json_text(const nlohmann::json& value, int indent = -1);  // invalid UTF-8 replaced
+
+}  // namespace codex::cli

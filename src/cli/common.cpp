@@ -1,0 +1,16 @@
+#include <cstdio>
+
+#include "codex/corpus/corpus.h"
+#include "commands.h"
+
+namespace codex::cli {
+
+std::string resolve_db(const GlobalArgs& g) { return g.db.empty() ? corpus::Corpus::default_path() : g.db; }
+
+void print_error(const std::string& message) { std::fprintf(stderr, "codex: %s\n", message.c_str()); }
+
+std::string json_text(const nlohmann::json& value, int indent) {
+  return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace codex::cli

@@ -1,0 +1,62 @@
+// codex: command-line front end. Parses arguments and dispatches; all behaviour is in the library.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace codex::cli;
+  CLI::App app{"CODEX: a local-first DJ assistant that analyses your library and recommends what to play next"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalArgs g;
+  app.add_option("--db", g.db, "corpus file (default: $CODEX_DB or $XDG_DATA_HOME/codex/corpus.db)");
+
+  AnalyzeArgs aa;
+  auto* analyze = app.add_subcommand("analyze", "analyse audio files and folders into the corpus (resumable)");
+  analyze->add_option("paths", aa.paths, "files or folders (searched recursively)")->required();
+  analyze->add_option("-j,--jobs", aa.jobs, "worker threads (default: number of cores)")->check(CLI::Range(0, 256));
+  analyze->add_flag("--force", aa.force, "re-analyse tracks even when their results are current");
+  analyze->add_flag("--json", g.json, "one JSON object per file on stdout, no progress bar");
+
+  std::string probe_file;
+  auto* probe = app.add_subcommand("probe", "analyse one file and print JSON; stores nothing");
+  probe->add_option("file", probe_file, "audio file")->required();
+
+  auto* list = app.add_subcommand("list", "list the tracks in the corpus");
+  list->add_flag("--json", g.json, "print a JSON array");
+
+  std::string show_track;
+  auto* show = app.add_subcommand("show", "show everything the corpus holds about one track");
+  show->add_option("track", show_track, "track id (or unique prefix) or file path")->required();
+  show->add_flag("--json", g.json, "print JSON");
+
+  DemoArgs da;
+  auto* demo = app.add_subcommand("demo", "synthesise a demo library with known answers and analyse it");
+  demo->add_option("--dir", da.dir, "where to write the demo library (default: $XDG_DATA_HOME/codex/demo)");
+  demo->add_option("--tracks", da.tracks, "number of tracks")->check(CLI::Range(1, 500));
+  demo->add_option("-j,--jobs", da.jobs, "worker threads (default: number of cores)")->check(CLI::Range(0, 256));
+  bool no_analyze = false;
+  demo->add_flag("--no-analyze", no_analyze, "only write the audio files and ground truth");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "codex: %s\n", e.what());
+    return 2;
+  }
+  if (*analyze) return run_analyze(g, aa);
+  if (*probe) return run_probe(g, probe_file);
+  if (*list) return run_list(g);
+  if (*show) return run_show(g, show_track);
+  if (*demo) {
+    da.analyze = !no_analyze;
+    return run_demo(g, da);
+  }
+  return 2;
+}

@@ -1,0 +1,31 @@
+// Loudness per ITU-R BS.1770-4 / EBU R128 with libebur128, on the native rate and channels:
+// integrated loudness (LUFS), loudness range (LU), true peak (dBTP) and sample peak (dBFS).
+// A mono file is measured as dual mono (as it plays on two speakers).
+#pragma once
+
+#include "codex/analysis/analyzer.h"
+
+namespace codex::analysis {
+
+class LoudnessAnalyzer final : public Analyzer {
+ public:
+  LoudnessAnalyzer();
+  ~LoudnessAnalyzer() override;
+  std::string_view id() const override { return "loudness"; }
+  int version() const override { return 1; }
+  const ParamSet& params() const override { return params_; }
+  ParamSet& mutable_params() override { return params_; }
+  Status start(const StreamFormat& format) override;
+  void process(const audio::AudioBlock& block) override;
+  AnalyzerOutput finish() override;
+
+ private:
+  ParamSet params_;
+  void* state_ = nullptr;  // ebur128_state (opaque here)
+  int channels_ = 0;
+  bool true_peak_ = false;
+  double seconds_ = 0.0;
+  int rate_ = 0;
+};
+
+}  // namespace codex::analysis

@@ -1,0 +1,21 @@
+// Small text helpers shared by the front ends and the corpus.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace codex {
+
+// Replaces bytes that are not valid UTF-8 with U+FFFD so a path or tag can be printed or put in JSON.
+std::string to_valid_utf8(std::string_view bytes);
+
+// Lower-case ASCII copy.
+std::string ascii_lower(std::string_view s);
+
+// Current UTC time as ISO 8601 ("2026-11-25T18:07:23Z").
+std::string utc_now_iso8601();
+
+// Lower-case hex of bytes.
+std::string to_hex(const unsigned char* data, size_t n);
+
+}  // namespace codex

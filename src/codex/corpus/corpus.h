@@ -1,0 +1,83 @@
+// The corpus: one SQLite file holding tracks, their file locations, tags and per-analyzer
+// results stamped with analyzer version and parameter hash. Each track is written in one
+// transaction, so a killed run leaves a consistent corpus and the next run resumes.
+// Thread-safe: calls are serialised on one connection.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "codex/analysis/pass.h"
+#include "codex/core/status.h"
+#include "codex/corpus/sqlite.h"
+
+namespace codex::corpus {
+
+struct FileStamp {
+  std::string path;    // as given (absolute), raw bytes
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+};
+
+struct TrackSummary {
+  std::string track_id;
+  std::string title;
+  std::string artist;
+  std::string path;  // first known location
+  double duration_s = 0.0;
+  std::string flags;
+  std::optional<double> lufs;
+  std::optional<double> energy;
+  std::optional<double> bpm;
+  std::optional<std::string> key;
+};
+
+struct TrackDetail {
+  TrackSummary summary;
+  nlohmann::json track;          // the tracks row
+  std::vector<std::string> locations;
+  std::map<std::string, std::string> tags;
+  nlohmann::json analyses;       // analyzer id -> {version, params_hash, confidence, result, created_at}
+};
+
+class Corpus {
+ public:
+  // Opens or creates the corpus and applies pending migrations.
+  static Result<std::unique_ptr<Corpus>> open(const std::string& path);
+  static std::string default_path();  // $CODEX_DB, else $XDG_DATA_HOME/codex/corpus.db, else ~/.local/share/...
+
+  int schema_version();
+
+  // The track id recorded for this exact file (same path, size and mtime), if any.
+  std::optional<std::string> track_for_file(const FileStamp& file);
+  // True when the track exists and has a result for every stamp with the same version and params.
+  bool is_current(const std::string& track_id, const std::vector<analysis::AnalyzerStamp>& stamps);
+  // Records that an already-analysed track also lives at `file`.
+  Status add_location(const std::string& track_id, const FileStamp& file);
+  // Writes a track, its tags, location and analyses in one transaction; clears a recorded failure.
+  Status store(const std::string& track_id, const FileStamp& file, const analysis::TrackAnalysis& analysis);
+  Status record_failure(const std::string& path, const std::string& error);
+
+  int64_t track_count();
+  int64_t location_count();
+  std::vector<TrackSummary> list();
+  // By track id, unique id prefix, or a known path.
+  Result<TrackDetail> find(const std::string& query);
+  std::vector<std::pair<std::string, std::string>> failures();
+
+ private:
+  explicit Corpus(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  Status migrate();
+  std::vector<TrackSummary> query_summaries(const std::string& where, const std::string& arg);
+  std::mutex mu_;
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace codex::corpus

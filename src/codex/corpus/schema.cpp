@@ -1,0 +1,61 @@
+#include "codex/corpus/schema.h"
+
+namespace codex::corpus {
+
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> kMigrations = {
+      // 1: tracks, where they live, their tags, per-analyzer results, and files that failed.
+      R"sql(
+CREATE TABLE tracks (
+  track_id     TEXT PRIMARY KEY,          -- hash of the audio stream's packets
+  title        TEXT NOT NULL DEFAULT '',
+  artist       TEXT NOT NULL DEFAULT '',
+  album        TEXT NOT NULL DEFAULT '',
+  genre        TEXT NOT NULL DEFAULT '',
+  tag_bpm      REAL,
+  tag_key      TEXT,
+  duration_s   REAL NOT NULL,
+  container    TEXT NOT NULL,
+  codec        TEXT NOT NULL,
+  sample_rate  INTEGER NOT NULL,
+  channels     INTEGER NOT NULL,
+  bit_rate     INTEGER NOT NULL DEFAULT 0,
+  flags        TEXT NOT NULL DEFAULT '',    -- comma-separated: short, silent, truncated
+  added_at     TEXT NOT NULL,
+  updated_at   TEXT NOT NULL
+);
+CREATE TABLE locations (
+  path         TEXT PRIMARY KEY,
+  track_id     TEXT NOT NULL REFERENCES tracks(track_id) ON DELETE CASCADE,
+  size         INTEGER NOT NULL,
+  mtime_ns     INTEGER NOT NULL,
+  seen_at      TEXT NOT NULL
+);
+CREATE INDEX locations_track ON locations(track_id);
+CREATE TABLE tags (
+  track_id     TEXT NOT NULL REFERENCES tracks(track_id) ON DELETE CASCADE,
+  name         TEXT NOT NULL,
+  value        TEXT NOT NULL,
+  PRIMARY KEY (track_id, name)
+);
+CREATE TABLE analyses (
+  track_id     TEXT NOT NULL REFERENCES tracks(track_id) ON DELETE CASCADE,
+  analyzer     TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  params_hash  TEXT NOT NULL,
+  confidence   REAL NOT NULL,
+  result       TEXT NOT NULL,             -- JSON object
+  created_at   TEXT NOT NULL,
+  PRIMARY KEY (track_id, analyzer)
+);
+CREATE TABLE failures (
+  path         TEXT PRIMARY KEY,
+  error        TEXT NOT NULL,
+  at           TEXT NOT NULL
+);
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace codex::corpus

@@ -1,0 +1,86 @@
+// A thin RAII layer over SQLite: a connection and prepared statements. Errors come back as
+// Status with SQLite's message; nothing throws.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "codex/core/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace codex::corpus {
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Statement();
+  Statement(Statement&& o) noexcept;
+  Statement& operator=(Statement&& o) noexcept;
+  Statement(const Statement&) = delete;
+
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, int64_t v);
+  Statement& bind(int index, int v) { return bind(index, static_cast<int64_t>(v)); }
+  Statement& bind(int index, double v);
+  Statement& bind_null(int index);
+  Statement& bind(int index, const std::optional<double>& v) { return v ? bind(index, *v) : bind_null(index); }
+
+  // Advances: true when a row is available, false when done (check status()).
+  bool step();
+  Status run();  // steps to completion
+  Status status() const { return status_; }
+  void reset();
+
+  bool is_null(int col) const;
+  int64_t int64(int col) const;
+  double real(int col) const;
+  std::string text(int col) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  Status status_;
+};
+
+class Database {
+ public:
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Opens (creating parent folders and the file if needed) with WAL, foreign keys and a busy timeout.
+  static Result<std::unique_ptr<Database>> open(const std::string& path);
+
+  Status exec(const std::string& sql);
+  Result<Statement> prepare(const std::string& sql);
+  int64_t changes() const;
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// Runs a function inside BEGIN IMMEDIATE / COMMIT, rolling back if it fails.
+template <class F>
+Status in_transaction(Database& db, F&& body) {
+  if (Status s = db.exec("BEGIN IMMEDIATE"); !s) return s;
+  Status s = body();
+  if (!s) {
+    db.exec("ROLLBACK");
+    return s;
+  }
+  if (Status c = db.exec("COMMIT"); !c) {
+    db.exec("ROLLBACK");
+    return c;
+  }
+  return Status::Ok();
+}
+
+}  // namespace codex::corpus

@@ -1,0 +1,67 @@
+// Deterministic synthesis of test and demo material with known answers: drum patterns at an exact
+// tempo, bass and chords in a known key, a beatless intro, sections with known boundaries. The
+// same generator makes the demo library and the test fixtures.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "codex/music/key.h"
+
+namespace codex::demo {
+
+// A small, fully specified PRNG (splitmix64) so renders are identical on every machine.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : s_(seed) {}
+  uint64_t next();
+  double uniform();              // [0, 1)
+  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+  float noise() { return static_cast<float>(2.0 * uniform() - 1.0); }
+
+ private:
+  uint64_t s_;
+};
+
+enum class Pattern { kFourOnFloor, kBreakbeat, kHalfTime, kNone };
+const char* pattern_name(Pattern p);
+
+struct Section {
+  std::string label;  // intro, main, breakdown, outro
+  double start_s = 0.0;
+  double end_s = 0.0;
+};
+
+struct TrackSpec {
+  double bpm = 128.0;
+  music::Key key{9, true};      // A minor
+  Pattern pattern = Pattern::kFourOnFloor;
+  double seconds = 60.0;
+  double gain_db = -8.0;        // level of the mix before the soft limiter
+  double brightness = 0.5;      // 0 dark .. 1 bright (harmonics, hat level)
+  bool sixteenth_hats = false;  // denser hats
+  double swing = 0.0;           // 0 straight .. 0.33 triplet swing of off-beat hats
+  int intro_bars = 4;           // bars with no drums at the start (beatless intro)
+  bool breakdown = true;        // 8 bars without kick in the middle
+  bool chords = true;
+  bool bass = true;
+  uint64_t seed = 1;
+};
+
+struct Rendered {
+  int rate_hz = 44100;
+  int channels = 2;
+  std::vector<float> samples;  // interleaved stereo
+  std::vector<double> beats;   // seconds, every beat of the grid (including the beatless intro)
+  std::vector<double> downbeats;
+  std::vector<Section> sections;
+};
+
+Rendered render_track(const TrackSpec& spec, int rate_hz = 44100);
+
+// Plain building blocks for tests (mono).
+std::vector<float> render_clicks(double bpm, double seconds, int rate_hz, double first_beat_s = 0.0);
+std::vector<float> render_sine(double freq_hz, double amplitude, double seconds, int rate_hz);
+
+}  // namespace codex::demo

@@ -1,0 +1,155 @@
+#include "codex/library/analyze_job.h"
+
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "codex/analysis/pass.h"
+
+namespace codex::library {
+namespace {
+
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+Result<corpus::FileStamp> stamp_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return Status::Error(errno == ENOENT ? "file vanished before it could be read"
+                                         : std::string("cannot open: ") + std::strerror(errno));
+  }
+  corpus::FileStamp f;
+  f.path = path;
+  f.size = static_cast<int64_t>(st.st_size);
+  f.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  return f;
+}
+
+}  // namespace
+
+const char* outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::kAnalyzed: return "analyzed";
+    case Outcome::kUpToDate: return "up-to-date";
+    case Outcome::kNewLocation: return "new-location";
+    case Outcome::kFailed: return "failed";
+  }
+  return "?";
+}
+
+AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::string>& files,
+                             const AnalyzeOptions& options, const AnalyzeCallbacks& cb,
+                             const std::atomic<bool>* cancel) {
+  const auto t0 = std::chrono::steady_clock::now();
+  AnalyzeSummary summary;
+  summary.total = files.size();
+  if (cb.on_begin) cb.on_begin(files.size());
+  int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  jobs = std::max(1, std::min<int>(jobs, static_cast<int>(std::max<size_t>(1, files.size()))));
+  const auto stamps = analysis::stamps_of(analysis::default_analyzers());
+  // In an empty corpus no file can be a known track at a new path: skip the id pre-pass.
+  const bool may_know_audio = corpus.track_count() > 0;
+
+  std::atomic<size_t> next{0};
+  std::mutex done_mu;
+  auto finish = [&](FileEvent ev) {
+    std::lock_guard<std::mutex> lock(done_mu);
+    summary.cpu_s += ev.cpu_s;
+    switch (ev.outcome) {
+      case Outcome::kAnalyzed:
+        ++summary.analyzed;
+        summary.audio_s += ev.audio_s;
+        if (!ev.flags.empty()) summary.flagged.push_back(ev);
+        break;
+      case Outcome::kUpToDate: ++summary.up_to_date; break;
+      case Outcome::kNewLocation: ++summary.new_location; break;
+      case Outcome::kFailed: ++summary.failed; summary.failures.push_back(ev); break;
+    }
+    if (cb.on_file_done) cb.on_file_done(ev);
+  };
+
+  auto worker = [&]() {
+    auto analyzers = analysis::default_analyzers();
+    analysis::PassOptions pass;
+    pass.decode = options.decode;
+    pass.cancel = cancel;
+    while (true) {
+      if (cancel && cancel->load()) return;
+      const size_t i = next.fetch_add(1);
+      if (i >= files.size()) return;
+      const std::string& path = files[i];
+      if (cb.on_file_start) cb.on_file_start(path);
+      const double c0 = thread_cpu_s();
+      FileEvent ev;
+      ev.path = path;
+      auto fail = [&](const std::string& why) {
+        ev.outcome = Outcome::kFailed;
+        ev.error = why;
+        corpus.record_failure(path, why);
+      };
+      auto file = stamp_file(path);
+      if (!file) {
+        fail(file.status().message());
+      } else if (auto known = options.force ? std::nullopt : corpus.track_for_file(*file);
+                 known && corpus.is_current(*known, stamps)) {
+        ev.outcome = Outcome::kUpToDate;
+        ev.track_id = *known;
+      } else {
+        bool done = false;
+        if (!options.force && may_know_audio) {
+          auto id = audio::compute_track_id(path);
+          if (!id) {
+            fail(id.status().message());
+            done = true;
+          } else if (corpus.is_current(*id, stamps)) {
+            Status s = corpus.add_location(*id, *file);
+            if (s) {
+              ev.outcome = Outcome::kNewLocation;
+              ev.track_id = *id;
+            } else {
+              fail(s.message());
+            }
+            done = true;
+          }
+        }
+        if (!done) {
+          auto result = analysis::analyze_file(path, analyzers, pass);
+          if (!result) {
+            if (cancel && cancel->load()) break;
+            fail(result.status().message());
+          } else {
+            Status s = corpus.store(result->stats.track_id, *file, *result);
+            if (s) {
+              ev.outcome = Outcome::kAnalyzed;
+              ev.track_id = result->stats.track_id;
+              ev.flags = result->flags;
+              ev.audio_s = result->stats.duration_s;
+            } else {
+              fail(s.message());
+            }
+          }
+        }
+      }
+      ev.cpu_s = thread_cpu_s() - c0;
+      finish(std::move(ev));
+    }
+  };
+
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  summary.cancelled = cancel && cancel->load();
+  summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return summary;
+}
+
+}  // namespace codex::library

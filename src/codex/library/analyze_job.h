@@ -1,0 +1,56 @@
+// Analyses a list of files into the corpus with N worker threads. Per file: skip it if the corpus
+// already holds current results for it (same path, size and mtime, or the same audio found at a
+// new path); otherwise decode once, run every analyzer, and store the track in one transaction.
+// A file that fails is reported and recorded, and never stops the rest.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "codex/audio/decoder.h"
+#include "codex/corpus/corpus.h"
+
+namespace codex::library {
+
+enum class Outcome { kAnalyzed, kUpToDate, kNewLocation, kFailed };
+const char* outcome_name(Outcome o);
+
+struct FileEvent {
+  std::string path;
+  Outcome outcome = Outcome::kFailed;
+  std::string track_id;
+  std::string error;                 // for kFailed
+  std::vector<std::string> flags;    // e.g. short, silent, truncated
+  double audio_s = 0.0;              // seconds decoded (kAnalyzed)
+  double cpu_s = 0.0;                // thread CPU time spent on this file
+};
+
+struct AnalyzeOptions {
+  int jobs = 0;        // 0 = number of cores
+  bool force = false;  // re-analyse even when results are current
+  audio::DecodeOptions decode;
+};
+
+struct AnalyzeSummary {
+  size_t total = 0, analyzed = 0, up_to_date = 0, new_location = 0, failed = 0;
+  double audio_s = 0.0;
+  double wall_s = 0.0;
+  double cpu_s = 0.0;
+  bool cancelled = false;
+  std::vector<FileEvent> failures;
+  std::vector<FileEvent> flagged;
+};
+
+struct AnalyzeCallbacks {
+  std::function<void(size_t total)> on_begin;
+  std::function<void(const std::string& path)> on_file_start;  // from worker threads
+  std::function<void(const FileEvent& event)> on_file_done;    // serialised
+};
+
+AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::string>& files,
+                             const AnalyzeOptions& options, const AnalyzeCallbacks& callbacks = {},
+                             const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace codex::library
