@@ -12,12 +12,14 @@ double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 
 double energy_score(const EnergyFeatures& f) {
   if (f.active_ratio <= 0.0) return 1.0;
-  const double loud = clamp01((f.level_db + 34.0) / 24.0);
-  const double onsets = clamp01(f.onset_rate_hz / 8.0);
-  const double flux = clamp01(f.flux / 0.08);
-  const double bright = clamp01((f.centroid_hz - 300.0) / 2700.0);
-  const double raw = 0.40 * loud + 0.25 * onsets + 0.20 * flux + 0.15 * bright;
-  return 1.0 + 9.0 * clamp01(raw * f.active_ratio + (1.0 - f.active_ratio) * 0.0);
+  // Each feature is mapped to [0, 1] over the range seen in real recordings: level from -30 dBFS
+  // (quiet) to -8 dBFS (a loud club master), flux up to a dense drum mix, onsets up to 6 per
+  // second, centroid from dark (300 Hz) to bright (2.8 kHz).
+  const double loud = clamp01((f.level_db + 30.0) / 22.0);
+  const double flux = clamp01(f.flux / 0.03);
+  const double onsets = clamp01(f.onset_rate_hz / 6.0);
+  const double bright = clamp01((f.centroid_hz - 300.0) / 2500.0);
+  return 1.0 + 9.0 * (0.35 * loud + 0.35 * flux + 0.15 * onsets + 0.15 * bright);
 }
 
 EnergyAnalyzer::EnergyAnalyzer()

@@ -1,0 +1,197 @@
+// Drives the real codex binary: the command-line contract (DESIGN.md section 5), exit codes, one-line
+// errors, JSON output, and a run killed with SIGKILL that the next run completes.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "codex/demo/synth.h"
+#include "support/test_util.h"
+
+namespace codex {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CmdResult {
+  int status = -1;
+  std::string out, err;
+};
+
+CmdResult run_codex(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+  test::TempDir io;
+  const std::string out = io.file("out"), err = io.file("err");
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(o, 1);
+    dup2(e, 2);
+    for (const auto& kv : env) putenv(const_cast<char*>(kv.c_str()));
+    std::vector<char*> argv{const_cast<char*>(CODEX_BIN)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(CODEX_BIN, argv.data());
+    _exit(127);
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  CmdResult r;
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.out = test::read_bytes(out);
+  r.err = test::read_bytes(err);
+  return r;
+}
+
+size_t line_count(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(dir.file("music"));
+    test::write_audio(dir.file("music/one.flac"), test::to_stereo(demo::render_clicks(128, 5.0, 44100)), 2, 44100,
+                      audio::Format::kFlac, {{"title", "One"}, {"artist", "Clicker"}});
+    test::write_audio(dir.file("music/two.mp3"), test::to_stereo(demo::render_sine(220, 0.3, 4.0, 44100)), 2, 44100,
+                      audio::Format::kMp3, {{"title", "Two"}, {"artist", "Sine"}});
+    db = dir.file("corpus.db");
+  }
+  test::TempDir dir;
+  std::string db;
+};
+
+TEST_F(Cli, ProbePrintsTheContractFields) {
+  const CmdResult r = run_codex({"probe", dir.file("music/one.flac")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j["duration_seconds"].get<double>(), 5.0, 0.01);
+  for (const char* k : {"bpm", "key", "key_name", "track_id", "energy", "loudness_lufs"}) {
+    EXPECT_TRUE(j.contains(k)) << k;
+  }
+  EXPECT_FALSE(fs::exists(db)) << "probe stores nothing";
+}
+
+TEST_F(Cli, ErrorsAreOneLineWithTheRightExitStatus) {
+  CmdResult r = run_codex({"probe", dir.file("music/missing.mp3")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  EXPECT_EQ(r.err.rfind("codex: ", 0), 0u) << r.err;
+  EXPECT_TRUE(r.out.empty());
+
+  EXPECT_EQ(run_codex({}).status, 2);
+  EXPECT_EQ(run_codex({"frobnicate"}).status, 2);
+  EXPECT_EQ(run_codex({"analyze"}).status, 2);
+  EXPECT_EQ(run_codex({"analyze", "--jobs", "many", dir.file("music")}).status, 2);
+  EXPECT_EQ(run_codex({"--help"}).status, 0);
+}
+
+TEST_F(Cli, AnalyzeListShowWithABadFile) {
+  test::write_bytes(dir.file("music/broken.mp3"), std::string(3000, '\x55'));
+  CmdResult r = run_codex({"analyze", "--db", db, dir.file("music")});
+  EXPECT_EQ(r.status, 1) << "some files failed";
+  EXPECT_NE(r.err.find("broken.mp3"), std::string::npos) << r.err;
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  EXPECT_NE(r.out.find("Analysed 2 of 3"), std::string::npos) << r.out;
+
+  r = run_codex({"list", "--db", db, "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto list = nlohmann::json::parse(r.out);
+  ASSERT_EQ(list.size(), 2u);
+  const std::string id = list[0]["track_id"];
+
+  r = run_codex({"show", id.substr(0, 6), "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find(id), std::string::npos);
+  EXPECT_NE(r.out.find("loudness"), std::string::npos);
+
+  r = run_codex({"list"}, {"CODEX_DB=" + db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("2 tracks"), std::string::npos) << r.out;
+
+  // Second run: nothing to do but the broken file, which is reported again.
+  r = run_codex({"analyze", "--json", "--db", db, dir.file("music")});
+  EXPECT_EQ(r.status, 1);
+  std::istringstream lines(r.out);
+  std::string line, last;
+  int up_to_date = 0;
+  while (std::getline(lines, line)) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.value("status", "") == "up-to-date") ++up_to_date;
+    last = line;
+  }
+  EXPECT_EQ(up_to_date, 2);
+  const auto summary = nlohmann::json::parse(last)["summary"];
+  EXPECT_EQ(summary["failed"].get<int>(), 1);
+  EXPECT_TRUE(r.err.empty()) << "--json keeps stderr quiet: " << r.err;
+}
+
+int64_t query_int(const std::string& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  int64_t v = -1;
+  if (sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    v = sqlite3_column_type(st, 0) == SQLITE_TEXT
+            ? (std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "ok" ? 1 : 0)
+            : sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return v;
+}
+
+TEST_F(Cli, RunKilledMidWayIsResumedWithoutDuplicates) {
+  const int n = 24;
+  for (int i = 0; i < n; ++i) {
+    test::write_audio(dir.file("music/t" + std::to_string(i) + ".wav"),
+                      test::to_stereo(demo::render_sine(200.0 + 10 * i, 0.3, 20.0, 44100)), 2, 44100);
+  }
+  int pipefd[2];
+  ASSERT_EQ(pipe(pipefd), 0);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(pipefd[1], 1);
+    close(pipefd[0]);
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    dup2(devnull, 2);
+    const std::string music = dir.file("music");
+    execl(CODEX_BIN, CODEX_BIN, "analyze", "--json", "--jobs", "1", "--db", db.c_str(), music.c_str(), nullptr);
+    _exit(127);
+  }
+  close(pipefd[1]);
+  FILE* out = fdopen(pipefd[0], "r");
+  char buf[4096];
+  int analysed = 0;
+  while (analysed < 3 && fgets(buf, sizeof buf, out)) {
+    if (std::string(buf).find("\"analyzed\"") != std::string::npos) ++analysed;
+  }
+  kill(pid, SIGKILL);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  fclose(out);
+  ASSERT_TRUE(WIFSIGNALED(st)) << "the run should have been killed mid-way";
+
+  EXPECT_EQ(query_int(db, "PRAGMA integrity_check"), 1);
+  const int64_t before = query_int(db, "SELECT COUNT(*) FROM tracks");
+  EXPECT_GE(before, 3);
+  EXPECT_LT(before, n + 2);
+
+  const CmdResult r = run_codex({"analyze", "--json", "--db", db, dir.file("music")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM tracks"), n + 2);
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM locations"), n + 2);
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM analyses"), 3 * (n + 2));
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM (SELECT track_id FROM analyses GROUP BY track_id HAVING COUNT(*) != 3)"),
+            0);
+  EXPECT_EQ(query_int(db, "PRAGMA integrity_check"), 1);
+}
+
+}  // namespace
+}  // namespace codex
