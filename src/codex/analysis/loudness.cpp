@@ -11,7 +11,7 @@ double round2(double v) { return std::round(v * 100.0) / 100.0; }
 }  // namespace
 
 LoudnessAnalyzer::LoudnessAnalyzer()
-    : params_({{"true_peak", "measure true peak (4x oversampled) as well as sample peak; 0 = off", 0.0, 1.0, 1.0}}) {}
+    : params_({{"lra", "measure loudness range (EBU Tech 3342); 0 = off", 0.0, 1.0, 1.0}}) {}
 
 LoudnessAnalyzer::~LoudnessAnalyzer() {
   if (state_) {
@@ -26,10 +26,9 @@ Status LoudnessAnalyzer::start(const StreamFormat& format) {
     ebur128_destroy(&s);
     state_ = nullptr;
   }
-  int mode = EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_SAMPLE_PEAK;
-  true_peak_ = params_.get("true_peak") >= 0.5;
-  if (true_peak_) mode |= EBUR128_MODE_TRUE_PEAK;
-  channels_ = format.native_channels;
+  int mode = EBUR128_MODE_I;
+  if (params_.get("lra") >= 0.5) mode |= EBUR128_MODE_LRA;
+  peak_ = std::make_unique<TruePeakMeter>(format.native_channels, format.native_rate_hz);
   state_ = ebur128_init(static_cast<unsigned>(format.native_channels), static_cast<unsigned long>(format.native_rate_hz),
                         mode);
   if (!state_) return Status::Error("cannot initialise loudness meter");
@@ -40,7 +39,10 @@ Status LoudnessAnalyzer::start(const StreamFormat& format) {
 }
 
 void LoudnessAnalyzer::process(const audio::AudioBlock& b) {
-  if (b.native_frames > 0) ebur128_add_frames_float(st(state_), b.native, static_cast<size_t>(b.native_frames));
+  if (b.native_frames > 0) {
+    ebur128_add_frames_float(st(state_), b.native, static_cast<size_t>(b.native_frames));
+    peak_->add(b.native, b.native_frames);
+  }
   seconds_ += static_cast<double>(b.native_frames) / rate_;
 }
 
@@ -48,22 +50,13 @@ AnalyzerOutput LoudnessAnalyzer::finish() {
   AnalyzerOutput out;
   double lufs = -HUGE_VAL, lra = 0.0;
   ebur128_loudness_global(st(state_), &lufs);
-  ebur128_loudness_range(st(state_), &lra);
-  double sample_peak = 0.0, true_peak = 0.0;
-  for (unsigned c = 0; c < static_cast<unsigned>(channels_); ++c) {
-    double p = 0.0;
-    if (ebur128_sample_peak(st(state_), c, &p) == EBUR128_SUCCESS) sample_peak = std::max(sample_peak, p);
-    if (true_peak_ && ebur128_true_peak(st(state_), c, &p) == EBUR128_SUCCESS) {
-      true_peak = std::max(true_peak, p);
-    }
-  }
+  if (params_.get("lra") >= 0.5) ebur128_loudness_range(st(state_), &lra);
+  const double sample_peak = peak_->sample_peak(), true_peak = peak_->true_peak();
   const bool measured = std::isfinite(lufs) && lufs > -70.0;
   out.values["integrated_lufs"] = measured ? nlohmann::json(round2(lufs)) : nlohmann::json(nullptr);
   out.values["loudness_range_lu"] = measured ? round2(lra) : 0.0;
   out.values["sample_peak_dbfs"] = sample_peak > 0 ? round2(20.0 * std::log10(sample_peak)) : -200.0;
-  if (true_peak_) {
-    out.values["true_peak_dbtp"] = true_peak > 0 ? round2(20.0 * std::log10(true_peak)) : -200.0;
-  }
+  out.values["true_peak_dbtp"] = true_peak > 0 ? round2(20.0 * std::log10(true_peak)) : -200.0;
   // Gating needs at least one 400 ms block; LRA needs several seconds to mean much.
   out.confidence = !measured ? 0.0 : seconds_ < 3.0 ? 0.3 : seconds_ < 10.0 ? 0.7 : 1.0;
   if (!measured) out.values["reason"] = "no programme above the -70 LUFS gate";

@@ -1,9 +1,14 @@
 // Loudness per ITU-R BS.1770-4 / EBU R128 with libebur128, on the native rate and channels:
 // integrated loudness (LUFS), loudness range (LU), true peak (dBTP) and sample peak (dBFS).
-// A mono file is measured as dual mono (as it plays on two speakers).
+// A mono file is measured as dual mono (as it plays on two speakers). Integrated loudness and
+// loudness range come from libebur128; true and sample peak from TruePeakMeter, which gives the
+// same figure at a fraction of the cost of libebur128's full 4x oversampling.
 #pragma once
 
+#include <memory>
+
 #include "codex/analysis/analyzer.h"
+#include "codex/analysis/true_peak.h"
 
 namespace codex::analysis {
 
@@ -22,8 +27,7 @@ class LoudnessAnalyzer final : public Analyzer {
  private:
   ParamSet params_;
   void* state_ = nullptr;  // ebur128_state (opaque here)
-  int channels_ = 0;
-  bool true_peak_ = false;
+  std::unique_ptr<TruePeakMeter> peak_;
   double seconds_ = 0.0;
   int rate_ = 0;
 };

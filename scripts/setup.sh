@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages CODEX needs to build and test (only those missing).
+# Non-interactive; uses sudo when not run as root.
+set -euo pipefail
+
+PKGS=(
+  g++ cmake ninja-build pkg-config
+  libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
+  libebur128-dev libfftw3-dev libsqlite3-dev libssl-dev
+  nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Extra packages a caller asks for (e.g. the benchmark peers).
+PKGS+=("$@")
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "codex setup: installing ${missing[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
