@@ -18,7 +18,7 @@ int run_probe(const GlobalArgs&, const std::string& file) {
   nlohmann::json out = {{"path", file},
                         {"track_id", a.stats.track_id},
                         {"duration_seconds", std::round(a.stats.duration_s * 1000) / 1000},
-                        // Tempo and key analyzers are not part of this build yet: never a made-up value.
+                        // The key analyzer is not part of this build yet: never a made-up value.
                         {"bpm", nullptr},
                         {"key", nullptr},
                         {"key_name", nullptr},
@@ -34,6 +34,12 @@ int run_probe(const GlobalArgs&, const std::string& file) {
     out["analysis"][r.stamp.id] = std::move(v);
     if (r.stamp.id == "energy") out["energy"] = r.output.values.value("energy", 0);
     if (r.stamp.id == "loudness") out["loudness_lufs"] = r.output.values["integrated_lufs"];
+    if (r.stamp.id == "tempo") {
+      for (const char* k : {"bpm", "bpm_confidence", "bpm_alternatives", "tempo_feel", "beats", "downbeats",
+                            "beat_grid", "tempo_segments", "reason"}) {
+        if (r.output.values.contains(k)) out[k == std::string("reason") ? "bpm_reason" : k] = r.output.values[k];
+      }
+    }
   }
   std::printf("%s\n", json_text(out).c_str());
   return 0;

@@ -1,8 +1,9 @@
-// The default analyzer set. Tempo and key analyzers join here (issues 3 and 4).
+// The default analyzer set. The key analyzer joins here (issue 4).
 #include "codex/analysis/analyzer.h"
 #include "codex/analysis/duration.h"
 #include "codex/analysis/energy.h"
 #include "codex/analysis/loudness.h"
+#include "codex/analysis/tempo.h"
 
 namespace codex::analysis {
 
@@ -11,6 +12,7 @@ std::vector<std::unique_ptr<Analyzer>> default_analyzers() {
   v.push_back(std::make_unique<DurationAnalyzer>());
   v.push_back(std::make_unique<LoudnessAnalyzer>());
   v.push_back(std::make_unique<EnergyAnalyzer>());
+  v.push_back(std::make_unique<TempoAnalyzer>());
   return v;
 }
 

@@ -1,0 +1,135 @@
+#include "codex/analysis/tempo.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "codex/analysis/beat_tracker.h"
+#include "codex/analysis/tempo_estimate.h"
+
+namespace codex::analysis {
+namespace {
+double round_to(double v, double q) { return std::round(v / q) * q; }
+
+}  // namespace
+
+TempoAnalyzer::TempoAnalyzer()
+    : params_({{"min_bpm", "slowest tempo considered", 30.0, 120.0, 55.0},
+               {"max_bpm", "fastest tempo considered", 120.0, 300.0, 215.0},
+               {"prior_center_bpm", "centre of the log-tempo prior", 60.0, 200.0, 126.0},
+               {"tightness", "beat tracker's penalty for tempo deviation", 1.0, 1000.0, 100.0}}) {}
+
+Status TempoAnalyzer::start(const StreamFormat& format) {
+  rate_ = format.analysis_rate_hz;
+  OnsetOptions o;
+  o.hop = static_cast<int>(std::lround(rate_ / 100.0));
+  o.frame = rate_ >= 32000 ? 2048 : 1024;
+  onsets_ = std::make_unique<OnsetDetector>(rate_, o);
+  seconds_ = 0.0;
+  return Status::Ok();
+}
+
+void TempoAnalyzer::process(const audio::AudioBlock& b) {
+  onsets_->process(b.mono, b.mono_frames);
+  seconds_ += static_cast<double>(b.mono_frames) / rate_;
+}
+
+AnalyzerOutput TempoAnalyzer::finish() {
+  AnalyzerOutput out;
+  auto null_tempo = [&](const char* reason) {
+    out.values["bpm"] = nullptr;
+    out.values["bpm_confidence"] = 0.0;
+    out.values["reason"] = reason;
+    out.values["beats"] = nlohmann::json::array();
+    out.values["downbeats"] = nlohmann::json::array();
+    out.confidence = 0.0;
+    return out;
+  };
+  const auto& level = onsets_->level();
+  const float loudest = level.empty() ? -200.0f : *std::max_element(level.begin(), level.end());
+  if (loudest < -70.0f) return null_tempo("silent");
+  if (seconds_ < 2.0) return null_tempo("too short to measure a tempo");
+
+  const double fps = onsets_->frames_per_second();
+  TempoOptions topt;
+  topt.min_bpm = params_.get("min_bpm");
+  topt.max_bpm = params_.get("max_bpm");
+  topt.prior_center_bpm = params_.get("prior_center_bpm");
+  // Kick and bass onsets define the beat in most dance music; the full-range flux is dominated by
+  // hats. Both, each normalised, make the onset strength for tempo and beats.
+  const std::vector<float> odf = combine_onsets(onsets_->flux(), onsets_->low_flux());
+  const TempoEstimate est = estimate_tempo(odf, fps, topt);
+  if (est.bpm <= 0.0) return null_tempo("no steady beat");
+
+  BeatTrackerOptions bopt;
+  bopt.tightness = params_.get("tightness");
+  const OnsetDetector& od = *onsets_;
+  BeatGrid grid = track_beats(odf, od.low_flux(), fps, est.bpm, [&](double f) { return od.frame_time(f); }, bopt);
+  // The grid refines the estimate; if the tracker settled on another metrical level, keep the estimate.
+  double bpm = est.bpm;
+  if (grid.bpm > 0 && std::fabs(grid.bpm - est.bpm) / est.bpm < 0.04) bpm = grid.bpm;
+  if (std::fabs(bpm - std::round(bpm)) <= 0.03) bpm = std::round(bpm);  // productions sit on whole BPM
+
+  // A steady grid covers the whole audible track, including beatless intros and outros.
+  if (grid.steady && grid.bpm > 0) {
+    const double period = 60.0 / grid.bpm;
+    double first_active = 0.0, last_active = seconds_;
+    for (size_t i = 0; i < level.size(); ++i) {
+      if (level[i] > loudest - 50.0f) {
+        first_active = od.frame_time(static_cast<double>(i)) - 0.05;
+        break;
+      }
+    }
+    for (size_t i = level.size(); i-- > 0;) {
+      if (level[i] > loudest - 50.0f) {
+        last_active = od.frame_time(static_cast<double>(i)) + 0.05;
+        break;
+      }
+    }
+    const double anchor = grid.beats.front();
+    const double k0 = std::ceil((std::max(0.0, first_active) - anchor) / period - 1e-9);
+    std::vector<double> beats;
+    std::vector<double> downs;
+    const std::vector<double> old_downs = grid.downbeats;
+    const double bar_anchor = old_downs.empty() ? anchor : old_downs.front();
+    for (double k = k0;; k += 1.0) {
+      const double t = anchor + k * period;
+      if (t > std::min(seconds_, last_active)) break;
+      beats.push_back(t);
+      const double bars = (t - bar_anchor) / (4.0 * period);
+      if (std::fabs(bars - std::round(bars)) < 1e-6) downs.push_back(t);
+    }
+    grid.beats = beats;
+    grid.downbeats = downs;
+    grid.first_beat_s = beats.empty() ? anchor : beats.front();
+  }
+
+  nlohmann::json beats = nlohmann::json::array(), downs = nlohmann::json::array(), alts = nlohmann::json::array();
+  for (double t : grid.beats) beats.push_back(round_to(t, 0.001));
+  for (double t : grid.downbeats) downs.push_back(round_to(t, 0.001));
+  for (const auto& a : est.alternatives) {
+    alts.push_back({{"bpm", round_to(a.bpm, 0.01)}, {"score", round_to(std::min(a.score, 1.0), 0.001)},
+                    {"relation", a.relation}});
+  }
+  nlohmann::json segments = nlohmann::json::array();
+  for (const auto& s : grid.segments) {
+    segments.push_back({{"start_s", round_to(s.start_s, 0.001)}, {"end_s", round_to(s.end_s, 0.001)},
+                        {"bpm", round_to(s.bpm, 0.01)}});
+  }
+  const char* feel = est.half_time_feel ? "half-time" : "straight";
+  out.values["bpm"] = round_to(bpm, 0.01);
+  out.values["bpm_confidence"] = round_to(est.confidence, 0.001);
+  out.values["bpm_alternatives"] = alts;
+  out.values["tempo_feel"] = feel;
+  out.values["beats"] = beats;
+  out.values["downbeats"] = downs;
+  out.values["beat_grid"] = {{"steady", grid.steady},
+                             {"first_beat_s", round_to(grid.first_beat_s, 0.001)},
+                             {"bpm", round_to(grid.bpm, 0.001)},
+                             {"jitter_ms", round_to(grid.jitter_ms, 0.1)}};
+  out.values["tempo_segments"] = segments;
+  out.values["periodicity"] = round_to(est.periodicity, 0.001);
+  out.confidence = est.confidence;
+  return out;
+}
+
+}  // namespace codex::analysis

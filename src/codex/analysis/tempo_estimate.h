@@ -1,0 +1,47 @@
+// Global tempo from an onset-strength series: windowed autocorrelation (10 s windows, each
+// normalised, then summed) read through a harmonic comb (a tempo is supported by peaks at 1, 2, 3
+// and 4 beat periods), then the metrical level chosen with a broad prior around dance tempi and a
+// check for the fast pulse that makes 170-180 BPM felt as such. Pure functions: no files, no state.
+#pragma once
+
+#include <vector>
+
+namespace codex::analysis {
+
+struct TempoCandidate {
+  double bpm = 0.0;
+  double score = 0.0;  // relative to the chosen tempo (1.0 = as strong)
+  const char* relation = "";  // "half", "double", "two-thirds", "three-halves"
+};
+
+struct TempoEstimate {
+  double bpm = 0.0;            // 0 when there is no steady pulse
+  double periodicity = 0.0;    // prominence of the autocorrelation peak at the beat period, 0..1
+  bool half_time_feel = false; // the drums' backbeat runs at half the reported tempo
+  double confidence = 0.0;     // 0..1
+  double salience_half = 0.0;  // comb salience of bpm/2 and 2*bpm relative to bpm (no prior)
+  double salience_double = 0.0;
+  std::vector<TempoCandidate> alternatives;
+};
+
+struct TempoOptions {
+  double min_bpm = 55.0;
+  double max_bpm = 215.0;
+  double prior_center_bpm = 126.0;
+  double prior_octaves = 1.5;        // width (1 sigma) of the log-tempo prior
+  double min_periodicity = 0.05;     // below this there is no steady pulse
+};
+
+// Preprocesses an onset series for periodicity analysis: subtracts a ~1 s moving mean and keeps
+// the positive part.
+std::vector<float> detrend_onsets(const std::vector<float>& odf, double fps);
+
+// Summed normalised autocorrelation over windows, lags 0..max_lag.
+std::vector<double> windowed_autocorrelation(const std::vector<float>& x, int window, int max_lag);
+
+// Comb salience of a tempo from an autocorrelation.
+double comb_salience(const std::vector<double>& acf, double fps, double bpm);
+
+TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const TempoOptions& options = {});
+
+}  // namespace codex::analysis
