@@ -23,6 +23,27 @@ void fit_line(const std::vector<double>& t, size_t lo, size_t hi, double* period
   *first = (sy - *period * sx) / n;
 }
 
+// Weighted least-squares line through (index, time) over beats with weight > 0.
+bool fit_weighted(const std::vector<double>& t, const std::vector<double>& w, double* period, double* first) {
+  double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  size_t used = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (w[i] <= 0) continue;
+    const double x = static_cast<double>(i);
+    sw += w[i];
+    sx += w[i] * x;
+    sy += w[i] * t[i];
+    sxx += w[i] * x * x;
+    sxy += w[i] * x * t[i];
+    ++used;
+  }
+  const double den = sw * sxx - sx * sx;
+  if (used < 4 || den <= 0) return false;
+  *period = (sw * sxy - sx * sy) / den;
+  *first = (sy - *period * sx) / sw;
+  return true;
+}
+
 double median(std::vector<double> v) {
   if (v.empty()) return 0.0;
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
@@ -110,27 +131,49 @@ BeatGrid build_grid(std::vector<double> t, const std::vector<double>& evidence, 
   g.steady = (hi - lo) / med <= opt.steady_tolerance;
 
   if (g.steady) {
-    double period = 0, first = 0;
-    fit_line(g.beats, 0, n, &period, &first);
-    // Robust refit without outliers (beats more than 40 ms off the first fit).
-    std::vector<double> keep_t, keep_i;
-    for (size_t i = 0; i < n; ++i) {
-      if (std::fabs(g.beats[i] - (first + period * i)) < 0.04) {
-        keep_i.push_back(static_cast<double>(i));
-        keep_t.push_back(g.beats[i]);
+    // Weight beats by their bass-onset evidence: kicks anchor the grid, while beats the tracker
+    // placed on pad onsets in a beatless intro or breakdown count little.
+    double mean_sq = 0.0;
+    for (size_t i = 0; i < n && i < evidence.size(); ++i) mean_sq += evidence[i] * evidence[i];
+    mean_sq = evidence.empty() ? 0.0 : mean_sq / static_cast<double>(std::min(n, evidence.size()));
+    std::vector<double> base(n, 1.0);
+    if (mean_sq > 0) {
+      for (size_t i = 0; i < n; ++i) {
+        const double e = i < evidence.size() ? evidence[i] : 0.0;
+        base[i] = e * e + 0.02 * mean_sq;
       }
     }
-    if (keep_t.size() >= n / 2 && keep_t.size() >= 4) {
-      double sx = 0, sy = 0, sxx = 0, sxy = 0;
-      const double m = static_cast<double>(keep_t.size());
-      for (size_t k = 0; k < keep_t.size(); ++k) {
-        sx += keep_i[k];
-        sy += keep_t[k];
-        sxx += keep_i[k] * keep_i[k];
-        sxy += keep_i[k] * keep_t[k];
+    double period = 0, first = 0;
+    fit_weighted(g.beats, base, &period, &first);
+    // Robust refits: drop beats more than 40 ms, then 15 ms, off the previous fit (a fill, a
+    // missed kick, a beat on a pad onset).
+    for (const double tolerance : {0.04, 0.015}) {
+      std::vector<double> w = base;
+      size_t kept = 0;
+      for (size_t i = 0; i < n; ++i) {
+        if (std::fabs(g.beats[i] - (first + period * static_cast<double>(i))) >= tolerance) w[i] = 0.0;
+        else ++kept;
       }
-      period = (m * sxy - sx * sy) / (m * sxx - sx * sx);
-      first = (sy - period * sx) / m;
+      if (kept < n / 2) break;
+      double p2 = period, f2 = first;
+      if (fit_weighted(g.beats, w, &p2, &f2)) {
+        period = p2;
+        first = f2;
+      }
+    }
+    // Productions sit on whole BPM: when the fit is within 0.05 BPM of one, take it exactly and
+    // re-centre the phase on the well-supported beats.
+    const double whole = std::round(60.0 / period);
+    if (std::fabs(60.0 / period - whole) <= opt.snap_bpm) {
+      period = 60.0 / whole;
+      double sw = 0.0, sr = 0.0;
+      for (size_t i = 0; i < n; ++i) {
+        const double r = g.beats[i] - (first + period * static_cast<double>(i));
+        if (std::fabs(r) >= 0.015) continue;
+        sw += base[i];
+        sr += base[i] * (g.beats[i] - period * static_cast<double>(i));
+      }
+      if (sw > 0) first = sr / sw;
     }
     double sq = 0;
     for (size_t i = 0; i < n; ++i) {

@@ -30,6 +30,7 @@ struct BeatTrackerOptions {
   double tightness = 100.0;         // penalty weight for log-interval deviation (Ellis alpha)
   double steady_tolerance = 0.012;  // max relative spread of local tempo for a single grid
   int beats_per_bar = 4;
+  double snap_bpm = 0.05;           // a steady grid this close to a whole BPM is taken as whole
 };
 
 // `odf` at `fps` frames per second; `frame_time(i)` maps a (fractional) frame to seconds.

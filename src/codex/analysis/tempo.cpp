@@ -67,7 +67,6 @@ AnalyzerOutput TempoAnalyzer::finish() {
   // The grid refines the estimate; if the tracker settled on another metrical level, keep the estimate.
   double bpm = est.bpm;
   if (grid.bpm > 0 && std::fabs(grid.bpm - est.bpm) / est.bpm < 0.04) bpm = grid.bpm;
-  if (std::fabs(bpm - std::round(bpm)) <= 0.03) bpm = std::round(bpm);  // productions sit on whole BPM
 
   // A steady grid covers the whole audible track, including beatless intros and outros.
   if (grid.steady && grid.bpm > 0) {

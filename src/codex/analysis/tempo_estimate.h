@@ -29,7 +29,7 @@ struct TempoOptions {
   double max_bpm = 215.0;
   double prior_center_bpm = 126.0;
   double prior_octaves = 1.5;        // width (1 sigma) of the log-tempo prior
-  double min_periodicity = 0.05;     // below this there is no steady pulse
+  double min_periodicity = 0.08;     // below this there is no steady pulse
 };
 
 // Preprocesses an onset series for periodicity analysis: subtracts a ~1 s moving mean and keeps

@@ -127,8 +127,9 @@ Rendered render_track(const TrackSpec& spec, int rate) {
       pads_r(frames, 0.0f);
   const double beat_s = 60.0 / spec.bpm, bar_s = 4.0 * beat_s;
   const int bars = static_cast<int>(spec.seconds / bar_s);
-  for (double t = 0.0; t < spec.seconds - 1e-9; t += beat_s) r.beats.push_back(t);
-  for (double t = 0.0; t < spec.seconds - 1e-9; t += bar_s) r.downbeats.push_back(t);
+  // Only whole bars are rendered; the time after the last one is silent and has no beats.
+  for (int k = 0; k < 4 * bars; ++k) r.beats.push_back(k * beat_s);
+  for (int k = 0; k < bars; ++k) r.downbeats.push_back(k * bar_s);
 
   // Sections by bar.
   const bool has_drums = spec.pattern != Pattern::kNone;
@@ -220,6 +221,29 @@ Rendered render_track(const TrackSpec& spec, int rate) {
   const double drive = std::pow(10.0, spec.gain_db / 20.0) * 2.0 / peak;
   for (auto& s : r.samples) s = static_cast<float>(0.98 * std::tanh(drive * s));
   return r;
+}
+
+std::vector<float> render_tempo_ramp(double bpm_start, double bpm_end, double seconds, int rate,
+                                     std::vector<double>* beats) {
+  Rng rng(99);
+  const Drums kit = make_drums(rate, rng);
+  std::vector<float> mono(static_cast<size_t>(seconds * rate), 0.0f);
+  beats->clear();
+  // Beat phase is the integral of the tempo: phase(t) = (b0 t + (b1 - b0) t^2 / (2 T)) / 60.
+  const double a = (bpm_end - bpm_start) / (2.0 * seconds * 60.0), b = bpm_start / 60.0;
+  for (int k = 0;; ++k) {
+    const double t = a == 0.0 ? k / b : (-b + std::sqrt(b * b + 4.0 * a * k)) / (2.0 * a);
+    if (t >= seconds - 0.3) break;
+    beats->push_back(t);
+    add_sample(mono, kit.kick, t, 0.9, rate);
+    if (k % 2 == 1) add_sample(mono, kit.snare, t, 0.5, rate);
+  }
+  for (size_t k = 0; k + 1 < beats->size(); ++k) {
+    add_sample(mono, kit.open_hat, 0.5 * ((*beats)[k] + (*beats)[k + 1]), 0.5, rate);
+  }
+  std::vector<float> out(mono.size() * 2);
+  for (size_t i = 0; i < mono.size(); ++i) out[2 * i] = out[2 * i + 1] = 0.7f * std::tanh(mono[i]);
+  return out;
 }
 
 std::vector<float> render_clicks(double bpm, double seconds, int rate, double first_beat_s) {

@@ -60,6 +60,11 @@ struct Rendered {
 
 Rendered render_track(const TrackSpec& spec, int rate_hz = 44100);
 
+// A drum loop (kick on every beat, snare on 2 and 4, off-beat hats) whose tempo moves linearly
+// from `bpm_start` to `bpm_end`; `beats` receives the exact beat times. Stereo, interleaved.
+std::vector<float> render_tempo_ramp(double bpm_start, double bpm_end, double seconds, int rate_hz,
+                                     std::vector<double>* beats);
+
 // Plain building blocks for tests (mono).
 std::vector<float> render_clicks(double bpm, double seconds, int rate_hz, double first_beat_s = 0.0);
 std::vector<float> render_sine(double freq_hz, double amplitude, double seconds, int rate_hz);

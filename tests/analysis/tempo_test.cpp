@@ -1,0 +1,185 @@
+// Tempo, beats and downbeats on synthesised signals with known answers.
+#include "codex/analysis/tempo.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "codex/analysis/pass.h"
+#include "codex/demo/synth.h"
+#include "support/test_util.h"
+
+namespace codex::analysis {
+namespace {
+
+nlohmann::json tempo_of(const std::vector<float>& samples, int channels, int rate = 44100) {
+  test::TempDir dir;
+  test::write_audio(dir.file("t.wav"), samples, channels, rate);
+  std::vector<std::unique_ptr<Analyzer>> v;
+  v.push_back(std::make_unique<TempoAnalyzer>());
+  auto r = analyze_file(dir.file("t.wav"), v);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? r->results[0].output.values : nlohmann::json();
+}
+
+// Largest distance from an estimated beat to the nearest true beat, over estimates that fall
+// within the true beats' span.
+double worst_beat_error(const nlohmann::json& est, const std::vector<double>& truth) {
+  double worst = 0.0;
+  for (const auto& b : est) {
+    const double t = b.get<double>();
+    if (t < truth.front() - 0.05 || t > truth.back() + 0.05) continue;
+    double best = 1e9;
+    for (double r : truth) best = std::min(best, std::fabs(t - r));
+    worst = std::max(worst, best);
+  }
+  return worst;
+}
+
+// Share of true beats that have an estimate within 70 ms (a recall, as in beat F-measure).
+double beat_recall(const nlohmann::json& est, const std::vector<double>& truth) {
+  size_t hit = 0;
+  for (double r : truth) {
+    for (const auto& b : est) {
+      if (std::fabs(b.get<double>() - r) <= 0.07) {
+        ++hit;
+        break;
+      }
+    }
+  }
+  return truth.empty() ? 0.0 : static_cast<double>(hit) / static_cast<double>(truth.size());
+}
+
+class ClickTrack : public ::testing::TestWithParam<double> {};
+
+TEST_P(ClickTrack, BpmWithinFiveHundredthsAndBeatsWithinTenMs) {
+  const double bpm = GetParam();
+  const auto clicks = demo::render_clicks(bpm, 40.0, 44100, 0.3);
+  const auto j = tempo_of(clicks, 1);
+  ASSERT_TRUE(j["bpm"].is_number()) << j.dump();
+  EXPECT_NEAR(j["bpm"].get<double>(), bpm, 0.05);
+  std::vector<double> truth;
+  for (double t = 0.3; t < 40.0; t += 60.0 / bpm) truth.push_back(t);
+  EXPECT_LT(worst_beat_error(j["beats"], truth), 0.010);
+  EXPECT_GT(beat_recall(j["beats"], truth), 0.97);
+  EXPECT_TRUE(j["beat_grid"]["steady"].get<bool>());
+  EXPECT_GT(j["bpm_confidence"].get<double>(), 0.3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Tempos, ClickTrack, ::testing::Values(70, 85, 90, 120, 124, 128, 140, 150, 174),
+                         [](const auto& info) { return std::to_string(static_cast<int>(info.param)); });
+
+struct LoopCase {
+  const char* name;
+  double bpm;
+  demo::Pattern pattern;
+  bool sixteenths;
+  double swing;
+  const char* feel;
+};
+
+class DrumLoop : public ::testing::TestWithParam<LoopCase> {};
+
+TEST_P(DrumLoop, FeltTempoAndBeats) {
+  const LoopCase c = GetParam();
+  demo::TrackSpec spec;
+  spec.bpm = c.bpm;
+  spec.pattern = c.pattern;
+  spec.sixteenth_hats = c.sixteenths;
+  spec.swing = c.swing;
+  spec.seconds = 45;
+  spec.intro_bars = 0;
+  spec.breakdown = false;
+  const demo::Rendered r = demo::render_track(spec);
+  const auto j = tempo_of(r.samples, 2);
+  ASSERT_TRUE(j["bpm"].is_number()) << j.dump();
+  EXPECT_NEAR(j["bpm"].get<double>(), c.bpm, 0.05);
+  EXPECT_EQ(j["tempo_feel"].get<std::string>(), c.feel);
+  EXPECT_LT(worst_beat_error(j["beats"], r.beats), 0.010);
+  EXPECT_GT(beat_recall(j["beats"], r.beats), 0.97);
+  // Alternatives name the usual confusions with their scores.
+  bool has_half = false;
+  for (const auto& a : j["bpm_alternatives"]) has_half |= a["relation"] == "half";
+  EXPECT_TRUE(has_half);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Patterns, DrumLoop,
+    ::testing::Values(LoopCase{"house120", 120, demo::Pattern::kFourOnFloor, false, 0.0, "straight"},
+                      LoopCase{"house124", 124, demo::Pattern::kFourOnFloor, false, 0.0, "straight"},
+                      LoopCase{"techno128", 128, demo::Pattern::kFourOnFloor, true, 0.0, "straight"},
+                      LoopCase{"swungHouse122", 122, demo::Pattern::kFourOnFloor, false, 0.33, "straight"},
+                      LoopCase{"hiphop85", 85, demo::Pattern::kBreakbeat, false, 0.25, "straight"},
+                      LoopCase{"hiphop90", 90, demo::Pattern::kBreakbeat, false, 0.0, "straight"},
+                      LoopCase{"breaks140", 140, demo::Pattern::kBreakbeat, true, 0.0, "straight"},
+                      LoopCase{"trance150", 150, demo::Pattern::kFourOnFloor, true, 0.0, "straight"},
+                      LoopCase{"halftimeDnb174", 174, demo::Pattern::kHalfTime, true, 0.0, "half-time"},
+                      LoopCase{"dubstep140", 140, demo::Pattern::kHalfTime, true, 0.0, "half-time"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Tempo, BeatlessIntroOfEightBars) {
+  demo::TrackSpec spec;
+  spec.bpm = 126;
+  spec.seconds = 60;
+  spec.intro_bars = 8;
+  const demo::Rendered r = demo::render_track(spec);
+  const auto j = tempo_of(r.samples, 2);
+  ASSERT_TRUE(j["bpm"].is_number());
+  EXPECT_NEAR(j["bpm"].get<double>(), 126.0, 0.05);
+  // A full arrangement (pads and bass over the kick) shifts onset peaks by a few ms: 15 ms here,
+  // against 10 ms for the bare drum loops above.
+  EXPECT_LT(worst_beat_error(j["beats"], r.beats), 0.015);
+  EXPECT_LT(j["beats"][0].get<double>(), 0.5) << "the grid covers the intro";
+}
+
+TEST(Tempo, DownbeatsOnTheBarOfABreakbeat) {
+  demo::TrackSpec spec;
+  spec.bpm = 95;
+  spec.pattern = demo::Pattern::kBreakbeat;
+  spec.seconds = 40;
+  spec.intro_bars = 0;
+  spec.breakdown = false;
+  const demo::Rendered r = demo::render_track(spec);
+  const auto j = tempo_of(r.samples, 2);
+  ASSERT_GE(j["downbeats"].size(), 10u);
+  EXPECT_LT(worst_beat_error(j["downbeats"], r.downbeats), 0.010);
+}
+
+TEST(Tempo, RampFrom120To130GivesSegments) {
+  std::vector<double> truth;
+  const auto audio = demo::render_tempo_ramp(120, 130, 60, 44100, &truth);
+  const auto j = tempo_of(audio, 2);
+  ASSERT_TRUE(j["bpm"].is_number()) << j.dump();
+  EXPECT_FALSE(j["beat_grid"]["steady"].get<bool>());
+  const auto& seg = j["tempo_segments"];
+  ASSERT_GE(seg.size(), 2u);
+  EXPECT_NEAR(seg.front()["bpm"].get<double>(), 121.0, 2.0);
+  EXPECT_NEAR(seg.back()["bpm"].get<double>(), 129.0, 2.0);
+  EXPECT_GT(beat_recall(j["beats"], truth), 0.95);
+  EXPECT_LT(worst_beat_error(j["beats"], truth), 0.025);
+}
+
+TEST(Tempo, SilenceAndNoiseHaveNoTempo) {
+  const auto silence = tempo_of(std::vector<float>(44100 * 10, 0.0f), 1);
+  EXPECT_TRUE(silence["bpm"].is_null());
+  EXPECT_EQ(silence["reason"], "silent");
+  demo::Rng rng(5);
+  std::vector<float> noise(44100 * 30);
+  for (auto& v : noise) v = 0.3f * rng.noise();
+  const auto n = tempo_of(noise, 1);
+  EXPECT_TRUE(n["bpm"].is_null()) << n["bpm"];
+  EXPECT_EQ(n["reason"], "no steady beat");
+  EXPECT_TRUE(n["beats"].empty());
+}
+
+TEST(Tempo, BeatlessPadsHaveNoTempo) {
+  demo::TrackSpec spec;
+  spec.pattern = demo::Pattern::kNone;
+  spec.bpm = 100;
+  spec.seconds = 60;
+  const auto j = tempo_of(demo::render_track(spec).samples, 2);
+  EXPECT_TRUE(j["bpm"].is_null()) << j["bpm"];
+}
+
+}  // namespace
+}  // namespace codex::analysis
