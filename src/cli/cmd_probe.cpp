@@ -18,7 +18,6 @@ int run_probe(const GlobalArgs&, const std::string& file) {
   nlohmann::json out = {{"path", file},
                         {"track_id", a.stats.track_id},
                         {"duration_seconds", std::round(a.stats.duration_s * 1000) / 1000},
-                        // The key analyzer is not part of this build yet: never a made-up value.
                         {"bpm", nullptr},
                         {"key", nullptr},
                         {"key_name", nullptr},
@@ -38,6 +37,12 @@ int run_probe(const GlobalArgs&, const std::string& file) {
       for (const char* k : {"bpm", "bpm_confidence", "bpm_alternatives", "tempo_feel", "beats", "downbeats",
                             "beat_grid", "tempo_segments", "reason"}) {
         if (r.output.values.contains(k)) out[k == std::string("reason") ? "bpm_reason" : k] = r.output.values[k];
+      }
+    }
+    if (r.stamp.id == "key") {
+      for (const char* k : {"key", "key_name", "key_open", "key_confidence", "key_alternatives", "key_segments",
+                            "key_reason", "tuning_cents"}) {
+        if (r.output.values.contains(k)) out[k] = r.output.values[k];
       }
     }
   }

@@ -1,7 +1,8 @@
-// The default analyzer set. The key analyzer joins here (issue 4).
+// The default analyzer set, in the order they are run and stored.
 #include "codex/analysis/analyzer.h"
 #include "codex/analysis/duration.h"
 #include "codex/analysis/energy.h"
+#include "codex/analysis/key.h"
 #include "codex/analysis/loudness.h"
 #include "codex/analysis/tempo.h"
 
@@ -13,6 +14,7 @@ std::vector<std::unique_ptr<Analyzer>> default_analyzers() {
   v.push_back(std::make_unique<LoudnessAnalyzer>());
   v.push_back(std::make_unique<EnergyAnalyzer>());
   v.push_back(std::make_unique<TempoAnalyzer>());
+  v.push_back(std::make_unique<KeyAnalyzer>());
   return v;
 }
 

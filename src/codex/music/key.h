@@ -13,10 +13,21 @@ struct Key {
 
   std::string name() const;     // "A minor", "F# major"
   std::string camelot() const;  // "8A" (minor) ... "12B" (major)
+  std::string open_key() const; // Open Key notation: "1d" (C major) ... "12m"
+  int camelot_number() const;   // 1..12
   bool operator==(const Key&) const = default;
 };
 
-// Parses "8A", "A minor", "Am", "F#", "Bbm", "a:min". Returns nullopt when it is not a key.
+// Parses Camelot ("8A"), Open Key ("1m", "1d"), and names ("A minor", "Am", "F#", "Bbm", "a:min").
+// Returns nullopt when it is not a key.
 std::optional<Key> parse_key(const std::string& text);
+
+// Harmonic-mixing compatibility of playing `to` after `from` (DESIGN.md section 4): same key 1.0;
+// one step round the wheel, same letter 0.9; relative major/minor 0.9; two steps 0.7; diagonal
+// (one step and the other letter) 0.6; +7 steps (one semitone up, "energy boost") 0.3; else 0.
+double camelot_compatibility(const Key& from, const Key& to);
+// A short name for the move: "same key", "+1", "-1", "relative", "+2", "-2", "diagonal",
+// "energy boost", or "clash".
+std::string camelot_relation(const Key& from, const Key& to);
 
 }  // namespace codex::music

@@ -1,0 +1,47 @@
+// Pitch-class content for key detection. Streaming: each 8192-sample frame (hop 4096 at 22.05 kHz)
+// is reduced to a log-frequency spectrum at a third of a semitone (MIDI 33-96), and spectral peaks
+// vote for the tuning (the reference pitch is often not 440 Hz). At the end, the stored spectra
+// are read at the estimated tuning, log-compressed, whitened across frequency (which removes the
+// broadband energy of drums and noise), median-filtered over time (which removes transients:
+// a harmonic/percussive split by medians), and folded into 12 pitch classes per frame.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "codex/analysis/fft.h"
+
+namespace codex::analysis {
+
+using Chroma = std::array<double, 12>;  // index 0 = C
+
+class ChromaExtractor {
+ public:
+  explicit ChromaExtractor(int rate_hz, int frame = 8192, int hop = 4096);
+  void process(const float* mono, int64_t n);
+
+  // Call once after the last block.
+  void finish();
+  double tuning_semitones() const { return tuning_; }  // in [-0.5, 0.5)
+  double frame_seconds() const { return static_cast<double>(hop_) / rate_; }
+  const std::vector<Chroma>& frames() const { return chroma_; }  // per frame, after finish()
+  const std::vector<double>& tonal_energy() const { return tonal_; }  // per frame, after finish()
+
+ private:
+  void analyse_frame(const float* x);
+  int rate_, frame_, hop_;
+  std::unique_ptr<RealFft> fft_;
+  std::vector<float> window_;
+  std::vector<float> pending_;
+  std::vector<int> bin_lo_sub_;      // per FFT bin: lower sub-bin index (or -1)
+  std::vector<float> bin_frac_;      // per FFT bin: share going to the upper sub-bin
+  int first_bin_ = 0, last_bin_ = 0;
+  std::vector<float> spectra_;       // frames x kSubBins
+  double tune_cos_ = 0.0, tune_sin_ = 0.0;
+  double tuning_ = 0.0;
+  std::vector<Chroma> chroma_;
+  std::vector<double> tonal_;
+};
+
+}  // namespace codex::analysis

@@ -1,0 +1,103 @@
+#include "codex/analysis/key.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "codex/analysis/key_estimate.h"
+
+namespace codex::analysis {
+namespace {
+double round_to(double v, double q) { return std::round(v / q) * q; }
+
+nlohmann::json key_json(const music::Key& k) {
+  return {{"key", k.camelot()}, {"key_name", k.name()}, {"key_open", k.open_key()}};
+}
+}  // namespace
+
+KeyAnalyzer::KeyAnalyzer()
+    : params_({{"min_strength", "correlation with the best key profile below which no key is reported", 0.0, 1.0,
+                0.55},
+               {"window_s", "window for key changes, seconds", 8.0, 120.0, 24.0},
+               {"min_segment_s", "shortest key segment reported, seconds", 8.0, 300.0, 30.0}}) {}
+
+Status KeyAnalyzer::start(const StreamFormat& format) {
+  rate_ = format.analysis_rate_hz;
+  const int frame = rate_ > 32000 ? 16384 : 8192;
+  chroma_ = std::make_unique<ChromaExtractor>(rate_, frame, frame / 2);
+  return Status::Ok();
+}
+
+void KeyAnalyzer::process(const audio::AudioBlock& b) { chroma_->process(b.mono, b.mono_frames); }
+
+AnalyzerOutput KeyAnalyzer::finish() {
+  AnalyzerOutput out;
+  chroma_->finish();
+  const auto& frames = chroma_->frames();
+  Chroma total{};
+  double tonal = 0.0;
+  for (size_t f = 0; f < frames.size(); ++f) {
+    for (int i = 0; i < 12; ++i) total[i] += frames[f][i];
+    tonal += chroma_->tonal_energy()[f];
+  }
+  out.values["tuning_cents"] = round_to(100.0 * chroma_->tuning_semitones(), 0.1);
+  nlohmann::json chroma = nlohmann::json::array();
+  const double peak = *std::max_element(total.begin(), total.end());
+  for (double v : total) chroma.push_back(peak > 0 ? round_to(v / peak, 0.001) : 0.0);
+  out.values["chroma"] = chroma;
+
+  auto null_key = [&](const char* reason) {
+    out.values["key"] = nullptr;
+    out.values["key_name"] = nullptr;
+    out.values["key_open"] = nullptr;
+    out.values["key_confidence"] = 0.0;
+    out.values["key_reason"] = reason;
+    out.confidence = 0.0;
+    return out;
+  };
+  const double seconds = static_cast<double>(frames.size()) * chroma_->frame_seconds();
+  if (frames.size() < 4 || tonal <= 1e-9) return null_key("no tonal content");
+  const std::vector<KeyScore> scores = score_keys(total);
+  const double strength = scores[0].score;
+  out.values["key_strength"] = round_to(strength, 0.001);
+  if (strength < params_.get("min_strength")) return null_key("no clear tonal centre (atonal or drums only)");
+
+  const music::Key best = scores[0].key;
+  nlohmann::json k = key_json(best);
+  for (auto it = k.begin(); it != k.end(); ++it) out.values[it.key()] = it.value();
+  // Runner-ups: the next keys by score, each with its relation to the best (usually the relative
+  // or a fifth away).
+  nlohmann::json alts = nlohmann::json::array();
+  for (size_t i = 1; i < scores.size() && alts.size() < 3; ++i) {
+    nlohmann::json a = key_json(scores[i].key);
+    a["score"] = round_to(scores[i].score, 0.001);
+    a["relation"] = music::camelot_relation(best, scores[i].key);
+    alts.push_back(a);
+  }
+  out.values["key_alternatives"] = alts;
+  // Confidence: the margin over the runner-up, scaled by how tonal the material is.
+  const double margin = strength - scores[1].score;
+  const double conf = std::clamp(margin / 0.15, 0.0, 1.0) * std::clamp((strength - 0.5) / 0.35, 0.0, 1.0);
+  out.values["key_confidence"] = round_to(conf, 0.001);
+  out.confidence = conf;
+
+  nlohmann::json segs = nlohmann::json::array();
+  if (seconds >= 2.0 * params_.get("min_segment_s")) {
+    for (const auto& s : key_segments(frames, chroma_->tonal_energy(), chroma_->frame_seconds(),
+                                      params_.get("window_s"), params_.get("min_segment_s"))) {
+      nlohmann::json j = key_json(s.key);
+      j["start_s"] = round_to(s.start_s, 0.01);
+      j["end_s"] = round_to(s.end_s, 0.01);
+      segs.push_back(j);
+    }
+  }
+  if (segs.empty()) {
+    nlohmann::json j = key_json(best);
+    j["start_s"] = 0.0;
+    j["end_s"] = round_to(seconds, 0.01);
+    segs.push_back(j);
+  }
+  out.values["key_segments"] = segs;
+  return out;
+}
+
+}  // namespace codex::analysis

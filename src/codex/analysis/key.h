@@ -1,0 +1,29 @@
+// The key analyzer: tuning, chroma, key with confidence and runner-ups, key changes, in Camelot,
+// Open Key and plain names. Atonal or drum-only material gets key null with a reason.
+#pragma once
+
+#include <memory>
+
+#include "codex/analysis/analyzer.h"
+#include "codex/analysis/chroma.h"
+
+namespace codex::analysis {
+
+class KeyAnalyzer final : public Analyzer {
+ public:
+  KeyAnalyzer();
+  std::string_view id() const override { return "key"; }
+  int version() const override { return 1; }
+  const ParamSet& params() const override { return params_; }
+  ParamSet& mutable_params() override { return params_; }
+  Status start(const StreamFormat& format) override;
+  void process(const audio::AudioBlock& block) override;
+  AnalyzerOutput finish() override;
+
+ private:
+  ParamSet params_;
+  std::unique_ptr<ChromaExtractor> chroma_;
+  int rate_ = 22050;
+};
+
+}  // namespace codex::analysis

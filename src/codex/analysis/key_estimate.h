@@ -1,0 +1,33 @@
+// Key from pitch-class profiles: the correlation of a chroma vector with a major and a minor
+// profile rotated to each of the 12 tonics; over the whole track, and over ~30 s windows smoothed
+// by a Viterbi pass with a switching penalty to find key changes. Pure functions.
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "codex/analysis/chroma.h"
+#include "codex/music/key.h"
+
+namespace codex::analysis {
+
+struct KeyScore {
+  music::Key key;
+  double score = 0.0;  // correlation, -1..1
+};
+
+// All 24 keys, best first.
+std::vector<KeyScore> score_keys(const Chroma& chroma);
+
+struct KeySegment {
+  double start_s = 0.0;
+  double end_s = 0.0;
+  music::Key key;
+};
+
+// Key segments from per-frame chroma (frame_s apart): windows of `window_s`, Viterbi-smoothed.
+// Returns one segment when the key does not change.
+std::vector<KeySegment> key_segments(const std::vector<Chroma>& frames, const std::vector<double>& weights,
+                                     double frame_s, double window_s = 24.0, double min_segment_s = 30.0);
+
+}  // namespace codex::analysis
