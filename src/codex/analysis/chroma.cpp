@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace codex::analysis {
 namespace {
@@ -9,8 +10,11 @@ constexpr int kLowMidi = 33;                 // A1, 55 Hz
 constexpr int kSemitones = 64;               // up to C7
 constexpr int kPerSemitone = 3;
 constexpr int kSubBins = kSemitones * kPerSemitone;
+constexpr int kBassTopMidi = 52;             // E3
 
 double midi_of(double hz) { return 69.0 + 12.0 * std::log2(hz / 440.0); }
+
+
 }  // namespace
 
 ChromaExtractor::ChromaExtractor(int rate_hz, int frame, int hop) : rate_(rate_hz), frame_(frame), hop_(hop) {
@@ -114,6 +118,7 @@ void ChromaExtractor::finish() {
   }
   // Median over 7 frames (~1.3 s) per semitone: sustained notes stay, hits go.
   chroma_.assign(frames, Chroma{});
+  bass_ = Chroma{};
   tonal_.assign(frames, 0.0);
   std::vector<float> window;
   for (size_t f = 0; f < frames; ++f) {
@@ -124,6 +129,7 @@ void ChromaExtractor::finish() {
       std::nth_element(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(window.size() / 2), window.end());
       const double v = window[window.size() / 2];
       chroma_[f][(kLowMidi + p) % 12] += v;
+      if (kLowMidi + p <= kBassTopMidi) bass_[(kLowMidi + p) % 12] += v;
       tonal_[f] += v;
     }
   }

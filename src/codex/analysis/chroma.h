@@ -27,6 +27,9 @@ class ChromaExtractor {
   double frame_seconds() const { return static_cast<double>(hop_) / rate_; }
   const std::vector<Chroma>& frames() const { return chroma_; }  // per frame, after finish()
   const std::vector<double>& tonal_energy() const { return tonal_; }  // per frame, after finish()
+  // Pitch classes of the bass register only (up to E3), summed over the track, after finish():
+  // the tonic sits in the bass more than anywhere else.
+  const Chroma& bass() const { return bass_; }
 
  private:
   void analyse_frame(const float* x);
@@ -42,6 +45,7 @@ class ChromaExtractor {
   double tuning_ = 0.0;
   std::vector<Chroma> chroma_;
   std::vector<double> tonal_;
+  Chroma bass_{};
 };
 
 }  // namespace codex::analysis

@@ -18,7 +18,9 @@ KeyAnalyzer::KeyAnalyzer()
     : params_({{"min_strength", "correlation with the best key profile below which no key is reported", 0.0, 1.0,
                 0.55},
                {"window_s", "window for key changes, seconds", 8.0, 120.0, 24.0},
-               {"min_segment_s", "shortest key segment reported, seconds", 8.0, 300.0, 30.0}}) {}
+               {"min_segment_s", "shortest key segment reported, seconds", 8.0, 300.0, 30.0},
+               {"bass_weight", "weight of bass-register tonic evidence", 0.0, 1.0, 0.2},
+               {"minor_bias", "added to minor keys' profile correlation", 0.0, 0.3, 0.05}}) {}
 
 Status KeyAnalyzer::start(const StreamFormat& format) {
   rate_ = format.analysis_rate_hz;
@@ -56,7 +58,11 @@ AnalyzerOutput KeyAnalyzer::finish() {
   };
   const double seconds = static_cast<double>(frames.size()) * chroma_->frame_seconds();
   if (frames.size() < 4 || tonal <= 1e-9) return null_key("no tonal content");
-  const std::vector<KeyScore> scores = score_keys(total);
+  KeyScoring scoring;
+  scoring.bass = &chroma_->bass();
+  scoring.bass_weight = params_.get("bass_weight");
+  scoring.minor_bias = params_.get("minor_bias");
+  const std::vector<KeyScore> scores = score_keys(total, scoring);
   const double strength = scores[0].score;
   out.values["key_strength"] = round_to(strength, 0.001);
   if (strength < params_.get("min_strength")) return null_key("no clear tonal centre (atonal or drums only)");
@@ -82,8 +88,8 @@ AnalyzerOutput KeyAnalyzer::finish() {
 
   nlohmann::json segs = nlohmann::json::array();
   if (seconds >= 2.0 * params_.get("min_segment_s")) {
-    for (const auto& s : key_segments(frames, chroma_->tonal_energy(), chroma_->frame_seconds(),
-                                      params_.get("window_s"), params_.get("min_segment_s"))) {
+    for (const auto& s : key_segments(frames, chroma_->frame_seconds(), scoring, params_.get("window_s"),
+                                      params_.get("min_segment_s"))) {
       nlohmann::json j = key_json(s.key);
       j["start_s"] = round_to(s.start_s, 0.01);
       j["end_s"] = round_to(s.end_s, 0.01);

@@ -6,19 +6,19 @@
 namespace codex::analysis {
 namespace {
 
-// Key profiles (index 0 = tonic). The average of two published sets: Krumhansl & Kessler (1982)
-// and Temperley (1999); electronic music leans on the tonic and fifth, which both weight highly.
-constexpr double kKKMajor[12] = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
-constexpr double kKKMinor[12] = {6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
-constexpr double kTMajor[12] = {5.0, 2.0, 3.5, 2.0, 4.5, 4.0, 2.0, 4.5, 2.0, 3.5, 1.5, 4.0};
-constexpr double kTMinor[12] = {5.0, 2.0, 3.5, 4.5, 2.0, 4.0, 2.0, 4.5, 3.5, 2.0, 1.5, 4.0};
+// Key profiles (index 0 = tonic): the diatonic scale with the tonic triad emphasised (tonic 2,
+// third and fifth 1.5, other scale degrees 1; the minor profile adds the raised seventh of harmonic
+// minor at 0.4). On synthesised progressions with real instrument samples this measured better
+// than Krumhansl-Kessler (1982) and Temperley (1999) profiles, alone or averaged (bench/README).
+constexpr double kMajor[12] = {2, 0, 1, 0, 1.5, 1, 0, 1.5, 0, 1, 0, 1};
+constexpr double kMinor[12] = {2, 0, 1, 1.5, 0, 1, 0, 1.5, 1, 0, 0.8, 0.4};
 
 struct Profiles {
   std::array<double, 12> major, minor;
   Profiles() {
     for (int i = 0; i < 12; ++i) {
-      major[i] = kKKMajor[i] / 6.35 + kTMajor[i] / 5.0;
-      minor[i] = kKKMinor[i] / 6.33 + kTMinor[i] / 5.0;
+      major[i] = kMajor[i];
+      minor[i] = kMinor[i];
     }
   }
 };
@@ -43,19 +43,27 @@ double correlate(const Chroma& c, const std::array<double, 12>& profile, int ton
 
 }  // namespace
 
-std::vector<KeyScore> score_keys(const Chroma& chroma) {
+std::vector<KeyScore> score_keys(const Chroma& chroma, const KeyScoring& scoring) {
   static const Profiles profiles;
+  const Chroma* bass = scoring.bass;
+  double bass_max = 0.0;
+  if (bass) bass_max = *std::max_element(bass->begin(), bass->end());
+  auto bass_evidence = [&](int tonic) {
+    if (!bass || bass_max <= 0) return 0.0;
+    return ((*bass)[tonic] + 0.5 * (*bass)[(tonic + 7) % 12]) / (1.5 * bass_max);
+  };
   std::vector<KeyScore> out;
   for (int t = 0; t < 12; ++t) {
-    out.push_back({music::Key{t, false}, correlate(chroma, profiles.major, t)});
-    out.push_back({music::Key{t, true}, correlate(chroma, profiles.minor, t)});
+    const double b = scoring.bass_weight * bass_evidence(t);
+    out.push_back({music::Key{t, false}, correlate(chroma, profiles.major, t) + b});
+    out.push_back({music::Key{t, true}, correlate(chroma, profiles.minor, t) + scoring.minor_bias + b});
   }
   std::sort(out.begin(), out.end(), [](const KeyScore& a, const KeyScore& b) { return a.score > b.score; });
   return out;
 }
 
-std::vector<KeySegment> key_segments(const std::vector<Chroma>& frames, const std::vector<double>& weights,
-                                     double frame_s, double window_s, double min_segment_s) {
+std::vector<KeySegment> key_segments(const std::vector<Chroma>& frames, double frame_s, const KeyScoring& scoring,
+                                     double window_s, double min_segment_s) {
   std::vector<KeySegment> out;
   const size_t n = frames.size();
   if (n == 0) return out;
@@ -70,12 +78,11 @@ std::vector<KeySegment> key_segments(const std::vector<Chroma>& frames, const st
       for (int i = 0; i < 12; ++i) c[i] += frames[f][i];
     }
     std::array<double, 24> sc{};
-    for (const auto& k : score_keys(c)) sc[k.key.tonic * 2 + (k.key.minor ? 1 : 0)] = k.score;
+    for (const auto& k : score_keys(c, scoring)) sc[k.key.tonic * 2 + (k.key.minor ? 1 : 0)] = k.score;
     obs.push_back(sc);
     starts.push_back(static_cast<double>(s) * frame_s);
     if (s + win >= n) break;
   }
-  (void)weights;
   // Viterbi: staying costs nothing, switching costs `penalty` (in correlation units).
   const double penalty = 0.6;
   const size_t m = obs.size();

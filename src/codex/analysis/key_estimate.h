@@ -16,8 +16,18 @@ struct KeyScore {
   double score = 0.0;  // correlation, -1..1
 };
 
+struct KeyScoring {
+  // With a bass chroma, each key gains `bass_weight` times the bass evidence for its tonic (and,
+  // half as much, its fifth): the tonic sits in the bass, which separates relative keys.
+  const Chroma* bass = nullptr;
+  double bass_weight = 0.0;
+  // Added to minor keys: natural-minor progressions share every note with the relative major,
+  // and dance music is mostly minor.
+  double minor_bias = 0.0;
+};
+
 // All 24 keys, best first.
-std::vector<KeyScore> score_keys(const Chroma& chroma);
+std::vector<KeyScore> score_keys(const Chroma& chroma, const KeyScoring& scoring = {});
 
 struct KeySegment {
   double start_s = 0.0;
@@ -27,7 +37,7 @@ struct KeySegment {
 
 // Key segments from per-frame chroma (frame_s apart): windows of `window_s`, Viterbi-smoothed.
 // Returns one segment when the key does not change.
-std::vector<KeySegment> key_segments(const std::vector<Chroma>& frames, const std::vector<double>& weights,
-                                     double frame_s, double window_s = 24.0, double min_segment_s = 30.0);
+std::vector<KeySegment> key_segments(const std::vector<Chroma>& frames, double frame_s, const KeyScoring& scoring,
+                                     double window_s = 24.0, double min_segment_s = 30.0);
 
 }  // namespace codex::analysis

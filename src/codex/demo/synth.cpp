@@ -28,7 +28,7 @@ namespace {
 
 constexpr double kTwoPi = 2.0 * M_PI;
 
-double midi_hz(double midi) { return 440.0 * std::pow(2.0, (midi - 69.0) / 12.0); }
+double midi_hz(double midi, double cents = 0.0) { return 440.0 * std::pow(2.0, (midi - 69.0 + cents / 100.0) / 12.0); }
 
 struct Drums {
   std::vector<float> kick, snare, hat, open_hat;
@@ -152,8 +152,10 @@ Rendered render_track(const TrackSpec& spec, int rate) {
   const Drums kit = make_drums(rate, rng);
   const auto pad_table = make_wavetable(spec.brightness, 10);
   const auto bass_table = make_wavetable(0.3, 5);
-  const std::vector<Chord> prog = spec.key.minor ? std::vector<Chord>{{0, true}, {8, false}, {5, true}, {7, false}}
-                                                 : std::vector<Chord>{{0, false}, {9, true}, {5, false}, {7, false}};
+  auto progression = [](const music::Key& k) {
+    return k.minor ? std::vector<Chord>{{0, true}, {8, false}, {5, true}, {7, false}}
+                   : std::vector<Chord>{{0, false}, {9, true}, {5, false}, {7, false}};
+  };
   const double hat_gain = 0.35 + 0.5 * spec.brightness;
 
   for (int b = 0; b < bars; ++b) {
@@ -161,6 +163,8 @@ Rendered render_track(const TrackSpec& spec, int rate) {
     const std::string& sec = label[b];
     const bool drums_on = has_drums && (sec == "main" || sec == "outro");  // no kick in breakdowns
     const bool hats_on = has_drums && sec != "intro";
+    const music::Key key = (spec.modulate_to && b >= bars / 2) ? *spec.modulate_to : spec.key;
+    const std::vector<Chord> prog = progression(key);
     const Chord chord = prog[static_cast<size_t>(b) % prog.size()];
     if (drums_on) {
       std::vector<double> kicks, snares;
@@ -186,8 +190,8 @@ Rendered render_track(const TrackSpec& spec, int rate) {
       }
     }
     if (spec.bass && sec == "main") {
-      const int pc = (spec.key.tonic + chord.degree) % 12;
-      const double f = midi_hz(36 + pc);
+      const int pc = (key.tonic + chord.degree) % 12;
+      const double f = midi_hz(36 + pc, spec.detune_cents);
       std::vector<double> notes = spec.pattern == Pattern::kFourOnFloor ? std::vector<double>{0.5, 1.5, 2.5, 3.5}
                                                                        : std::vector<double>{0, 1.5, 2.5};
       for (double n : notes) {
@@ -196,13 +200,14 @@ Rendered render_track(const TrackSpec& spec, int rate) {
       }
     }
     if (spec.chords && sec != "outro") {
-      const int root = (spec.key.tonic + chord.degree) % 12;
+      const int root = (key.tonic + chord.degree) % 12;
       const int third = root + (chord.minor ? 3 : 4), fifth = root + 7;
       const auto s = static_cast<size_t>(t0 * rate), e = static_cast<size_t>((t0 + bar_s) * rate);
       int v = 0;
       for (int pc : {root, third, fifth}) {
         const int midi = 57 + ((pc - 9) % 12 + 12) % 12;  // voices between A3 and G#4
-        add_tone((v++ % 2 == 0) ? pads_l : pads_r, pad_table, midi_hz(midi), s, e, 0.25, rate, 0.02, 0.06);
+        add_tone((v++ % 2 == 0) ? pads_l : pads_r, pad_table, midi_hz(midi, spec.detune_cents), s, e, 0.25, rate, 0.02,
+                 0.06);
       }
     }
   }

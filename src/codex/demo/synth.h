@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,8 @@ struct TrackSpec {
   bool breakdown = true;        // 8 bars without kick in the middle
   bool chords = true;
   bool bass = true;
+  double detune_cents = 0.0;    // every pitched part off the 440 Hz reference by this much
+  std::optional<music::Key> modulate_to;  // key of the second half, if it changes
   uint64_t seed = 1;
 };
 
