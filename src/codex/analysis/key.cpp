@@ -63,7 +63,7 @@ AnalyzerOutput KeyAnalyzer::finish() {
   scoring.bass_weight = params_.get("bass_weight");
   scoring.minor_bias = params_.get("minor_bias");
   const std::vector<KeyScore> scores = score_keys(total, scoring);
-  const double strength = scores[0].score;
+  const double strength = scores[0].correlation;
   out.values["key_strength"] = round_to(strength, 0.001);
   if (strength < params_.get("min_strength")) return null_key("no clear tonal centre (atonal or drums only)");
 
@@ -81,7 +81,7 @@ AnalyzerOutput KeyAnalyzer::finish() {
   }
   out.values["key_alternatives"] = alts;
   // Confidence: the margin over the runner-up, scaled by how tonal the material is.
-  const double margin = strength - scores[1].score;
+  const double margin = scores[0].score - scores[1].score;
   const double conf = std::clamp(margin / 0.15, 0.0, 1.0) * std::clamp((strength - 0.5) / 0.35, 0.0, 1.0);
   out.values["key_confidence"] = round_to(conf, 0.001);
   out.confidence = conf;

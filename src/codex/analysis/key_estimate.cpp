@@ -55,8 +55,9 @@ std::vector<KeyScore> score_keys(const Chroma& chroma, const KeyScoring& scoring
   std::vector<KeyScore> out;
   for (int t = 0; t < 12; ++t) {
     const double b = scoring.bass_weight * bass_evidence(t);
-    out.push_back({music::Key{t, false}, correlate(chroma, profiles.major, t) + b});
-    out.push_back({music::Key{t, true}, correlate(chroma, profiles.minor, t) + scoring.minor_bias + b});
+    const double rmaj = correlate(chroma, profiles.major, t), rmin = correlate(chroma, profiles.minor, t);
+    out.push_back({music::Key{t, false}, rmaj + b, rmaj});
+    out.push_back({music::Key{t, true}, rmin + scoring.minor_bias + b, rmin});
   }
   std::sort(out.begin(), out.end(), [](const KeyScore& a, const KeyScore& b) { return a.score > b.score; });
   return out;

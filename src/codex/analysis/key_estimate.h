@@ -13,7 +13,8 @@ namespace codex::analysis {
 
 struct KeyScore {
   music::Key key;
-  double score = 0.0;  // correlation, -1..1
+  double score = 0.0;        // ranking score: profile correlation plus bass and mode terms
+  double correlation = 0.0;  // profile correlation alone, -1..1
 };
 
 struct KeyScoring {

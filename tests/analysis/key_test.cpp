@@ -1,0 +1,112 @@
+// Key detection on synthesised chord progressions with known keys.
+#include "codex/analysis/key.h"
+
+#include <gtest/gtest.h>
+
+#include "codex/analysis/pass.h"
+#include "codex/demo/synth.h"
+#include "support/test_util.h"
+
+namespace codex::analysis {
+namespace {
+
+nlohmann::json key_of(const std::vector<float>& stereo) {
+  test::TempDir dir;
+  test::write_audio(dir.file("k.wav"), stereo, 2, 44100);
+  std::vector<std::unique_ptr<Analyzer>> v;
+  v.push_back(std::make_unique<KeyAnalyzer>());
+  auto r = analyze_file(dir.file("k.wav"), v);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? r->results[0].output.values : nlohmann::json();
+}
+
+demo::TrackSpec progression(const music::Key& key, demo::Pattern drums = demo::Pattern::kNone, double seconds = 20) {
+  demo::TrackSpec s;
+  s.key = key;
+  s.pattern = drums;
+  s.bpm = 120;
+  s.seconds = seconds;
+  s.intro_bars = 0;
+  s.breakdown = false;
+  s.seed = static_cast<uint64_t>(key.tonic * 2 + key.minor + 1);
+  return s;
+}
+
+TEST(Key, AllTwentyFourKeys) {
+  for (int pc = 0; pc < 12; ++pc) {
+    for (bool minor : {false, true}) {
+      const music::Key k{pc, minor};
+      const auto j = key_of(demo::render_track(progression(k)).samples);
+      ASSERT_TRUE(j["key"].is_string()) << k.name() << ": " << j.dump();
+      EXPECT_EQ(j["key"], k.camelot()) << k.name() << " read as " << j["key_name"];
+      EXPECT_EQ(j["key_name"], k.name());
+      EXPECT_EQ(j["key_open"], k.open_key());
+      EXPECT_GT(j["key_confidence"].get<double>(), 0.1) << k.name();
+      ASSERT_EQ(j["key_alternatives"].size(), 3u);
+      EXPECT_EQ(j["key_segments"].size(), 1u);
+    }
+  }
+}
+
+TEST(Key, DetunedByThirtyCents) {
+  for (double cents : {-30.0, 30.0}) {
+    for (const music::Key k : {music::Key{9, true}, music::Key{2, false}, music::Key{6, true}, music::Key{10, false}}) {
+      auto spec = progression(k);
+      spec.detune_cents = cents;
+      const auto j = key_of(demo::render_track(spec).samples);
+      EXPECT_EQ(j["key"], k.camelot()) << k.name() << " at " << cents << " cents read as " << j["key_name"];
+      EXPECT_NEAR(j["tuning_cents"].get<double>(), cents, 8.0) << k.name();
+    }
+  }
+}
+
+TEST(Key, WithDrumsAndBass) {
+  for (int i = 0; i < 12; ++i) {
+    const music::Key k{(i * 5) % 12, i % 2 == 0};
+    auto spec = progression(k, i % 3 == 0 ? demo::Pattern::kBreakbeat : demo::Pattern::kFourOnFloor, 24);
+    spec.sixteenth_hats = true;
+    spec.gain_db = -3;
+    const auto j = key_of(demo::render_track(spec).samples);
+    EXPECT_EQ(j["key"], k.camelot()) << k.name() << " read as " << j["key_name"];
+  }
+}
+
+TEST(Key, WithNoise) {
+  demo::Rng rng(11);
+  for (const music::Key k : {music::Key{4, true}, music::Key{7, false}, music::Key{1, true}}) {
+    auto audio = demo::render_track(progression(k, demo::Pattern::kFourOnFloor)).samples;
+    for (auto& v : audio) v = 0.8f * v + 0.1f * rng.noise();  // noise ~ -20 dB below the mix
+    const auto j = key_of(audio);
+    EXPECT_EQ(j["key"], k.camelot()) << k.name() << " read as " << j["key_name"];
+  }
+}
+
+TEST(Key, ModulationHalfWayGivesTwoSegments) {
+  auto spec = progression(music::Key{9, true}, demo::Pattern::kFourOnFloor, 96);  // A minor ...
+  spec.modulate_to = music::Key{1, true};                                          // ... to C# minor
+  const auto j = key_of(demo::render_track(spec).samples);
+  const auto& seg = j["key_segments"];
+  ASSERT_EQ(seg.size(), 2u) << seg.dump();
+  EXPECT_EQ(seg[0]["key"], "8A");
+  EXPECT_EQ(seg[1]["key"], "12A");
+  EXPECT_NEAR(seg[1]["start_s"].get<double>(), 48.0, 12.0);
+  EXPECT_NEAR(seg[1]["end_s"].get<double>(), 96.0, 1.0);
+}
+
+TEST(Key, DrumsOnlyAndSilenceHaveNoKey) {
+  auto spec = progression(music::Key{0, false}, demo::Pattern::kFourOnFloor);
+  spec.chords = false;
+  spec.bass = false;
+  spec.sixteenth_hats = true;
+  const auto drums = key_of(demo::render_track(spec).samples);
+  EXPECT_TRUE(drums["key"].is_null()) << drums["key_name"] << " strength " << drums["key_strength"];
+  EXPECT_TRUE(drums.contains("key_reason"));
+  spec.pattern = demo::Pattern::kBreakbeat;
+  const auto breaks = key_of(demo::render_track(spec).samples);
+  EXPECT_TRUE(breaks["key"].is_null()) << breaks["key_name"] << " strength " << breaks["key_strength"];
+  const auto silence = key_of(std::vector<float>(44100 * 2 * 10, 0.0f));
+  EXPECT_TRUE(silence["key"].is_null());
+}
+
+}  // namespace
+}  // namespace codex::analysis
