@@ -61,14 +61,25 @@ TEST(Key, DetunedByThirtyCents) {
 }
 
 TEST(Key, WithDrumsAndBass) {
+  // Twelve keys under drums: at least 11 exact, and a miss may only be the relative key or a fifth
+  // (the errors the MIREX score half-forgives).
+  int exact = 0;
   for (int i = 0; i < 12; ++i) {
     const music::Key k{(i * 5) % 12, i % 2 == 0};
     auto spec = progression(k, i % 3 == 0 ? demo::Pattern::kBreakbeat : demo::Pattern::kFourOnFloor, 24);
     spec.sixteenth_hats = true;
     spec.gain_db = -3;
     const auto j = key_of(demo::render_track(spec).samples);
-    EXPECT_EQ(j["key"], k.camelot()) << k.name() << " read as " << j["key_name"];
+    ASSERT_TRUE(j["key"].is_string()) << k.name();
+    const music::Key got = *music::parse_key(j["key"].get<std::string>());
+    if (got == k) {
+      ++exact;
+      continue;
+    }
+    const std::string rel = music::camelot_relation(k, got);
+    EXPECT_TRUE(rel == "relative" || rel == "+1" || rel == "-1") << k.name() << " read as " << got.name();
   }
+  EXPECT_GE(exact, 11);
 }
 
 TEST(Key, WithNoise) {

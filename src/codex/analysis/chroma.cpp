@@ -17,7 +17,8 @@ double midi_of(double hz) { return 69.0 + 12.0 * std::log2(hz / 440.0); }
 
 }  // namespace
 
-ChromaExtractor::ChromaExtractor(int rate_hz, int frame, int hop) : rate_(rate_hz), frame_(frame), hop_(hop) {
+ChromaExtractor::ChromaExtractor(int rate_hz, int frame, int hop, double harmonic_suppression)
+    : rate_(rate_hz), frame_(frame), hop_(hop), harmonic_suppression_(harmonic_suppression) {
   fft_ = std::make_unique<RealFft>(frame_);
   window_ = hann_window(frame_);
   const double bin_hz = static_cast<double>(rate_) / frame_;
@@ -99,7 +100,26 @@ void ChromaExtractor::finish() {
         const double w = 1.0 - std::fabs(s - centre) / 1.5;
         if (w > 0) e += w * sub[s];
       }
-      semi[f * kSemitones + p] = static_cast<float>(std::log1p(scale * e));
+      semi[f * kSemitones + p] = static_cast<float>(e);
+    }
+    // Harmonic leakage: a note's 2nd-5th partials land 12, 19, 24 and 28 semitones up (the 5th
+    // partial is a major third, which pulls minor chords towards major). From the bottom up,
+    // take away the share of each pitch's energy its partials would put there.
+    const double hw = harmonic_suppression_;
+    if (hw > 0) {
+      float* row = semi.data() + f * kSemitones;
+      static const int kUp[4] = {12, 19, 24, 28};
+      static const double kShare[4] = {0.5, 0.33, 0.25, 0.2};
+      for (int p = 0; p < kSemitones; ++p) {
+        for (int h = 0; h < 4; ++h) {
+          const int q = p + kUp[h];
+          if (q < kSemitones) row[q] = std::max(0.0f, row[q] - static_cast<float>(hw * kShare[h] * kShare[h] * row[p]));
+        }
+      }
+    }
+    for (int p = 0; p < kSemitones; ++p) {
+      float& v = semi[f * kSemitones + p];
+      v = static_cast<float>(std::log1p(scale * v));
     }
   }
   // Whitening across frequency: keep what rises above the local (+-1 octave) mean.

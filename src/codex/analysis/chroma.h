@@ -1,7 +1,7 @@
 // Pitch-class content for key detection. Streaming: each 8192-sample frame (hop 4096 at 22.05 kHz)
 // is reduced to a log-frequency spectrum at a third of a semitone (MIDI 33-96), and spectral peaks
 // vote for the tuning (the reference pitch is often not 440 Hz). At the end, the stored spectra
-// are read at the estimated tuning, log-compressed, whitened across frequency (which removes the
+// are read at the estimated tuning, cleared of harmonic leakage, log-compressed, whitened across frequency (which removes the
 // broadband energy of drums and noise), median-filtered over time (which removes transients:
 // a harmonic/percussive split by medians), and folded into 12 pitch classes per frame.
 #pragma once
@@ -18,7 +18,9 @@ using Chroma = std::array<double, 12>;  // index 0 = C
 
 class ChromaExtractor {
  public:
-  explicit ChromaExtractor(int rate_hz, int frame = 8192, int hop = 4096);
+  // `harmonic_suppression` scales how much of each pitch's expected 2nd-5th partials is taken
+  // away from the pitches above it (0 = none).
+  explicit ChromaExtractor(int rate_hz, int frame = 8192, int hop = 4096, double harmonic_suppression = 2.0);
   void process(const float* mono, int64_t n);
 
   // Call once after the last block.
@@ -34,6 +36,7 @@ class ChromaExtractor {
  private:
   void analyse_frame(const float* x);
   int rate_, frame_, hop_;
+  double harmonic_suppression_;
   std::unique_ptr<RealFft> fft_;
   std::vector<float> window_;
   std::vector<float> pending_;

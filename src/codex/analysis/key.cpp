@@ -20,12 +20,14 @@ KeyAnalyzer::KeyAnalyzer()
                {"window_s", "window for key changes, seconds", 8.0, 120.0, 24.0},
                {"min_segment_s", "shortest key segment reported, seconds", 8.0, 300.0, 30.0},
                {"bass_weight", "weight of bass-register tonic evidence", 0.0, 1.0, 0.2},
-               {"minor_bias", "added to minor keys' profile correlation", 0.0, 0.3, 0.05}}) {}
+               {"minor_bias", "added to minor keys' profile correlation", 0.0, 0.3, 0.05},
+               {"harmonic_suppression", "how much of each note's partials is removed from the pitches above", 0.0,
+                8.0, 2.0}}) {}
 
 Status KeyAnalyzer::start(const StreamFormat& format) {
   rate_ = format.analysis_rate_hz;
   const int frame = rate_ > 32000 ? 16384 : 8192;
-  chroma_ = std::make_unique<ChromaExtractor>(rate_, frame, frame / 2);
+  chroma_ = std::make_unique<ChromaExtractor>(rate_, frame, frame / 2, params_.get("harmonic_suppression"));
   return Status::Ok();
 }
 
