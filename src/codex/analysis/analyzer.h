@@ -43,6 +43,24 @@ class Analyzer {
   virtual AnalyzerOutput finish() = 0;
 };
 
+// The common part of every analyzer: its id, version and declared parameters.
+class BasicAnalyzer : public Analyzer {
+ public:
+  BasicAnalyzer(std::string_view id, int version, std::vector<ParamSpec> params)
+      : params_(std::move(params)), id_(id), version_(version) {}
+  std::string_view id() const override { return id_; }
+  int version() const override { return version_; }
+  const ParamSet& params() const override { return params_; }
+  ParamSet& mutable_params() override { return params_; }
+
+ protected:
+  ParamSet params_;
+
+ private:
+  std::string_view id_;  // a string literal
+  int version_;
+};
+
 // The analyzers CODEX runs by default, in a fixed order, freshly constructed.
 std::vector<std::unique_ptr<Analyzer>> default_analyzers();
 

@@ -5,7 +5,7 @@
 namespace codex::analysis {
 
 DurationAnalyzer::DurationAnalyzer()
-    : params_({{"short_s", "tracks shorter than this are flagged 'short'", 0.0, 60.0, 2.0},
+    : BasicAnalyzer("duration", 1, {{"short_s", "tracks shorter than this are flagged 'short'", 0.0, 60.0, 2.0},
                {"silence_dbfs", "tracks whose peak stays below this level are flagged 'silent'", -140.0, 0.0,
                 -70.0}}) {}
 

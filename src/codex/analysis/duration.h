@@ -6,19 +6,14 @@
 
 namespace codex::analysis {
 
-class DurationAnalyzer final : public Analyzer {
+class DurationAnalyzer final : public BasicAnalyzer {
  public:
   DurationAnalyzer();
-  std::string_view id() const override { return "duration"; }
-  int version() const override { return 1; }
-  const ParamSet& params() const override { return params_; }
-  ParamSet& mutable_params() override { return params_; }
   Status start(const StreamFormat& format) override;
   void process(const audio::AudioBlock& block) override;
   AnalyzerOutput finish() override;
 
  private:
-  ParamSet params_;
   StreamFormat format_;
   int64_t native_frames_ = 0;
   double peak_ = 0.0;

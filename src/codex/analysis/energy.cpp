@@ -23,7 +23,7 @@ double energy_score(const EnergyFeatures& f) {
 }
 
 EnergyAnalyzer::EnergyAnalyzer()
-    : params_({{"frame", "STFT frame length in samples at the analysis rate", 512, 8192, 2048},
+    : BasicAnalyzer("energy", 1, {{"frame", "STFT frame length in samples at the analysis rate", 512, 8192, 2048},
                {"hop", "STFT hop in samples at the analysis rate", 128, 8192, 1024}}) {}
 
 Status EnergyAnalyzer::start(const StreamFormat& format) {

@@ -22,13 +22,9 @@ struct EnergyFeatures {
 // Continuous energy score in [1, 10].
 double energy_score(const EnergyFeatures& f);
 
-class EnergyAnalyzer final : public Analyzer {
+class EnergyAnalyzer final : public BasicAnalyzer {
  public:
   EnergyAnalyzer();
-  std::string_view id() const override { return "energy"; }
-  int version() const override { return 1; }
-  const ParamSet& params() const override { return params_; }
-  ParamSet& mutable_params() override { return params_; }
   Status start(const StreamFormat& format) override;
   void process(const audio::AudioBlock& block) override;
   AnalyzerOutput finish() override;
@@ -36,7 +32,6 @@ class EnergyAnalyzer final : public Analyzer {
  private:
   void analyse_frame(const float* frame);
 
-  ParamSet params_;
   int rate_ = 22050;
   int frame_ = 2048;
   int hop_ = 1024;

@@ -15,7 +15,7 @@ nlohmann::json key_json(const music::Key& k) {
 }  // namespace
 
 KeyAnalyzer::KeyAnalyzer()
-    : params_({{"min_strength", "correlation with the best key profile below which no key is reported", 0.0, 1.0,
+    : BasicAnalyzer("key", 1, {{"min_strength", "correlation with the best key profile below which no key is reported", 0.0, 1.0,
                 0.55},
                {"window_s", "window for key changes, seconds", 8.0, 120.0, 24.0},
                {"min_segment_s", "shortest key segment reported, seconds", 8.0, 300.0, 30.0},

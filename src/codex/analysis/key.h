@@ -9,19 +9,14 @@
 
 namespace codex::analysis {
 
-class KeyAnalyzer final : public Analyzer {
+class KeyAnalyzer final : public BasicAnalyzer {
  public:
   KeyAnalyzer();
-  std::string_view id() const override { return "key"; }
-  int version() const override { return 1; }
-  const ParamSet& params() const override { return params_; }
-  ParamSet& mutable_params() override { return params_; }
   Status start(const StreamFormat& format) override;
   void process(const audio::AudioBlock& block) override;
   AnalyzerOutput finish() override;
 
  private:
-  ParamSet params_;
   std::unique_ptr<ChromaExtractor> chroma_;
   int rate_ = 22050;
 };

@@ -11,7 +11,7 @@ double round2(double v) { return std::round(v * 100.0) / 100.0; }
 }  // namespace
 
 LoudnessAnalyzer::LoudnessAnalyzer()
-    : params_({{"lra", "measure loudness range (EBU Tech 3342); 0 = off", 0.0, 1.0, 1.0}}) {}
+    : BasicAnalyzer("loudness", 1, {{"lra", "measure loudness range (EBU Tech 3342); 0 = off", 0.0, 1.0, 1.0}}) {}
 
 LoudnessAnalyzer::~LoudnessAnalyzer() {
   if (state_) {

@@ -12,20 +12,15 @@
 
 namespace codex::analysis {
 
-class LoudnessAnalyzer final : public Analyzer {
+class LoudnessAnalyzer final : public BasicAnalyzer {
  public:
   LoudnessAnalyzer();
   ~LoudnessAnalyzer() override;
-  std::string_view id() const override { return "loudness"; }
-  int version() const override { return 1; }
-  const ParamSet& params() const override { return params_; }
-  ParamSet& mutable_params() override { return params_; }
   Status start(const StreamFormat& format) override;
   void process(const audio::AudioBlock& block) override;
   AnalyzerOutput finish() override;
 
  private:
-  ParamSet params_;
   void* state_ = nullptr;  // ebur128_state (opaque here)
   std::unique_ptr<TruePeakMeter> peak_;
   double seconds_ = 0.0;

@@ -9,19 +9,14 @@
 
 namespace codex::analysis {
 
-class TempoAnalyzer final : public Analyzer {
+class TempoAnalyzer final : public BasicAnalyzer {
  public:
   TempoAnalyzer();
-  std::string_view id() const override { return "tempo"; }
-  int version() const override { return 1; }
-  const ParamSet& params() const override { return params_; }
-  ParamSet& mutable_params() override { return params_; }
   Status start(const StreamFormat& format) override;
   void process(const audio::AudioBlock& block) override;
   AnalyzerOutput finish() override;
 
  private:
-  ParamSet params_;
   std::unique_ptr<OnsetDetector> onsets_;
   double seconds_ = 0.0;
   int rate_ = 22050;
