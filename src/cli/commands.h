@@ -33,6 +33,10 @@ struct DemoArgs {
 };
 int run_demo(const GlobalArgs& g, const DemoArgs& a);
 
+int run_import(const GlobalArgs& g, const std::string& file);
+int run_export(const GlobalArgs& g, const std::string& out_path);  // "" or "-" = stdout
+int run_schema(const GlobalArgs& g);
+
 // Shared helpers.
 std::string resolve_db(const GlobalArgs& g);
 void print_error(const std::string& message);  // "codex: <message>" on stderr

@@ -40,6 +40,17 @@ int main(int argc, char** argv) {
   bool no_analyze = false;
   demo->add_flag("--no-analyze", no_analyze, "only write the audio files and ground truth");
 
+  std::string import_file;
+  auto* import = app.add_subcommand("import", "import CODEX-schema records (JSON Lines); bad lines are reported and skipped");
+  import->add_option("file", import_file, "a .jsonl file")->required();
+  import->add_flag("--json", g.json, "print the summary as JSON");
+
+  std::string export_out;
+  auto* exp = app.add_subcommand("export", "export every record as CODEX-schema JSON Lines");
+  exp->add_option("-o,--out", export_out, "file to write (default: stdout)");
+
+  auto* schema_cmd = app.add_subcommand("schema", "print the CODEX feature schema as JSON Schema");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -54,6 +65,9 @@ int main(int argc, char** argv) {
   if (*probe) return run_probe(g, probe_file);
   if (*list) return run_list(g);
   if (*show) return run_show(g, show_track);
+  if (*import) return run_import(g, import_file);
+  if (*exp) return run_export(g, export_out);
+  if (*schema_cmd) return run_schema(g);
   if (*demo) {
     da.analyze = !no_analyze;
     return run_demo(g, da);

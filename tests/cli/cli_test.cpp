@@ -132,6 +132,26 @@ TEST_F(Cli, AnalyzeListShowWithABadFile) {
   EXPECT_TRUE(r.err.empty()) << "--json keeps stderr quiet: " << r.err;
 }
 
+TEST_F(Cli, ImportReportsBadLinesAndExportRoundTrips) {
+  test::write_bytes(dir.file("in.jsonl"),
+                    "{\"track_id\":\"t1\",\"title\":\"One\",\"artist\":\"A\",\"bpm\":128,\"key\":\"8A\",\"energy\":7,\"x\":1}\n"
+                    "{broken\n");
+  CmdResult r = run_codex({"import", "--db", db, dir.file("in.jsonl")});
+  EXPECT_EQ(r.status, 1) << "a rejected line makes the exit status 1";
+  EXPECT_NE(r.err.find("in.jsonl:2: skipped: not valid JSON"), std::string::npos) << r.err;
+  EXPECT_EQ(line_count(r.err), 1u);
+  EXPECT_NE(r.out.find("Imported 1 records"), std::string::npos) << r.out;
+  r = run_codex({"export", "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto rec = nlohmann::json::parse(r.out);
+  EXPECT_EQ(rec["track_id"], "t1");
+  EXPECT_EQ(rec["x"], 1);
+  EXPECT_EQ(run_codex({"import", "--db", db, dir.file("missing.jsonl")}).status, 1);
+  r = run_codex({"schema"});
+  ASSERT_EQ(r.status, 0);
+  EXPECT_TRUE(nlohmann::json::parse(r.out).contains("properties"));
+}
+
 int64_t query_int(const std::string& db, const std::string& sql) {
   sqlite3* h = nullptr;
   sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);

@@ -294,4 +294,94 @@ std::vector<std::pair<std::string, std::string>> Corpus::failures() {
   return out;
 }
 
+Status Corpus::put_records(const std::vector<nlohmann::json>& records, const std::string& provenance) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string now = utc_now_iso8601();
+  return in_transaction(*db_, [&]() -> Status {
+    auto st = db_->prepare("INSERT OR REPLACE INTO records(track_id, record, provenance, updated_at) VALUES(?1,?2,?3,?4)");
+    if (!st) return st.status();
+    for (const auto& r : records) {
+      nlohmann::json prov = nlohmann::json::object();
+      for (auto it = r.begin(); it != r.end(); ++it) prov[it.key()] = provenance;
+      st->reset();
+      st->bind(1, r.at("track_id").get<std::string>());
+      st->bind(2, r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      st->bind(3, prov.dump()).bind(4, now);
+      if (Status s = st->run(); !s) return s;
+    }
+    return Status::Ok();
+  });
+}
+
+int64_t Corpus::record_count() {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->prepare("SELECT COUNT(*) FROM records");
+  return st && st->step() ? st->int64(0) : -1;
+}
+
+nlohmann::json Corpus::local_record(const std::string& id) {
+  // The fields CODEX measures itself (provenance `local`); issue 6 fills the rest of the schema.
+  nlohmann::json r = {{"track_id", id}, {"codex_schema_version", "1.0"}, {"analyzer_version", "codex 0.1.0"}};
+  auto t = db_->prepare("SELECT title, artist, duration_s, added_at, updated_at, genre FROM tracks WHERE track_id=?1");
+  if (t) {
+    t->bind(1, id);
+    if (t->step()) {
+      r["title"] = t->text(0);
+      r["artist"] = t->text(1);
+      r["duration_seconds"] = t->real(2);
+      r["created_at"] = t->text(3);
+      r["updated_at"] = t->text(4);
+      if (!t->text(5).empty()) r["genre"] = t->text(5);
+    }
+  }
+  auto l = db_->prepare("SELECT path FROM locations WHERE track_id=?1 ORDER BY path LIMIT 1");
+  if (l) {
+    l->bind(1, id);
+    if (l->step()) r["file_path"] = l->text(0);
+  }
+  auto a = db_->prepare("SELECT analyzer, result FROM analyses WHERE track_id=?1");
+  if (!a) return r;
+  a->bind(1, id);
+  while (a->step()) {
+    const auto v = nlohmann::json::parse(a->text(1), nullptr, false);
+    if (!v.is_object()) continue;
+    const std::string which = a->text(0);
+    if (which == "tempo") {
+      const nlohmann::json bpm = v.value("bpm", nlohmann::json());
+      // The schema's range is 60-200; a tempo outside it is kept only as an extra field.
+      r["bpm"] = bpm.is_number() && bpm.get<double>() >= 60 && bpm.get<double>() <= 200 ? bpm : nlohmann::json();
+      if (bpm.is_number() && r["bpm"].is_null()) r["bpm_measured"] = bpm;
+      r["bpm_confidence"] = v.value("bpm_confidence", 0.0);
+      if (v.contains("tempo_feel")) r["tempo_feel"] = v["tempo_feel"];
+      if (v.contains("beat_grid")) r["beat_grid"] = v["beat_grid"];
+    } else if (which == "key") {
+      r["key"] = v.value("key", nlohmann::json());
+      r["key_confidence"] = v.value("key_confidence", 0.0);
+    } else if (which == "energy" && v.contains("energy")) {
+      r["energy"] = v["energy"];
+    } else if (which == "loudness") {
+      r["loudness_lufs"] = v.value("integrated_lufs", nlohmann::json());
+    }
+  }
+  return r;
+}
+
+std::vector<nlohmann::json> Corpus::export_records() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<nlohmann::json> out;
+  auto st = db_->prepare(
+      "SELECT track_id, record, 1 FROM records UNION ALL "
+      "SELECT track_id, NULL, 0 FROM tracks WHERE track_id NOT IN (SELECT track_id FROM records) ORDER BY 1");
+  if (!st) return out;
+  while (st->step()) {
+    if (st->int64(2) == 1) {
+      auto r = nlohmann::json::parse(st->text(1), nullptr, false);
+      if (r.is_object()) out.push_back(std::move(r));
+    } else {
+      out.push_back(local_record(st->text(0)));
+    }
+  }
+  return out;
+}
+
 }  // namespace codex::corpus

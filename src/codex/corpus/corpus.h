@@ -72,10 +72,19 @@ class Corpus {
   Result<TrackDetail> find(const std::string& query);
   std::vector<std::pair<std::string, std::string>> failures();
 
+  // CODEX-schema records. `records` are written in one transaction (insert or replace by
+  // track_id); every field's provenance is set to `provenance`.
+  Status put_records(const std::vector<nlohmann::json>& records, const std::string& provenance);
+  int64_t record_count();
+  // Every record, then a record built from analysis for each analysed track without one, ordered
+  // by track_id.
+  std::vector<nlohmann::json> export_records();
+
  private:
   explicit Corpus(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   Status migrate();
   std::vector<TrackSummary> query_summaries(const std::string& where, const std::string& arg);
+  nlohmann::json local_record(const std::string& track_id);
   std::mutex mu_;
   std::unique_ptr<Database> db_;
 };

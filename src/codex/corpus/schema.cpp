@@ -54,6 +54,16 @@ CREATE TABLE failures (
   at           TEXT NOT NULL
 );
 )sql",
+      // 2: CODEX-schema records (imported, or filled later from analysis or an LLM), with the
+      // provenance of every field. Not tied to `tracks`: an imported corpus may have no audio.
+      R"sql(
+CREATE TABLE records (
+  track_id     TEXT PRIMARY KEY,
+  record       TEXT NOT NULL,             -- JSON object: schema fields plus any extra fields
+  provenance   TEXT NOT NULL,             -- JSON object: field -> local | llm:<model> | user | import
+  updated_at   TEXT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

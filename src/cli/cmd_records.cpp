@@ -1,0 +1,71 @@
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "codex/core/text.h"
+#include "codex/corpus/corpus.h"
+#include "codex/library/jsonl.h"
+#include "codex/schema/schema.h"
+#include "commands.h"
+
+namespace codex::cli {
+
+int run_import(const GlobalArgs& g, const std::string& file) {
+  auto corpus = corpus::Corpus::open(resolve_db(g));
+  if (!corpus) {
+    print_error(corpus.status().message());
+    return 1;
+  }
+  auto rep = library::import_jsonl(**corpus, file);
+  if (!rep) {
+    print_error(rep.status().message());
+    return 1;
+  }
+  for (const auto& e : rep->errors) {
+    print_error(to_valid_utf8(file) + ":" + std::to_string(e.line) + ": skipped: " + to_valid_utf8(e.reason));
+  }
+  if (g.json) {
+    std::printf("%s\n", json_text({{"lines", rep->lines},
+                                   {"imported", rep->imported},
+                                   {"duplicates", rep->duplicates},
+                                   {"rejected", rep->errors.size()}})
+                            .c_str());
+  } else {
+    std::printf("Imported %zu records from %zu lines", rep->imported, rep->lines);
+    if (rep->duplicates) std::printf(" (%zu repeated track ids: the later line won)", rep->duplicates);
+    if (!rep->errors.empty()) std::printf("; %zu rejected (listed above)", rep->errors.size());
+    std::printf(".\n");
+  }
+  return rep->errors.empty() ? 0 : 1;
+}
+
+int run_export(const GlobalArgs& g, const std::string& out_path) {
+  auto corpus = corpus::Corpus::open(resolve_db(g));
+  if (!corpus) {
+    print_error(corpus.status().message());
+    return 1;
+  }
+  if (out_path.empty() || out_path == "-") {
+    library::export_jsonl(**corpus, std::cout);
+    std::cout.flush();
+    return std::cout ? 0 : 1;
+  }
+  const std::string tmp = out_path + ".part";
+  std::ofstream out(tmp, std::ios::binary);
+  const size_t n = out ? library::export_jsonl(**corpus, out) : 0;
+  out.close();
+  if (!out || std::rename(tmp.c_str(), out_path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    print_error("cannot write " + to_valid_utf8(out_path));
+    return 1;
+  }
+  std::fprintf(stderr, "Exported %zu records to %s\n", n, to_valid_utf8(out_path).c_str());
+  return 0;
+}
+
+int run_schema(const GlobalArgs&) {
+  std::printf("%s\n", json_text(schema::json_schema(), 2).c_str());
+  return 0;
+}
+
+}  // namespace codex::cli

@@ -1,0 +1,79 @@
+#include "codex/library/jsonl.h"
+
+#include <fstream>
+#include <map>
+
+#include "codex/core/text.h"
+#include "codex/schema/schema.h"
+
+namespace codex::library {
+
+ImportReport parse_jsonl(std::istream& in, std::vector<nlohmann::json>* records, const ImportOptions& options) {
+  ImportReport rep;
+  std::map<std::string, size_t> index;  // track_id -> position in records
+  std::string line;
+  size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    ++rep.lines;
+    auto reject = [&](const std::string& why) { rep.errors.push_back({number, why}); };
+    if (line.size() > options.max_line_bytes) {
+      reject("line is " + std::to_string(line.size()) + " bytes, over the limit of " +
+             std::to_string(options.max_line_bytes));
+      continue;
+    }
+    if (to_valid_utf8(line) != line) {
+      reject("not valid UTF-8");
+      continue;
+    }
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded()) {
+      reject("not valid JSON");
+      continue;
+    }
+    const auto issues = schema::validate(j, schema::Mode::kImport);
+    if (!issues.empty()) {
+      std::string why;
+      for (const auto& i : issues) why += (why.empty() ? "" : "; ") + (i.field.empty() ? "" : i.field + " ") + i.message;
+      reject(why);
+      continue;
+    }
+    if (!j.contains("codex_schema_version")) j["codex_schema_version"] = schema::kSchemaVersion;
+    const std::string id = j["track_id"].get<std::string>();
+    if (auto it = index.find(id); it != index.end()) {
+      (*records)[it->second] = std::move(j);
+      ++rep.duplicates;
+    } else {
+      index[id] = records->size();
+      records->push_back(std::move(j));
+    }
+    ++rep.imported;
+  }
+  rep.imported -= rep.duplicates;
+  return rep;
+}
+
+Result<ImportReport> import_jsonl(corpus::Corpus& corpus, const std::string& path, const ImportOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error("cannot read " + to_valid_utf8(path));
+  std::vector<nlohmann::json> records;
+  ImportReport rep = parse_jsonl(in, &records, options);
+  if (in.bad()) return Status::Error("error while reading " + to_valid_utf8(path));
+  if (!records.empty()) {
+    if (Status s = corpus.put_records(records, options.provenance); !s) return s;
+  }
+  return rep;
+}
+
+size_t export_jsonl(corpus::Corpus& corpus, std::ostream& out) {
+  size_t n = 0;
+  for (const auto& r : corpus.export_records()) {
+    out << r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace codex::library

@@ -1,0 +1,59 @@
+// The CODEX feature schema 1.0 (DESIGN.md section 3) as code: one table of fields with types,
+// ranges, enums and required flags, used to validate records (import, LLM replies), to export,
+// and to print the schema. Extra fields beside these are allowed and preserved.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace codex::schema {
+
+inline constexpr const char* kSchemaVersion = "1.0";
+
+enum class FieldType {
+  kString,       // free text
+  kNumber,       // real, within [min, max]
+  kInteger,      // whole number within [min, max]
+  kEnum,         // one of `values`
+  kStringArray,  // array of strings, length within [min, max]
+  kEnumArray,    // array of `values`, length within [min, max]
+  kCamelot,      // "1A".."12B"
+};
+
+struct FieldSpec {
+  const char* name;
+  FieldType type;
+  bool required;       // in a complete record
+  bool nullable;       // null is a valid value
+  double min = 0.0, max = 0.0;  // value range, or array length range
+  std::vector<std::string> values;  // enums
+  const char* group = "";
+  const char* description = "";
+};
+
+const std::vector<FieldSpec>& fields();
+const FieldSpec* find_field(const std::string& name);
+
+struct Issue {
+  std::string field;
+  std::string message;
+};
+
+enum class Mode {
+  kComplete,  // every required field must be present (an LLM reply, an export)
+  kImport,    // identity, bpm, key and energy must be present (bpm and key may be null); other fields
+              // are checked if present
+};
+
+// Checks a record; returns the problems (empty when valid). Unknown fields are not problems.
+std::vector<Issue> validate(const nlohmann::json& record, Mode mode);
+
+// The fields a record needs to be imported.
+const std::vector<std::string>& import_required();
+
+// A JSON Schema (draft 2020-12 subset) describing a complete record.
+nlohmann::json json_schema();
+
+}  // namespace codex::schema

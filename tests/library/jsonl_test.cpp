@@ -1,0 +1,86 @@
+#include "codex/library/jsonl.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "support/test_util.h"
+
+namespace codex::library {
+namespace {
+
+std::string good(const std::string& id, int energy = 6) {
+  return nlohmann::json({{"track_id", id}, {"title", "T " + id}, {"artist", "A"}, {"bpm", 124.5}, {"key", "8A"},
+                         {"energy", energy}, {"my_extra", {{"nested", true}}}})
+      .dump();
+}
+
+TEST(Jsonl, MalformedLinesAreRejectedWithTheirNumbers) {
+  std::string ten_mb = "{\"track_id\":\"big\",\"title\":\"";
+  ten_mb += std::string(10 << 20, 'x');
+  ten_mb += "\"}";
+  std::stringstream in;
+  in << good("a") << "\n"                                           // 1 ok
+     << "{\"track_id\": \"b\", \"title\": \n"                        // 2 broken JSON
+     << "[1, 2, 3]\n"                                                // 3 not an object
+     << "{\"track_id\":\"c\",\"title\":\"T\",\"artist\":\"A\",\"bpm\":\"fast\",\"key\":\"8A\",\"energy\":5}\n"  // 4 type
+     << "{\"track_id\":\"d\",\"title\":\"T\",\"artist\":\"A\",\"bpm\":400,\"key\":\"8A\",\"energy\":5}\n"  // 5 range
+     << "{\"track_id\":\"e\",\"title\":\"T\",\"artist\":\"A\",\"bpm\":120,\"key\":\"8A\",\"energy\":5,\"vibe\":\"moody\"}\n"  // 6 enum
+     << ten_mb << "\n"                                               // 7 too long
+     << "{\"track_id\":\"f\",\"title\":\"caf\xe9\",\"artist\":\"A\",\"bpm\":120,\"key\":\"8A\",\"energy\":5}\n"  // 8 UTF-8
+     << "\n   \n"                                                    // 9, 10 blank
+     << good("g") << "\r\n"                                          // 11 ok (CRLF)
+     << "{\"title\":\"no id\"}\n"                                    // 12 missing
+     << good("a", 9) << "\n";                                        // 13 duplicate of line 1
+  std::vector<nlohmann::json> records;
+  const ImportReport rep = parse_jsonl(in, &records);
+  EXPECT_EQ(rep.lines, 11u);
+  EXPECT_EQ(rep.imported, 2u);
+  EXPECT_EQ(rep.duplicates, 1u);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0]["energy"], 9) << "the later duplicate wins";
+  std::vector<size_t> bad;
+  for (const auto& e : rep.errors) {
+    bad.push_back(e.line);
+    EXPECT_FALSE(e.reason.empty());
+    EXPECT_EQ(e.reason.find('\n'), std::string::npos);
+  }
+  EXPECT_EQ(bad, (std::vector<size_t>{2, 3, 4, 5, 6, 7, 8, 12}));
+  EXPECT_NE(rep.errors[2].reason.find("bpm"), std::string::npos);
+  EXPECT_NE(rep.errors[4].reason.find("vibe"), std::string::npos);
+  EXPECT_NE(rep.errors[5].reason.find("limit"), std::string::npos);
+  EXPECT_NE(rep.errors[6].reason.find("UTF-8"), std::string::npos);
+}
+
+TEST(Jsonl, ImportIsOneTransactionAndTheRoundTripLosesNothing) {
+  test::TempDir dir;
+  test::write_bytes(dir.file("in.jsonl"), good("x1") + "\n" + good("x2") + "\nnot json\n" + good("x3") + "\n");
+  auto c = corpus::Corpus::open(dir.file("c.db"));
+  ASSERT_TRUE(c.ok());
+  auto rep = import_jsonl(**c, dir.file("in.jsonl"));
+  ASSERT_TRUE(rep.ok()) << rep.status().message();
+  EXPECT_EQ(rep->imported, 3u);
+  ASSERT_EQ(rep->errors.size(), 1u);
+  EXPECT_EQ(rep->errors[0].line, 3u);
+  EXPECT_EQ((*c)->record_count(), 3);
+
+  std::stringstream out;
+  EXPECT_EQ(export_jsonl(**c, out), 3u);
+  std::vector<nlohmann::json> back;
+  const ImportReport again = parse_jsonl(out, &back);
+  EXPECT_TRUE(again.errors.empty());
+  ASSERT_EQ(back.size(), 3u);
+  auto original = nlohmann::json::parse(good("x2"));
+  original["codex_schema_version"] = "1.0";
+  EXPECT_EQ(back[1], original) << "extra fields and values survive the round trip";
+}
+
+TEST(Jsonl, MissingFileIsAnError) {
+  test::TempDir dir;
+  auto c = corpus::Corpus::open(dir.file("c.db"));
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(import_jsonl(**c, dir.file("nope.jsonl")).ok());
+}
+
+}  // namespace
+}  // namespace codex::library

@@ -1,0 +1,106 @@
+#include "codex/schema/schema.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace codex::schema {
+namespace {
+
+nlohmann::json complete_record() {
+  return {{"track_id", "abc123"},
+          {"title", "Night Drive"},
+          {"artist", "Someone"},
+          {"file_path", "/music/x.mp3"},
+          {"duration_seconds", 372.5},
+          {"bpm", 126.0},
+          {"key", "8A"},
+          {"audio_fidelity", 8},
+          {"energy", 7},
+          {"danceability", 8},
+          {"intensity", "peak"},
+          {"vibe", "dark"},
+          {"mood_tags", {"driving", "tense", "nocturnal"}},
+          {"groove_style", "four-on-floor"},
+          {"tempo_feel", "straight"},
+          {"mix_in_ease", 9},
+          {"mix_out_ease", 8},
+          {"vocal_presence", "instrumental"},
+          {"vocal_style", "none"},
+          {"structure", {"intro", "build", "drop", "breakdown", "drop", "outro"}},
+          {"drop_intensity", nullptr},
+          {"instrumentation", {"kick", "bass", "synth pad"}},
+          {"production_style", "polished"},
+          {"production_quality", 8},
+          {"genre", "techno"},
+          {"similar_artists", {"A", "B"}},
+          {"description", "A rolling peak-time techno track."},
+          {"created_at", "2026-11-25T00:00:00Z"},
+          {"updated_at", "2026-11-25T00:00:00Z"},
+          {"analyzer_version", "codex 0.1.0"},
+          {"codex_schema_version", "1.0"}};
+}
+
+TEST(Schema, CompleteRecordIsValidAndExtrasAreAllowed) {
+  auto r = complete_record();
+  r["beat_grid"] = {{"bpm", 126.0}};
+  EXPECT_TRUE(validate(r, Mode::kComplete).empty());
+  EXPECT_TRUE(validate(r, Mode::kImport).empty());
+}
+
+TEST(Schema, EveryRequiredFieldIsChecked) {
+  for (const auto& f : fields()) {
+    if (!f.required) continue;
+    auto r = complete_record();
+    r.erase(f.name);
+    const auto issues = validate(r, Mode::kComplete);
+    ASSERT_EQ(issues.size(), 1u) << f.name;
+    EXPECT_EQ(issues[0].field, f.name);
+    EXPECT_EQ(issues[0].message, "is missing");
+  }
+}
+
+TEST(Schema, ImportNeedsOnlyTheCore) {
+  const nlohmann::json minimal = {{"track_id", "x"}, {"title", "T"}, {"artist", "A"}, {"bpm", 128}, {"key", "5A"},
+                                  {"energy", 6}};
+  EXPECT_TRUE(validate(minimal, Mode::kImport).empty());
+  EXPECT_FALSE(validate(minimal, Mode::kComplete).empty());
+  nlohmann::json beatless = minimal;
+  beatless["bpm"] = nullptr;
+  beatless["key"] = nullptr;
+  EXPECT_TRUE(validate(beatless, Mode::kImport).empty());
+}
+
+TEST(Schema, BadValuesAreNamed) {
+  const std::vector<std::pair<nlohmann::json, std::string>> cases = {
+      {{{"bpm", "128"}}, "bpm"},          {{{"bpm", 250}}, "bpm"},
+      {{{"energy", 7.5}}, "energy"},      {{{"energy", 0}}, "energy"},
+      {{{"key", "13A"}}, "key"},          {{{"key", "A minor"}}, "key"},
+      {{{"vibe", "moody"}}, "vibe"},      {{{"mood_tags", {"a", "b"}}}, "mood_tags"},
+      {{{"mood_tags", {"a", "b", 3}}}, "mood_tags"}, {{{"structure", {"intro", "solo"}}}, "structure"},
+      {{{"title", 5}}, "title"},          {{{"track_id", ""}}, "track_id"},
+      {{{"duration_seconds", -1}}, "duration_seconds"}, {{{"genre", nullptr}}, "genre"},
+      {{{"codex_schema_version", "2.0"}}, "codex_schema_version"}};
+  for (const auto& [patch, field] : cases) {
+    auto r = complete_record();
+    r.merge_patch(patch);
+    const auto issues = validate(r, Mode::kComplete);
+    ASSERT_FALSE(issues.empty()) << patch.dump();
+    EXPECT_EQ(issues[0].field, field) << patch.dump() << " -> " << issues[0].message;
+  }
+  EXPECT_FALSE(validate(nlohmann::json::array(), Mode::kImport).empty());
+  EXPECT_FALSE(validate("text", Mode::kImport).empty());
+}
+
+TEST(Schema, JsonSchemaListsEveryField) {
+  const auto js = json_schema();
+  std::set<std::string> names;
+  for (const auto& f : fields()) names.insert(f.name);
+  EXPECT_EQ(js["properties"].size(), names.size());
+  EXPECT_EQ(js["properties"]["vibe"]["enum"].size(), 6u);
+  EXPECT_EQ(js["properties"]["energy"]["type"], "integer");
+  EXPECT_EQ(names.size(), fields().size()) << "field names are unique";
+}
+
+}  // namespace
+}  // namespace codex::schema
