@@ -37,6 +37,15 @@ int run_import(const GlobalArgs& g, const std::string& file);
 int run_export(const GlobalArgs& g, const std::string& out_path);  // "" or "-" = stdout
 int run_schema(const GlobalArgs& g);
 
+struct RecommendArgs {
+  std::string current;  // track id, path, or "artist - title"
+  std::string prompt;
+  int top = 10;
+  bool explain = false;
+  std::vector<std::string> exclude;
+};
+int run_recommend(const GlobalArgs& g, const RecommendArgs& a);
+
 // Shared helpers.
 std::string resolve_db(const GlobalArgs& g);
 void print_error(const std::string& message);  // "codex: <message>" on stderr

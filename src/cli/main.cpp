@@ -49,6 +49,15 @@ int main(int argc, char** argv) {
   auto* exp = app.add_subcommand("export", "export every record as CODEX-schema JSON Lines");
   exp->add_option("-o,--out", export_out, "file to write (default: stdout)");
 
+  RecommendArgs ra;
+  auto* rec = app.add_subcommand("recommend", "recommend what to play next, with a score and reasons");
+  rec->add_option("--current", ra.current, "the track playing now: id, path, or \"artist - title\"")->required();
+  rec->add_option("--prompt", ra.prompt, "what you want, in your own words (\"darker but keep the energy\")");
+  rec->add_option("--top", ra.top, "how many suggestions")->check(CLI::Range(1, 100));
+  rec->add_option("--exclude", ra.exclude, "track ids already played")->delimiter(',');
+  rec->add_flag("--explain", ra.explain, "show the parsed intent");
+  rec->add_flag("--json", g.json, "print one JSON object");
+
   auto* schema_cmd = app.add_subcommand("schema", "print the CODEX feature schema as JSON Schema");
 
   try {
@@ -68,6 +77,7 @@ int main(int argc, char** argv) {
   if (*import) return run_import(g, import_file);
   if (*exp) return run_export(g, export_out);
   if (*schema_cmd) return run_schema(g);
+  if (*rec) return run_recommend(g, ra);
   if (*demo) {
     da.analyze = !no_analyze;
     return run_demo(g, da);

@@ -1,0 +1,114 @@
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include "codex/core/text.h"
+#include "codex/corpus/corpus.h"
+#include "codex/prompt/intent.h"
+#include "codex/rank/recommend.h"
+#include "commands.h"
+
+namespace codex::cli {
+namespace {
+
+nlohmann::json track_json(const rank::TrackFeatures& t) {
+  auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  return {{"track_id", t.track_id},
+          {"title", t.title},
+          {"artist", t.artist},
+          {"bpm", opt(t.bpm)},
+          {"key", t.key ? nlohmann::json(t.key->camelot()) : nlohmann::json(nullptr)},
+          {"energy", opt(t.energy)},
+          {"vibe", opt(t.vibe)},
+          {"genre", t.genre}};
+}
+
+std::string describe(const rank::TrackFeatures& t) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%s BPM, %s, energy %s",
+                t.bpm ? (std::to_string(static_cast<int>(std::lround(*t.bpm)))).c_str() : "-",
+                t.key ? t.key->camelot().c_str() : "-",
+                t.energy ? std::to_string(static_cast<int>(std::lround(*t.energy))).c_str() : "-");
+  return buf;
+}
+
+}  // namespace
+
+int run_recommend(const GlobalArgs& g, const RecommendArgs& a) {
+  auto corpus = corpus::Corpus::open(resolve_db(g));
+  if (!corpus) {
+    print_error(corpus.status().message());
+    return 1;
+  }
+  std::vector<rank::TrackFeatures> lib;
+  prompt::Vocabulary vocab;
+  std::set<std::string> genres, moods;
+  for (const auto& r : (*corpus)->export_records()) {
+    lib.push_back(rank::features_from_record(r));
+    if (!lib.back().genre.empty()) genres.insert(lib.back().genre);
+    for (const auto& m : lib.back().moods) moods.insert(m);
+  }
+  if (lib.empty()) {
+    print_error("the corpus is empty: run codex analyze FOLDER (or codex import FILE.jsonl) first");
+    return 1;
+  }
+  vocab.genres.assign(genres.begin(), genres.end());
+  vocab.moods.assign(moods.begin(), moods.end());
+  auto current = rank::find_track(lib, a.current);
+  if (!current) {
+    print_error(current.status().message());
+    return 1;
+  }
+  const prompt::Intent intent = prompt::parse_intent(a.prompt, vocab);
+  rank::RecommendOptions opt;
+  opt.top = static_cast<size_t>(a.top);
+  opt.exclude = a.exclude;
+  const rank::RecommendResult res = rank::recommend(lib, *current, intent, opt);
+  const rank::TrackFeatures& cur = lib[*current];
+
+  if (g.json) {
+    nlohmann::json results = nlohmann::json::array();
+    for (const auto& r : res.results) {
+      nlohmann::json j = track_json(lib[r.index]);
+      j["score"] = r.score;
+      j["reasons"] = r.reasons;
+      results.push_back(j);
+    }
+    nlohmann::json out = {{"current", track_json(cur)}, {"intent", intent.to_json()}, {"results", results}};
+    out["relaxed"] = res.relaxed;
+    std::printf("%s\n", json_text(out).c_str());
+    return 0;
+  }
+  std::printf("Now playing: %s — %s  (%s)\n", to_valid_utf8(cur.artist).c_str(), to_valid_utf8(cur.title).c_str(),
+              describe(cur).c_str());
+  if (!a.prompt.empty()) {
+    std::printf("Prompt: \"%s\"", to_valid_utf8(a.prompt).c_str());
+    if (!intent.understood.empty()) {
+      std::string u;
+      for (const auto& s : intent.understood) u += (u.empty() ? "" : ", ") + s;
+      std::printf("  understood: %s", u.c_str());
+    }
+    if (!intent.unknown.empty()) {
+      std::string u;
+      for (const auto& s : intent.unknown) u += (u.empty() ? "" : ", ") + s;
+      std::printf("  (not understood: %s)", u.c_str());
+    }
+    std::printf("\n");
+  }
+  if (a.explain) std::printf("Intent: %s\n", json_text(intent.to_json(), 2).c_str());
+  if (res.results.empty()) {
+    std::printf("No track fits; try a prompt such as \"any key\" or \"tempo change\".\n");
+    return 0;
+  }
+  int n = 0;
+  for (const auto& r : res.results) {
+    const auto& t = lib[r.index];
+    std::string reasons;
+    for (const auto& s : r.reasons) reasons += (reasons.empty() ? "" : " · ") + s;
+    std::printf("%2d. %.2f  %s — %s  (%s)\n      %s\n", ++n, r.score, to_valid_utf8(t.artist).c_str(),
+                to_valid_utf8(t.title).c_str(), describe(t).c_str(), to_valid_utf8(reasons).c_str());
+  }
+  return 0;
+}
+
+}  // namespace codex::cli

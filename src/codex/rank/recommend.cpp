@@ -1,0 +1,314 @@
+#include "codex/rank/recommend.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "codex/core/text.h"
+
+namespace codex::rank {
+namespace {
+
+using prompt::Direction;
+using prompt::KeyRule;
+
+std::optional<std::string> opt_string(const nlohmann::json& r, const char* k) {
+  auto it = r.find(k);
+  if (it == r.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+std::optional<double> opt_number(const nlohmann::json& r, const char* k) {
+  auto it = r.find(k);
+  if (it == r.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+std::string fmt(const char* f, double a) {
+  char b[64];
+  std::snprintf(b, sizeof b, f, a);
+  return b;
+}
+
+// Tempo ratio from a to b taking the nearest of half, same and double time, in percent.
+double tempo_shift_pct(double from, double to) {
+  double best = 1e9;
+  for (double m : {0.5, 1.0, 2.0}) {
+    const double pct = (to * m / from - 1.0) * 100.0;
+    if (std::fabs(pct) < std::fabs(best)) best = pct;
+  }
+  return best;
+}
+
+struct Constraints {
+  double tempo_lo_pct = -6.0, tempo_hi_pct = 6.0;
+  bool tempo = true;
+  bool key = true;
+};
+
+}  // namespace
+
+TrackFeatures features_from_record(const nlohmann::json& r) {
+  TrackFeatures t;
+  t.track_id = opt_string(r, "track_id").value_or("");
+  t.title = opt_string(r, "title").value_or("");
+  t.artist = opt_string(r, "artist").value_or("");
+  t.file_path = opt_string(r, "file_path").value_or("");
+  t.genre = ascii_lower(opt_string(r, "genre").value_or(""));
+  t.bpm = opt_number(r, "bpm");
+  if (auto k = opt_string(r, "key")) t.key = music::parse_key(*k);
+  t.energy = opt_number(r, "energy");
+  t.vibe = opt_string(r, "vibe");
+  t.vocal_presence = opt_string(r, "vocal_presence");
+  t.intensity = opt_string(r, "intensity");
+  t.mix_in = opt_number(r, "mix_in_ease");
+  t.mix_out = opt_number(r, "mix_out_ease");
+  if (auto it = r.find("mood_tags"); it != r.end() && it->is_array()) {
+    for (const auto& m : *it) {
+      if (m.is_string()) t.moods.push_back(ascii_lower(m.get<std::string>()));
+    }
+  }
+  return t;
+}
+
+Result<size_t> find_track(const std::vector<TrackFeatures>& lib, const std::string& query) {
+  if (query.empty()) return Status::Error("no current track given");
+  std::vector<size_t> hits;
+  auto collect = [&](auto pred) {
+    hits.clear();
+    for (size_t i = 0; i < lib.size(); ++i) {
+      if (pred(lib[i])) hits.push_back(i);
+    }
+    return hits.size() == 1;
+  };
+  if (collect([&](const TrackFeatures& t) { return t.track_id == query || t.file_path == query; })) return hits[0];
+  if (collect([&](const TrackFeatures& t) { return t.track_id.rfind(query, 0) == 0; })) return hits[0];
+  const std::string q = ascii_lower(query);
+  if (collect([&](const TrackFeatures& t) { return ascii_lower(t.artist + " - " + t.title) == q; })) return hits[0];
+  if (collect([&](const TrackFeatures& t) { return ascii_lower(t.title) == q; })) return hits[0];
+  if (collect([&](const TrackFeatures& t) {
+        return ascii_lower(t.artist + " - " + t.title).find(q) != std::string::npos;
+      })) {
+    return hits[0];
+  }
+  if (hits.size() > 1) {
+    return Status::Error("'" + to_valid_utf8(query) + "' matches " + std::to_string(hits.size()) +
+                         " tracks; give more of the title or the track id");
+  }
+  return Status::Error("no track matches '" + to_valid_utf8(query) + "'");
+}
+
+const std::vector<Factor>& default_weights() {
+  static const std::vector<Factor> k = {{"energy", 0.25}, {"key", 0.18}, {"tempo", 0.15}, {"vibe", 0.15},
+                                        {"genre", 0.12},  {"mix", 0.05}, {"vocals", 0.05}, {"mood", 0.05}};
+  return k;
+}
+
+RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current, const prompt::Intent& in,
+                          const RecommendOptions& opt) {
+  RecommendResult out;
+  const TrackFeatures& cur = lib[current];
+
+  // Where the tempo should go.
+  std::optional<double> target_bpm = cur.bpm;
+  if (in.target_bpm) target_bpm = in.target_bpm;
+  else if (in.bpm_delta && cur.bpm) target_bpm = *cur.bpm + *in.bpm_delta;
+  Constraints c;
+  if (in.tempo == Direction::kUp) c.tempo_lo_pct = 0.5, c.tempo_hi_pct = 8.0;
+  if (in.tempo == Direction::kDown) c.tempo_lo_pct = -8.0, c.tempo_hi_pct = -0.5;
+  if (in.tempo == Direction::kHold) c.tempo_lo_pct = -2.0, c.tempo_hi_pct = 2.0;
+  if (in.not_slower) c.tempo_lo_pct = std::max(c.tempo_lo_pct, -0.5);
+  if (in.not_faster) c.tempo_hi_pct = std::min(c.tempo_hi_pct, 0.5);
+  c.tempo = !in.tempo_free && target_bpm.has_value();
+  c.key = in.key_rule != KeyRule::kAny && (cur.key.has_value() || in.key_rule == KeyRule::kSpecific);
+
+  // Where the energy should go.
+  double energy_target = cur.energy.value_or(5.0);
+  const double step = in.energy_steps;
+  if (in.energy == Direction::kUp) energy_target += step;
+  if (in.energy == Direction::kDown) energy_target -= step;
+  if (in.narrative == std::string("peak")) energy_target = std::max(energy_target, 8.0);
+  if (in.narrative == std::string("warm-up")) energy_target = std::min(energy_target, 5.0);
+  if (in.narrative == std::string("closer") || in.narrative == std::string("wind-down")) {
+    energy_target = std::min(energy_target, cur.energy.value_or(5.0) - 1.0);
+  }
+  energy_target = std::clamp(energy_target, 1.0, 10.0);
+
+  auto key_ok = [&](const TrackFeatures& t) {
+    if (in.key_rule == KeyRule::kAny || (!cur.key && in.key_rule != KeyRule::kSpecific)) return true;
+    if (!t.key) return false;
+    switch (in.key_rule) {
+      case KeyRule::kSpecific: return *t.key == *in.key;
+      case KeyRule::kSame: return *t.key == *cur.key;
+      case KeyRule::kEnergyBoost: return music::camelot_relation(*cur.key, *t.key) == "energy boost";
+      case KeyRule::kMinor: return t.key->minor && music::camelot_compatibility(*cur.key, *t.key) >= 0.6;
+      case KeyRule::kMajor: return !t.key->minor && music::camelot_compatibility(*cur.key, *t.key) >= 0.6;
+      default: return music::camelot_compatibility(*cur.key, *t.key) >= 0.6;
+    }
+  };
+  auto tempo_ok = [&](const TrackFeatures& t, const Constraints& cc) {
+    if (!cc.tempo) return true;
+    if (!t.bpm) return false;
+    const double pct = tempo_shift_pct(*target_bpm, *t.bpm);
+    return pct >= cc.tempo_lo_pct && pct <= cc.tempo_hi_pct;
+  };
+  auto excluded = [&](size_t i) {
+    return i == current || lib[i].track_id == cur.track_id ||
+           std::find(opt.exclude.begin(), opt.exclude.end(), lib[i].track_id) != opt.exclude.end();
+  };
+
+  // Hard constraints, relaxed step by step while too few tracks pass.
+  const Constraints original = c;
+  std::vector<size_t> pool;
+  const size_t wanted = std::max<size_t>(opt.top, 1);
+  for (int stage = 0; stage < 4; ++stage) {
+    pool.clear();
+    for (size_t i = 0; i < lib.size(); ++i) {
+      if (!excluded(i) && tempo_ok(lib[i], c) && (!c.key || key_ok(lib[i]))) pool.push_back(i);
+    }
+    if (pool.size() >= wanted) break;
+    if (stage == 0 && c.tempo) {
+      c.tempo_lo_pct = std::min(c.tempo_lo_pct, -10.0);
+      c.tempo_hi_pct = std::max(c.tempo_hi_pct, 10.0);
+      out.relaxed.push_back("tempo window widened to ±10%");
+    } else if (stage <= 1 && c.key) {
+      c.key = false;
+      out.relaxed.push_back("key constraint dropped");
+    } else if (c.tempo) {
+      c.tempo = false;
+      out.relaxed.push_back("tempo constraint dropped");
+    } else {
+      break;
+    }
+  }
+
+  // The factors the prompt talks about weigh four times as much as the rest.
+  const auto& w = default_weights();
+  double boost[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+  if (in.energy != Direction::kNone || in.narrative) boost[0] = 4;
+  if (in.key_rule != KeyRule::kHarmonic) boost[1] = 4;
+  if (in.tempo != Direction::kNone || in.target_bpm || in.bpm_delta) boost[2] = 4;
+  if (in.vibe || in.brightness != 0 || !in.avoid_moods.empty() || in.similarity != prompt::Similarity::kDefault) {
+    boost[3] = 4;
+  }
+  if (in.genre_rule != prompt::GenreRule::kAny || in.similarity != prompt::Similarity::kDefault) boost[4] = 4;
+  if (in.vocals) boost[6] = 4;
+  if (!in.moods.empty()) boost[7] = 4;
+  for (size_t i : pool) {
+    const TrackFeatures& t = lib[i];
+    std::vector<std::pair<double, std::string>> why;  // (importance, text)
+    double f[8];
+    // Energy trajectory.
+    if (t.energy) {
+      f[0] = std::clamp(1.0 - std::fabs(*t.energy - energy_target) / 4.0, 0.0, 1.0);
+      // A move the wrong way (or any move when the energy should hold) costs most of the factor.
+      const double d = *t.energy - cur.energy.value_or(*t.energy);
+      if ((in.energy == Direction::kUp && d <= 0) || (in.energy == Direction::kDown && d >= 0) ||
+          (in.energy == Direction::kHold && d != 0)) {
+        f[0] *= in.energy == Direction::kHold ? std::max(0.0, 1.0 - std::fabs(d) / 2.0) : 0.3;
+      }
+      if (cur.energy) {
+        why.push_back({in.energy != Direction::kNone ? 3.0 : 1.0,
+                       "energy " + fmt("%.0f", *cur.energy) + "→" + fmt("%.0f", *t.energy)});
+      }
+    } else {
+      f[0] = 0.5;
+    }
+    // Key.
+    if (t.key && cur.key) {
+      f[1] = in.key_rule == KeyRule::kSpecific ? (*t.key == *in.key ? 1.0 : 0.0)
+                                                : music::camelot_compatibility(*cur.key, *t.key);
+      const std::string rel = music::camelot_relation(*cur.key, *t.key);
+      why.push_back({2.0, cur.key->camelot() + "→" + t.key->camelot() + " " +
+                              (rel == "same key" ? "same key" : rel == "clash" ? "key change" : rel)});
+    } else {
+      f[1] = t.key ? 0.5 : 0.3;
+    }
+    // Tempo.
+    if (t.bpm && target_bpm) {
+      const double pct = tempo_shift_pct(*target_bpm, *t.bpm);
+      f[2] = std::clamp(1.0 - std::fabs(pct) / 8.0, 0.0, 1.0);
+      if (in.tempo == Direction::kUp) f[2] = pct > 0 ? std::clamp(0.6 + pct / 10.0, 0.0, 1.0) : 0.2;
+      if (in.tempo == Direction::kDown) f[2] = pct < 0 ? std::clamp(0.6 - pct / 10.0, 0.0, 1.0) : 0.2;
+      if (cur.bpm) {
+        const double from = *cur.bpm;
+        why.push_back({1.5, fmt("%.0f", from) + "→" + fmt("%.0f", *t.bpm) + " BPM (" +
+                                fmt("%+.1f", tempo_shift_pct(from, *t.bpm)) + "%)"});
+      }
+    } else {
+      f[2] = 0.3;
+    }
+    // Vibe: the schema's vibe when known, the key's mode as a proxy for darker/brighter otherwise.
+    f[3] = 0.5;
+    if (in.vibe) {
+      if (t.vibe) {
+        f[3] = *t.vibe == *in.vibe ? 1.0 : 0.2;
+        if (*t.vibe == *in.vibe) why.push_back({3.0, *in.vibe + (cur.vibe ? " (" + *cur.vibe + "→" + *t.vibe + ")" : "")});
+      } else if (in.brightness != 0 && t.key) {
+        const bool darker = in.brightness < 0;
+        f[3] = t.key->minor == darker ? 0.8 : 0.3;
+        if (t.key->minor == darker) why.push_back({2.5, std::string(darker ? "darker" : "brighter") + " (" +
+                                                             (darker ? "minor" : "major") + " key)"});
+      }
+    } else if (cur.vibe && t.vibe) {
+      f[3] = *cur.vibe == *t.vibe ? (in.similarity == prompt::Similarity::kDifferent ? 0.3 : 0.9) : 0.5;
+    }
+    for (const auto& a : in.avoid_moods) {
+      if ((t.vibe && *t.vibe == a) || t.genre == a) f[3] *= 0.2;
+    }
+    // Genre.
+    const bool same_genre = !t.genre.empty() && t.genre == cur.genre;
+    switch (in.genre_rule) {
+      case prompt::GenreRule::kSpecific:
+        f[4] = t.genre == *in.genre || t.genre.find(*in.genre) != std::string::npos ? 1.0 : 0.1;
+        if (f[4] == 1.0) why.push_back({3.0, "genre " + t.genre});
+        break;
+      case prompt::GenreRule::kSame: f[4] = same_genre ? 1.0 : 0.2; break;
+      case prompt::GenreRule::kChange:
+        f[4] = same_genre ? 0.1 : 1.0;
+        if (!same_genre && !t.genre.empty()) why.push_back({2.5, "genre change: " + cur.genre + "→" + t.genre});
+        break;
+      default:
+        f[4] = same_genre ? (in.similarity == prompt::Similarity::kDifferent ? 0.3 : 0.8) : 0.55;
+    }
+    // Mixability: the current track's way out and the candidate's way in.
+    f[5] = (cur.mix_out && t.mix_in) ? (*cur.mix_out + *t.mix_in) / 20.0 : 0.5;
+    // Vocals.
+    f[6] = 0.5;
+    if (in.vocals && t.vocal_presence) {
+      const bool has = *t.vocal_presence != "instrumental";
+      f[6] = has == *in.vocals ? 1.0 : 0.0;
+      if (in.vocal_presence && has) f[6] = *t.vocal_presence == *in.vocal_presence ? 1.0 : 0.4;
+      if (f[6] == 1.0) why.push_back({2.0, has ? "vocals: " + *t.vocal_presence : "instrumental"});
+    }
+    // Moods.
+    f[7] = 0.5;
+    if (!in.moods.empty()) {
+      int hit = 0;
+      for (const auto& m : in.moods) hit += std::count(t.moods.begin(), t.moods.end(), m) > 0;
+      f[7] = static_cast<double>(hit) / static_cast<double>(in.moods.size());
+      if (hit) why.push_back({2.0, "mood match"});
+    }
+    double sum = 0.0, wsum = 0.0;
+    for (size_t k = 0; k < w.size(); ++k) {
+      sum += boost[k] * w[k].weight * f[k];
+      wsum += boost[k] * w[k].weight;
+    }
+    Recommendation rec;
+    rec.index = i;
+    rec.score = std::round(1000.0 * sum / wsum) / 1000.0;
+    std::stable_sort(why.begin(), why.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t k = 0; k < why.size() && k < 4; ++k) rec.reasons.push_back(why[k].second);
+    if (!tempo_ok(t, original)) rec.reasons.push_back("outside the usual tempo window (relaxed)");
+    if (original.key && !key_ok(t)) rec.reasons.push_back("not a harmonic match (key constraint relaxed)");
+    out.results.push_back(std::move(rec));
+  }
+  std::stable_sort(out.results.begin(), out.results.end(), [&](const Recommendation& a, const Recommendation& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return lib[a.index].track_id < lib[b.index].track_id;
+  });
+  if (out.results.size() > opt.top) out.results.resize(opt.top);
+  return out;
+}
+
+}  // namespace codex::rank

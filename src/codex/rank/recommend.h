@@ -1,0 +1,62 @@
+// Next-track recommendation over CODEX-schema features (the "features" mode: transparent rules,
+// no learned model). Hard constraints first — a mixable tempo (±6%, counting half and double
+// time) and a harmonically compatible key, as the intent adjusts them, relaxed step by step when
+// too few tracks pass — then a score in [0, 1] from weighted factors (energy trajectory, key,
+// tempo, vibe, genre, mixability, vocals, moods), each with a short reason.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "codex/core/status.h"
+#include "codex/music/key.h"
+#include "codex/prompt/intent.h"
+
+namespace codex::rank {
+
+struct TrackFeatures {
+  std::string track_id, title, artist, file_path, genre;
+  std::optional<double> bpm;
+  std::optional<music::Key> key;
+  std::optional<double> energy;  // 1-10
+  std::optional<std::string> vibe, vocal_presence, intensity;
+  std::optional<double> mix_in, mix_out;
+  std::vector<std::string> moods;
+};
+
+// Reads the schema fields a recommendation uses; missing or malformed fields stay empty.
+TrackFeatures features_from_record(const nlohmann::json& record);
+
+// Finds the current track by id, unique id prefix, file path, or a loose "artist - title" / title.
+Result<size_t> find_track(const std::vector<TrackFeatures>& library, const std::string& query);
+
+struct Factor {
+  const char* name;
+  double weight;
+};
+// The weights of the rule-based prior; a trained model file will replace them (issue 5, later).
+const std::vector<Factor>& default_weights();
+
+struct Recommendation {
+  size_t index = 0;  // into the library
+  double score = 0.0;
+  std::vector<std::string> reasons;
+};
+
+struct RecommendOptions {
+  size_t top = 10;
+  std::vector<std::string> exclude;  // track ids already played
+};
+
+struct RecommendResult {
+  std::vector<Recommendation> results;
+  std::vector<std::string> relaxed;  // constraints that were relaxed, in order
+};
+
+RecommendResult recommend(const std::vector<TrackFeatures>& library, size_t current, const prompt::Intent& intent,
+                          const RecommendOptions& options = {});
+
+}  // namespace codex::rank

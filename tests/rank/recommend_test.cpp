@@ -1,0 +1,194 @@
+// The prompt suite over a synthetic corpus of 3000 feature records: for every category of DJ
+// language, the top 5 satisfy the intent and the default hard constraints (or say why not).
+#include "codex/rank/recommend.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "codex/demo/synth.h"
+
+namespace codex::rank {
+namespace {
+
+const char* kGenres[] = {"techno", "house", "drum & bass", "hip-hop", "trance"};
+const char* kVibes[] = {"dark", "bright", "hypnotic", "euphoric", "chill", "aggressive"};
+const char* kVocals[] = {"instrumental", "female", "male", "mixed"};
+
+std::vector<TrackFeatures> corpus(size_t n) {
+  demo::Rng rng(77);
+  std::vector<TrackFeatures> lib;
+  for (size_t i = 0; i < n; ++i) {
+    TrackFeatures t;
+    t.track_id = "t" + std::to_string(i);
+    t.title = "Title " + std::to_string(i);
+    t.artist = "Artist " + std::to_string(i % 97);
+    const int g = static_cast<int>(rng.next() % 5);
+    t.genre = kGenres[g];
+    const double base[] = {130, 124, 174, 90, 138};
+    t.bpm = std::round(base[g] + rng.uniform(-6, 6));
+    t.key = music::Key{static_cast<int>(rng.next() % 12), rng.uniform() < 0.6};
+    t.energy = static_cast<double>(1 + rng.next() % 10);
+    t.vibe = kVibes[rng.next() % 6];
+    t.vocal_presence = kVocals[rng.next() % 4];
+    t.mix_in = static_cast<double>(1 + rng.next() % 10);
+    t.mix_out = static_cast<double>(1 + rng.next() % 10);
+    t.moods = {rng.uniform() < 0.3 ? "driving" : "warm", "night"};
+    lib.push_back(t);
+  }
+  // A well-defined current track: techno, 130 BPM, 8A, energy 6, hypnotic.
+  lib[0].genre = "techno";
+  lib[0].bpm = 130;
+  lib[0].key = music::Key{9, true};
+  lib[0].energy = 6;
+  lib[0].vibe = "hypnotic";
+  return lib;
+}
+
+class PromptSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { lib_ = new std::vector<TrackFeatures>(corpus(3000)); }
+  static void TearDownTestSuite() { delete lib_; }
+  std::vector<const TrackFeatures*> top5(const std::string& prompt, RecommendResult* res = nullptr) {
+    prompt::Vocabulary v{{"techno", "house", "drum & bass", "hip-hop", "trance"}, {"driving", "warm", "night"}};
+    RecommendOptions o;
+    o.top = 5;
+    const RecommendResult r = recommend(*lib_, 0, prompt::parse_intent(prompt, v), o);
+    std::vector<const TrackFeatures*> out;
+    for (const auto& x : r.results) {
+      out.push_back(&(*lib_)[x.index]);
+      EXPECT_GE(x.score, 0.0);
+      EXPECT_LE(x.score, 1.0);
+      EXPECT_FALSE(x.reasons.empty());
+    }
+    EXPECT_EQ(out.size(), 5u) << prompt;
+    if (res) *res = r;
+    return out;
+  }
+  static double tempo_pct(double from, double to) {
+    double best = 1e9;
+    for (double m : {0.5, 1.0, 2.0}) {
+      const double p = (to * m / from - 1.0) * 100.0;
+      if (std::fabs(p) < std::fabs(best)) best = p;
+    }
+    return best;
+  }
+  const TrackFeatures& cur() const { return (*lib_)[0]; }
+  static std::vector<TrackFeatures>* lib_;
+};
+std::vector<TrackFeatures>* PromptSuite::lib_ = nullptr;
+
+TEST_F(PromptSuite, DefaultHardConstraints) {
+  RecommendResult r;
+  for (const auto* t : top5("", &r)) {
+    EXPECT_NE(t->track_id, cur().track_id);
+    EXPECT_LE(std::fabs(tempo_pct(*cur().bpm, *t->bpm)), 6.0);
+    EXPECT_GE(music::camelot_compatibility(*cur().key, *t->key), 0.6);
+  }
+  EXPECT_TRUE(r.relaxed.empty());
+  EXPECT_EQ(r.results[0].reasons[0].find("relaxed"), std::string::npos);
+}
+
+TEST_F(PromptSuite, Energy) {
+  for (const auto* t : top5("more energy")) EXPECT_GT(*t->energy, *cur().energy);
+  for (const auto* t : top5("crank it up")) EXPECT_GT(*t->energy, *cur().energy);
+  for (const auto* t : top5("bring it down")) EXPECT_LT(*t->energy, *cur().energy);
+  for (const auto* t : top5("keep the energy")) EXPECT_EQ(*t->energy, *cur().energy);
+  for (const auto* t : top5("keep it rolling")) EXPECT_EQ(*t->energy, *cur().energy);
+}
+
+TEST_F(PromptSuite, VibeAndMood) {
+  for (const auto* t : top5("darker")) EXPECT_EQ(*t->vibe, "dark");
+  for (const auto* t : top5("more aggressive but same tempo")) {
+    EXPECT_EQ(*t->vibe, "aggressive");
+    EXPECT_LE(std::fabs(tempo_pct(*cur().bpm, *t->bpm)), 2.0);
+  }
+  for (const auto* t : top5("darker but keep the energy")) {
+    EXPECT_EQ(*t->vibe, "dark");
+    EXPECT_EQ(*t->energy, *cur().energy);
+  }
+  for (const auto* t : top5("euphoric")) EXPECT_EQ(*t->vibe, "euphoric");
+  for (const auto* t : top5("driving")) EXPECT_EQ(t->moods[0], "driving");
+}
+
+TEST_F(PromptSuite, Tempo) {
+  for (const auto* t : top5("faster")) EXPECT_GT(tempo_pct(*cur().bpm, *t->bpm), 0.0);
+  for (const auto* t : top5("slower")) EXPECT_LT(tempo_pct(*cur().bpm, *t->bpm), 0.0);
+  for (const auto* t : top5("same tempo")) EXPECT_LE(std::fabs(tempo_pct(*cur().bpm, *t->bpm)), 2.0);
+  for (const auto* t : top5("128 BPM")) EXPECT_LE(std::fabs(tempo_pct(128.0, *t->bpm)), 6.0);
+  for (const auto* t : top5("+4 bpm")) EXPECT_LE(std::fabs(tempo_pct(134.0, *t->bpm)), 6.0);
+  for (const auto* t : top5("not slower")) EXPECT_GE(tempo_pct(*cur().bpm, *t->bpm), -0.5);
+}
+
+TEST_F(PromptSuite, Key) {
+  for (const auto* t : top5("same key")) EXPECT_EQ(*t->key, *cur().key);
+  for (const auto* t : top5("minor key")) EXPECT_TRUE(t->key->minor);
+  for (const auto* t : top5("in 9A")) EXPECT_EQ(t->key->camelot(), "9A");
+  for (const auto* t : top5("harmonic")) EXPECT_GE(music::camelot_compatibility(*cur().key, *t->key), 0.6);
+  for (const auto* t : top5("energy boost")) EXPECT_EQ(music::camelot_relation(*cur().key, *t->key), "energy boost");
+  RecommendResult r;
+  top5("any key", &r);
+  EXPECT_TRUE(r.relaxed.empty());
+}
+
+TEST_F(PromptSuite, Vocals) {
+  for (const auto* t : top5("instrumental")) EXPECT_EQ(*t->vocal_presence, "instrumental");
+  for (const auto* t : top5("no vocals")) EXPECT_EQ(*t->vocal_presence, "instrumental");
+  for (const auto* t : top5("avoid vocals")) EXPECT_EQ(*t->vocal_presence, "instrumental");
+  for (const auto* t : top5("with vocals")) EXPECT_NE(*t->vocal_presence, "instrumental");
+  for (const auto* t : top5("female vocals")) EXPECT_EQ(*t->vocal_presence, "female");
+}
+
+TEST_F(PromptSuite, GenreNarrativeSimilarity) {
+  for (const auto* t : top5("more techno")) EXPECT_EQ(t->genre, "techno");
+  for (const auto* t : top5("same genre")) EXPECT_EQ(t->genre, "techno");
+  for (const auto* t : top5("change up the genre")) EXPECT_NE(t->genre, "techno");
+  for (const auto* t : top5("peak time")) EXPECT_GE(*t->energy, 7.0);
+  for (const auto* t : top5("build toward a peak")) EXPECT_GT(*t->energy, *cur().energy);
+  for (const auto* t : top5("wind down")) EXPECT_LT(*t->energy, *cur().energy);
+  for (const auto* t : top5("warm-up")) EXPECT_LE(*t->energy, 6.0);
+  for (const auto* t : top5("more of the same")) EXPECT_EQ(t->genre, "techno");
+}
+
+TEST_F(PromptSuite, UnknownWordsStillRecommend) {
+  for (const auto* t : top5("gimme wonky flurbs")) {
+    EXPECT_GE(music::camelot_compatibility(*cur().key, *t->key), 0.6);
+  }
+}
+
+TEST(Recommend, RelaxesAndSaysSoWhenNothingFits) {
+  std::vector<TrackFeatures> lib(4);
+  for (size_t i = 0; i < lib.size(); ++i) {
+    lib[i].track_id = std::string("x").append(std::to_string(i));
+    lib[i].bpm = 100.0 + 20.0 * i;  // 100, 120, 140, 160: none within 6% of 100
+    lib[i].key = music::Key{static_cast<int>(i * 2), false};
+    lib[i].energy = 5;
+  }
+  const RecommendResult r = recommend(lib, 0, prompt::parse_intent(""), {3, {}});
+  ASSERT_EQ(r.results.size(), 3u);
+  EXPECT_FALSE(r.relaxed.empty());
+  bool said = false;
+  for (const auto& s : r.results[0].reasons) said |= s.find("relaxed") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+TEST(Recommend, ExcludesPlayedTracksAndFindsTheCurrentOne) {
+  auto lib = corpus(200);
+  lib[5].artist = "Mara Voss";
+  lib[5].title = "Velvet Motion";
+  EXPECT_EQ(*find_track(lib, "t5"), 5u);
+  EXPECT_EQ(*find_track(lib, "mara voss - velvet motion"), 5u);
+  EXPECT_EQ(*find_track(lib, "Velvet Motion"), 5u);
+  EXPECT_FALSE(find_track(lib, "nothing like this").ok());
+  EXPECT_FALSE(find_track(lib, "Title 1").ok() && find_track(lib, "Title").ok()) << "ambiguous queries fail";
+  RecommendOptions o;
+  o.top = 50;
+  const auto first = recommend(lib, 0, prompt::parse_intent(""), o);
+  ASSERT_FALSE(first.results.empty());
+  o.exclude = {lib[first.results[0].index].track_id};
+  const auto second = recommend(lib, 0, prompt::parse_intent(""), o);
+  for (const auto& r : second.results) EXPECT_NE(lib[r.index].track_id, o.exclude[0]);
+}
+
+}  // namespace
+}  // namespace codex::rank
