@@ -1,8 +1,11 @@
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
 #include "codex/core/text.h"
+#include "codex/corpus/corpus.h"
+#include "codex/rank/recommend.h"
 #include "codex/demo/demo_library.h"
 #include "commands.h"
 #include "progress.h"
@@ -42,7 +45,36 @@ int run_demo(const GlobalArgs& g, const DemoArgs& a) {
   aa.jobs = a.jobs;
   if (int rc = run_analyze(demo_g, aa); rc != 0) return rc;
   std::printf("\n");
-  return run_list(demo_g);
+  if (int rc = run_list(demo_g); rc != 0) return rc;
+  // Then what CODEX is for: what to play next, plainly and with a prompt, from the track with the
+  // most tempo- and key-compatible neighbours in this small library.
+  auto corpus = corpus::Corpus::open(resolve_db(demo_g));
+  if (!corpus) return 1;
+  std::vector<rank::TrackFeatures> lib;
+  for (const auto& r : (*corpus)->export_records()) lib.push_back(rank::features_from_record(r));
+  size_t best = 0, best_n = 0;
+  for (size_t i = 0; i < lib.size(); ++i) {
+    size_t n = 0;
+    for (size_t j = 0; j < lib.size(); ++j) {
+      if (i == j || !lib[i].bpm || !lib[j].bpm || !lib[i].key || !lib[j].key) continue;
+      if (std::fabs(*lib[j].bpm / *lib[i].bpm - 1.0) <= 0.06 &&
+          music::camelot_compatibility(*lib[i].key, *lib[j].key) >= 0.6) {
+        ++n;
+      }
+    }
+    if (n > best_n) best_n = n, best = i;
+  }
+  if (lib.empty()) return 0;
+  RecommendArgs ra;
+  ra.current = lib[best].track_id;
+  ra.top = 5;
+  for (const char* prompt : {"", "darker but keep the energy", "more energy, change up the genre"}) {
+    ra.prompt = prompt;
+    std::printf("\n$ codex recommend --current \"%s - %s\"%s%s%s\n", lib[best].artist.c_str(), lib[best].title.c_str(),
+                *prompt ? " --prompt \"" : "", prompt, *prompt ? "\"" : "");
+    if (int rc = run_recommend(demo_g, ra); rc != 0) return rc;
+  }
+  return 0;
 }
 
 }  // namespace codex::cli

@@ -152,6 +152,23 @@ TEST_F(Cli, ImportReportsBadLinesAndExportRoundTrips) {
   EXPECT_TRUE(nlohmann::json::parse(r.out).contains("properties"));
 }
 
+TEST_F(Cli, RecommendPrintsTheJsonContract) {
+  ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);
+  CmdResult r = run_codex({"recommend", "--db", db, "--current", "Clicker - One", "--prompt", "darker", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["current"]["title"], "One");
+  EXPECT_EQ(j["intent"]["vibe"], "dark");
+  ASSERT_EQ(j["results"].size(), 1u) << "the only other track";
+  for (const char* k : {"track_id", "title", "artist", "score", "bpm", "key", "energy", "vibe", "reasons"}) {
+    EXPECT_TRUE(j["results"][0].contains(k)) << k;
+  }
+  r = run_codex({"recommend", "--db", db, "--current", "nobody - nothing"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  EXPECT_EQ(run_codex({"recommend", "--db", db}).status, 2) << "--current is required";
+}
+
 int64_t query_int(const std::string& db, const std::string& sql) {
   sqlite3* h = nullptr;
   sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);

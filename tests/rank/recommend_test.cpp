@@ -20,9 +20,10 @@ std::vector<TrackFeatures> corpus(size_t n) {
   std::vector<TrackFeatures> lib;
   for (size_t i = 0; i < n; ++i) {
     TrackFeatures t;
-    t.track_id = "t" + std::to_string(i);
-    t.title = "Title " + std::to_string(i);
-    t.artist = "Artist " + std::to_string(i % 97);
+    // (append, not operator+: GCC 12 warns falsely about the latter, PR 105329)
+    t.track_id = std::string("t").append(std::to_string(i));
+    t.title = std::string("Title ").append(std::to_string(i));
+    t.artist = std::string("Artist ").append(std::to_string(i % 97));
     const int g = static_cast<int>(rng.next() % 5);
     t.genre = kGenres[g];
     const double base[] = {130, 124, 174, 90, 138};
