@@ -1,0 +1,208 @@
+#include "codex/embed/feature_embedding.h"
+
+#include <cmath>
+#include <string_view>
+
+#include "codex/core/text.h"
+#include "codex/music/key.h"
+
+namespace codex::embed {
+namespace {
+
+struct Block {
+  int offset, size;
+  float weight;
+};
+// Layout (offset, size, weight); weights are the share of similarity each block carries.
+constexpr Block kTempo{0, 24, 1.0f};
+constexpr Block kKey{24, 24, 1.0f};
+constexpr Block kEnergy{48, 10, 1.0f};
+constexpr Block kDance{58, 10, 0.4f};
+constexpr Block kVibe{68, 6, 0.8f};
+constexpr Block kIntensity{74, 4, 0.4f};
+constexpr Block kGroove{78, 5, 0.5f};
+constexpr Block kFeel{83, 3, 0.3f};
+constexpr Block kVocals{86, 11, 0.5f};
+constexpr Block kProduction{97, 9, 0.3f};
+constexpr Block kGenre{106, 64, 0.9f};
+constexpr Block kMoods{170, 96, 0.6f};
+constexpr Block kInstruments{266, 48, 0.3f};
+constexpr Block kArtists{314, 32, 0.3f};
+constexpr Block kQuality{346, 2, 0.1f};
+constexpr Block kMix{348, 2, 0.1f};
+static_assert(kMix.offset + kMix.size <= kDims);
+
+const char* kVibes[] = {"dark", "bright", "hypnotic", "euphoric", "chill", "aggressive"};
+const char* kIntensities[] = {"opener", "journey", "peak", "closer"};
+const char* kGrooves[] = {"four-on-floor", "broken", "swung", "syncopated", "linear"};
+const char* kFeels[] = {"straight", "double-time", "half-time"};
+const char* kPresence[] = {"instrumental", "male", "female", "mixed", "group"};
+const char* kStyles[] = {"rap", "singing", "both", "chant", "spoken", "none"};
+const char* kProductions[] = {"clean", "distorted", "filtered", "lo-fi", "polished", "raw", "layered", "minimal", "maximalist"};
+
+// Fills a block with a unit-norm pattern scaled by sqrt(weight).
+void put(Vector& v, const Block& b, const std::vector<float>& pattern) {
+  double n = 0;
+  for (float x : pattern) n += static_cast<double>(x) * x;
+  if (n <= 0) return;
+  const float s = std::sqrt(b.weight) / static_cast<float>(std::sqrt(n));
+  for (int i = 0; i < b.size && i < static_cast<int>(pattern.size()); ++i) v[b.offset + i] += s * pattern[i];
+}
+
+std::vector<float> rbf(double x, double lo, double hi, int n, double width_in_steps = 1.0) {
+  std::vector<float> p(static_cast<size_t>(n));
+  const double step = (hi - lo) / (n - 1);
+  for (int i = 0; i < n; ++i) {
+    const double d = (x - (lo + i * step)) / (width_in_steps * step);
+    p[i] = static_cast<float>(std::exp(-0.5 * d * d));
+  }
+  return p;
+}
+
+std::vector<float> one_hot(const std::string& value, const char* const* names, int n) {
+  std::vector<float> p(static_cast<size_t>(n), 0.0f);
+  for (int i = 0; i < n; ++i) {
+    if (value == names[i]) p[i] = 1.0f;
+  }
+  return p;
+}
+
+uint64_t fnv(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// Feature hashing of words with a sign bit (so unrelated words cancel rather than pile up).
+std::vector<float> hashed(const std::vector<std::string>& words, int n) {
+  std::vector<float> p(static_cast<size_t>(n), 0.0f);
+  for (const auto& w : words) {
+    const uint64_t h = fnv(ascii_lower(w));
+    p[h % static_cast<uint64_t>(n)] += (h >> 63) ? -1.0f : 1.0f;
+  }
+  return p;
+}
+
+std::vector<std::string> words_of(const nlohmann::json& r, const char* key) {
+  std::vector<std::string> out;
+  auto it = r.find(key);
+  if (it == r.end()) return out;
+  if (it->is_string()) out.push_back(it->get<std::string>());
+  if (it->is_array()) {
+    for (const auto& x : *it) {
+      if (x.is_string()) out.push_back(x.get<std::string>());
+    }
+  }
+  return out;
+}
+
+std::optional<double> num(const nlohmann::json& r, const char* k) {
+  auto it = r.find(k);
+  return it != r.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
+}
+
+std::string str(const nlohmann::json& r, const char* k) {
+  auto it = r.find(k);
+  return it != r.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::vector<float> key_pattern(const music::Key& k) {
+  // 12 positions round the wheel per letter; neighbours on the wheel and the relative key overlap.
+  std::vector<float> p(24, 0.0f);
+  const int n = k.camelot_number() - 1;
+  const int ring = k.minor ? 0 : 12;
+  for (int i = 0; i < 12; ++i) {
+    int d = std::abs(i - n);
+    d = std::min(d, 12 - d);
+    const float g = std::exp(-0.5f * static_cast<float>(d * d));
+    p[ring + i] += g;
+    p[(12 - ring) + i] += 0.6f * g;  // the other letter: relative and diagonal keys
+  }
+  return p;
+}
+
+void normalise(Vector& v) {
+  double n = 0;
+  for (float x : v) n += static_cast<double>(x) * x;
+  if (n <= 0) return;
+  const float s = 1.0f / static_cast<float>(std::sqrt(n));
+  for (float& x : v) x *= s;
+}
+
+}  // namespace
+
+Vector embed_record(const nlohmann::json& r) {
+  Vector v{};
+  if (auto b = num(r, "bpm")) put(v, kTempo, rbf(std::log2(*b), std::log2(60.0), std::log2(200.0), kTempo.size));
+  if (auto k = music::parse_key(str(r, "key"))) put(v, kKey, key_pattern(*k));
+  if (auto e = num(r, "energy")) put(v, kEnergy, rbf(*e, 1, 10, kEnergy.size));
+  if (auto d = num(r, "danceability")) put(v, kDance, rbf(*d, 1, 10, kDance.size));
+  put(v, kVibe, one_hot(str(r, "vibe"), kVibes, 6));
+  put(v, kIntensity, one_hot(str(r, "intensity"), kIntensities, 4));
+  put(v, kGroove, one_hot(str(r, "groove_style"), kGrooves, 5));
+  put(v, kFeel, one_hot(str(r, "tempo_feel"), kFeels, 3));
+  std::vector<float> vocals = one_hot(str(r, "vocal_presence"), kPresence, 5);
+  const auto style = one_hot(str(r, "vocal_style"), kStyles, 6);
+  vocals.insert(vocals.end(), style.begin(), style.end());
+  put(v, kVocals, vocals);
+  put(v, kProduction, one_hot(str(r, "production_style"), kProductions, 9));
+  auto genre = words_of(r, "genre");
+  for (const auto& s : words_of(r, "subgenre")) genre.push_back(s);
+  put(v, kGenre, hashed(genre, kGenre.size));
+  put(v, kMoods, hashed(words_of(r, "mood_tags"), kMoods.size));
+  put(v, kInstruments, hashed(words_of(r, "instrumentation"), kInstruments.size));
+  put(v, kArtists, hashed(words_of(r, "similar_artists"), kArtists.size));
+  std::vector<float> q = {static_cast<float>(num(r, "audio_fidelity").value_or(0) / 10),
+                          static_cast<float>(num(r, "production_quality").value_or(0) / 10)};
+  put(v, kQuality, q);
+  std::vector<float> m = {static_cast<float>(num(r, "mix_in_ease").value_or(0) / 10),
+                          static_cast<float>(num(r, "mix_out_ease").value_or(0) / 10)};
+  put(v, kMix, m);
+  normalise(v);
+  return v;
+}
+
+Vector intent_direction(const prompt::Intent& in, const nlohmann::json& cur) {
+  Vector d{};
+  const double e = num(cur, "energy").value_or(5.0);
+  if (in.energy == prompt::Direction::kUp || in.energy == prompt::Direction::kDown) {
+    const double target = std::clamp(e + (in.energy == prompt::Direction::kUp ? 1 : -1) * in.energy_steps, 1.0, 10.0);
+    auto to = rbf(target, 1, 10, kEnergy.size), from = rbf(e, 1, 10, kEnergy.size);
+    for (size_t i = 0; i < to.size(); ++i) to[i] -= from[i];
+    put(d, kEnergy, to);
+  }
+  if (in.vibe) put(d, kVibe, one_hot(*in.vibe, kVibes, 6));
+  if (in.genre) put(d, kGenre, hashed({*in.genre}, kGenre.size));
+  if (!in.moods.empty()) put(d, kMoods, hashed(in.moods, kMoods.size));
+  if (in.vocals) {
+    std::vector<float> p(11, 0.0f);
+    if (!*in.vocals) p[0] = 1.0f;
+    else if (in.vocal_presence) p = one_hot(*in.vocal_presence, kPresence, 5), p.resize(11, 0.0f);
+    else p[1] = p[2] = p[3] = 0.5f;
+    put(d, kVocals, p);
+  }
+  return d;
+}
+
+Vector steer(const Vector& base, const Vector& dir, float weight) {
+  Vector v = base;
+  bool any = false;
+  for (int i = 0; i < kDims; ++i) {
+    if (dir[i] != 0.0f) any = true;
+    v[i] += weight * dir[i];
+  }
+  if (!any) return base;
+  normalise(v);
+  return v;
+}
+
+float dot(const Vector& a, const Vector& b) {
+  float s = 0.0f;
+  for (int i = 0; i < kDims; ++i) s += a[i] * b[i];
+  return s;
+}
+
+}  // namespace codex::embed

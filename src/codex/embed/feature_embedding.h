@@ -1,0 +1,39 @@
+// codex-embed, default mapping: a deterministic, documented 384-d unit vector per track built
+// from its CODEX-schema features, needing no training. The vector is a concatenation of blocks,
+// each scaled so that its share of the dot product is the block weight below:
+//   tempo      24  radial basis over log2(bpm) from 60 to 200 BPM (neighbouring tempi overlap)
+//   key        24  radial basis round the Camelot wheel, one ring per letter (adjacent keys overlap)
+//   energy     10  radial basis over 1-10            danceability 10  likewise
+//   vibe        6  one-hot                            intensity 4, groove 5, tempo feel 3: one-hot
+//   vocals     11  presence (5) and style (6) one-hot production style 9: one-hot
+//   genre      64  hashed words of genre + subgenre   moods 96: hashed mood tags
+//   instruments 48 hashed                             similar artists 32: hashed
+//   quality     2  audio fidelity, production quality   mixability 2: in/out ease
+//   (34 dims reserved for the acoustic embedding)
+// Missing fields leave their block at zero. An intent becomes a direction in the same space.
+#pragma once
+
+#include <array>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "codex/prompt/intent.h"
+
+namespace codex::embed {
+
+inline constexpr int kDims = 384;
+using Vector = std::array<float, kDims>;
+
+Vector embed_record(const nlohmann::json& record);
+
+// The direction an intent points in (not normalised; zero when the intent says nothing that
+// features can express). `current` is the playing track's record.
+Vector intent_direction(const prompt::Intent& intent, const nlohmann::json& current);
+
+// normalize(base + weight * direction); returns base when the direction is zero.
+Vector steer(const Vector& base, const Vector& direction, float weight);
+
+float dot(const Vector& a, const Vector& b);
+
+}  // namespace codex::embed

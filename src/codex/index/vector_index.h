@@ -1,0 +1,38 @@
+// Vector search behind one interface: an exact scan (the reference the tests compare against)
+// and an approximate HNSW graph (hnswlib), both by inner product on unit vectors and both taking a
+// filter (tempo band, compatible keys, tracks already played). hnswlib 0.6 has no filtered search,
+// so the HNSW index over-fetches and widens until enough results pass, and falls back to an exact
+// scan of its own stored vectors when the filter is very selective.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace codex::index {
+
+struct Hit {
+  uint32_t id = 0;
+  float score = 0.0f;  // inner product
+};
+
+using Filter = std::function<bool(uint32_t id)>;
+
+class VectorIndex {
+ public:
+  virtual ~VectorIndex() = default;
+  virtual int dims() const = 0;
+  virtual size_t size() const = 0;
+  // `v` holds dims() floats; ids are the caller's (e.g. positions in a library).
+  virtual void add(uint32_t id, const float* v) = 0;
+  // The k best by inner product among ids the filter accepts (all when empty), best first.
+  virtual std::vector<Hit> search(const float* q, size_t k, const Filter& filter = {}) const = 0;
+};
+
+std::unique_ptr<VectorIndex> make_exact_index(int dims);
+// m: graph degree; ef_construction: build beam; ef_search: query beam.
+std::unique_ptr<VectorIndex> make_hnsw_index(int dims, size_t capacity, int m = 16, int ef_construction = 200,
+                                             int ef_search = 128);
+
+}  // namespace codex::index

@@ -1,0 +1,84 @@
+#include "codex/index/vector_index.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include "codex/demo/synth.h"
+#include "codex/embed/feature_embedding.h"
+
+namespace codex::index {
+namespace {
+
+// Clustered unit vectors (like track embeddings: genres and tempi form clusters).
+std::vector<std::vector<float>> data(size_t n, int dims, uint64_t seed) {
+  demo::Rng rng(seed);
+  std::vector<std::vector<float>> centres(20, std::vector<float>(static_cast<size_t>(dims)));
+  for (auto& c : centres) {
+    for (auto& x : c) x = rng.noise();
+  }
+  std::vector<std::vector<float>> out(n, std::vector<float>(static_cast<size_t>(dims)));
+  for (auto& v : out) {
+    const auto& c = centres[rng.next() % centres.size()];
+    double norm = 0;
+    for (int d = 0; d < dims; ++d) {
+      v[d] = c[d] + 0.35f * rng.noise();
+      norm += v[d] * v[d];
+    }
+    for (auto& x : v) x = static_cast<float>(x / std::sqrt(norm));
+  }
+  return out;
+}
+
+TEST(ExactIndex, FindsTheBestAndHonoursTheFilter) {
+  auto idx = make_exact_index(3);
+  const float a[] = {1, 0, 0}, b[] = {0, 1, 0}, c[] = {0.8f, 0.6f, 0};
+  idx->add(10, a);
+  idx->add(11, b);
+  idx->add(12, c);
+  const float q[] = {1, 0, 0};
+  auto hits = idx->search(q, 2);
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].id, 10u);
+  EXPECT_EQ(hits[1].id, 12u);
+  hits = idx->search(q, 5, [](uint32_t id) { return id != 10; });
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].id, 12u);
+  EXPECT_TRUE(idx->search(q, 3, [](uint32_t) { return false; }).empty());
+}
+
+TEST(HnswIndex, RecallAtTenAgainstExactIsAtLeast95Percent) {
+  const int dims = embed::kDims;
+  const auto vecs = data(5000, dims, 3);
+  auto exact = make_exact_index(dims);
+  auto hnsw = make_hnsw_index(dims, 1000);  // grows as needed
+  for (uint32_t i = 0; i < vecs.size(); ++i) {
+    exact->add(i, vecs[i].data());
+    hnsw->add(i, vecs[i].data());
+  }
+  ASSERT_EQ(hnsw->size(), vecs.size());
+  const auto queries = data(200, dims, 9);
+  for (const bool filtered : {false, true}) {
+    // A selective filter like a tempo band and compatible keys: about 8% of the library.
+    const Filter f = filtered ? Filter([](uint32_t id) { return id % 12 == 0; }) : Filter();
+    size_t found = 0, total = 0;
+    for (const auto& q : queries) {
+      const auto truth = exact->search(q.data(), 10, f);
+      const auto got = hnsw->search(q.data(), 10, f);
+      std::set<uint32_t> t;
+      for (const auto& h : truth) t.insert(h.id);
+      for (const auto& h : got) {
+        found += t.count(h.id);
+        if (f) {
+          EXPECT_TRUE(f(h.id));
+        }
+      }
+      total += truth.size();
+    }
+    EXPECT_GE(static_cast<double>(found) / static_cast<double>(total), 0.95) << (filtered ? "filtered" : "plain");
+  }
+}
+
+}  // namespace
+}  // namespace codex::index
