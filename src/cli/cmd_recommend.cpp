@@ -41,10 +41,13 @@ int run_recommend(const GlobalArgs& g, const RecommendArgs& a) {
     return 1;
   }
   std::vector<rank::TrackFeatures> lib;
+  std::vector<embed::Vector> embeddings;
+  const std::vector<nlohmann::json> records = (*corpus)->export_records();
   prompt::Vocabulary vocab;
   std::set<std::string> genres, moods;
-  for (const auto& r : (*corpus)->export_records()) {
+  for (const auto& r : records) {
     lib.push_back(rank::features_from_record(r));
+    embeddings.push_back(embed::embed_record(r));
     if (!lib.back().genre.empty()) genres.insert(lib.back().genre);
     for (const auto& m : lib.back().moods) moods.insert(m);
   }
@@ -63,6 +66,9 @@ int run_recommend(const GlobalArgs& g, const RecommendArgs& a) {
   rank::RecommendOptions opt;
   opt.top = static_cast<size_t>(a.top);
   opt.exclude = a.exclude;
+  opt.mode = a.mode == "features" ? rank::Mode::kFeatures : a.mode == "embedding" ? rank::Mode::kEmbedding : rank::Mode::kFull;
+  opt.embeddings = &embeddings;
+  opt.records = &records;
   const rank::RecommendResult res = rank::recommend(lib, *current, intent, opt);
   const rank::TrackFeatures& cur = lib[*current];
 
@@ -76,6 +82,7 @@ int run_recommend(const GlobalArgs& g, const RecommendArgs& a) {
     }
     nlohmann::json out = {{"current", track_json(cur)}, {"intent", intent.to_json()}, {"results", results}};
     out["relaxed"] = res.relaxed;
+    out["mode"] = a.mode;
     std::printf("%s\n", json_text(out).c_str());
     return 0;
   }

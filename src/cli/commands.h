@@ -43,6 +43,7 @@ struct RecommendArgs {
   int top = 10;
   bool explain = false;
   std::vector<std::string> exclude;
+  std::string mode = "full";  // full | embedding | features
 };
 int run_recommend(const GlobalArgs& g, const RecommendArgs& a);
 

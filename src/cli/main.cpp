@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
   rec->add_option("--top", ra.top, "how many suggestions")->check(CLI::Range(1, 100));
   rec->add_option("--exclude", ra.exclude, "track ids already played")->delimiter(',');
   rec->add_flag("--explain", ra.explain, "show the parsed intent");
+  rec->add_option("--mode", ra.mode, "full (rules + embedding), embedding, or features (rules only)")
+      ->check(CLI::IsMember({"full", "embedding", "features"}));
   rec->add_flag("--json", g.json, "print one JSON object");
 
   auto* schema_cmd = app.add_subcommand("schema", "print the CODEX feature schema as JSON Schema");

@@ -194,9 +194,17 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
   if (in.genre_rule != prompt::GenreRule::kAny || in.similarity != prompt::Similarity::kDefault) boost[4] = 4;
   if (in.vocals) boost[6] = 4;
   if (!in.moods.empty()) boost[7] = 4;
+  // The embedding query: the current track moved along the intent's direction.
+  const bool use_embedding = opt.mode != Mode::kFeatures && opt.embeddings && opt.embeddings->size() == lib.size();
+  embed::Vector query{};
+  if (use_embedding) {
+    const nlohmann::json cur_record = opt.records ? (*opt.records)[current] : nlohmann::json::object();
+    query = embed::steer((*opt.embeddings)[current], embed::intent_direction(in, cur_record), 0.5f);
+  }
   for (size_t i : pool) {
     const TrackFeatures& t = lib[i];
     std::vector<std::pair<double, std::string>> why;  // (importance, text)
+    const double similarity = use_embedding ? 0.5 * (1.0 + embed::dot(query, (*opt.embeddings)[i])) : 0.5;
     double f[8];
     // Energy trajectory.
     if (t.energy) {
@@ -294,9 +302,13 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
       sum += boost[k] * w[k].weight * f[k];
       wsum += boost[k] * w[k].weight;
     }
+    double score = sum / wsum;
+    if (opt.mode == Mode::kEmbedding && use_embedding) score = similarity;
+    if (opt.mode == Mode::kFull && use_embedding) score = 0.8 * score + 0.2 * similarity;
+    if (use_embedding) why.push_back({0.5, fmt("embedding similarity %.2f", similarity)});
     Recommendation rec;
     rec.index = i;
-    rec.score = std::round(1000.0 * sum / wsum) / 1000.0;
+    rec.score = std::round(1000.0 * score) / 1000.0;
     std::stable_sort(why.begin(), why.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     for (size_t k = 0; k < why.size() && k < 4; ++k) rec.reasons.push_back(why[k].second);
     if (!tempo_ok(t, original)) rec.reasons.push_back("outside the usual tempo window (relaxed)");

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codex/core/status.h"
+#include "codex/embed/feature_embedding.h"
 #include "codex/music/key.h"
 #include "codex/prompt/intent.h"
 
@@ -46,9 +47,18 @@ struct Recommendation {
   std::vector<std::string> reasons;
 };
 
+enum class Mode {
+  kFeatures,   // rules over features only
+  kEmbedding,  // similarity to the current track's embedding steered by the intent, within the constraints
+  kFull,       // rules plus embedding similarity (the learned rank model replaces the rules later)
+};
+
 struct RecommendOptions {
   size_t top = 10;
   std::vector<std::string> exclude;  // track ids already played
+  Mode mode = Mode::kFeatures;
+  const std::vector<embed::Vector>* embeddings = nullptr;  // one per library entry; needed by kEmbedding/kFull
+  const std::vector<nlohmann::json>* records = nullptr;    // the current track's record steers the intent
 };
 
 struct RecommendResult {
