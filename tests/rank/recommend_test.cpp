@@ -157,6 +157,33 @@ TEST_F(PromptSuite, UnknownWordsStillRecommend) {
   }
 }
 
+TEST(Recommend, FullModeRetrievesByEmbeddingAndStillHonoursThePrompt) {
+  const auto lib = corpus(3000);
+  std::vector<nlohmann::json> records;
+  std::vector<embed::Vector> emb;
+  for (const auto& t : lib) {
+    records.push_back({{"bpm", *t.bpm}, {"key", t.key->camelot()}, {"energy", *t.energy}, {"vibe", *t.vibe},
+                       {"genre", t.genre}, {"vocal_presence", *t.vocal_presence}, {"mood_tags", t.moods}});
+    emb.push_back(embed::embed_record(records.back()));
+  }
+  RecommendOptions o;
+  o.top = 5;
+  o.mode = Mode::kFull;
+  o.embeddings = &emb;
+  o.records = &records;
+  auto check = [&](const char* p, auto pred) {
+    const auto r = recommend(lib, 0, prompt::parse_intent(p), o);
+    ASSERT_EQ(r.results.size(), 5u) << p;
+    for (const auto& x : r.results) EXPECT_TRUE(pred(lib[x.index])) << p << ": " << lib[x.index].track_id;
+  };
+  check("darker", [](const TrackFeatures& t) { return *t.vibe == "dark"; });
+  check("more energy", [&](const TrackFeatures& t) { return *t.energy > *lib[0].energy; });
+  check("no vocals", [](const TrackFeatures& t) { return *t.vocal_presence == "instrumental"; });
+  check("", [&](const TrackFeatures& t) { return music::camelot_compatibility(*lib[0].key, *t.key) >= 0.6; });
+  o.mode = Mode::kEmbedding;
+  check("darker", [](const TrackFeatures& t) { return *t.vibe == "dark"; });
+}
+
 TEST(Recommend, RelaxesAndSaysSoWhenNothingFits) {
   std::vector<TrackFeatures> lib(4);
   for (size_t i = 0; i < lib.size(); ++i) {

@@ -1,6 +1,9 @@
 #include "codex/embed/feature_embedding.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <vector>
 #include <string_view>
 
 #include "codex/core/text.h"
@@ -174,7 +177,15 @@ Vector intent_direction(const prompt::Intent& in, const nlohmann::json& cur) {
     for (size_t i = 0; i < to.size(); ++i) to[i] -= from[i];
     put(d, kEnergy, to);
   }
-  if (in.vibe) put(d, kVibe, one_hot(*in.vibe, kVibes, 6));
+  if (in.vibe) {
+    // Towards the wanted vibe and away from the current one.
+    auto to = one_hot(*in.vibe, kVibes, 6);
+    const auto from = one_hot(str(cur, "vibe"), kVibes, 6);
+    if (to != from) {
+      for (size_t i = 0; i < to.size(); ++i) to[i] -= from[i];
+    }
+    put(d, kVibe, to);
+  }
   if (in.genre) put(d, kGenre, hashed({*in.genre}, kGenre.size));
   if (!in.moods.empty()) put(d, kMoods, hashed(in.moods, kMoods.size));
   if (in.vocals) {

@@ -199,9 +199,10 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
   embed::Vector query{};
   if (use_embedding) {
     const nlohmann::json cur_record = opt.records ? (*opt.records)[current] : nlohmann::json::object();
-    query = embed::steer((*opt.embeddings)[current], embed::intent_direction(in, cur_record), 0.5f);
+    query = embed::steer((*opt.embeddings)[current], embed::intent_direction(in, cur_record), 1.0f);
   }
-  for (size_t i : pool) {
+  // Scores every candidate; the reasons (string work) only when asked, i.e. for the final top N.
+  auto evaluate = [&](size_t i, bool explain) {
     const TrackFeatures& t = lib[i];
     std::vector<std::pair<double, std::string>> why;  // (importance, text)
     const double similarity = use_embedding ? 0.5 * (1.0 + embed::dot(query, (*opt.embeddings)[i])) : 0.5;
@@ -216,7 +217,7 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
         f[0] *= in.energy == Direction::kHold ? std::max(0.0, 1.0 - std::fabs(d) / 2.0) : 0.3;
       }
       if (cur.energy) {
-        why.push_back({in.energy != Direction::kNone ? 3.0 : 1.0,
+        if (explain) why.push_back({in.energy != Direction::kNone ? 3.0 : 1.0,
                        "energy " + fmt("%.0f", *cur.energy) + "→" + fmt("%.0f", *t.energy)});
       }
     } else {
@@ -227,7 +228,7 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
       f[1] = in.key_rule == KeyRule::kSpecific ? (*t.key == *in.key ? 1.0 : 0.0)
                                                 : music::camelot_compatibility(*cur.key, *t.key);
       const std::string rel = music::camelot_relation(*cur.key, *t.key);
-      why.push_back({2.0, cur.key->camelot() + "→" + t.key->camelot() + " " +
+      if (explain) why.push_back({2.0, cur.key->camelot() + "→" + t.key->camelot() + " " +
                               (rel == "same key" ? "same key" : rel == "clash" ? "key change" : rel)});
     } else {
       f[1] = t.key ? 0.5 : 0.3;
@@ -240,7 +241,7 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
       if (in.tempo == Direction::kDown) f[2] = pct < 0 ? std::clamp(0.6 - pct / 10.0, 0.0, 1.0) : 0.2;
       if (cur.bpm) {
         const double from = *cur.bpm;
-        why.push_back({1.5, fmt("%.0f", from) + "→" + fmt("%.0f", *t.bpm) + " BPM (" +
+        if (explain) why.push_back({1.5, fmt("%.0f", from) + "→" + fmt("%.0f", *t.bpm) + " BPM (" +
                                 fmt("%+.1f", tempo_shift_pct(from, *t.bpm)) + "%)"});
       }
     } else {
@@ -251,11 +252,11 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
     if (in.vibe) {
       if (t.vibe) {
         f[3] = *t.vibe == *in.vibe ? 1.0 : 0.2;
-        if (*t.vibe == *in.vibe) why.push_back({3.0, *in.vibe + (cur.vibe ? " (" + *cur.vibe + "→" + *t.vibe + ")" : "")});
+        if (*t.vibe == *in.vibe) if (explain) why.push_back({3.0, *in.vibe + (cur.vibe ? " (" + *cur.vibe + "→" + *t.vibe + ")" : "")});
       } else if (in.brightness != 0 && t.key) {
         const bool darker = in.brightness < 0;
         f[3] = t.key->minor == darker ? 0.8 : 0.3;
-        if (t.key->minor == darker) why.push_back({2.5, std::string(darker ? "darker" : "brighter") + " (" +
+        if (t.key->minor == darker) if (explain) why.push_back({2.5, std::string(darker ? "darker" : "brighter") + " (" +
                                                              (darker ? "minor" : "major") + " key)"});
       }
     } else if (cur.vibe && t.vibe) {
@@ -269,12 +270,12 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
     switch (in.genre_rule) {
       case prompt::GenreRule::kSpecific:
         f[4] = t.genre == *in.genre || t.genre.find(*in.genre) != std::string::npos ? 1.0 : 0.1;
-        if (f[4] == 1.0) why.push_back({3.0, "genre " + t.genre});
+        if (f[4] == 1.0) if (explain) why.push_back({3.0, "genre " + t.genre});
         break;
       case prompt::GenreRule::kSame: f[4] = same_genre ? 1.0 : 0.2; break;
       case prompt::GenreRule::kChange:
         f[4] = same_genre ? 0.1 : 1.0;
-        if (!same_genre && !t.genre.empty()) why.push_back({2.5, "genre change: " + cur.genre + "→" + t.genre});
+        if (!same_genre && !t.genre.empty()) if (explain) why.push_back({2.5, "genre change: " + cur.genre + "→" + t.genre});
         break;
       default:
         f[4] = same_genre ? (in.similarity == prompt::Similarity::kDifferent ? 0.3 : 0.8) : 0.55;
@@ -287,7 +288,7 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
       const bool has = *t.vocal_presence != "instrumental";
       f[6] = has == *in.vocals ? 1.0 : 0.0;
       if (in.vocal_presence && has) f[6] = *t.vocal_presence == *in.vocal_presence ? 1.0 : 0.4;
-      if (f[6] == 1.0) why.push_back({2.0, has ? "vocals: " + *t.vocal_presence : "instrumental"});
+      if (f[6] == 1.0) if (explain) why.push_back({2.0, has ? "vocals: " + *t.vocal_presence : "instrumental"});
     }
     // Moods.
     f[7] = 0.5;
@@ -295,7 +296,7 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
       int hit = 0;
       for (const auto& m : in.moods) hit += std::count(t.moods.begin(), t.moods.end(), m) > 0;
       f[7] = static_cast<double>(hit) / static_cast<double>(in.moods.size());
-      if (hit) why.push_back({2.0, "mood match"});
+      if (hit) if (explain) why.push_back({2.0, "mood match"});
     }
     double sum = 0.0, wsum = 0.0;
     for (size_t k = 0; k < w.size(); ++k) {
@@ -305,21 +306,34 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
     double score = sum / wsum;
     if (opt.mode == Mode::kEmbedding && use_embedding) score = similarity;
     if (opt.mode == Mode::kFull && use_embedding) score = 0.8 * score + 0.2 * similarity;
-    if (use_embedding) why.push_back({0.5, fmt("embedding similarity %.2f", similarity)});
+    if (use_embedding) if (explain) why.push_back({0.5, fmt("embedding similarity %.2f", similarity)});
     Recommendation rec;
     rec.index = i;
     rec.score = std::round(1000.0 * score) / 1000.0;
     std::stable_sort(why.begin(), why.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     for (size_t k = 0; k < why.size() && k < 4; ++k) rec.reasons.push_back(why[k].second);
-    if (!tempo_ok(t, original)) rec.reasons.push_back("outside the usual tempo window (relaxed)");
-    if (original.key && !key_ok(t)) rec.reasons.push_back("not a harmonic match (key constraint relaxed)");
-    out.results.push_back(std::move(rec));
+    if (explain && !tempo_ok(t, original)) rec.reasons.push_back("outside the usual tempo window (relaxed)");
+    if (explain && original.key && !key_ok(t)) rec.reasons.push_back("not a harmonic match (key constraint relaxed)");
+    return rec;
+  };
+  // Retrieval: with embeddings, only the ~50 candidates nearest the steered query are ranked.
+  if (use_embedding && pool.size() > std::max<size_t>(50, opt.top)) {
+    std::vector<std::pair<float, size_t>> near;
+    near.reserve(pool.size());
+    for (size_t i : pool) near.push_back({embed::dot(query, (*opt.embeddings)[i]), i});
+    const size_t keep = std::max<size_t>(50, opt.top);
+    std::partial_sort(near.begin(), near.begin() + static_cast<std::ptrdiff_t>(keep), near.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    pool.clear();
+    for (size_t k = 0; k < keep; ++k) pool.push_back(near[k].second);
   }
+  for (size_t i : pool) out.results.push_back(evaluate(i, false));
   std::stable_sort(out.results.begin(), out.results.end(), [&](const Recommendation& a, const Recommendation& b) {
     if (a.score != b.score) return a.score > b.score;
     return lib[a.index].track_id < lib[b.index].track_id;
   });
   if (out.results.size() > opt.top) out.results.resize(opt.top);
+  for (auto& r : out.results) r = evaluate(r.index, true);
   return out;
 }
 
