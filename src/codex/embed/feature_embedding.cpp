@@ -6,6 +6,7 @@
 #include <vector>
 #include <string_view>
 
+#include "codex/core/dot.h"
 #include "codex/core/text.h"
 #include "codex/music/key.h"
 
@@ -210,10 +211,6 @@ Vector steer(const Vector& base, const Vector& dir, float weight) {
   return v;
 }
 
-float dot(const Vector& a, const Vector& b) {
-  float s = 0.0f;
-  for (int i = 0; i < kDims; ++i) s += a[i] * b[i];
-  return s;
-}
+float dot(const Vector& a, const Vector& b) { return dot_product(a.data(), b.data(), kDims); }
 
 }  // namespace codex::embed

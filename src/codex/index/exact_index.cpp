@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "codex/core/dot.h"
 #include "codex/index/vector_index.h"
 
 namespace codex::index {
@@ -20,8 +21,7 @@ class ExactIndex final : public VectorIndex {
     for (size_t i = 0; i < ids_.size(); ++i) {
       if (filter && !filter(ids_[i])) continue;
       const float* v = data_.data() + i * static_cast<size_t>(dims_);
-      float s = 0.0f;
-      for (int d = 0; d < dims_; ++d) s += q[d] * v[d];  // vectorised by the compiler
+      const float s = dot_product(q, v, dims_);
       hits.push_back({ids_[i], s});
     }
     const size_t n = std::min(k, hits.size());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "codex/core/dot.h"
 #include "codex/index/vector_index.h"
 
 namespace codex::index {
@@ -55,8 +56,7 @@ class HnswIndex final : public VectorIndex {
       const auto id = static_cast<uint32_t>(graph_->getExternalLabel(static_cast<hnswlib::tableint>(i)));
       if (filter && !filter(id)) continue;
       const auto* v = reinterpret_cast<const float*>(graph_->getDataByInternalId(static_cast<hnswlib::tableint>(i)));
-      float s = 0.0f;
-      for (int d = 0; d < dims_; ++d) s += q[d] * v[d];
+      const float s = dot_product(q, v, dims_);
       hits.push_back({id, s});
     }
     const size_t n = std::min(k, hits.size());
