@@ -63,9 +63,17 @@ int run_recommend(const GlobalArgs& g, const RecommendArgs& a) {
     return 1;
   }
   const prompt::Intent intent = prompt::parse_intent(a.prompt, vocab);
+  std::vector<std::string> exclude = a.exclude;
+  if (!a.session.empty()) {
+    for (const auto& id : (*corpus)->played(a.session)) exclude.push_back(id);
+    if (Status s = (*corpus)->record_play(a.session, lib[*current].track_id); !s) {
+      print_error(s.message());
+      return 1;
+    }
+  }
   rank::RecommendOptions opt;
   opt.top = static_cast<size_t>(a.top);
-  opt.exclude = a.exclude;
+  opt.exclude = exclude;
   opt.mode = a.mode == "features" ? rank::Mode::kFeatures : a.mode == "embedding" ? rank::Mode::kEmbedding : rank::Mode::kFull;
   opt.embeddings = &embeddings;
   opt.records = &records;

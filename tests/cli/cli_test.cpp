@@ -163,6 +163,13 @@ TEST_F(Cli, RecommendPrintsTheJsonContract) {
   for (const char* k : {"track_id", "title", "artist", "score", "bpm", "key", "energy", "vibe", "reasons"}) {
     EXPECT_TRUE(j["results"][0].contains(k)) << k;
   }
+  // A session remembers what was played: "Two" was current, so it is not suggested after "One".
+  ASSERT_EQ(run_codex({"recommend", "--db", db, "--current", "Sine - Two", "--session", "friday"}).status, 0);
+  r = run_codex({"recommend", "--db", db, "--current", "Clicker - One", "--session", "friday", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["results"].empty());
+  r = run_codex({"recommend", "--db", db, "--current", "Clicker - One", "--session", "saturday", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["results"].size(), 1u);
   r = run_codex({"recommend", "--db", db, "--current", "nobody - nothing"});
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(line_count(r.err), 1u) << r.err;

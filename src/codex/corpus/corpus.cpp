@@ -384,4 +384,22 @@ std::vector<nlohmann::json> Corpus::export_records() {
   return out;
 }
 
+Status Corpus::record_play(const std::string& session, const std::string& track_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->prepare("INSERT INTO history(session, track_id, played_at) VALUES(?1,?2,?3)");
+  if (!st) return st.status();
+  st->bind(1, session).bind(2, track_id).bind(3, utc_now_iso8601());
+  return st->run();
+}
+
+std::vector<std::string> Corpus::played(const std::string& session) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  auto st = db_->prepare("SELECT DISTINCT track_id FROM history WHERE session=?1");
+  if (!st) return out;
+  st->bind(1, session);
+  while (st->step()) out.push_back(st->text(0));
+  return out;
+}
+
 }  // namespace codex::corpus

@@ -80,6 +80,10 @@ class Corpus {
   // by track_id.
   std::vector<nlohmann::json> export_records();
 
+  // Play history of a named session (a DJ set): record a track as played; the ids played so far.
+  Status record_play(const std::string& session, const std::string& track_id);
+  std::vector<std::string> played(const std::string& session);
+
  private:
   explicit Corpus(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   Status migrate();

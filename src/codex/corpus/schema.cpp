@@ -64,6 +64,15 @@ CREATE TABLE records (
   updated_at   TEXT NOT NULL
 );
 )sql",
+      // 3: play history per named session, so a set does not get the same track twice.
+      R"sql(
+CREATE TABLE history (
+  session      TEXT NOT NULL,
+  track_id     TEXT NOT NULL,
+  played_at    TEXT NOT NULL
+);
+CREATE INDEX history_session ON history(session);
+)sql",
   };
   return kMigrations;
 }
