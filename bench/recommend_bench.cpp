@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     demo::Rng rng(n);
     std::vector<rank::TrackFeatures> lib(n);
     std::vector<embed::Vector> emb(n);
+    std::vector<embed::Compact> small(n);
     const auto t0 = std::chrono::steady_clock::now();
     for (size_t i = 0; i < n; ++i) {
       auto& t = lib[i];
@@ -49,7 +50,9 @@ int main(int argc, char** argv) {
       const nlohmann::json r = {{"bpm", *t.bpm}, {"key", t.key->camelot()}, {"energy", *t.energy},
                                 {"vibe", *t.vibe}, {"genre", t.genre}};
       emb[i] = embed::embed_record(r);
+      small[i] = embed::compact(emb[i]);
     }
+    const rank::PackedAttributes packed = rank::pack_attributes(lib);
     const double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::vector<double> ms;
     double pool = 0;
@@ -60,6 +63,8 @@ int main(int argc, char** argv) {
       o.top = 10;
       o.mode = rank::Mode::kFull;
       o.embeddings = &emb;
+      o.compact = &small;
+      o.packed = &packed;
       const auto a = std::chrono::steady_clock::now();
       const auto res = rank::recommend(lib, cur, intent, o);
       ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());

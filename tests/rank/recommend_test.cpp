@@ -184,6 +184,37 @@ TEST(Recommend, FullModeRetrievesByEmbeddingAndStillHonoursThePrompt) {
   check("darker", [](const TrackFeatures& t) { return *t.vibe == "dark"; });
 }
 
+TEST(Recommend, PackedAttributesAndCompactVectorsGiveTheSameAnswers) {
+  const auto lib = corpus(3000);
+  std::vector<embed::Vector> emb;
+  std::vector<embed::Compact> small;
+  for (const auto& t : lib) {
+    emb.push_back(embed::embed_record({{"bpm", *t.bpm}, {"key", t.key->camelot()}, {"energy", *t.energy},
+                                       {"vibe", *t.vibe}, {"genre", t.genre}}));
+    small.push_back(embed::compact(emb.back()));
+  }
+  const PackedAttributes packed = pack_attributes(lib);
+  for (const char* p : {"", "darker", "same key", "energy boost", "128 bpm", "faster", "minor key", "any key"}) {
+    RecommendOptions plain;
+    plain.top = 10;
+    plain.mode = Mode::kFull;
+    plain.embeddings = &emb;
+    RecommendOptions fast = plain;
+    fast.packed = &packed;
+    const auto a = recommend(lib, 0, prompt::parse_intent(p), plain);
+    const auto b = recommend(lib, 0, prompt::parse_intent(p), fast);
+    ASSERT_EQ(a.results.size(), b.results.size()) << p;
+    for (size_t i = 0; i < a.results.size(); ++i) EXPECT_EQ(a.results[i].index, b.results[i].index) << p;
+    fast.compact = &small;  // 8-bit pre-selection: the top results may differ only in near ties
+    const auto c = recommend(lib, 0, prompt::parse_intent(p), fast);
+    size_t same = 0;
+    for (const auto& x : c.results) {
+      for (const auto& y : a.results) same += x.index == y.index;
+    }
+    EXPECT_GE(same, 8u) << p;
+  }
+}
+
 TEST(Recommend, RelaxesAndSaysSoWhenNothingFits) {
   std::vector<TrackFeatures> lib(4);
   for (size_t i = 0; i < lib.size(); ++i) {

@@ -213,4 +213,18 @@ Vector steer(const Vector& base, const Vector& dir, float weight) {
 
 float dot(const Vector& a, const Vector& b) { return dot_product(a.data(), b.data(), kDims); }
 
+Compact compact(const Vector& v) {
+  Compact c{};
+  for (int i = 0; i < kDims; ++i) c[i] = static_cast<int8_t>(std::lround(std::clamp(v[i], -1.0f, 1.0f) * 127.0f));
+  return c;
+}
+
+int32_t dot(const Compact& a, const Compact& b) {
+  int32_t s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (int i = 0; i < kDims; i += 8) {
+    for (int k = 0; k < 8; ++k) s[k] += static_cast<int16_t>(a[i + k]) * static_cast<int16_t>(b[i + k]);
+  }
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
 }  // namespace codex::embed

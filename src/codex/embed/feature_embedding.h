@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -35,5 +36,11 @@ Vector intent_direction(const prompt::Intent& intent, const nlohmann::json& curr
 Vector steer(const Vector& base, const Vector& direction, float weight);
 
 float dot(const Vector& a, const Vector& b);
+
+// 8-bit copies for scanning large libraries: a quarter of the memory traffic; candidates found
+// with them are re-scored with the float vectors.
+using Compact = std::array<int8_t, kDims>;
+Compact compact(const Vector& v);
+int32_t dot(const Compact& a, const Compact& b);
 
 }  // namespace codex::embed

@@ -1,6 +1,7 @@
 #include "codex/rank/recommend.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -98,6 +99,17 @@ Result<size_t> find_track(const std::vector<TrackFeatures>& lib, const std::stri
   return Status::Error("no track matches '" + to_valid_utf8(query) + "'");
 }
 
+PackedAttributes pack_attributes(const std::vector<TrackFeatures>& lib) {
+  PackedAttributes p;
+  p.bpm.reserve(lib.size());
+  p.key.reserve(lib.size());
+  for (const auto& t : lib) {
+    p.bpm.push_back(t.bpm ? static_cast<float>(*t.bpm) : std::nanf(""));
+    p.key.push_back(t.key ? static_cast<int8_t>(t.key->tonic * 2 + (t.key->minor ? 1 : 0)) : int8_t{-1});
+  }
+  return p;
+}
+
 const std::vector<Factor>& default_weights() {
   static const std::vector<Factor> k = {{"energy", 0.25}, {"key", 0.18}, {"tempo", 0.15}, {"vibe", 0.15},
                                         {"genre", 0.12},  {"mix", 0.05}, {"vocals", 0.05}, {"mood", 0.05}};
@@ -134,6 +146,11 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
   }
   energy_target = std::clamp(energy_target, 1.0, 10.0);
 
+  // Compatibility with the current key, looked up rather than computed per track.
+  std::array<bool, 24> compatible{};
+  if (cur.key) {
+    for (int k = 0; k < 24; ++k) compatible[k] = music::camelot_compatibility(*cur.key, music::Key{k / 2, k % 2 == 1}) >= 0.6;
+  }
   auto key_ok = [&](const TrackFeatures& t) {
     if (in.key_rule == KeyRule::kAny || (!cur.key && in.key_rule != KeyRule::kSpecific)) return true;
     if (!t.key) return false;
@@ -143,7 +160,7 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
       case KeyRule::kEnergyBoost: return music::camelot_relation(*cur.key, *t.key) == "energy boost";
       case KeyRule::kMinor: return t.key->minor && music::camelot_compatibility(*cur.key, *t.key) >= 0.6;
       case KeyRule::kMajor: return !t.key->minor && music::camelot_compatibility(*cur.key, *t.key) >= 0.6;
-      default: return music::camelot_compatibility(*cur.key, *t.key) >= 0.6;
+      default: return compatible[t.key->tonic * 2 + (t.key->minor ? 1 : 0)];
     }
   };
   auto tempo_ok = [&](const TrackFeatures& t, const Constraints& cc) {
@@ -152,19 +169,55 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
     const double pct = tempo_shift_pct(*target_bpm, *t.bpm);
     return pct >= cc.tempo_lo_pct && pct <= cc.tempo_hi_pct;
   };
+  // Excluded: the current track (and any duplicate of it) and the tracks already played. The id
+  // strings are compared only when the cheap first characters agree.
+  std::vector<const std::string*> skip_ids = {&cur.track_id};
+  for (const auto& id : opt.exclude) skip_ids.push_back(&id);
   auto excluded = [&](size_t i) {
-    return i == current || lib[i].track_id == cur.track_id ||
-           std::find(opt.exclude.begin(), opt.exclude.end(), lib[i].track_id) != opt.exclude.end();
+    if (i == current) return true;
+    const std::string& id = lib[i].track_id;
+    for (const std::string* s : skip_ids) {
+      if (!s->empty() && !id.empty() && (*s)[0] == id[0] && *s == id) return true;
+    }
+    return false;
   };
 
   // Hard constraints, relaxed step by step while too few tracks pass.
+  const PackedAttributes* packed =
+      opt.packed && opt.packed->bpm.size() == lib.size() && opt.packed->key.size() == lib.size() ? opt.packed : nullptr;
   const Constraints original = c;
   std::vector<size_t> pool;
   const size_t wanted = std::max<size_t>(opt.top, 1);
   for (int stage = 0; stage < 4; ++stage) {
     pool.clear();
-    for (size_t i = 0; i < lib.size(); ++i) {
-      if (!excluded(i) && tempo_ok(lib[i], c) && (!c.key || key_ok(lib[i]))) pool.push_back(i);
+    if (packed) {
+      // The same tests on packed attributes: tempo band as ratios, keys as a 24-entry table.
+      std::array<bool, 24> key_pass{};
+      for (int k = 0; k < 24; ++k) {
+        TrackFeatures probe;
+        probe.key = music::Key{k / 2, k % 2 == 1};
+        key_pass[k] = key_ok(probe);
+      }
+      const double lo = 1.0 + c.tempo_lo_pct / 100.0, hi = 1.0 + c.tempo_hi_pct / 100.0;
+      const double target = target_bpm.value_or(0.0);
+      for (size_t i = 0; i < lib.size(); ++i) {
+        if (c.key && (packed->key[i] < 0 || !key_pass[packed->key[i]])) continue;
+        if (c.tempo) {
+          const double b = packed->bpm[i];
+          if (std::isnan(b)) continue;
+          bool ok = false;
+          for (double m : {0.5, 1.0, 2.0}) {
+            const double r = b * m / target;
+            ok |= r >= lo && r <= hi;
+          }
+          if (!ok) continue;
+        }
+        if (!excluded(i)) pool.push_back(i);
+      }
+    } else {
+      for (size_t i = 0; i < lib.size(); ++i) {
+        if (!excluded(i) && tempo_ok(lib[i], c) && (!c.key || key_ok(lib[i]))) pool.push_back(i);
+      }
     }
     if (pool.size() >= wanted) break;
     if (stage == 0 && c.tempo) {
@@ -317,15 +370,24 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
     return rec;
   };
   // Retrieval: with embeddings, only the ~50 candidates nearest the steered query are ranked.
-  if (use_embedding && pool.size() > std::max<size_t>(50, opt.top)) {
-    std::vector<std::pair<float, size_t>> near;
-    near.reserve(pool.size());
-    for (size_t i : pool) near.push_back({embed::dot(query, (*opt.embeddings)[i]), i});
-    const size_t keep = std::max<size_t>(50, opt.top);
-    std::partial_sort(near.begin(), near.begin() + static_cast<std::ptrdiff_t>(keep), near.end(),
+  // With 8-bit copies, a first pass over them keeps 4x as many, re-scored in float.
+  const size_t keep = std::max<size_t>(50, opt.top);
+  auto nearest = [&](std::vector<size_t>& ids, size_t n, auto score) {
+    if (ids.size() <= n) return;
+    std::vector<std::pair<decltype(score(0)), size_t>> near;
+    near.reserve(ids.size());
+    for (size_t i : ids) near.push_back({score(i), i});
+    std::partial_sort(near.begin(), near.begin() + static_cast<std::ptrdiff_t>(n), near.end(),
                       [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
-    pool.clear();
-    for (size_t k = 0; k < keep; ++k) pool.push_back(near[k].second);
+    ids.clear();
+    for (size_t k = 0; k < n; ++k) ids.push_back(near[k].second);
+  };
+  if (use_embedding) {
+    if (opt.compact && opt.compact->size() == lib.size()) {
+      const embed::Compact q8 = embed::compact(query);
+      nearest(pool, 4 * keep, [&](size_t i) { return embed::dot(q8, (*opt.compact)[i]); });
+    }
+    nearest(pool, keep, [&](size_t i) { return embed::dot(query, (*opt.embeddings)[i]); });
   }
   for (size_t i : pool) out.results.push_back(evaluate(i, false));
   std::stable_sort(out.results.begin(), out.results.end(), [&](const Recommendation& a, const Recommendation& b) {

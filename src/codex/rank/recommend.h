@@ -47,6 +47,14 @@ struct Recommendation {
   std::vector<std::string> reasons;
 };
 
+// The attributes the hard constraints read, packed (5 bytes a track) so that filtering a large
+// library is a short linear scan rather than a walk through every TrackFeatures.
+struct PackedAttributes {
+  std::vector<float> bpm;    // NaN when unknown
+  std::vector<int8_t> key;   // tonic * 2 + minor, -1 when unknown
+};
+PackedAttributes pack_attributes(const std::vector<TrackFeatures>& library);
+
 enum class Mode {
   kFeatures,   // rules over features only
   kEmbedding,  // similarity to the current track's embedding steered by the intent, within the constraints
@@ -59,6 +67,8 @@ struct RecommendOptions {
   Mode mode = Mode::kFeatures;
   const std::vector<embed::Vector>* embeddings = nullptr;  // one per library entry; needed by kEmbedding/kFull
   const std::vector<nlohmann::json>* records = nullptr;    // the current track's record steers the intent
+  const std::vector<embed::Compact>* compact = nullptr;     // optional 8-bit copies for large libraries
+  const PackedAttributes* packed = nullptr;                 // optional, from pack_attributes(library)
 };
 
 struct RecommendResult {
