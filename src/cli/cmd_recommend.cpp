@@ -76,6 +76,16 @@ int run_recommend(const GlobalArgs& g, const RecommendArgs& a) {
   opt.exclude = exclude;
   opt.mode = a.mode == "features" ? rank::Mode::kFeatures : a.mode == "embedding" ? rank::Mode::kEmbedding : rank::Mode::kFull;
   opt.embeddings = &embeddings;
+  std::vector<rank::Factor> weights;
+  if (!a.weights.empty()) {
+    auto w = rank::load_weights(a.weights);
+    if (!w) {
+      print_error(w.status().message());
+      return 1;
+    }
+    weights = std::move(w).value();
+    opt.weights = &weights;
+  }
   opt.records = &records;
   const rank::RecommendResult res = rank::recommend(lib, *current, intent, opt);
   const rank::TrackFeatures& cur = lib[*current];

@@ -44,6 +44,7 @@ struct RecommendArgs {
   bool explain = false;
   std::vector<std::string> exclude;
   std::string mode = "full";  // full | embedding | features
+  std::string weights;        // rank weights file (a trained model's output)
   std::string session;        // when set: the current track is recorded as played in it, and
                               // tracks played in it before are not suggested again
 };

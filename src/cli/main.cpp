@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   rec->add_option("--prompt", ra.prompt, "what you want, in your own words (\"darker but keep the energy\")");
   rec->add_option("--top", ra.top, "how many suggestions")->check(CLI::Range(1, 100));
   rec->add_option("--exclude", ra.exclude, "track ids already played")->delimiter(',');
+  rec->add_option("--weights", ra.weights, "rank weights file (JSON, format codex-rank-weights)");
   rec->add_option("--session", ra.session, "a set's name: remembers what was played and never suggests it again");
   rec->add_flag("--explain", ra.explain, "show the parsed intent");
   rec->add_option("--mode", ra.mode, "full (rules + embedding), embedding, or features (rules only)")

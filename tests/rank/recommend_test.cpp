@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "codex/demo/synth.h"
+#include "support/test_util.h"
 
 namespace codex::rank {
 namespace {
@@ -35,6 +36,10 @@ std::vector<TrackFeatures> corpus(size_t n) {
     t.mix_in = static_cast<double>(1 + rng.next() % 10);
     t.mix_out = static_cast<double>(1 + rng.next() % 10);
     t.moods = {rng.uniform() < 0.3 ? "driving" : "warm", "night"};
+    const char* stages[] = {"opener", "journey", "peak", "closer"};
+    const char* grooves[] = {"four-on-floor", "broken", "swung"};
+    t.intensity = stages[rng.next() % 4];
+    t.groove = grooves[rng.next() % 3];
     lib.push_back(t);
   }
   // A well-defined current track: techno, 130 BPM, 8A, energy 6, hypnotic.
@@ -144,10 +149,17 @@ TEST_F(PromptSuite, GenreNarrativeSimilarity) {
   for (const auto* t : top5("more techno")) EXPECT_EQ(t->genre, "techno");
   for (const auto* t : top5("same genre")) EXPECT_EQ(t->genre, "techno");
   for (const auto* t : top5("change up the genre")) EXPECT_NE(t->genre, "techno");
-  for (const auto* t : top5("peak time")) EXPECT_GE(*t->energy, 7.0);
+  for (const auto* t : top5("peak time")) {
+    EXPECT_GE(*t->energy, 7.0);
+    EXPECT_EQ(*t->intensity, "peak");
+  }
+  for (const auto* t : top5("closer")) EXPECT_EQ(*t->intensity, "closer");
   for (const auto* t : top5("build toward a peak")) EXPECT_GT(*t->energy, *cur().energy);
   for (const auto* t : top5("wind down")) EXPECT_LT(*t->energy, *cur().energy);
-  for (const auto* t : top5("warm-up")) EXPECT_LE(*t->energy, 6.0);
+  for (const auto* t : top5("warm-up")) {
+    EXPECT_LE(*t->energy, 6.0);
+    EXPECT_EQ(*t->intensity, "opener");
+  }
   for (const auto* t : top5("more of the same")) EXPECT_EQ(t->genre, "techno");
 }
 
@@ -213,6 +225,43 @@ TEST(Recommend, PackedAttributesAndCompactVectorsGiveTheSameAnswers) {
     }
     EXPECT_GE(same, 8u) << p;
   }
+}
+
+TEST(RankWeights, LoadsValidFilesAndRejectsMalformedOnes) {
+  test::TempDir dir;
+  auto load = [&](const std::string& text) {
+    test::write_bytes(dir.file("w.json"), text);
+    return load_weights(dir.file("w.json"));
+  };
+  auto ok = load(R"({"format":"codex-rank-weights","version":1,"weights":{"energy":0.5,"vibe":0}})");
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ((*ok)[0].weight, 0.5);
+  EXPECT_EQ((*ok)[3].weight, 0.0);
+  EXPECT_EQ((*ok)[1].weight, default_weights()[1].weight);
+  for (const char* bad : {"", "not json", "[1,2]", R"({"version":1,"weights":{}})",
+                          R"({"format":"codex-rank-weights","version":2,"weights":{}})",
+                          R"({"format":"codex-rank-weights","version":1})",
+                          R"({"format":"codex-rank-weights","version":1,"weights":{"bogus":1}})",
+                          R"({"format":"codex-rank-weights","version":1,"weights":{"energy":-1}})",
+                          R"({"format":"codex-rank-weights","version":1,"weights":{"energy":"high"}})",
+                          "{\"format\":\"codex-rank-weights\xff\"}"}) {
+    auto r = load(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().message().find('\n'), std::string::npos);
+    }
+  }
+  EXPECT_FALSE(load_weights(dir.file("missing.json")).ok());
+  // Weights change the ranking: with only the tempo factor, the nearest tempo wins.
+  const auto lib = corpus(500);
+  std::vector<Factor> tempo_only = default_weights();
+  for (auto& f : tempo_only) f.weight = std::string(f.name) == "tempo" ? 1.0 : 0.0;
+  RecommendOptions o;
+  o.top = 1;
+  o.weights = &tempo_only;
+  const auto r = recommend(lib, 0, prompt::parse_intent(""), o);
+  ASSERT_EQ(r.results.size(), 1u);
+  EXPECT_EQ(*lib[r.results[0].index].bpm, *lib[0].bpm);
 }
 
 TEST(Recommend, RelaxesAndSaysSoWhenNothingFits) {

@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "codex/core/text.h"
 
@@ -62,6 +64,7 @@ TrackFeatures features_from_record(const nlohmann::json& r) {
   t.vibe = opt_string(r, "vibe");
   t.vocal_presence = opt_string(r, "vocal_presence");
   t.intensity = opt_string(r, "intensity");
+  t.groove = opt_string(r, "groove_style");
   t.mix_in = opt_number(r, "mix_in_ease");
   t.mix_out = opt_number(r, "mix_out_ease");
   if (auto it = r.find("mood_tags"); it != r.end() && it->is_array()) {
@@ -99,6 +102,35 @@ Result<size_t> find_track(const std::vector<TrackFeatures>& lib, const std::stri
   return Status::Error("no track matches '" + to_valid_utf8(query) + "'");
 }
 
+Result<std::vector<Factor>> load_weights(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::Error("cannot read weights file " + to_valid_utf8(path));
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string text = ss.str();
+  if (to_valid_utf8(text) != text) return Status::Error("weights file is not valid UTF-8");
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return Status::Error("weights file is not a JSON object");
+  if (j.value("format", "") != "codex-rank-weights") return Status::Error("weights file has no \"format\": \"codex-rank-weights\"");
+  if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int>() != 1) {
+    return Status::Error("unsupported weights version (this codex reads version 1)");
+  }
+  if (!j.contains("weights") || !j["weights"].is_object()) return Status::Error("weights file has no \"weights\" object");
+  std::vector<Factor> w = default_weights();
+  for (auto it = j["weights"].begin(); it != j["weights"].end(); ++it) {
+    auto f2 = std::find_if(w.begin(), w.end(), [&](const Factor& x) { return it.key() == x.name; });
+    if (f2 == w.end()) return Status::Error("unknown factor '" + it.key() + "' in weights file");
+    if (!it->is_number() || it->get<double>() < 0 || !std::isfinite(it->get<double>())) {
+      return Status::Error("weight of '" + it.key() + "' must be a number >= 0");
+    }
+    f2->weight = it->get<double>();
+  }
+  double total = 0;
+  for (const auto& x : w) total += x.weight;
+  if (total <= 0) return Status::Error("all weights are zero");
+  return w;
+}
+
 PackedAttributes pack_attributes(const std::vector<TrackFeatures>& lib) {
   PackedAttributes p;
   p.bpm.reserve(lib.size());
@@ -112,7 +144,8 @@ PackedAttributes pack_attributes(const std::vector<TrackFeatures>& lib) {
 
 const std::vector<Factor>& default_weights() {
   static const std::vector<Factor> k = {{"energy", 0.25}, {"key", 0.18}, {"tempo", 0.15}, {"vibe", 0.15},
-                                        {"genre", 0.12},  {"mix", 0.05}, {"vocals", 0.05}, {"mood", 0.05}};
+                                        {"genre", 0.12},  {"mix", 0.05}, {"vocals", 0.05}, {"mood", 0.05},
+                                        {"groove", 0.06}, {"narrative", 0.08}};
   return k;
 }
 
@@ -236,8 +269,8 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
   }
 
   // The factors the prompt talks about weigh four times as much as the rest.
-  const auto& w = default_weights();
-  double boost[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+  const auto& w = opt.weights && opt.weights->size() == default_weights().size() ? *opt.weights : default_weights();
+  double boost[10] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   if (in.energy != Direction::kNone || in.narrative) boost[0] = 4;
   if (in.key_rule != KeyRule::kHarmonic) boost[1] = 4;
   if (in.tempo != Direction::kNone || in.target_bpm || in.bpm_delta) boost[2] = 4;
@@ -247,6 +280,21 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
   if (in.genre_rule != prompt::GenreRule::kAny || in.similarity != prompt::Similarity::kDefault) boost[4] = 4;
   if (in.vocals) boost[6] = 4;
   if (!in.moods.empty()) boost[7] = 4;
+  if (in.narrative) boost[9] = 4;
+  // The set's stages in order; a narrative names the stage it wants.
+  static const char* kStages[] = {"opener", "journey", "peak", "closer"};
+  auto stage_of = [](const std::optional<std::string>& s) {
+    for (int k = 0; k < 4; ++k) {
+      if (s && *s == kStages[k]) return k;
+    }
+    return -1;
+  };
+  int wanted_stage = -1;
+  if (in.narrative == std::string("warm-up")) wanted_stage = 0;
+  if (in.narrative == std::string("build")) wanted_stage = 1;
+  if (in.narrative == std::string("peak")) wanted_stage = 2;
+  if (in.narrative == std::string("closer") || in.narrative == std::string("wind-down")) wanted_stage = 3;
+  const int current_stage = stage_of(cur.intensity);
   // The embedding query: the current track moved along the intent's direction.
   const bool use_embedding = opt.mode != Mode::kFeatures && opt.embeddings && opt.embeddings->size() == lib.size();
   embed::Vector query{};
@@ -259,7 +307,7 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
     const TrackFeatures& t = lib[i];
     std::vector<std::pair<double, std::string>> why;  // (importance, text)
     const double similarity = use_embedding ? 0.5 * (1.0 + embed::dot(query, (*opt.embeddings)[i])) : 0.5;
-    double f[8];
+    double f[10];
     // Energy trajectory.
     if (t.energy) {
       f[0] = std::clamp(1.0 - std::fabs(*t.energy - energy_target) / 4.0, 0.0, 1.0);
@@ -350,6 +398,18 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
       for (const auto& m : in.moods) hit += std::count(t.moods.begin(), t.moods.end(), m) > 0;
       f[7] = static_cast<double>(hit) / static_cast<double>(in.moods.size());
       if (hit) if (explain) why.push_back({2.0, "mood match"});
+    }
+    // Groove: the same groove mixes most easily.
+    f[8] = (cur.groove && t.groove) ? (*cur.groove == *t.groove ? 1.0 : 0.4) : 0.5;
+    if (f[8] == 1.0 && explain) why.push_back({0.8, "same groove (" + *t.groove + ")"});
+    // Narrative flow: the stage the prompt asks for, else the same or the next stage of the set.
+    const int stage = stage_of(t.intensity);
+    f[9] = 0.5;
+    if (stage >= 0 && wanted_stage >= 0) {
+      f[9] = stage == wanted_stage ? 1.0 : 0.2;
+      if (stage == wanted_stage && explain) why.push_back({2.5, std::string("set stage: ") + kStages[stage]});
+    } else if (stage >= 0 && current_stage >= 0) {
+      f[9] = stage == current_stage || stage == current_stage + 1 ? 0.8 : stage < current_stage ? 0.3 : 0.5;
     }
     double sum = 0.0, wsum = 0.0;
     for (size_t k = 0; k < w.size(); ++k) {

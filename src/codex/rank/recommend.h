@@ -2,7 +2,7 @@
 // no learned model). Hard constraints first — a mixable tempo (±6%, counting half and double
 // time) and a harmonically compatible key, as the intent adjusts them, relaxed step by step when
 // too few tracks pass — then a score in [0, 1] from weighted factors (energy trajectory, key,
-// tempo, vibe, genre, mixability, vocals, moods), each with a short reason.
+// tempo, vibe, genre, groove, narrative flow, mixability, vocals, moods), each with a short reason.
 #pragma once
 
 #include <optional>
@@ -23,7 +23,7 @@ struct TrackFeatures {
   std::optional<double> bpm;
   std::optional<music::Key> key;
   std::optional<double> energy;  // 1-10
-  std::optional<std::string> vibe, vocal_presence, intensity;
+  std::optional<std::string> vibe, vocal_presence, intensity, groove;
   std::optional<double> mix_in, mix_out;
   std::vector<std::string> moods;
 };
@@ -38,8 +38,13 @@ struct Factor {
   const char* name;
   double weight;
 };
-// The weights of the rule-based prior; a trained model file will replace them (issue 5, later).
+// The weights of the rule-based prior, in factor order: energy, key, tempo, vibe, genre, mix,
+// vocals, mood, groove, narrative.
 const std::vector<Factor>& default_weights();
+// Weights from a JSON file {"format": "codex-rank-weights", "version": 1, "weights": {"energy": 0.3,
+// ...}} — what a trained model writes. Unnamed factors keep their default; unknown names, negative
+// or non-numeric weights, and a wrong format or version are errors.
+Result<std::vector<Factor>> load_weights(const std::string& path);
 
 struct Recommendation {
   size_t index = 0;  // into the library
@@ -69,6 +74,7 @@ struct RecommendOptions {
   const std::vector<nlohmann::json>* records = nullptr;    // the current track's record steers the intent
   const std::vector<embed::Compact>* compact = nullptr;     // optional 8-bit copies for large libraries
   const PackedAttributes* packed = nullptr;                 // optional, from pack_attributes(library)
+  const std::vector<Factor>* weights = nullptr;             // default_weights() when null
 };
 
 struct RecommendResult {
