@@ -92,21 +92,23 @@ bool Corpus::is_current(const std::string& track_id, const std::vector<analysis:
   return true;
 }
 
+Status Corpus::upsert_location(const std::string& track_id, const FileStamp& file, const std::string& now) {
+  auto loc = db_->prepare(
+      "INSERT INTO locations(path, track_id, size, mtime_ns, seen_at) VALUES(?1,?2,?3,?4,?5) "
+      "ON CONFLICT(path) DO UPDATE SET track_id=excluded.track_id, size=excluded.size, "
+      "mtime_ns=excluded.mtime_ns, seen_at=excluded.seen_at");
+  if (!loc) return loc.status();
+  loc->bind(1, file.path).bind(2, track_id).bind(3, file.size).bind(4, file.mtime_ns).bind(5, now);
+  if (Status s = loc->run(); !s) return s;
+  auto fail = db_->prepare("DELETE FROM failures WHERE path=?1");
+  if (!fail) return fail.status();
+  fail->bind(1, file.path);
+  return fail->run();
+}
+
 Status Corpus::add_location(const std::string& track_id, const FileStamp& file) {
   std::lock_guard<std::mutex> lock(mu_);
-  return in_transaction(*db_, [&]() -> Status {
-    auto st = db_->prepare(
-        "INSERT INTO locations(path, track_id, size, mtime_ns, seen_at) VALUES(?1,?2,?3,?4,?5) "
-        "ON CONFLICT(path) DO UPDATE SET track_id=excluded.track_id, size=excluded.size, "
-        "mtime_ns=excluded.mtime_ns, seen_at=excluded.seen_at");
-    if (!st) return st.status();
-    st->bind(1, file.path).bind(2, track_id).bind(3, file.size).bind(4, file.mtime_ns).bind(5, utc_now_iso8601());
-    if (Status s = st->run(); !s) return s;
-    auto del = db_->prepare("DELETE FROM failures WHERE path=?1");
-    if (!del) return del.status();
-    del->bind(1, file.path);
-    return del->run();
-  });
+  return in_transaction(*db_, [&]() -> Status { return upsert_location(track_id, file, utc_now_iso8601()); });
 }
 
 Status Corpus::store(const std::string& track_id, const FileStamp& file, const analysis::TrackAnalysis& a) {
@@ -165,17 +167,7 @@ Status Corpus::store(const std::string& track_id, const FileStamp& file, const a
       if (Status s = an->run(); !s) return s;
     }
 
-    auto loc = db_->prepare(
-        "INSERT INTO locations(path, track_id, size, mtime_ns, seen_at) VALUES(?1,?2,?3,?4,?5) "
-        "ON CONFLICT(path) DO UPDATE SET track_id=excluded.track_id, size=excluded.size, "
-        "mtime_ns=excluded.mtime_ns, seen_at=excluded.seen_at");
-    if (!loc) return loc.status();
-    loc->bind(1, file.path).bind(2, track_id).bind(3, file.size).bind(4, file.mtime_ns).bind(5, now);
-    if (Status s = loc->run(); !s) return s;
-    auto fail = db_->prepare("DELETE FROM failures WHERE path=?1");
-    if (!fail) return fail.status();
-    fail->bind(1, file.path);
-    return fail->run();
+    return upsert_location(track_id, file, now);
   });
 }
 

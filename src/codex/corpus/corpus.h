@@ -87,6 +87,8 @@ class Corpus {
  private:
   explicit Corpus(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   Status migrate();
+  // Within an open transaction: the file now holds `track_id`; any failure recorded for it is cleared.
+  Status upsert_location(const std::string& track_id, const FileStamp& file, const std::string& now);
   std::vector<TrackSummary> query_summaries(const std::string& where, const std::string& arg);
   nlohmann::json local_record(const std::string& track_id);
   std::mutex mu_;
