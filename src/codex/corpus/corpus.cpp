@@ -287,12 +287,24 @@ std::vector<std::pair<std::string, std::string>> Corpus::failures() {
 }
 
 Status Corpus::put_records(const std::vector<nlohmann::json>& records, const std::string& provenance) {
+  size_t i = 0;
+  return put_records(
+      [&](nlohmann::json* r) {
+        if (i >= records.size()) return false;
+        *r = records[i++];
+        return true;
+      },
+      provenance);
+}
+
+Status Corpus::put_records(const std::function<bool(nlohmann::json*)>& next, const std::string& provenance) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string now = utc_now_iso8601();
   return in_transaction(*db_, [&]() -> Status {
     auto st = db_->prepare("INSERT OR REPLACE INTO records(track_id, record, provenance, updated_at) VALUES(?1,?2,?3,?4)");
     if (!st) return st.status();
-    for (const auto& r : records) {
+    nlohmann::json r;
+    while (next(&r)) {
       nlohmann::json prov = nlohmann::json::object();
       for (auto it = r.begin(); it != r.end(); ++it) prov[it.key()] = provenance;
       st->reset();

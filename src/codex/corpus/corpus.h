@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,8 +73,9 @@ class Corpus {
   Result<TrackDetail> find(const std::string& query);
   std::vector<std::pair<std::string, std::string>> failures();
 
-  // CODEX-schema records. `records` are written in one transaction (insert or replace by
-  // track_id); every field's provenance is set to `provenance`.
+  // CODEX-schema records, written in one transaction (insert or replace by track_id); every
+  // field's provenance is set to `provenance`. `next` yields records until it returns false.
+  Status put_records(const std::function<bool(nlohmann::json*)>& next, const std::string& provenance);
   Status put_records(const std::vector<nlohmann::json>& records, const std::string& provenance);
   int64_t record_count();
   // Every record, then a record built from analysis for each analysed track without one, ordered

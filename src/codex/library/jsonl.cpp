@@ -8,20 +8,17 @@
 
 namespace codex::library {
 
-ImportReport parse_jsonl(std::istream& in, std::vector<nlohmann::json>* records, const ImportOptions& options) {
-  ImportReport rep;
-  std::map<std::string, size_t> index;  // track_id -> position in records
+bool JsonlReader::next(nlohmann::json* out) {
   std::string line;
-  size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
+  while (std::getline(in_, line)) {
+    ++line_number_;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    ++rep.lines;
-    auto reject = [&](const std::string& why) { rep.errors.push_back({number, why}); };
-    if (line.size() > options.max_line_bytes) {
+    ++report_.lines;
+    auto reject = [&](const std::string& why) { report_.errors.push_back({line_number_, why}); };
+    if (line.size() > options_.max_line_bytes) {
       reject("line is " + std::to_string(line.size()) + " bytes, over the limit of " +
-             std::to_string(options.max_line_bytes));
+             std::to_string(options_.max_line_bytes));
       continue;
     }
     if (to_valid_utf8(line) != line) {
@@ -41,30 +38,43 @@ ImportReport parse_jsonl(std::istream& in, std::vector<nlohmann::json>* records,
       continue;
     }
     if (!j.contains("codex_schema_version")) j["codex_schema_version"] = schema::kSchemaVersion;
+    if (seen_.insert(j["track_id"].get<std::string>()).second) {
+      ++report_.imported;
+    } else {
+      ++report_.duplicates;
+    }
+    *out = std::move(j);
+    return true;
+  }
+  return false;
+}
+
+ImportReport parse_jsonl(std::istream& in, std::vector<nlohmann::json>* records, const ImportOptions& options) {
+  JsonlReader reader(in, options);
+  std::map<std::string, size_t> index;  // track_id -> position in records
+  nlohmann::json j;
+  while (reader.next(&j)) {
     const std::string id = j["track_id"].get<std::string>();
     if (auto it = index.find(id); it != index.end()) {
       (*records)[it->second] = std::move(j);
-      ++rep.duplicates;
     } else {
       index[id] = records->size();
       records->push_back(std::move(j));
     }
-    ++rep.imported;
   }
-  rep.imported -= rep.duplicates;
-  return rep;
+  return reader.report();
 }
 
 Result<ImportReport> import_jsonl(corpus::Corpus& corpus, const std::string& path, const ImportOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error("cannot read " + to_valid_utf8(path));
-  std::vector<nlohmann::json> records;
-  ImportReport rep = parse_jsonl(in, &records, options);
-  if (in.bad()) return Status::Error("error while reading " + to_valid_utf8(path));
-  if (!records.empty()) {
-    if (Status s = corpus.put_records(records, options.provenance); !s) return s;
+  // Records stream into one transaction: memory stays flat however long the file is.
+  JsonlReader reader(in, options);
+  if (Status s = corpus.put_records([&](nlohmann::json* r) { return reader.next(r); }, options.provenance); !s) {
+    return s;
   }
-  return rep;
+  if (in.bad()) return Status::Error("error while reading " + to_valid_utf8(path));
+  return reader.report();
 }
 
 size_t export_jsonl(corpus::Corpus& corpus, std::ostream& out) {

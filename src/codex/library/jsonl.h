@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <istream>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,24 @@ struct ImportOptions {
   std::string provenance = "import";
 };
 
-// Parses and validates; does not touch the corpus. Valid records are appended to `records`.
+// Reads records one at a time, validating each line; bad lines are skipped and kept in report().
+class JsonlReader {
+ public:
+  JsonlReader(std::istream& in, const ImportOptions& options) : in_(in), options_(options) {}
+  // The next valid record; false at the end of the input.
+  bool next(nlohmann::json* record);
+  const ImportReport& report() const { return report_; }
+
+ private:
+  std::istream& in_;
+  ImportOptions options_;
+  ImportReport report_;
+  size_t line_number_ = 0;
+  std::set<std::string> seen_;
+};
+
+// Parses and validates; does not touch the corpus. Valid records are appended to `records`
+// (a repeated track_id replaces the earlier record).
 ImportReport parse_jsonl(std::istream& in, std::vector<nlohmann::json>* records, const ImportOptions& options = {});
 
 // parse_jsonl + one transaction into the corpus. Fails only when the file cannot be read or the
