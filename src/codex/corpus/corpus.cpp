@@ -4,6 +4,7 @@
 
 #include "codex/core/text.h"
 #include "codex/corpus/schema.h"
+#include "codex/semantic/local_fill.h"
 
 namespace codex::corpus {
 namespace {
@@ -324,9 +325,12 @@ int64_t Corpus::record_count() {
 }
 
 nlohmann::json Corpus::local_record(const std::string& id) {
-  // The fields CODEX measures itself (provenance `local`); issue 6 fills the rest of the schema.
+  // The fields CODEX measures itself plus the local fill's inferences, all with provenance `local`.
   nlohmann::json r = {{"track_id", id}, {"codex_schema_version", "1.0"}, {"analyzer_version", "codex 0.1.0"}};
-  auto t = db_->prepare("SELECT title, artist, duration_s, added_at, updated_at, genre FROM tracks WHERE track_id=?1");
+  nlohmann::json track = nlohmann::json::object();
+  auto t = db_->prepare(
+      "SELECT title, artist, duration_s, added_at, updated_at, genre, codec, bit_rate, sample_rate FROM tracks "
+      "WHERE track_id=?1");
   if (t) {
     t->bind(1, id);
     if (t->step()) {
@@ -335,7 +339,8 @@ nlohmann::json Corpus::local_record(const std::string& id) {
       r["duration_seconds"] = t->real(2);
       r["created_at"] = t->text(3);
       r["updated_at"] = t->text(4);
-      if (!t->text(5).empty()) r["genre"] = t->text(5);
+      track = {{"title", t->text(0)}, {"artist", t->text(1)}, {"genre", t->text(5)}, {"codec", t->text(6)},
+               {"bit_rate", t->int64(7)}, {"sample_rate", t->int64(8)}};
     }
   }
   auto l = db_->prepare("SELECT path FROM locations WHERE track_id=?1 ORDER BY path LIMIT 1");
@@ -343,30 +348,32 @@ nlohmann::json Corpus::local_record(const std::string& id) {
     l->bind(1, id);
     if (l->step()) r["file_path"] = l->text(0);
   }
+  nlohmann::json analyses = nlohmann::json::object();
   auto a = db_->prepare("SELECT analyzer, result FROM analyses WHERE track_id=?1");
-  if (!a) return r;
-  a->bind(1, id);
-  while (a->step()) {
-    const auto v = nlohmann::json::parse(a->text(1), nullptr, false);
-    if (!v.is_object()) continue;
-    const std::string which = a->text(0);
-    if (which == "tempo") {
-      const nlohmann::json bpm = v.value("bpm", nlohmann::json());
-      // The schema's range is 60-200; a tempo outside it is kept only as an extra field.
-      r["bpm"] = bpm.is_number() && bpm.get<double>() >= 60 && bpm.get<double>() <= 200 ? bpm : nlohmann::json();
-      if (bpm.is_number() && r["bpm"].is_null()) r["bpm_measured"] = bpm;
-      r["bpm_confidence"] = v.value("bpm_confidence", 0.0);
-      if (v.contains("tempo_feel")) r["tempo_feel"] = v["tempo_feel"];
-      if (v.contains("beat_grid")) r["beat_grid"] = v["beat_grid"];
-    } else if (which == "key") {
-      r["key"] = v.value("key", nlohmann::json());
-      r["key_confidence"] = v.value("key_confidence", 0.0);
-    } else if (which == "energy" && v.contains("energy")) {
-      r["energy"] = v["energy"];
-    } else if (which == "loudness") {
-      r["loudness_lufs"] = v.value("integrated_lufs", nlohmann::json());
+  if (a) {
+    a->bind(1, id);
+    while (a->step()) {
+      auto v = nlohmann::json::parse(a->text(1), nullptr, false);
+      if (v.is_object()) analyses[a->text(0)] = std::move(v);
     }
   }
+  const auto m = semantic::measurements_from(analyses, track);
+  // Measured values: the schema's bpm range is 60-200; a tempo outside it is kept as an extra field.
+  r["bpm"] = m.bpm && *m.bpm >= 60 && *m.bpm <= 200 ? nlohmann::json(*m.bpm) : nlohmann::json(nullptr);
+  if (m.bpm && r["bpm"].is_null()) r["bpm_measured"] = *m.bpm;
+  if (m.bpm_confidence) r["bpm_confidence"] = *m.bpm_confidence;
+  if (analyses.contains("tempo") && analyses["tempo"].contains("beat_grid")) r["beat_grid"] = analyses["tempo"]["beat_grid"];
+  r["key"] = m.key ? nlohmann::json(*m.key) : nlohmann::json(nullptr);
+  if (m.key_confidence) r["key_confidence"] = *m.key_confidence;
+  if (analyses.contains("loudness")) r["loudness_lufs"] = analyses["loudness"].value("integrated_lufs", nlohmann::json());
+  const semantic::Filled filled = semantic::local_fill(m);
+  for (auto it = filled.fields.begin(); it != filled.fields.end(); ++it) {
+    if (!r.contains(it.key())) r[it.key()] = it.value();
+  }
+  nlohmann::json provenance = nlohmann::json::object();
+  for (auto it = r.begin(); it != r.end(); ++it) provenance[it.key()] = "local";
+  r["provenance"] = provenance;
+  r["field_confidence"] = filled.confidence;
   return r;
 }
 

@@ -1,0 +1,133 @@
+#include "codex/semantic/local_fill.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "codex/core/text.h"
+#include "codex/music/key.h"
+
+namespace codex::semantic {
+namespace {
+
+std::optional<double> num(const nlohmann::json& j, const char* k) {
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find(k);
+  return it != j.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
+}
+
+std::optional<std::string> str(const nlohmann::json& j, const char* k) {
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find(k);
+  return it != j.end() && it->is_string() ? std::optional<std::string>(it->get<std::string>()) : std::nullopt;
+}
+
+int clamp10(double v) { return static_cast<int>(std::lround(std::clamp(v, 1.0, 10.0))); }
+
+}  // namespace
+
+Measurements measurements_from(const nlohmann::json& analyses, const nlohmann::json& track) {
+  Measurements m;
+  auto result = [&](const char* id) -> nlohmann::json {
+    if (!analyses.is_object() || !analyses.contains(id)) return nlohmann::json::object();
+    const auto& a = analyses[id];
+    return a.is_object() && a.contains("result") ? a["result"] : a;
+  };
+  const auto tempo = result("tempo"), key = result("key"), energy = result("energy"), loud = result("loudness"),
+             dur = result("duration");
+  m.bpm = num(tempo, "bpm");
+  m.bpm_confidence = num(tempo, "bpm_confidence");
+  m.periodicity = num(tempo, "periodicity");
+  m.tempo_feel = str(tempo, "tempo_feel");
+  if (tempo.contains("beat_grid") && tempo["beat_grid"].is_object() && tempo["beat_grid"].contains("steady")) {
+    m.steady_grid = tempo["beat_grid"]["steady"].get<bool>();
+  }
+  m.key = str(key, "key");
+  m.key_confidence = num(key, "key_confidence");
+  m.energy = num(energy, "energy");
+  m.energy_score = num(energy, "energy_score");
+  m.centroid_hz = num(energy, "centroid_hz");
+  m.onset_rate_hz = num(energy, "onset_rate_hz");
+  m.lufs = num(loud, "integrated_lufs");
+  m.loudness_range_lu = num(loud, "loudness_range_lu");
+  m.true_peak_dbtp = num(loud, "true_peak_dbtp");
+  m.duration_s = num(dur, "duration_s");
+  m.codec = str(track, "codec").value_or("");
+  m.genre_tag = str(track, "genre").value_or("");
+  m.title = str(track, "title").value_or("");
+  m.artist = str(track, "artist").value_or("");
+  m.bit_rate = static_cast<int64_t>(num(track, "bit_rate").value_or(0));
+  m.sample_rate = static_cast<int>(num(track, "sample_rate").value_or(0));
+  return m;
+}
+
+Filled local_fill(const Measurements& m) {
+  Filled f;
+  auto set = [&](const char* field, nlohmann::json value, double confidence) {
+    f.fields[field] = std::move(value);
+    f.confidence[field] = std::round(confidence * 100.0) / 100.0;
+  };
+  const double energy = m.energy.value_or(5.0);
+  const std::optional<music::Key> key = m.key ? music::parse_key(*m.key) : std::nullopt;
+  const double brightness = m.centroid_hz ? std::clamp((*m.centroid_hz - 300.0) / 2500.0, 0.0, 1.0) : 0.5;
+
+  if (m.energy) set("energy", static_cast<int>(std::lround(*m.energy)), 0.7);
+  if (m.tempo_feel) set("tempo_feel", *m.tempo_feel, m.bpm_confidence.value_or(0.3));
+
+  // Danceability: a clear, steady pulse at a dance tempo, with some density of onsets.
+  if (m.bpm) {
+    const double pulse = std::clamp(m.periodicity.value_or(0.2) / 0.5, 0.0, 1.0);
+    const double tempo_fit = std::exp(-0.5 * std::pow(std::log2(*m.bpm / 122.0) / 0.35, 2));
+    const double density = std::clamp(m.onset_rate_hz.value_or(2.0) / 5.0, 0.0, 1.0);
+    set("danceability", clamp10(1.0 + 9.0 * (0.45 * pulse + 0.35 * tempo_fit + 0.2 * density)), 0.5);
+  } else {
+    set("danceability", 1, 0.6);
+  }
+
+  // Intensity (place in a set) from energy.
+  set("intensity", energy >= 7.0 ? "peak" : energy >= 5.0 ? "journey" : "opener", 0.35);
+
+  // Vibe from mode, brightness and energy.
+  std::string vibe;
+  if (energy <= 3.0) vibe = "chill";
+  else if (key && key->minor && brightness < 0.35 && energy >= 7.0) vibe = "aggressive";
+  else if (key && key->minor && brightness < 0.4) vibe = "dark";
+  else if (key && !key->minor && energy >= 7.0) vibe = "euphoric";
+  else if (key && !key->minor) vibe = "bright";
+  else vibe = (m.periodicity.value_or(0) > 0.3) ? "hypnotic" : "dark";
+  set("vibe", vibe, key ? 0.4 : 0.25);
+
+  // Mood words that follow from the vibe and energy.
+  static const std::map<std::string, std::vector<std::string>> kMoods = {
+      {"chill", {"calm", "mellow", "relaxed"}},         {"aggressive", {"aggressive", "tense", "relentless"}},
+      {"dark", {"dark", "brooding", "nocturnal"}},       {"euphoric", {"euphoric", "uplifting", "joyful"}},
+      {"bright", {"bright", "warm", "optimistic"}},      {"hypnotic", {"hypnotic", "repetitive", "deep"}}};
+  std::vector<std::string> moods = kMoods.at(vibe);
+  if (energy >= 7.0) moods.push_back("energetic");
+  if (m.bpm && m.tempo_feel == std::string("half-time")) moods.push_back("heavy");
+  set("mood_tags", moods, 0.3);
+
+  // Fidelity from the encoding and clipping.
+  double fidelity = 6.0;
+  const std::string codec = ascii_lower(m.codec);
+  if (codec == "flac" || codec == "alac" || codec.rfind("pcm_", 0) == 0) fidelity = 9.0;
+  else if (m.bit_rate >= 256000) fidelity = 8.0;
+  else if (m.bit_rate >= 192000) fidelity = 7.0;
+  else if (m.bit_rate > 0 && m.bit_rate < 128000) fidelity = 4.0;
+  if (m.sample_rate > 0 && m.sample_rate < 32000) fidelity -= 2.0;
+  if (m.true_peak_dbtp && *m.true_peak_dbtp > 0.5) fidelity -= 1.0;
+  set("audio_fidelity", clamp10(fidelity), 0.6);
+
+  if (!m.genre_tag.empty()) set("genre", m.genre_tag, 0.5);
+
+  // A plain description from the measurements.
+  char desc[256];
+  std::snprintf(desc, sizeof desc, "A %s%s%s track%s%s, energy %d of 10.", vibe.c_str(),
+                m.genre_tag.empty() ? "" : " ", ascii_lower(m.genre_tag).c_str(),
+                m.bpm ? (" at " + std::to_string(static_cast<int>(std::lround(*m.bpm))) + " BPM").c_str() : "",
+                key ? (" in " + key->name()).c_str() : "", static_cast<int>(std::lround(energy)));
+  set("description", to_valid_utf8(desc), 0.3);
+  return f;
+}
+
+}  // namespace codex::semantic

@@ -1,0 +1,39 @@
+// The local fill: CODEX-schema fields inferred from CODEX's own analysis, with provenance
+// "local" and a confidence per field, for tracks no LLM has listened to. Measured values (bpm,
+// key, energy, duration) come straight from the analyzers; descriptive ones (vibe, moods,
+// intensity, danceability, fidelity, description) are rules over the measurements — honest about
+// being guesses through their confidence. Fields that audio analysis cannot know yet (vocals,
+// instrumentation, similar artists, structure) are left for the LLM and reported as missing.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace codex::semantic {
+
+struct Measurements {
+  std::optional<double> bpm, bpm_confidence, energy, energy_score, centroid_hz, onset_rate_hz, lufs,
+      loudness_range_lu, true_peak_dbtp, periodicity, duration_s, key_confidence;
+  std::optional<std::string> key;         // Camelot
+  std::optional<std::string> tempo_feel;  // straight | half-time | double-time
+  std::optional<bool> steady_grid;
+  std::string codec, genre_tag, title, artist;
+  int64_t bit_rate = 0;
+  int sample_rate = 0;
+};
+
+// Reads the measurements from a track's stored analyses (analyzer id -> result object) and tags.
+Measurements measurements_from(const nlohmann::json& analyses, const nlohmann::json& track);
+
+struct Filled {
+  nlohmann::json fields = nlohmann::json::object();      // schema field -> value
+  nlohmann::json confidence = nlohmann::json::object();  // schema field -> 0..1
+};
+
+Filled local_fill(const Measurements& m);
+
+}  // namespace codex::semantic
