@@ -1,0 +1,159 @@
+// HTTP lives in this translation unit only: httplib.h pulls in <resolv.h>, whose macros clash
+// with numeric headers (DESIGN.md section 6).
+#include "codex/semantic/gemini_client.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+#include "codex/schema/schema.h"
+
+namespace codex::semantic {
+namespace {
+
+const char* env_or(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+nlohmann::json gemini_type(const schema::FieldSpec& f) {
+  using T = schema::FieldType;
+  nlohmann::json p;
+  switch (f.type) {
+    case T::kString: p = {{"type", "STRING"}}; break;
+    case T::kNumber: p = {{"type", "NUMBER"}}; break;
+    case T::kInteger: p = {{"type", "INTEGER"}}; break;
+    case T::kEnum: p = {{"type", "STRING"}, {"enum", f.values}}; break;
+    case T::kCamelot: p = {{"type", "STRING"}, {"description", "Camelot key, 1A-12B"}}; break;
+    case T::kStringArray: p = {{"type", "ARRAY"}, {"items", {{"type", "STRING"}}}}; break;
+    case T::kEnumArray: p = {{"type", "ARRAY"}, {"items", {{"type", "STRING"}, {"enum", f.values}}}}; break;
+  }
+  if (f.nullable) p["nullable"] = true;
+  if (!p.contains("description")) p["description"] = f.description;
+  return p;
+}
+
+}  // namespace
+
+GeminiConfig gemini_config_from_env() {
+  GeminiConfig c;
+  c.api_key = env_or("GEMINI_API_KEY", "");
+  c.model = env_or("CODEX_GEMINI_MODEL", c.model.c_str());
+  c.base_url = env_or("CODEX_GEMINI_BASE_URL", c.base_url.c_str());
+  return c;
+}
+
+nlohmann::json gemini_response_schema() {
+  // Identity and bookkeeping fields are CODEX's own, never asked of the model.
+  static const std::vector<std::string> kLocalOnly = {"track_id", "title", "artist", "file_path", "duration_seconds",
+                                                      "created_at", "updated_at", "analyzer_version",
+                                                      "analyzer_model", "codex_schema_version"};
+  nlohmann::json props = nlohmann::json::object(), required = nlohmann::json::array();
+  for (const auto& f : schema::fields()) {
+    if (std::find(kLocalOnly.begin(), kLocalOnly.end(), f.name) != kLocalOnly.end()) continue;
+    props[f.name] = gemini_type(f);
+    if (f.required) required.push_back(f.name);
+  }
+  return {{"type", "OBJECT"}, {"properties", props}, {"required", required}};
+}
+
+std::string base64_encode(const std::vector<uint8_t>& in) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const uint32_t v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  if (i + 1 == in.size()) {
+    const uint32_t v = in[i] << 16;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    const uint32_t v = (in[i] << 16) | (in[i + 1] << 8);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+nlohmann::json gemini_request_body(const GeminiRequest& r) {
+  return {{"contents",
+           {{{"role", "user"},
+             {"parts",
+              {{{"text", r.instruction}},
+               {{"inline_data", {{"mime_type", r.audio_mime}, {"data", base64_encode(r.audio)}}}}}}}}},
+          {"generationConfig", {{"responseMimeType", "application/json"}, {"responseSchema", r.response_schema}}}};
+}
+
+Result<GeminiReply> gemini_generate(const GeminiConfig& c, const GeminiRequest& r) {
+  if (c.api_key.empty()) return Status::Error("no Gemini API key: set GEMINI_API_KEY");
+  if (r.audio.size() > 20u * 1024 * 1024) return Status::Error("audio rendition over 20 MB: use the Files API");
+  httplib::Client http(c.base_url);
+  http.set_connection_timeout(std::min(c.timeout_s, 30), 0);
+  http.set_read_timeout(c.timeout_s, 0);
+  http.set_write_timeout(c.timeout_s, 0);
+  const std::string path = "/v1beta/models/" + c.model + ":generateContent";
+  const std::string body = gemini_request_body(r).dump();
+  const httplib::Headers headers = {{"x-goog-api-key", c.api_key}};
+  std::mt19937 jitter(std::random_device{}());
+  auto sleep = c.sleep ? c.sleep : [](double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); };
+
+  GeminiReply reply;
+  std::string last_error;
+  for (int attempt = 0; attempt <= c.max_retries; ++attempt) {
+    reply.attempts = attempt + 1;
+    auto res = http.Post(path, headers, body, "application/json");
+    double wait = -1.0;
+    if (!res) {
+      last_error = "Gemini request failed: " + httplib::to_string(res.error());
+      wait = c.backoff_base_s * std::pow(2.0, attempt);
+    } else if (res->status == 200) {
+      const auto j = nlohmann::json::parse(res->body, nullptr, false);
+      if (!j.is_object()) return Status::Error("Gemini reply is not JSON");
+      const auto& cand = j.value("candidates", nlohmann::json::array());
+      if (!cand.is_array() || cand.empty() || !cand[0].contains("content")) {
+        return Status::Error("Gemini reply has no candidates" +
+                             (j.contains("promptFeedback") ? " (blocked: " + j["promptFeedback"].dump() + ")" : ""));
+      }
+      for (const auto& part : cand[0]["content"].value("parts", nlohmann::json::array())) {
+        if (part.contains("text") && part["text"].is_string()) reply.text += part["text"].get<std::string>();
+      }
+      const auto u = j.value("usageMetadata", nlohmann::json::object());
+      reply.prompt_tokens = u.value("promptTokenCount", 0);
+      reply.output_tokens = u.value("candidatesTokenCount", 0);
+      reply.total_tokens = u.value("totalTokenCount", reply.prompt_tokens + reply.output_tokens);
+      return reply;
+    } else if (res->status == 429 || res->status >= 500) {
+      last_error = "Gemini answered " + std::to_string(res->status);
+      wait = c.backoff_base_s * std::pow(2.0, attempt);
+      if (res->has_header("Retry-After")) {
+        const double ra = std::atof(res->get_header_value("Retry-After").c_str());
+        if (ra > 0) wait = ra;
+      }
+    } else {
+      // 4xx other than 429: our request or key is wrong; retrying will not help.
+      std::string msg;
+      const auto j = nlohmann::json::parse(res->body, nullptr, false);
+      if (j.is_object() && j.contains("error") && j["error"].is_object()) msg = j["error"].value("message", "");
+      return Status::Error("Gemini answered " + std::to_string(res->status) + (msg.empty() ? "" : ": " + msg));
+    }
+    if (attempt == c.max_retries) break;
+    wait = std::min(wait, c.max_wait_s);
+    std::uniform_real_distribution<double> jit(0.0, 0.25 * wait);
+    sleep(wait + jit(jitter));
+  }
+  return Status::Error(last_error + " (gave up after " + std::to_string(reply.attempts) + " attempts)");
+}
+
+}  // namespace codex::semantic

@@ -1,0 +1,58 @@
+// Gemini REST client (generateContent) for semantic features, on the user's own API key. Sends
+// the instruction text and an audio rendition CODEX made (no tags, no file name, no title or
+// artist) as inline data, asks for JSON matching the CODEX schema, and returns the reply text
+// with its token counts. Retries 429 and 5xx with exponential back-off and jitter, honouring
+// Retry-After; times out slow replies. The key travels only in the x-goog-api-key header and
+// is never printed. Nothing here runs unless the user opts in.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "codex/core/status.h"
+
+namespace codex::semantic {
+
+struct GeminiConfig {
+  std::string api_key;                                           // from GEMINI_API_KEY
+  std::string model = "gemini-2.5-flash";
+  std::string base_url = "https://generativelanguage.googleapis.com";  // CODEX_GEMINI_BASE_URL overrides
+  int timeout_s = 120;
+  int max_retries = 4;
+  double backoff_base_s = 1.0;   // first retry waits about this long, doubling each time
+  double max_wait_s = 60.0;
+  // Sleeps between retries; tests replace it to avoid waiting.
+  std::function<void(double seconds)> sleep;
+};
+
+// Reads GEMINI_API_KEY, CODEX_GEMINI_MODEL and CODEX_GEMINI_BASE_URL.
+GeminiConfig gemini_config_from_env();
+
+struct GeminiRequest {
+  std::string instruction;        // the versioned instruction prompt
+  std::string audio_mime;         // e.g. "audio/mp3"
+  std::vector<uint8_t> audio;     // the rendition's bytes (inline: keep below 20 MB)
+  nlohmann::json response_schema; // gemini_response_schema()
+};
+
+struct GeminiReply {
+  std::string text;               // the model's JSON text
+  int64_t prompt_tokens = 0, output_tokens = 0, total_tokens = 0;
+  int attempts = 0;
+};
+
+// The CODEX schema in the OpenAPI subset Gemini's responseSchema accepts.
+nlohmann::json gemini_response_schema();
+
+// The request body that would be sent (for --dry-run, tests and cost estimates).
+nlohmann::json gemini_request_body(const GeminiRequest& request);
+
+Result<GeminiReply> gemini_generate(const GeminiConfig& config, const GeminiRequest& request);
+
+std::string base64_encode(const std::vector<uint8_t>& bytes);
+
+}  // namespace codex::semantic
