@@ -144,6 +144,7 @@ Status encode_to(const std::string& path, const std::string& tmp, const std::vec
     }
   }
   if (options.format == Format::kAiff) av_opt_set(r.fmt->priv_data, "write_id3v2", "1", 0);
+  r.fmt->flags |= AVFMT_FLAG_BITEXACT;  // no encoder/version tags beyond what the caller asks for
   if (avio_open(&r.fmt->pb, tmp.c_str(), AVIO_FLAG_WRITE) < 0) return Status::Error("cannot create " + tmp);
   if (avformat_write_header(r.fmt, nullptr) < 0) return Status::Error("cannot write header");
 
