@@ -1,11 +1,13 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 
 #include "codex/core/text.h"
 #include "codex/corpus/corpus.h"
 #include "codex/library/analyze_job.h"
 #include "codex/library/scan.h"
+#include "codex/semantic/llm_job.h"
 #include "commands.h"
 #include "progress.h"
 
@@ -46,7 +48,9 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a) {
   library::AnalyzeCallbacks cb;
   cb.on_begin = [&](size_t total) { bar.begin(total, "files"); };
   cb.on_file_start = [&](const std::string& path) { bar.set_current(path); };
+  std::vector<std::string> track_ids;
   cb.on_file_done = [&](const library::FileEvent& ev) {
+    if (!ev.track_id.empty()) track_ids.push_back(ev.track_id);
     if (g.json) {
       nlohmann::json j = {{"path", ev.path}, {"status", library::outcome_name(ev.outcome)}};
       if (!ev.track_id.empty()) j["track_id"] = ev.track_id;
@@ -88,6 +92,40 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a) {
   if (s.cancelled) {
     print_error("interrupted; run the same command again to finish the rest");
     return 1;
+  }
+  if (!a.llm.empty()) {
+    semantic::LlmJobOptions lo;
+    lo.gemini = semantic::gemini_config_from_env();
+    lo.dry_run = a.dry_run;
+    lo.refresh = a.refresh;
+    lo.max_cost_usd = a.max_cost;
+    if (const char* p = std::getenv("CODEX_GEMINI_USD_PER_MTOK"); p && *p) lo.usd_per_million_tokens = std::atof(p);
+    if (!a.dry_run && lo.gemini.api_key.empty()) {
+      print_error("--llm gemini needs your API key in GEMINI_API_KEY (nothing was sent)");
+      return 1;
+    }
+    const semantic::LlmJobSummary ls = semantic::run_llm_job(**corpus, track_ids, lo);
+    if (g.json) {
+      std::printf("%s\n", json_text({{"llm", {{"model", lo.gemini.model}, {"dry_run", a.dry_run}, {"tracks", ls.tracks},
+                                               {"sent", ls.sent}, {"cached", ls.cached}, {"failed", ls.failed},
+                                               {"over_budget", ls.over_budget}, {"audio_s", ls.audio_s},
+                                               {"bytes", ls.bytes}, {"estimated_tokens", ls.estimated_tokens},
+                                               {"estimated_cost_usd", ls.estimated_cost_usd},
+                                               {"prompt_tokens", ls.prompt_tokens},
+                                               {"output_tokens", ls.output_tokens}}}})
+                                 .c_str());
+    } else {
+      std::printf("%s %s: %zu tracks, %zu already described, %s %.1f min of audio (%.1f MB), ~%lld tokens, ~$%.2f "
+                  "(at $%.2f per million tokens; CODEX_GEMINI_USD_PER_MTOK sets it)",
+                  a.dry_run ? "Dry run for" : "LLM", lo.gemini.model.c_str(), ls.tracks, ls.cached,
+                  a.dry_run ? "would send" : "sent", ls.audio_s / 60.0, static_cast<double>(ls.bytes) / 1e6,
+                  static_cast<long long>(ls.estimated_tokens), ls.estimated_cost_usd, lo.usd_per_million_tokens);
+      if (ls.over_budget) std::printf("; %zu not sent to stay within --max-cost", ls.over_budget);
+      if (ls.failed) std::printf("; %zu failed (tried again next run)", ls.failed);
+      std::printf(".\n");
+      for (const auto& [id, why] : ls.failures) print_error("llm: " + id + ": " + to_valid_utf8(why));
+    }
+    if (ls.failed) return 1;
   }
   return failed > 0 ? 1 : 0;
 }

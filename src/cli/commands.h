@@ -18,6 +18,10 @@ struct AnalyzeArgs {
   std::vector<std::string> paths;
   int jobs = 0;
   bool force = false;
+  std::string llm;         // "" or "gemini": opt in to sending audio renditions to an LLM
+  bool dry_run = false;    // with --llm: show what would be sent, send nothing
+  double max_cost = -1.0;  // with --llm: stop before the estimated cost exceeds this (USD)
+  bool refresh = false;    // with --llm: ask again even when a reply is cached
 };
 int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a);
 

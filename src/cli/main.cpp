@@ -19,6 +19,11 @@ int main(int argc, char** argv) {
   analyze->add_option("-j,--jobs", aa.jobs, "worker threads (default: number of cores)")->check(CLI::Range(0, 256));
   analyze->add_flag("--force", aa.force, "re-analyse tracks even when their results are current");
   analyze->add_flag("--json", g.json, "one JSON object per file on stdout, no progress bar");
+  analyze->add_option("--llm", aa.llm, "also describe tracks with an LLM on your own key (sends audio only)")
+      ->check(CLI::IsMember({"gemini"}));
+  analyze->add_flag("--dry-run", aa.dry_run, "with --llm: show what would be sent and its estimated cost; send nothing");
+  analyze->add_option("--max-cost", aa.max_cost, "with --llm: budget in USD, never exceeded")->check(CLI::Range(0.0, 1e6));
+  analyze->add_flag("--refresh", aa.refresh, "with --llm: ask again even for tracks already described");
 
   std::string probe_file;
   auto* probe = app.add_subcommand("probe", "analyse one file and print JSON; stores nothing");

@@ -372,6 +372,23 @@ nlohmann::json Corpus::local_record(const std::string& id) {
   }
   nlohmann::json provenance = nlohmann::json::object();
   for (auto it = r.begin(); it != r.end(); ++it) provenance[it.key()] = "local";
+  // What an LLM heard replaces the local guesses; measured tempo and key win over its guesses,
+  // and a disagreement is kept.
+  if (auto llm = llm_record(id)) {
+    const std::string source = "llm:" + llm->value("analyzer_model", std::string("unknown"));
+    nlohmann::json disagreements = nlohmann::json::object();
+    for (auto it = llm->begin(); it != llm->end(); ++it) {
+      const std::string k = it.key();
+      if (k == "track_id" || k == "title" || k == "artist" || k == "file_path" || k == "duration_seconds") continue;
+      if ((k == "bpm" || k == "key") && !r[k].is_null()) {
+        if (r[k] != it.value()) disagreements[k] = {{"measured", r[k]}, {"llm", it.value()}};
+        continue;
+      }
+      r[k] = it.value();
+      provenance[k] = source;
+    }
+    if (!disagreements.empty()) r["llm_disagreements"] = disagreements;
+  }
   r["provenance"] = provenance;
   r["field_confidence"] = filled.confidence;
   return r;
@@ -410,6 +427,48 @@ std::vector<std::string> Corpus::played(const std::string& session) {
   if (!st) return out;
   st->bind(1, session);
   while (st->step()) out.push_back(st->text(0));
+  return out;
+}
+
+Status Corpus::put_llm_reply(const LlmReply& r) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->prepare(
+      "INSERT OR REPLACE INTO llm_replies(track_id, model, prompt_version, ok, raw_reply, record, notes, prompt_tokens, "
+      "output_tokens, created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+  if (!st) return st.status();
+  st->bind(1, r.track_id).bind(2, r.model).bind(3, r.prompt_version).bind(4, r.ok ? 1 : 0).bind(5, r.raw_reply);
+  st->bind(6, r.record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  st->bind(7, r.notes.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  st->bind(8, r.prompt_tokens).bind(9, r.output_tokens).bind(10, utc_now_iso8601());
+  return st->run();
+}
+
+bool Corpus::has_llm_reply(const std::string& track_id, const std::string& model, const std::string& prompt_version) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->prepare("SELECT 1 FROM llm_replies WHERE track_id=?1 AND model=?2 AND prompt_version=?3 AND ok=1");
+  if (!st) return false;
+  st->bind(1, track_id).bind(2, model).bind(3, prompt_version);
+  return st->step();
+}
+
+std::optional<nlohmann::json> Corpus::llm_record(const std::string& track_id) {
+  auto st = db_->prepare(
+      "SELECT record, model FROM llm_replies WHERE track_id=?1 AND ok=1 ORDER BY created_at DESC LIMIT 1");
+  if (!st) return std::nullopt;
+  st->bind(1, track_id);
+  if (!st->step()) return std::nullopt;
+  auto j = nlohmann::json::parse(st->text(0), nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  j["analyzer_model"] = st->text(1);
+  return j;
+}
+
+std::vector<std::pair<std::string, std::string>> Corpus::tracks_with_files() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::pair<std::string, std::string>> out;
+  auto st = db_->prepare("SELECT track_id, MIN(path) FROM locations GROUP BY track_id ORDER BY track_id");
+  if (!st) return out;
+  while (st->step()) out.emplace_back(st->text(0), st->text(1));
   return out;
 }
 

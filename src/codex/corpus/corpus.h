@@ -82,6 +82,20 @@ class Corpus {
   // by track_id.
   std::vector<nlohmann::json> export_records();
 
+  // LLM replies (see schema migration 4).
+  struct LlmReply {
+    std::string track_id, model, prompt_version, raw_reply;
+    bool ok = false;
+    nlohmann::json record = nlohmann::json::object();
+    nlohmann::json notes = nlohmann::json::object();
+    int64_t prompt_tokens = 0, output_tokens = 0;
+  };
+  Status put_llm_reply(const LlmReply& reply);
+  // True when a usable reply is cached for this track, model and prompt version.
+  bool has_llm_reply(const std::string& track_id, const std::string& model, const std::string& prompt_version);
+  // Track ids with at least one known file location, and that location.
+  std::vector<std::pair<std::string, std::string>> tracks_with_files();
+
   // Play history of a named session (a DJ set): record a track as played; the ids played so far.
   Status record_play(const std::string& session, const std::string& track_id);
   std::vector<std::string> played(const std::string& session);
@@ -93,6 +107,7 @@ class Corpus {
   Status upsert_location(const std::string& track_id, const FileStamp& file, const std::string& now);
   std::vector<TrackSummary> query_summaries(const std::string& where, const std::string& arg);
   nlohmann::json local_record(const std::string& track_id);
+  std::optional<nlohmann::json> llm_record(const std::string& track_id);  // newest usable; caller holds mu_
   std::mutex mu_;
   std::unique_ptr<Database> db_;
 };

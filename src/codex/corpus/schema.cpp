@@ -73,6 +73,23 @@ CREATE TABLE history (
 );
 CREATE INDEX history_session ON history(session);
 )sql",
+      // 4: LLM replies, cached by track, model and prompt version (never re-sent unless asked),
+      // with the raw reply, the repaired record, what was repaired or dropped, and the tokens.
+      R"sql(
+CREATE TABLE llm_replies (
+  track_id       TEXT NOT NULL,
+  model          TEXT NOT NULL,
+  prompt_version TEXT NOT NULL,
+  ok             INTEGER NOT NULL,          -- 1 = usable record, 0 = failed (retried next run)
+  raw_reply      TEXT NOT NULL,
+  record         TEXT NOT NULL,             -- JSON object (repaired), or {} on failure
+  notes          TEXT NOT NULL,             -- JSON: {"warnings": [...], "errors": [...]}
+  prompt_tokens  INTEGER NOT NULL DEFAULT 0,
+  output_tokens  INTEGER NOT NULL DEFAULT 0,
+  created_at     TEXT NOT NULL,
+  PRIMARY KEY (track_id, model, prompt_version)
+);
+)sql",
   };
   return kMigrations;
 }

@@ -1,0 +1,45 @@
+// Semantic analysis of the corpus by an LLM, on the user's opt-in: for each track, the tag-free
+// rendition and the versioned DJ instruction go to Gemini; the reply is repaired and validated
+// and cached by (track id, model, prompt version) — never re-sent unless refreshed. A failed track
+// is recorded and retried on the next run without blocking the rest. Requests run a few at a
+// time under a requests-per-minute limit; a dry run sends nothing and reports what would go (tracks,
+// seconds, bytes, estimated tokens and cost); a budget stops the run before it is exceeded.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "codex/corpus/corpus.h"
+#include "codex/semantic/gemini_client.h"
+#include "codex/semantic/rendition.h"
+
+namespace codex::semantic {
+
+inline constexpr const char* kPromptVersion = "dj-1";
+const std::string& instruction_prompt();  // the versioned instruction text
+
+struct LlmJobOptions {
+  GeminiConfig gemini;
+  bool dry_run = false;
+  bool refresh = false;
+  double max_cost_usd = -1.0;           // < 0: no budget
+  double usd_per_million_tokens = 1.0;  // estimate only: set to the model's current price
+  int concurrency = 2;
+  int requests_per_minute = 30;
+  RenditionOptions rendition;
+};
+
+struct LlmJobSummary {
+  size_t tracks = 0, sent = 0, cached = 0, failed = 0, over_budget = 0;
+  double audio_s = 0.0;
+  int64_t bytes = 0, estimated_tokens = 0, prompt_tokens = 0, output_tokens = 0;
+  double estimated_cost_usd = 0.0;
+  std::vector<std::pair<std::string, std::string>> failures;  // track id, reason
+};
+
+// `track_ids` empty = every track with a known file.
+LlmJobSummary run_llm_job(corpus::Corpus& corpus, const std::vector<std::string>& track_ids,
+                          const LlmJobOptions& options);
+
+}  // namespace codex::semantic
