@@ -64,6 +64,24 @@ TEST(LocalFill, EveryFilledFieldIsValidSchemaWithAConfidence) {
   }
 }
 
+TEST(LocalFill, GrooveAndMixabilityFromTheBeatEvidence) {
+  Measurements m = base();
+  m.steady_grid = true;
+  m.kick_every_beat = 0.9;
+  m.intro_pulse = 1.0;
+  m.outro_pulse = 0.1;
+  Filled f = local_fill(m);
+  EXPECT_EQ(f.fields["groove_style"], "four-on-floor");
+  EXPECT_EQ(f.fields["mix_in_ease"], 10);
+  EXPECT_LE(f.fields["mix_out_ease"].get<int>(), 5);
+  m.kick_every_beat = 0.5;
+  EXPECT_EQ(local_fill(m).fields["groove_style"], "syncopated");
+  m.tempo_feel = "half-time";
+  EXPECT_EQ(local_fill(m).fields["groove_style"], "broken");
+  m.steady_grid = false;
+  EXPECT_LT(local_fill(m).fields["mix_in_ease"].get<int>(), 10);
+}
+
 TEST(LocalFill, FidelityFromTheEncoding) {
   Measurements m = base();
   EXPECT_EQ(local_fill(m).fields["audio_fidelity"], 9);
@@ -100,6 +118,8 @@ TEST(LocalFill, FromARealAnalysis) {
   EXPECT_EQ(m.key.value_or(""), "9A");
   const Filled f = local_fill(m);
   EXPECT_EQ(f.fields["genre"], "house");
+  EXPECT_EQ(f.fields["groove_style"], "four-on-floor");
+  EXPECT_TRUE(f.fields.contains("mix_in_ease"));
   EXPECT_NE(f.fields["description"].get<std::string>().find("128 BPM"), std::string::npos);
   EXPECT_NE(f.fields["description"].get<std::string>().find("E minor"), std::string::npos);
 }

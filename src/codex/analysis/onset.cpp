@@ -33,6 +33,10 @@ double OnsetDetector::frame_time(double i) const {
   return (i * options_.hop + 0.5 * options_.frame + 0.5 * options_.hop) / rate_;
 }
 
+double OnsetDetector::frame_at(double seconds) const {
+  return (seconds * rate_ - 0.5 * options_.frame - 0.5 * options_.hop) / options_.hop;
+}
+
 void OnsetDetector::process(const float* mono, int64_t n) {
   pending_.insert(pending_.end(), mono, mono + n);
   size_t pos = 0;

@@ -30,6 +30,7 @@ class OnsetDetector {
   double frames_per_second() const { return static_cast<double>(rate_) / options_.hop; }
   // Time in seconds of frame i's onset (calibrated so a click at t peaks at frame time t).
   double frame_time(double i) const;
+  double frame_at(double seconds) const;  // inverse of frame_time
   const std::vector<float>& flux() const { return flux_; }      // full range
   const std::vector<float>& low_flux() const { return low_; }   // kick/bass range
   const std::vector<float>& level() const { return level_; }    // frame log energy (for gating)

@@ -13,7 +13,7 @@ double round_to(double v, double q) { return std::round(v / q) * q; }
 }  // namespace
 
 TempoAnalyzer::TempoAnalyzer()
-    : BasicAnalyzer("tempo", 1, {{"min_bpm", "slowest tempo considered", 30.0, 120.0, 55.0},
+    : BasicAnalyzer("tempo", 2, {{"min_bpm", "slowest tempo considered", 30.0, 120.0, 55.0},
                {"max_bpm", "fastest tempo considered", 120.0, 300.0, 215.0},
                {"prior_center_bpm", "centre of the log-tempo prior", 60.0, 200.0, 126.0},
                {"tightness", "beat tracker's penalty for tempo deviation", 1.0, 1000.0, 100.0}}) {}
@@ -127,6 +127,43 @@ AnalyzerOutput TempoAnalyzer::finish() {
                              {"jitter_ms", round_to(grid.jitter_ms, 0.1)}};
   out.values["tempo_segments"] = segments;
   out.values["periodicity"] = round_to(est.periodicity, 0.001);
+  // Groove evidence from the bass-range onsets at the beats: a kick on every beat (four on the
+  // floor) or not, and how clearly the first and last 16 beats carry a pulse (what a DJ needs to
+  // beatmatch in and out).
+  {
+    const auto& low = od.low_flux();
+    std::vector<double> at_beat;
+    for (double t : grid.beats) {
+      const auto f = static_cast<long>(std::lround(od.frame_at(t)));
+      double e = 0.0;
+      for (long k = std::max(0L, f - 2); k <= f + 2 && k < static_cast<long>(low.size()); ++k) e = std::max(e, static_cast<double>(low[k]));
+      at_beat.push_back(e);
+    }
+    if (at_beat.size() >= 8) {
+      std::vector<double> sorted = at_beat;
+      std::sort(sorted.begin(), sorted.end());
+      const double strong = sorted[sorted.size() * 3 / 4];  // a typical kick
+      auto share = [&](size_t lo, size_t hi) {
+        size_t n = 0, hit = 0;
+        for (size_t i = lo; i < hi && i < at_beat.size(); ++i, ++n) hit += at_beat[i] >= 0.4 * strong;
+        return n ? static_cast<double>(hit) / static_cast<double>(n) : 0.0;
+      };
+      const size_t b = at_beat.size();
+      // Kick on every beat, counted over the bars where the drums play (not intros or breakdowns).
+      size_t active = 0, hit = 0;
+      for (size_t bar = 0; bar + 4 <= b; bar += 4) {
+        size_t strong_beats = 0;
+        for (size_t i = bar; i < bar + 4; ++i) strong_beats += at_beat[i] >= 0.4 * strong;
+        if (strong_beats == 0) continue;
+        active += 4;
+        hit += strong_beats;
+      }
+      const double every = active ? static_cast<double>(hit) / static_cast<double>(active) : 0.0;
+      out.values["groove"] = {{"kick_every_beat", round_to(every, 0.01)},
+                              {"intro_pulse", round_to(share(0, std::min<size_t>(16, b)), 0.01)},
+                              {"outro_pulse", round_to(share(b > 16 ? b - 16 : 0, b), 0.01)}};
+    }
+  }
   out.confidence = est.confidence;
   return out;
 }

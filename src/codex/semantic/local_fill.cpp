@@ -42,6 +42,11 @@ Measurements measurements_from(const nlohmann::json& analyses, const nlohmann::j
   if (tempo.contains("beat_grid") && tempo["beat_grid"].is_object() && tempo["beat_grid"].contains("steady")) {
     m.steady_grid = tempo["beat_grid"]["steady"].get<bool>();
   }
+  if (tempo.contains("groove") && tempo["groove"].is_object()) {
+    m.kick_every_beat = num(tempo["groove"], "kick_every_beat");
+    m.intro_pulse = num(tempo["groove"], "intro_pulse");
+    m.outro_pulse = num(tempo["groove"], "outro_pulse");
+  }
   m.key = str(key, "key");
   m.key_confidence = num(key, "key_confidence");
   m.energy = num(energy, "energy");
@@ -82,6 +87,25 @@ Filled local_fill(const Measurements& m) {
     set("danceability", clamp10(1.0 + 9.0 * (0.45 * pulse + 0.35 * tempo_fit + 0.2 * density)), 0.5);
   } else {
     set("danceability", 1, 0.6);
+  }
+
+  // Groove from the bass onsets at the beats; half-time drums are broken.
+  if (m.kick_every_beat) {
+    const char* groove = m.tempo_feel == std::string("half-time") ? "broken"
+                         : *m.kick_every_beat >= 0.62            ? "four-on-floor"
+                         : *m.kick_every_beat >= 0.45            ? "syncopated"
+                                                                 : "broken";
+    set("groove_style", groove, 0.45);
+  }
+  // Mixability: a clear pulse through the first and last 16 beats of a steady grid is easy to
+  // beatmatch; a beatless or wandering start or end is not.
+  if (m.bpm && m.intro_pulse && m.outro_pulse) {
+    const double steady = m.steady_grid.value_or(false) ? 1.0 : 0.5;
+    set("mix_in_ease", clamp10(1.0 + 9.0 * steady * (0.3 + 0.7 * *m.intro_pulse)), 0.4);
+    set("mix_out_ease", clamp10(1.0 + 9.0 * steady * (0.3 + 0.7 * *m.outro_pulse)), 0.4);
+  } else if (!m.bpm) {
+    set("mix_in_ease", 2, 0.5);
+    set("mix_out_ease", 2, 0.5);
   }
 
   // Intensity (place in a set) from energy.

@@ -1,9 +1,9 @@
 // The local fill: CODEX-schema fields inferred from CODEX's own analysis, with provenance
 // "local" and a confidence per field, for tracks no LLM has listened to. Measured values (bpm,
 // key, energy, duration) come straight from the analyzers; descriptive ones (vibe, moods,
-// intensity, danceability, fidelity, description) are rules over the measurements — honest about
-// being guesses through their confidence. Fields that audio analysis cannot know yet (vocals,
-// instrumentation, similar artists, structure) are left for the LLM and reported as missing.
+// intensity, danceability, groove, mixability, fidelity, description) are rules over the
+// measurements — honest about being guesses through their confidence. Fields that audio analysis
+// cannot know yet (vocals, instrumentation, similar artists, structure) are left for the LLM.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,7 @@ struct Measurements {
   std::optional<std::string> key;         // Camelot
   std::optional<std::string> tempo_feel;  // straight | half-time | double-time
   std::optional<bool> steady_grid;
+  std::optional<double> kick_every_beat, intro_pulse, outro_pulse;  // tempo analyzer's groove evidence
   std::string codec, genre_tag, title, artist;
   int64_t bit_rate = 0;
   int sample_rate = 0;
