@@ -146,6 +146,30 @@ TEST_F(FakeGemini, SlowRepliesTimeOutAndAreRetried) {
   EXPECT_EQ(r->attempts, 2);
 }
 
+TEST_F(FakeGemini, LargeAudioGoesThroughTheFilesApi) {
+  std::string start_headers, uploaded;
+  server_.Post("/upload/v1beta/files", [&](const httplib::Request& req, httplib::Response& res) {
+    start_headers = req.get_header_value("X-Goog-Upload-Command") + "|" + req.get_header_value("X-Goog-Upload-Protocol") +
+                    "|" + req.get_header_value("X-Goog-Upload-Header-Content-Length") + "|" + req.body;
+    res.set_header("X-Goog-Upload-URL", "http://127.0.0.1:" + std::to_string(port_) + "/upload-session/1?key=abc");
+  });
+  server_.Post("/upload-session/1", [&](const httplib::Request& req, httplib::Response& res) {
+    uploaded = req.body;
+    EXPECT_EQ(req.get_header_value("X-Goog-Upload-Command"), "upload, finalize");
+    res.set_content(R"({"file":{"uri":"http://127.0.0.1/v1beta/files/abc","mimeType":"audio/mp3","state":"ACTIVE"}})",
+                    "application/json");
+  });
+  auto c = config();
+  c.inline_limit_bytes = 4;  // the 7-byte test audio is "large"
+  auto r = gemini_generate(c, request());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(start_headers, R"(start|resumable|7|{"file":{"display_name":"codex-audio"}})");
+  EXPECT_EQ(uploaded.size(), 7u);
+  const auto body = nlohmann::json::parse(last_body_);
+  EXPECT_EQ(body["contents"][0]["parts"][1]["file_data"]["file_uri"], "http://127.0.0.1/v1beta/files/abc");
+  EXPECT_FALSE(body["contents"][0]["parts"][1].contains("inline_data"));
+}
+
 TEST(Gemini, NoKeyNoRequestAndNothingListening) {
   GeminiConfig c;
   c.base_url = "http://127.0.0.1:1";

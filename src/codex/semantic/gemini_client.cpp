@@ -88,23 +88,66 @@ std::string base64_encode(const std::vector<uint8_t>& in) {
 }
 
 nlohmann::json gemini_request_body(const GeminiRequest& r) {
-  return {{"contents",
-           {{{"role", "user"},
-             {"parts",
-              {{{"text", r.instruction}},
-               {{"inline_data", {{"mime_type", r.audio_mime}, {"data", base64_encode(r.audio)}}}}}}}}},
+  const nlohmann::json audio =
+      r.file_uri.empty() ? nlohmann::json{{"inline_data", {{"mime_type", r.audio_mime}, {"data", base64_encode(r.audio)}}}}
+                         : nlohmann::json{{"file_data", {{"mime_type", r.audio_mime}, {"file_uri", r.file_uri}}}};
+  return {{"contents", {{{"role", "user"}, {"parts", {{{"text", r.instruction}}, audio}}}}},
           {"generationConfig", {{"responseMimeType", "application/json"}, {"responseSchema", r.response_schema}}}};
+}
+
+Result<std::string> gemini_upload(const GeminiConfig& c, const std::string& mime, const std::vector<uint8_t>& bytes) {
+  if (c.api_key.empty()) return Status::Error("no Gemini API key: set GEMINI_API_KEY");
+  httplib::Client http(c.base_url);
+  http.set_read_timeout(c.timeout_s, 0);
+  http.set_write_timeout(c.timeout_s, 0);
+  const httplib::Headers start_headers = {{"x-goog-api-key", c.api_key},
+                                          {"X-Goog-Upload-Protocol", "resumable"},
+                                          {"X-Goog-Upload-Command", "start"},
+                                          {"X-Goog-Upload-Header-Content-Length", std::to_string(bytes.size())},
+                                          {"X-Goog-Upload-Header-Content-Type", mime}};
+  auto start = http.Post("/upload/v1beta/files", start_headers, R"({"file":{"display_name":"codex-audio"}})",
+                         "application/json");
+  if (!start) return Status::Error("Files API upload failed to start: " + httplib::to_string(start.error()));
+  if (start->status != 200 || !start->has_header("X-Goog-Upload-URL")) {
+    return Status::Error("Files API answered " + std::to_string(start->status) + " to the upload start");
+  }
+  // The session URL is absolute: split it into origin and path.
+  const std::string url = start->get_header_value("X-Goog-Upload-URL");
+  const size_t scheme = url.find("://");
+  const size_t slash = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
+  if (slash == std::string::npos) return Status::Error("Files API gave an unusable upload URL");
+  httplib::Client session(url.substr(0, slash));
+  session.set_read_timeout(c.timeout_s, 0);
+  session.set_write_timeout(c.timeout_s, 0);
+  const httplib::Headers upload_headers = {{"x-goog-api-key", c.api_key},
+                                           {"X-Goog-Upload-Offset", "0"},
+                                           {"X-Goog-Upload-Command", "upload, finalize"}};
+  auto done = session.Post(url.substr(slash), upload_headers, reinterpret_cast<const char*>(bytes.data()), bytes.size(),
+                           mime);
+  if (!done) return Status::Error("Files API upload failed: " + httplib::to_string(done.error()));
+  if (done->status != 200) return Status::Error("Files API answered " + std::to_string(done->status) + " to the upload");
+  const auto j = nlohmann::json::parse(done->body, nullptr, false);
+  if (!j.is_object() || !j.contains("file") || !j["file"].is_object() || !j["file"].contains("uri") ||
+      !j["file"]["uri"].is_string()) {
+    return Status::Error("Files API reply has no file URI");
+  }
+  return j["file"]["uri"].get<std::string>();
 }
 
 Result<GeminiReply> gemini_generate(const GeminiConfig& c, const GeminiRequest& r) {
   if (c.api_key.empty()) return Status::Error("no Gemini API key: set GEMINI_API_KEY");
-  if (r.audio.size() > 20u * 1024 * 1024) return Status::Error("audio rendition over 20 MB: use the Files API");
+  GeminiRequest req = r;
+  if (req.file_uri.empty() && req.audio.size() > c.inline_limit_bytes) {
+    auto uri = gemini_upload(c, req.audio_mime, req.audio);
+    if (!uri) return uri.status();
+    req.file_uri = *uri;
+  }
   httplib::Client http(c.base_url);
   http.set_connection_timeout(std::min(c.timeout_s, 30), 0);
   http.set_read_timeout(c.timeout_s, 0);
   http.set_write_timeout(c.timeout_s, 0);
   const std::string path = "/v1beta/models/" + c.model + ":generateContent";
-  const std::string body = gemini_request_body(r).dump();
+  const std::string body = gemini_request_body(req).dump();
   const httplib::Headers headers = {{"x-goog-api-key", c.api_key}};
   std::mt19937 jitter(std::random_device{}());
   auto sleep = c.sleep ? c.sleep : [](double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); };

@@ -25,6 +25,7 @@ struct GeminiConfig {
   int max_retries = 4;
   double backoff_base_s = 1.0;   // first retry waits about this long, doubling each time
   double max_wait_s = 60.0;
+  size_t inline_limit_bytes = 20u * 1024 * 1024;  // larger audio goes through the Files API
   // Sleeps between retries; tests replace it to avoid waiting.
   std::function<void(double seconds)> sleep;
 };
@@ -35,7 +36,8 @@ GeminiConfig gemini_config_from_env();
 struct GeminiRequest {
   std::string instruction;        // the versioned instruction prompt
   std::string audio_mime;         // e.g. "audio/mp3"
-  std::vector<uint8_t> audio;     // the rendition's bytes (inline: keep below 20 MB)
+  std::vector<uint8_t> audio;     // the rendition's bytes (inline below the limit, else uploaded)
+  std::string file_uri;           // set when the audio was uploaded with the Files API
   nlohmann::json response_schema; // gemini_response_schema()
 };
 
@@ -51,7 +53,12 @@ nlohmann::json gemini_response_schema();
 // The request body that would be sent (for --dry-run, tests and cost estimates).
 nlohmann::json gemini_request_body(const GeminiRequest& request);
 
+// Sends the request; audio over config.inline_limit_bytes is first uploaded with the Files API
+// (resumable upload, display name "codex-audio" — never the file's name).
 Result<GeminiReply> gemini_generate(const GeminiConfig& config, const GeminiRequest& request);
+
+// The Files API upload alone; returns the file's URI.
+Result<std::string> gemini_upload(const GeminiConfig& config, const std::string& mime, const std::vector<uint8_t>& bytes);
 
 std::string base64_encode(const std::vector<uint8_t>& bytes);
 
