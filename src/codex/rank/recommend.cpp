@@ -426,7 +426,16 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
     std::stable_sort(why.begin(), why.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     for (size_t k = 0; k < why.size() && k < 4; ++k) rec.reasons.push_back(why[k].second);
     if (explain && !tempo_ok(t, original)) rec.reasons.push_back("outside the usual tempo window (relaxed)");
-    if (explain && original.key && !key_ok(t)) rec.reasons.push_back("not a harmonic match (key constraint relaxed)");
+    if (explain && original.key && !key_ok(t)) {
+      switch (in.key_rule) {
+        case KeyRule::kSame: rec.reasons.push_back("not the same key (relaxed)"); break;
+        case KeyRule::kSpecific: rec.reasons.push_back("not in " + in.key->camelot() + " (relaxed)"); break;
+        case KeyRule::kEnergyBoost: rec.reasons.push_back("not an energy-boost key (relaxed)"); break;
+        case KeyRule::kMinor: rec.reasons.push_back("not a compatible minor key (relaxed)"); break;
+        case KeyRule::kMajor: rec.reasons.push_back("not a compatible major key (relaxed)"); break;
+        default: rec.reasons.push_back("not a harmonic match (key constraint relaxed)");
+      }
+    }
     return rec;
   };
   // Retrieval: with embeddings, only the ~50 candidates nearest the steered query are ranked.
