@@ -124,5 +124,29 @@ TEST(LocalFill, FromARealAnalysis) {
   EXPECT_NE(f.fields["description"].get<std::string>().find("E minor"), std::string::npos);
 }
 
+TEST(LocalFill, StructureFromTheEnvelope) {
+  test::TempDir dir;
+  demo::TrackSpec spec;
+  spec.seconds = 75;
+  spec.bpm = 124;
+  spec.intro_bars = 8;
+  test::write_audio(dir.file("t.wav"), demo::render_track(spec).samples, 2, 44100);
+  auto analyzers = analysis::default_analyzers();
+  auto r = analysis::analyze_file(dir.file("t.wav"), analyzers);
+  ASSERT_TRUE(r.ok());
+  nlohmann::json analyses = nlohmann::json::object();
+  for (const auto& a : r->results) analyses[a.stamp.id] = a.output.values;
+  const Filled f = local_fill(measurements_from(analyses, nlohmann::json::object()));
+  EXPECT_EQ(f.fields["structure"], nlohmann::json({"intro", "instrumental", "breakdown", "drop", "outro"}));
+  ASSERT_TRUE(f.fields["drop_intensity"].is_number());
+  EXPECT_GE(f.fields["drop_intensity"].get<int>(), 2);
+  // A flat signal has one section and no drop.
+  Measurements flat;
+  flat.envelope_db.assign(60, -12.0);
+  const Filled g = local_fill(flat);
+  EXPECT_EQ(g.fields["structure"], nlohmann::json({"instrumental"}));
+  EXPECT_TRUE(g.fields["drop_intensity"].is_null());
+}
+
 }  // namespace
 }  // namespace codex::semantic

@@ -3,13 +3,16 @@
 // key, energy, duration) come straight from the analyzers; descriptive ones (vibe, moods,
 // intensity, danceability, groove, mixability, fidelity, description) are rules over the
 // measurements — honest about being guesses through their confidence. Fields that audio analysis
-// cannot know yet (vocals, instrumentation, similar artists, structure) are left for the LLM.
+// cannot know yet (vocals, instrumentation, similar artists) are left for the LLM. Structure comes
+// from the loudness envelope read bar by bar: quieter opening and closing bars are the intro and
+// outro, a quiet run of bars in the middle is a breakdown, and the loud section after it a drop.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +25,9 @@ struct Measurements {
   std::optional<std::string> tempo_feel;  // straight | half-time | double-time
   std::optional<bool> steady_grid;
   std::optional<double> kick_every_beat, intro_pulse, outro_pulse;  // tempo analyzer's groove evidence
+  std::optional<double> first_beat_s;
+  std::vector<double> envelope_db;  // loudness per envelope_hop_s
+  double envelope_hop_s = 1.0;
   std::string codec, genre_tag, title, artist;
   int64_t bit_rate = 0;
   int sample_rate = 0;
