@@ -147,6 +147,10 @@ TEST_F(Cli, ImportReportsBadLinesAndExportRoundTrips) {
   EXPECT_EQ(rec["track_id"], "t1");
   EXPECT_EQ(rec["x"], 1);
   EXPECT_EQ(run_codex({"import", "--db", db, dir.file("missing.jsonl")}).status, 1);
+  r = run_codex({"list", "--db", db});
+  ASSERT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("imported"), std::string::npos) << "imported records are listed: " << r.out;
+  EXPECT_NE(r.out.find("1 tracks"), std::string::npos) << r.out;
   r = run_codex({"schema"});
   ASSERT_EQ(r.status, 0);
   EXPECT_TRUE(nlohmann::json::parse(r.out).contains("properties"));

@@ -1,6 +1,8 @@
 #include "codex/corpus/corpus.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <tuple>
 
 #include "codex/core/text.h"
 #include "codex/corpus/schema.h"
@@ -223,7 +225,29 @@ std::vector<TrackSummary> Corpus::query_summaries(const std::string& where, cons
 
 std::vector<TrackSummary> Corpus::list() {
   std::lock_guard<std::mutex> lock(mu_);
-  return query_summaries("", "");
+  std::vector<TrackSummary> out = query_summaries("", "");
+  // Imported records with no audio analysed are tracks of the corpus too.
+  auto st = db_->prepare("SELECT record FROM records WHERE track_id NOT IN (SELECT track_id FROM tracks)");
+  if (!st) return out;
+  while (st->step()) {
+    const auto r = nlohmann::json::parse(st->text(0), nullptr, false);
+    if (!r.is_object()) continue;
+    TrackSummary t;
+    t.track_id = r.value("track_id", "");
+    t.title = r.value("title", "");
+    t.artist = r.value("artist", "");
+    t.path = r.value("file_path", "");
+    t.duration_s = r.value("duration_seconds", 0.0);
+    t.flags = "imported";
+    if (r.contains("bpm") && r["bpm"].is_number()) t.bpm = r["bpm"].get<double>();
+    if (r.contains("key") && r["key"].is_string()) t.key = r["key"].get<std::string>();
+    if (r.contains("energy") && r["energy"].is_number()) t.energy = r["energy"].get<double>();
+    out.push_back(std::move(t));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const TrackSummary& a, const TrackSummary& b) {
+    return std::tie(a.artist, a.title, a.track_id) < std::tie(b.artist, b.title, b.track_id);
+  });
+  return out;
 }
 
 Result<TrackDetail> Corpus::find(const std::string& query) {
