@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "codex/core/dot.h"
+#include "codex/core/json_fields.h"
 #include "codex/core/text.h"
 #include "codex/music/key.h"
 
@@ -103,16 +104,6 @@ std::vector<std::string> words_of(const nlohmann::json& r, const char* key) {
   return out;
 }
 
-std::optional<double> num(const nlohmann::json& r, const char* k) {
-  auto it = r.find(k);
-  return it != r.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
-}
-
-std::string str(const nlohmann::json& r, const char* k) {
-  auto it = r.find(k);
-  return it != r.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 std::vector<float> key_pattern(const music::Key& k) {
   // 12 positions round the wheel per letter; neighbours on the wheel and the relative key overlap.
   std::vector<float> p(24, 0.0f);
@@ -140,30 +131,30 @@ void normalise(Vector& v) {
 
 Vector embed_record(const nlohmann::json& r) {
   Vector v{};
-  if (auto b = num(r, "bpm")) put(v, kTempo, rbf(std::log2(*b), std::log2(60.0), std::log2(200.0), kTempo.size));
-  if (auto k = music::parse_key(str(r, "key"))) put(v, kKey, key_pattern(*k));
-  if (auto e = num(r, "energy")) put(v, kEnergy, rbf(*e, 1, 10, kEnergy.size));
-  if (auto d = num(r, "danceability")) put(v, kDance, rbf(*d, 1, 10, kDance.size));
-  put(v, kVibe, one_hot(str(r, "vibe"), kVibes, 6));
-  put(v, kIntensity, one_hot(str(r, "intensity"), kIntensities, 4));
-  put(v, kGroove, one_hot(str(r, "groove_style"), kGrooves, 5));
-  put(v, kFeel, one_hot(str(r, "tempo_feel"), kFeels, 3));
-  std::vector<float> vocals = one_hot(str(r, "vocal_presence"), kPresence, 5);
-  const auto style = one_hot(str(r, "vocal_style"), kStyles, 6);
+  if (auto b = json_number(r, "bpm")) put(v, kTempo, rbf(std::log2(*b), std::log2(60.0), std::log2(200.0), kTempo.size));
+  if (auto k = music::parse_key(json_string(r, "key").value_or(""))) put(v, kKey, key_pattern(*k));
+  if (auto e = json_number(r, "energy")) put(v, kEnergy, rbf(*e, 1, 10, kEnergy.size));
+  if (auto d = json_number(r, "danceability")) put(v, kDance, rbf(*d, 1, 10, kDance.size));
+  put(v, kVibe, one_hot(json_string(r, "vibe").value_or(""), kVibes, 6));
+  put(v, kIntensity, one_hot(json_string(r, "intensity").value_or(""), kIntensities, 4));
+  put(v, kGroove, one_hot(json_string(r, "groove_style").value_or(""), kGrooves, 5));
+  put(v, kFeel, one_hot(json_string(r, "tempo_feel").value_or(""), kFeels, 3));
+  std::vector<float> vocals = one_hot(json_string(r, "vocal_presence").value_or(""), kPresence, 5);
+  const auto style = one_hot(json_string(r, "vocal_style").value_or(""), kStyles, 6);
   vocals.insert(vocals.end(), style.begin(), style.end());
   put(v, kVocals, vocals);
-  put(v, kProduction, one_hot(str(r, "production_style"), kProductions, 9));
+  put(v, kProduction, one_hot(json_string(r, "production_style").value_or(""), kProductions, 9));
   auto genre = words_of(r, "genre");
   for (const auto& s : words_of(r, "subgenre")) genre.push_back(s);
   put(v, kGenre, hashed(genre, kGenre.size));
   put(v, kMoods, hashed(words_of(r, "mood_tags"), kMoods.size));
   put(v, kInstruments, hashed(words_of(r, "instrumentation"), kInstruments.size));
   put(v, kArtists, hashed(words_of(r, "similar_artists"), kArtists.size));
-  std::vector<float> q = {static_cast<float>(num(r, "audio_fidelity").value_or(0) / 10),
-                          static_cast<float>(num(r, "production_quality").value_or(0) / 10)};
+  std::vector<float> q = {static_cast<float>(json_number(r, "audio_fidelity").value_or(0) / 10),
+                          static_cast<float>(json_number(r, "production_quality").value_or(0) / 10)};
   put(v, kQuality, q);
-  std::vector<float> m = {static_cast<float>(num(r, "mix_in_ease").value_or(0) / 10),
-                          static_cast<float>(num(r, "mix_out_ease").value_or(0) / 10)};
+  std::vector<float> m = {static_cast<float>(json_number(r, "mix_in_ease").value_or(0) / 10),
+                          static_cast<float>(json_number(r, "mix_out_ease").value_or(0) / 10)};
   put(v, kMix, m);
   normalise(v);
   return v;
@@ -171,7 +162,7 @@ Vector embed_record(const nlohmann::json& r) {
 
 Vector intent_direction(const prompt::Intent& in, const nlohmann::json& cur) {
   Vector d{};
-  const double e = num(cur, "energy").value_or(5.0);
+  const double e = json_number(cur, "energy").value_or(5.0);
   if (in.energy == prompt::Direction::kUp || in.energy == prompt::Direction::kDown) {
     const double target = std::clamp(e + (in.energy == prompt::Direction::kUp ? 1 : -1) * in.energy_steps, 1.0, 10.0);
     auto to = rbf(target, 1, 10, kEnergy.size), from = rbf(e, 1, 10, kEnergy.size);
@@ -181,7 +172,7 @@ Vector intent_direction(const prompt::Intent& in, const nlohmann::json& cur) {
   if (in.vibe) {
     // Towards the wanted vibe and away from the current one.
     auto to = one_hot(*in.vibe, kVibes, 6);
-    const auto from = one_hot(str(cur, "vibe"), kVibes, 6);
+    const auto from = one_hot(json_string(cur, "vibe").value_or(""), kVibes, 6);
     if (to != from) {
       for (size_t i = 0; i < to.size(); ++i) to[i] -= from[i];
     }

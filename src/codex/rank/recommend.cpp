@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "codex/core/json_fields.h"
 #include "codex/core/text.h"
 
 namespace codex::rank {
@@ -14,18 +15,6 @@ namespace {
 
 using prompt::Direction;
 using prompt::KeyRule;
-
-std::optional<std::string> opt_string(const nlohmann::json& r, const char* k) {
-  auto it = r.find(k);
-  if (it == r.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
-std::optional<double> opt_number(const nlohmann::json& r, const char* k) {
-  auto it = r.find(k);
-  if (it == r.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
 
 std::string fmt(const char* f, double a) {
   char b[64];
@@ -53,20 +42,20 @@ struct Constraints {
 
 TrackFeatures features_from_record(const nlohmann::json& r) {
   TrackFeatures t;
-  t.track_id = opt_string(r, "track_id").value_or("");
-  t.title = opt_string(r, "title").value_or("");
-  t.artist = opt_string(r, "artist").value_or("");
-  t.file_path = opt_string(r, "file_path").value_or("");
-  t.genre = ascii_lower(opt_string(r, "genre").value_or(""));
-  t.bpm = opt_number(r, "bpm");
-  if (auto k = opt_string(r, "key")) t.key = music::parse_key(*k);
-  t.energy = opt_number(r, "energy");
-  t.vibe = opt_string(r, "vibe");
-  t.vocal_presence = opt_string(r, "vocal_presence");
-  t.intensity = opt_string(r, "intensity");
-  t.groove = opt_string(r, "groove_style");
-  t.mix_in = opt_number(r, "mix_in_ease");
-  t.mix_out = opt_number(r, "mix_out_ease");
+  t.track_id = json_string(r, "track_id").value_or("");
+  t.title = json_string(r, "title").value_or("");
+  t.artist = json_string(r, "artist").value_or("");
+  t.file_path = json_string(r, "file_path").value_or("");
+  t.genre = ascii_lower(json_string(r, "genre").value_or(""));
+  t.bpm = json_number(r, "bpm");
+  if (auto k = json_string(r, "key")) t.key = music::parse_key(*k);
+  t.energy = json_number(r, "energy");
+  t.vibe = json_string(r, "vibe");
+  t.vocal_presence = json_string(r, "vocal_presence");
+  t.intensity = json_string(r, "intensity");
+  t.groove = json_string(r, "groove_style");
+  t.mix_in = json_number(r, "mix_in_ease");
+  t.mix_out = json_number(r, "mix_out_ease");
   if (auto it = r.find("mood_tags"); it != r.end() && it->is_array()) {
     for (const auto& m : *it) {
       if (m.is_string()) t.moods.push_back(ascii_lower(m.get<std::string>()));

@@ -4,23 +4,12 @@
 #include <cmath>
 #include <cstdio>
 
+#include "codex/core/json_fields.h"
 #include "codex/core/text.h"
 #include "codex/music/key.h"
 
 namespace codex::semantic {
 namespace {
-
-std::optional<double> num(const nlohmann::json& j, const char* k) {
-  if (!j.is_object()) return std::nullopt;
-  auto it = j.find(k);
-  return it != j.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
-}
-
-std::optional<std::string> str(const nlohmann::json& j, const char* k) {
-  if (!j.is_object()) return std::nullopt;
-  auto it = j.find(k);
-  return it != j.end() && it->is_string() ? std::optional<std::string>(it->get<std::string>()) : std::nullopt;
-}
 
 int clamp10(double v) { return static_cast<int>(std::lround(std::clamp(v, 1.0, 10.0))); }
 
@@ -35,41 +24,41 @@ Measurements measurements_from(const nlohmann::json& analyses, const nlohmann::j
   };
   const auto tempo = result("tempo"), key = result("key"), energy = result("energy"), loud = result("loudness"),
              dur = result("duration");
-  m.bpm = num(tempo, "bpm");
-  m.bpm_confidence = num(tempo, "bpm_confidence");
-  m.periodicity = num(tempo, "periodicity");
-  m.tempo_feel = str(tempo, "tempo_feel");
+  m.bpm = json_number(tempo, "bpm");
+  m.bpm_confidence = json_number(tempo, "bpm_confidence");
+  m.periodicity = json_number(tempo, "periodicity");
+  m.tempo_feel = json_string(tempo, "tempo_feel");
   if (tempo.contains("beat_grid") && tempo["beat_grid"].is_object() && tempo["beat_grid"].contains("steady")) {
     m.steady_grid = tempo["beat_grid"]["steady"].get<bool>();
   }
   if (tempo.contains("groove") && tempo["groove"].is_object()) {
-    m.kick_every_beat = num(tempo["groove"], "kick_every_beat");
-    m.intro_pulse = num(tempo["groove"], "intro_pulse");
-    m.outro_pulse = num(tempo["groove"], "outro_pulse");
+    m.kick_every_beat = json_number(tempo["groove"], "kick_every_beat");
+    m.intro_pulse = json_number(tempo["groove"], "intro_pulse");
+    m.outro_pulse = json_number(tempo["groove"], "outro_pulse");
   }
-  if (tempo.contains("beat_grid") && tempo["beat_grid"].is_object()) m.first_beat_s = num(tempo["beat_grid"], "first_beat_s");
+  if (tempo.contains("beat_grid") && tempo["beat_grid"].is_object()) m.first_beat_s = json_number(tempo["beat_grid"], "first_beat_s");
   if (energy.contains("envelope_db") && energy["envelope_db"].is_array()) {
     for (const auto& v : energy["envelope_db"]) {
       if (v.is_number()) m.envelope_db.push_back(v.get<double>());
     }
-    m.envelope_hop_s = num(energy, "envelope_hop_s").value_or(1.0);
+    m.envelope_hop_s = json_number(energy, "envelope_hop_s").value_or(1.0);
   }
-  m.key = str(key, "key");
-  m.key_confidence = num(key, "key_confidence");
-  m.energy = num(energy, "energy");
-  m.energy_score = num(energy, "energy_score");
-  m.centroid_hz = num(energy, "centroid_hz");
-  m.onset_rate_hz = num(energy, "onset_rate_hz");
-  m.lufs = num(loud, "integrated_lufs");
-  m.loudness_range_lu = num(loud, "loudness_range_lu");
-  m.true_peak_dbtp = num(loud, "true_peak_dbtp");
-  m.duration_s = num(dur, "duration_s");
-  m.codec = str(track, "codec").value_or("");
-  m.genre_tag = str(track, "genre").value_or("");
-  m.title = str(track, "title").value_or("");
-  m.artist = str(track, "artist").value_or("");
-  m.bit_rate = static_cast<int64_t>(num(track, "bit_rate").value_or(0));
-  m.sample_rate = static_cast<int>(num(track, "sample_rate").value_or(0));
+  m.key = json_string(key, "key");
+  m.key_confidence = json_number(key, "key_confidence");
+  m.energy = json_number(energy, "energy");
+  m.energy_score = json_number(energy, "energy_score");
+  m.centroid_hz = json_number(energy, "centroid_hz");
+  m.onset_rate_hz = json_number(energy, "onset_rate_hz");
+  m.lufs = json_number(loud, "integrated_lufs");
+  m.loudness_range_lu = json_number(loud, "loudness_range_lu");
+  m.true_peak_dbtp = json_number(loud, "true_peak_dbtp");
+  m.duration_s = json_number(dur, "duration_s");
+  m.codec = json_string(track, "codec").value_or("");
+  m.genre_tag = json_string(track, "genre").value_or("");
+  m.title = json_string(track, "title").value_or("");
+  m.artist = json_string(track, "artist").value_or("");
+  m.bit_rate = static_cast<int64_t>(json_number(track, "bit_rate").value_or(0));
+  m.sample_rate = static_cast<int>(json_number(track, "sample_rate").value_or(0));
   return m;
 }
 
