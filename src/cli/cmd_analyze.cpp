@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "codex/core/config.h"
 #include "codex/core/text.h"
 #include "codex/corpus/corpus.h"
 #include "codex/library/analyze_job.h"
@@ -23,7 +24,17 @@ std::string minutes(double s) {
 }
 }  // namespace
 
-int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a) {
+int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
+  auto settings = load_config();
+  if (!settings) {
+    print_error(settings.status().message());
+    return 1;
+  }
+  for (const auto& w : settings->warnings) print_error("warning: " + w);
+  AnalyzeArgs a = args;
+  if (a.no_llm) a.llm.clear();
+  else if (a.llm.empty() && settings->get("llm") == std::string("gemini")) a.llm = "gemini";
+  if (a.max_cost < 0) a.max_cost = settings->number("max_cost_usd").value_or(-1.0);
   const std::string db_path = resolve_db(g);
   auto corpus = corpus::Corpus::open(db_path);
   if (!corpus) {
@@ -95,13 +106,17 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a) {
   }
   if (!a.llm.empty()) {
     semantic::LlmJobOptions lo;
-    lo.gemini = semantic::gemini_config_from_env();
+    lo.gemini = semantic::gemini_config_from(*settings);
+    lo.usd_per_million_tokens = settings->number("usd_per_million_tokens").value_or(lo.usd_per_million_tokens);
+    lo.concurrency = static_cast<int>(settings->number("llm_concurrency").value_or(lo.concurrency));
+    lo.requests_per_minute = static_cast<int>(settings->number("llm_requests_per_minute").value_or(lo.requests_per_minute));
     lo.dry_run = a.dry_run;
     lo.refresh = a.refresh;
     lo.max_cost_usd = a.max_cost;
     if (const char* p = std::getenv("CODEX_GEMINI_USD_PER_MTOK"); p && *p) lo.usd_per_million_tokens = std::atof(p);
     if (!a.dry_run && lo.gemini.api_key.empty()) {
-      print_error("--llm gemini needs your API key in GEMINI_API_KEY (nothing was sent)");
+      print_error("--llm gemini needs your API key in GEMINI_API_KEY or gemini_api_key in " + default_config_path() +
+                  " (nothing was sent)");
       return 1;
     }
     const semantic::LlmJobSummary ls = semantic::run_llm_job(**corpus, track_ids, lo);

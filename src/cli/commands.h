@@ -22,6 +22,7 @@ struct AnalyzeArgs {
   bool dry_run = false;    // with --llm: show what would be sent, send nothing
   double max_cost = -1.0;  // with --llm: stop before the estimated cost exceeds this (USD)
   bool refresh = false;    // with --llm: ask again even when a reply is cached
+  bool no_llm = false;     // overrides `llm = gemini` in the settings file
 };
 int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a);
 

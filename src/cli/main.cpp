@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   analyze->add_flag("--dry-run", aa.dry_run, "with --llm: show what would be sent and its estimated cost; send nothing");
   analyze->add_option("--max-cost", aa.max_cost, "with --llm: budget in USD, never exceeded")->check(CLI::Range(0.0, 1e6));
   analyze->add_flag("--refresh", aa.refresh, "with --llm: ask again even for tracks already described");
+  analyze->add_flag("--no-llm", aa.no_llm, "do not use the LLM even if the settings file asks for it");
 
   std::string probe_file;
   auto* probe = app.add_subcommand("probe", "analyse one file and print JSON; stores nothing");

@@ -35,6 +35,9 @@ CmdResult run_codex(const std::vector<std::string>& args, const std::vector<std:
     const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(o, 1);
     dup2(e, 2);
+    // Hermetic: no user settings file unless a test names one (later entries win).
+    static std::string no_settings = "CODEX_CONFIG=" + io.file("no-settings");
+    putenv(const_cast<char*>(no_settings.c_str()));
     for (const auto& kv : env) putenv(const_cast<char*>(kv.c_str()));
     std::vector<char*> argv{const_cast<char*>(CODEX_BIN)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -130,6 +133,34 @@ TEST_F(Cli, AnalyzeListShowWithABadFile) {
   const auto summary = nlohmann::json::parse(last)["summary"];
   EXPECT_EQ(summary["failed"].get<int>(), 1);
   EXPECT_TRUE(r.err.empty()) << "--json keeps stderr quiet: " << r.err;
+}
+
+TEST_F(Cli, SettingsFileOptsInToTheLlmAndMalformedSettingsStopTheRun) {
+  const std::string settings = dir.file("settings");
+  const std::string env = "CODEX_CONFIG=" + settings;
+  test::write_bytes(settings, "llm = gemini\nmax_cost_usd = 0.5\n");
+  // Opted in by the file, no key anywhere: analysis runs, then the LLM step stops before sending.
+  CmdResult r = run_codex({"analyze", "--db", db, dir.file("music")}, {env, "GEMINI_API_KEY="});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("Analysed 2 of 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("needs your API key"), std::string::npos) << r.err;
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  // A dry run needs no key and shows what would be sent.
+  r = run_codex({"analyze", "--db", db, "--dry-run", dir.file("music")}, {env, "GEMINI_API_KEY="});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("Dry run for"), std::string::npos) << r.out;
+  // --no-llm overrides the file.
+  r = run_codex({"analyze", "--db", db, "--no-llm", dir.file("music")}, {env, "GEMINI_API_KEY="});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("Dry run"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("LLM"), std::string::npos) << r.out;
+  // A malformed settings file: one line naming the file and line, nothing analysed.
+  test::write_bytes(settings, "llm = gemini\nmax_cost = 3\n");
+  r = run_codex({"analyze", "--db", db, dir.file("music")}, {env});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find(settings + ":2: unknown setting \"max_cost\""), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
 TEST_F(Cli, ImportReportsBadLinesAndExportRoundTrips) {

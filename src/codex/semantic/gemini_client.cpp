@@ -38,9 +38,14 @@ nlohmann::json gemini_type(const schema::FieldSpec& f) {
 
 }  // namespace
 
-GeminiConfig gemini_config_from_env() {
+GeminiConfig gemini_config_from_env() { return gemini_config_from(Config{}); }
+
+GeminiConfig gemini_config_from(const Config& settings) {
   GeminiConfig c;
-  c.api_key = env_or("GEMINI_API_KEY", "");
+  c.api_key = settings.get("gemini_api_key").value_or("");
+  c.model = settings.get("gemini_model").value_or(c.model);
+  c.base_url = settings.get("gemini_base_url").value_or(c.base_url);
+  c.api_key = env_or("GEMINI_API_KEY", c.api_key.c_str());
   c.model = env_or("CODEX_GEMINI_MODEL", c.model.c_str());
   c.base_url = env_or("CODEX_GEMINI_BASE_URL", c.base_url.c_str());
   return c;
@@ -96,7 +101,7 @@ nlohmann::json gemini_request_body(const GeminiRequest& r) {
 }
 
 Result<std::string> gemini_upload(const GeminiConfig& c, const std::string& mime, const std::vector<uint8_t>& bytes) {
-  if (c.api_key.empty()) return Status::Error("no Gemini API key: set GEMINI_API_KEY");
+  if (c.api_key.empty()) return Status::Error("no Gemini API key: set GEMINI_API_KEY or gemini_api_key in the settings file");
   httplib::Client http(c.base_url);
   http.set_read_timeout(c.timeout_s, 0);
   http.set_write_timeout(c.timeout_s, 0);
@@ -135,7 +140,7 @@ Result<std::string> gemini_upload(const GeminiConfig& c, const std::string& mime
 }
 
 Result<GeminiReply> gemini_generate(const GeminiConfig& c, const GeminiRequest& r) {
-  if (c.api_key.empty()) return Status::Error("no Gemini API key: set GEMINI_API_KEY");
+  if (c.api_key.empty()) return Status::Error("no Gemini API key: set GEMINI_API_KEY or gemini_api_key in the settings file");
   GeminiRequest req = r;
   if (req.file_uri.empty() && req.audio.size() > c.inline_limit_bytes) {
     auto uri = gemini_upload(c, req.audio_mime, req.audio);

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codex/core/config.h"
 #include "codex/core/status.h"
 
 namespace codex::semantic {
@@ -32,6 +33,9 @@ struct GeminiConfig {
 
 // Reads GEMINI_API_KEY, CODEX_GEMINI_MODEL and CODEX_GEMINI_BASE_URL.
 GeminiConfig gemini_config_from_env();
+// The settings file's gemini_api_key / gemini_model / gemini_base_url, each overridden by its
+// environment variable when that is set.
+GeminiConfig gemini_config_from(const Config& settings);
 
 struct GeminiRequest {
   std::string instruction;        // the versioned instruction prompt

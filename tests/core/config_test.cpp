@@ -1,0 +1,131 @@
+// The settings file: what it accepts, every malformed line rejected with its line number, the
+// permission warning for a key others can read, and environment variables winning over it.
+#include "codex/core/config.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "codex/semantic/gemini_client.h"
+#include "support/test_util.h"
+
+namespace codex {
+namespace {
+
+TEST(Config, ParsesKeysCommentsAndQuotes) {
+  const auto c = parse_config(
+      "# my settings\n"
+      "\n"
+      "llm = gemini\n"
+      "  gemini_api_key = \"AIza key # with hash\"   # trailing comment\n"
+      "gemini_model=gemini-2.5-pro # the big one\n"
+      "max_cost_usd = 2.5\r\n",
+      "config");
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_EQ(c->get("llm"), "gemini");
+  EXPECT_EQ(c->get("gemini_api_key"), "AIza key # with hash");
+  EXPECT_EQ(c->get("gemini_model"), "gemini-2.5-pro");
+  EXPECT_DOUBLE_EQ(*c->number("max_cost_usd"), 2.5);
+  EXPECT_FALSE(c->get("gemini_base_url"));
+  EXPECT_FALSE(c->number("llm_concurrency"));
+}
+
+TEST(Config, MalformedLinesAreRejectedWithTheLineNumber) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"llm = gemini\njust words\n", "config:2: expected `key = value`"},
+      {"gemini_key = x\n", "config:1: unknown setting \"gemini_key\""},
+      {"= x\n", "config:1: missing key"},
+      {"gemini_model =\n", "config:1: empty value"},
+      {"gemini_api_key = \"abc\n", "config:1: unterminated quote"},
+      {"gemini_api_key = \"abc\" def\n", "config:1: text after the closing quote"},
+      {"llm = openai\n", "config:1: llm must be"},
+      {"max_cost_usd = lots\n", "config:1: max_cost_usd must be a non-negative number"},
+      {"max_cost_usd = -1\n", "config:1: max_cost_usd must be"},
+      {"max_cost_usd = 1e400\n", "config:1: max_cost_usd must be"},
+      {"max_cost_usd = nan\n", "config:1: max_cost_usd must be"},
+      {"llm_concurrency = 2.5\n", "config:1: llm_concurrency must be a whole number"},
+      {"llm_concurrency = 64\n", "config:1: llm_concurrency must be"},
+      {"llm_requests_per_minute = 0\n", "config:1: llm_requests_per_minute must be"},
+      {"llm = gemini\nllm = none\n", "config:2: \"llm\" is set twice"},
+      {"gemini_model = caf\xe9\n", "config:1: not UTF-8"},
+  };
+  for (const auto& [text, want] : cases) {
+    const auto c = parse_config(text, "config");
+    ASSERT_FALSE(c) << text;
+    EXPECT_EQ(c.status().message().rfind(want, 0), 0u) << text << " -> " << c.status().message();
+    EXPECT_EQ(c.status().message().find('\n'), std::string::npos);
+  }
+}
+
+TEST(Config, MissingFileIsEmptyOthersAreErrors) {
+  test::TempDir dir;
+  const auto missing = load_config(dir.file("nope"));
+  ASSERT_TRUE(missing);
+  EXPECT_TRUE(missing->values.empty());
+  EXPECT_TRUE(missing->path.empty());
+
+  std::filesystem::create_directories(dir.file("adir"));
+  EXPECT_FALSE(load_config(dir.file("adir")));
+  test::write_bytes(dir.file("big"), std::string(70 * 1024, '#'));
+  EXPECT_FALSE(load_config(dir.file("big")));
+  test::write_bytes(dir.file("bad"), "hello\n");
+  const auto bad = load_config(dir.file("bad"));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.status().message().find(dir.file("bad") + ":1:"), std::string::npos) << bad.status().message();
+}
+
+TEST(Config, WarnsWhenOthersCanReadTheKey) {
+  test::TempDir dir;
+  const std::string path = dir.file("config");
+  test::write_bytes(path, "gemini_api_key = secret\n");
+  ::chmod(path.c_str(), 0644);
+  auto c = load_config(path);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->path, path);
+  ASSERT_EQ(c->warnings.size(), 1u);
+  EXPECT_NE(c->warnings[0].find("chmod 600"), std::string::npos);
+  EXPECT_EQ(c->warnings[0].find("secret"), std::string::npos) << "never print the key";
+  ::chmod(path.c_str(), 0600);
+  c = load_config(path);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->warnings.empty());
+}
+
+TEST(Config, DefaultPathFollowsTheEnvironment) {
+  ::setenv("CODEX_CONFIG", "/tmp/x/codex.conf", 1);
+  EXPECT_EQ(default_config_path(), "/tmp/x/codex.conf");
+  ::unsetenv("CODEX_CONFIG");
+  ::setenv("XDG_CONFIG_HOME", "/tmp/xdg", 1);
+  EXPECT_EQ(default_config_path(), "/tmp/xdg/codex/config");
+  ::unsetenv("XDG_CONFIG_HOME");
+  ::setenv("HOME", "/home/dj", 1);
+  EXPECT_EQ(default_config_path(), "/home/dj/.config/codex/config");
+}
+
+TEST(Config, EnvironmentOverridesTheFileForGemini) {
+  const auto c = parse_config("gemini_api_key = from-file\ngemini_model = file-model\ngemini_base_url = http://proxy\n", "c");
+  ASSERT_TRUE(c);
+  ::unsetenv("GEMINI_API_KEY");
+  ::unsetenv("CODEX_GEMINI_MODEL");
+  ::unsetenv("CODEX_GEMINI_BASE_URL");
+  auto g = semantic::gemini_config_from(*c);
+  EXPECT_EQ(g.api_key, "from-file");
+  EXPECT_EQ(g.model, "file-model");
+  EXPECT_EQ(g.base_url, "http://proxy");
+  ::setenv("GEMINI_API_KEY", "from-env", 1);
+  ::setenv("CODEX_GEMINI_MODEL", "env-model", 1);
+  g = semantic::gemini_config_from(*c);
+  EXPECT_EQ(g.api_key, "from-env");
+  EXPECT_EQ(g.model, "env-model");
+  EXPECT_EQ(g.base_url, "http://proxy");
+  ::unsetenv("GEMINI_API_KEY");
+  ::unsetenv("CODEX_GEMINI_MODEL");
+  g = semantic::gemini_config_from(Config{});
+  EXPECT_TRUE(g.api_key.empty());
+  EXPECT_EQ(g.model, "gemini-2.5-flash");
+}
+
+}  // namespace
+}  // namespace codex
