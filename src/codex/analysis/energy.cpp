@@ -1,5 +1,7 @@
 #include "codex/analysis/energy.h"
 
+#include "codex/analysis/fast_math.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -11,19 +13,6 @@ namespace {
 constexpr double kActiveGateDb = -60.0;
 double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 
-// log(1 + x) for x >= 0 to ~1e-4 relative accuracy, several times faster than std::log1p: the
-// exponent from the float's bits and a cubic for the mantissa's log2 on [1, 2).
-inline float fast_log1p(float x) {
-  const float y = 1.0f + x;
-  uint32_t bits;
-  std::memcpy(&bits, &y, sizeof bits);
-  const int exponent = static_cast<int>((bits >> 23) & 0xFF) - 127;
-  bits = (bits & 0x007FFFFF) | 0x3F800000;
-  float m;
-  std::memcpy(&m, &bits, sizeof m);
-  const float log2_m = ((0.15824871f * m - 1.05187502f) * m + 3.04788415f) * m - 2.15427315f;
-  return 0.69314718f * (static_cast<float>(exponent) + log2_m);
-}
 }  // namespace
 
 double energy_score(const EnergyFeatures& f) {

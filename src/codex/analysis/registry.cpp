@@ -5,6 +5,7 @@
 #include "codex/analysis/key.h"
 #include "codex/analysis/loudness.h"
 #include "codex/analysis/tempo.h"
+#include "codex/analysis/timbre.h"
 
 namespace codex::analysis {
 
@@ -15,6 +16,7 @@ std::vector<std::unique_ptr<Analyzer>> default_analyzers() {
   v.push_back(std::make_unique<EnergyAnalyzer>());
   v.push_back(std::make_unique<TempoAnalyzer>());
   v.push_back(std::make_unique<KeyAnalyzer>());
+  v.push_back(std::make_unique<TimbreAnalyzer>());
   return v;
 }
 

@@ -16,6 +16,8 @@ namespace fs = std::filesystem;
 namespace codex::demo {
 namespace {
 
+constexpr int kDemoVersion = 2;  // 2: vocals
+
 struct Style {
   const char* genre;
   Pattern pattern;
@@ -101,6 +103,14 @@ std::vector<DemoTrack> demo_catalog(int count, double min_s, double max_s) {
     s.intro_bars = (i % 3 == 0) ? 8 : 4;
     s.breakdown = st.pattern != Pattern::kNone;
     s.seed = static_cast<uint64_t>(i + 1);
+    // Vocals on some styles: sung house, trance and downtempo, rapped hip-hop, some deep house.
+    const int style = i % nstyles, round = i / nstyles;
+    if (style == 0 || style == 7) s.voice = Voice::kFemale;
+    if (style == 8 || (style == 4 && round == 1)) s.voice = Voice::kMale;
+    if (style == 2) {
+      s.voice = round % 2 == 0 ? Voice::kMale : Voice::kFemale;
+      s.vocal_style = VocalStyle::kRap;
+    }
     t.format = format_for(i);
     if (st.pattern != Pattern::kNone) t.bpm = s.bpm;
     // Designed energy: level, rhythmic density, tempo and brightness, as a DJ would weigh them.
@@ -128,6 +138,14 @@ Status write_demo_library(const std::string& dir, const std::vector<DemoTrack>& 
   fs::create_directories(fs::path(dir) / "annotations", ec);
   if (ec) return Status::Error("cannot create " + dir + ": " + ec.message());
 
+  // Files from an older demo generator are rendered again rather than trusted.
+  const std::string version_file = (fs::path(dir) / ".demo-version").string();
+  bool current = false;
+  {
+    std::ifstream vf(version_file);
+    int v = 0;
+    current = (vf >> v) && v == kDemoVersion;
+  }
   std::atomic<size_t> next{0}, done{0};
   std::mutex mu;
   Status first_error;
@@ -140,7 +158,7 @@ Status write_demo_library(const std::string& dir, const std::vector<DemoTrack>& 
       Rendered r = render_track(t.spec);
       const std::string path = (fs::path(dir) / t.file).string();
       Status s;
-      if (!fs::exists(path)) {
+      if (!current || !fs::exists(path)) {
         audio::EncodeOptions eo;
         eo.format = t.format;
         eo.tags = {{"title", t.title}, {"artist", t.artist}, {"genre", t.genre}, {"album", "CODEX Demo"}};
@@ -191,6 +209,8 @@ Status write_demo_library(const std::string& dir, const std::vector<DemoTrack>& 
                      {"swing", t.spec.swing},
                      {"energy_design", t.energy_design},
                      {"vibe", t.vibe},
+                     {"vocal_presence", voice_name(t.spec.voice)},
+                     {"vocal_style", t.spec.voice == Voice::kNone ? "none" : vocal_style_name(t.spec.vocal_style)},
                      {"sections", sections},
                      {"beats_file", t.bpm ? nlohmann::json(beats_file) : nlohmann::json(nullptr)}});
     manifest.push_back({{"id", t.id},
@@ -210,6 +230,8 @@ Status write_demo_library(const std::string& dir, const std::vector<DemoTrack>& 
     f << doc->dump(1) << "\n";
     if (!f) return Status::Error(std::string("cannot write ") + name);
   }
+  std::ofstream vf(version_file);
+  vf << kDemoVersion << "\n";
   return Status::Ok();
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "codex/demo/voice.h"
+
 namespace codex::demo {
 
 uint64_t Rng::next() {
@@ -13,6 +15,17 @@ uint64_t Rng::next() {
 }
 
 double Rng::uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
+
+const char* voice_name(Voice v) {
+  switch (v) {
+    case Voice::kNone: return "instrumental";
+    case Voice::kMale: return "male";
+    case Voice::kFemale: return "female";
+  }
+  return "?";
+}
+
+const char* vocal_style_name(VocalStyle s) { return s == VocalStyle::kRap ? "rap" : "singing"; }
 
 const char* pattern_name(Pattern p) {
   switch (p) {
@@ -212,11 +225,37 @@ Rendered render_track(const TrackSpec& spec, int rate) {
     }
   }
 
+  // The voice, centred, from its own random stream so the other parts do not change with it.
+  std::vector<float> vox;
+  if (spec.voice != Voice::kNone) {
+    Rng vrng(spec.seed * 104729 + 3);
+    const std::vector<VoiceEvent> events = vocal_line(spec, r.sections, vrng);
+    vox.assign(frames, 0.0f);
+    render_voice(vox, rate, events, spec.voice, vrng);
+    double ss = 0.0;
+    size_t voiced = 0;
+    for (float v : vox) {
+      if (v != 0.0f) {
+        ss += static_cast<double>(v) * v;
+        ++voiced;
+      }
+    }
+    const double gain = voiced ? 0.45 * std::pow(10.0, spec.vocal_db / 20.0) / std::sqrt(ss / voiced) : 0.0;
+    for (auto& v : vox) v = static_cast<float>(v * gain);
+    for (const auto& e : events) {
+      if (!r.vocal_spans.empty() && e.start_s - r.vocal_spans.back().second < 0.3) {
+        r.vocal_spans.back().second = e.start_s + e.dur_s;
+      } else {
+        r.vocal_spans.emplace_back(e.start_s, e.start_s + e.dur_s);
+      }
+    }
+  }
+
   // Mix to stereo, set the level, and soft-limit loud mixes.
   r.samples.resize(frames * 2);
   double peak = 1e-9;
   for (size_t i = 0; i < frames; ++i) {
-    const float c = drums[i] + bass[i];
+    const float c = drums[i] + bass[i] + (vox.empty() ? 0.0f : vox[i]);
     const float l = c + 0.8f * hats[i] + pads_l[i] + 0.4f * pads_r[i];
     const float rr = c + 1.0f * hats[i] + pads_r[i] + 0.4f * pads_l[i];
     r.samples[2 * i] = l;

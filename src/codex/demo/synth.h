@@ -28,6 +28,11 @@ class Rng {
 enum class Pattern { kFourOnFloor, kBreakbeat, kHalfTime, kNone };
 const char* pattern_name(Pattern p);
 
+enum class Voice { kNone, kMale, kFemale };
+enum class VocalStyle { kSinging, kRap };
+const char* voice_name(Voice v);             // instrumental | male | female (CODEX vocal_presence)
+const char* vocal_style_name(VocalStyle s);  // singing | rap
+
 struct Section {
   std::string label;  // intro, main, breakdown, outro
   double start_s = 0.0;
@@ -49,6 +54,9 @@ struct TrackSpec {
   bool bass = true;
   double detune_cents = 0.0;    // every pitched part off the 440 Hz reference by this much
   std::optional<music::Key> modulate_to;  // key of the second half, if it changes
+  Voice voice = Voice::kNone;   // a vocal line over the main sections
+  VocalStyle vocal_style = VocalStyle::kSinging;
+  double vocal_db = 0.0;        // level of the voice against the pads
   uint64_t seed = 1;
 };
 
@@ -59,6 +67,7 @@ struct Rendered {
   std::vector<double> beats;   // seconds, every beat of the grid (including the beatless intro)
   std::vector<double> downbeats;
   std::vector<Section> sections;
+  std::vector<std::pair<double, double>> vocal_spans;  // seconds where the voice sounds
 };
 
 Rendered render_track(const TrackSpec& spec, int rate_hz = 44100);

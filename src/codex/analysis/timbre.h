@@ -1,0 +1,67 @@
+// Timbre: what the track is made of, measured for the local fill of the CODEX schema (vocals,
+// instrumentation, production). From a 2048-point STFT (hop 512, 43 frames/s at 22.05 kHz):
+//  - power share per band (sub, bass, low-mid, mid, high-mid, high), spectral flatness, the 95%
+//    roll-off and how much it moves (filter sweeps), crest factor;
+//  - onset rates in the kick, snare and hat bands (peaks of band-wise spectral flux);
+//  - partials: spectral peaks 200 Hz-4 kHz, interpolated to a few cents and matched frame to frame.
+//    Instruments hold their partials steady; a voice moves them all the time (vibrato, glides,
+//    speech intonation). The energy share of moving partials, smoothed over half a second, marks
+//    vocal frames. In those, the fundamental comes from the spacing of the moving partials
+//    (male and female registers), and whether it holds notes (singing) or slides from syllable to
+//    syllable (rap, speech) gives the vocal style.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "codex/analysis/analyzer.h"
+#include "codex/analysis/fft.h"
+
+namespace codex::analysis {
+
+// What the frames of a track add up to; a plain function of the per-frame series so the decision
+// rules are testable on their own.
+struct VocalEvidence {
+  double ratio = 0.0;         // share of active frames that are vocal
+  double f0_median_hz = 0.0;  // over vocal frames with a pitch
+  double low_share = 0.0;     // share of pitched vocal frames below 170 Hz
+  double high_share = 0.0;    // ... above 185 Hz
+  double steadiness = 0.0;    // share of pitched vocal frames within 60 cents of the local median pitch
+  double segment_s = 0.0;     // median length of a continuous vocal phrase
+};
+
+struct VocalCall {
+  const char* presence = "instrumental";  // instrumental | male | female
+  const char* style = "none";             // singing | rap | both | none
+  double confidence = 0.0;
+};
+VocalCall call_vocals(const VocalEvidence& e);
+
+class TimbreAnalyzer final : public BasicAnalyzer {
+ public:
+  TimbreAnalyzer();
+  Status start(const StreamFormat& format) override;
+  void process(const audio::AudioBlock& block) override;
+  AnalyzerOutput finish() override;
+
+  struct Peak {
+    float hz, power;
+  };
+
+ private:
+  void analyse_frame(const float* frame);
+
+  int rate_ = 22050, frame_ = 2048, hop_ = 512;
+  double bin_hz_ = 0.0;
+  std::unique_ptr<RealFft> fft_;
+  std::vector<float> window_, pending_, db_, power_bins_, prev_logmag_, logmag_, prefix_;
+  std::vector<Peak> peaks_, prev_peaks_;
+  double peak_abs_ = 0.0;
+  // per-frame series
+  std::vector<std::array<float, 6>> band_;
+  std::vector<float> power_, flux_low_, flux_snare_, flux_high_, flatness_, rolloff_, moving_share_, f0_, stable_share_;
+  std::vector<uint8_t> matched_;
+};
+
+}  // namespace codex::analysis
