@@ -56,15 +56,15 @@ double onset_rate(const std::vector<float>& flux, const std::vector<bool>& activ
 
 VocalCall call_vocals(const VocalEvidence& e) {
   VocalCall c;
-  if (e.ratio < 0.1) {
-    c.confidence = std::clamp(0.35 + (0.1 - e.ratio) * 2.5, 0.35, 0.6);
+  if (e.ratio < 0.06) {
+    c.confidence = std::clamp(0.35 + (0.06 - e.ratio) * 4.0, 0.35, 0.6);
     return c;
   }
   c.confidence = std::clamp(0.25 + e.ratio * 0.5, 0.25, 0.55);
   // Sung notes hold their pitch (vibrato stays within the 60 cents); rapped and spoken syllables
   // slide from one to the next.
-  if (e.steadiness >= 0.62) c.style = "singing";
-  else if (e.steadiness <= 0.55) c.style = "rap";
+  if (e.steadiness >= 0.6) c.style = "singing";
+  else if (e.steadiness <= 0.52) c.style = "rap";
   else c.style = "both";
   // Register: men speak around 85-155 Hz and sing mostly below 200 Hz; women speak around
   // 165-255 Hz and sing above. A single wide-ranging singer cannot be told from two voices by pitch

@@ -109,7 +109,6 @@ std::vector<VoiceEvent> vocal_line(const TrackSpec& spec, const std::vector<Sect
   if (spec.voice == Voice::kNone) return events;
   const double beat = 60.0 / spec.bpm, bar = 4.0 * beat;
   const bool female = spec.voice == Voice::kFemale;
-  static const int kMinorScale[] = {0, 3, 5, 7, 10}, kMajorScale[] = {0, 4, 7, 9, 2};
   for (const Section& sec : sections) {
     if (sec.label != "main") continue;
     const int bars = static_cast<int>(std::lround((sec.end_s - sec.start_s) / bar));
@@ -118,11 +117,18 @@ std::vector<VoiceEvent> vocal_line(const TrackSpec& spec, const std::vector<Sect
       const double t0 = sec.start_s + b * bar;
       const music::Key key = (spec.modulate_to && t0 >= spec.seconds / 2) ? *spec.modulate_to : spec.key;
       if (spec.vocal_style == VocalStyle::kSinging) {
-        // Three notes a bar (1, 1 and 2 beats) on the scale's strong degrees, in the voice's register.
+        // Three notes a bar (1, 1 and 2 beats) on tones of the bar's chord (the progression of
+        // render_track: i-VI-iv-V in minor, I-vi-IV-V in major), in the voice's register.
+        static const int kMinorRoots[] = {0, 8, 5, 7}, kMajorRoots[] = {0, 9, 5, 7};
+        static const bool kMinorMinor[] = {true, false, true, false}, kMajorMinor[] = {false, true, false, false};
+        const auto bar_index = static_cast<size_t>(std::lround(t0 / bar)) % 4;
+        const int root = (key.minor ? kMinorRoots : kMajorRoots)[bar_index];
+        const bool chord_minor = (key.minor ? kMinorMinor : kMajorMinor)[bar_index];
+        const int tones[] = {root, root + (chord_minor ? 3 : 4), root + 7};
         const double lengths[] = {1.0, 1.0, 2.0};
         double at = 0.0;
         for (double l : lengths) {
-          const int degree = (key.minor ? kMinorScale : kMajorScale)[rng.next() % 5];
+          const int degree = tones[rng.next() % 3];
           const int low = female ? 57 : 45;  // A3 or A2: an octave of range above it
           const int midi = low + ((key.tonic + degree - low % 12) % 12 + 12) % 12;
           const double f = 440.0 * std::pow(2.0, (midi - 69) / 12.0);
@@ -137,10 +143,11 @@ std::vector<VoiceEvent> vocal_line(const TrackSpec& spec, const std::vector<Sect
           at += l;
         }
       } else {
-        // Syllables on sixteenths, some left out, gliding down like speech.
+        // A boom-bap flow: syllables on eighths with sixteenth pick-ups, some left out, each
+        // gliding down like speech.
         const double base = female ? 215.0 : 118.0;
         for (int s = 0; s < 16; ++s) {
-          if (rng.uniform() < 0.22) continue;
+          if (rng.uniform() < (s % 2 == 0 ? 0.15 : 0.8)) continue;
           VoiceEvent e;
           e.start_s = t0 + s * beat / 4.0;
           e.dur_s = 0.7 * beat / 4.0;

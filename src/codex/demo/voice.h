@@ -23,7 +23,7 @@ struct VoiceEvent {
 void render_voice(std::vector<float>& out, int rate, const std::vector<VoiceEvent>& events, Voice voice, Rng& rng);
 
 // The events of a vocal line over the track's "main" bars: sung notes on chord tones of each
-// bar's chord, or rapped syllables on a sixteenth-note grid; three bars on, one bar rest.
+// bar's chord, or rapped syllables on eighths with sixteenth pick-ups; three bars on, one bar rest.
 std::vector<VoiceEvent> vocal_line(const TrackSpec& spec, const std::vector<Section>& sections, Rng& rng);
 
 }  // namespace codex::demo
