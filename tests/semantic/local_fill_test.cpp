@@ -150,3 +150,106 @@ TEST(LocalFill, StructureFromTheEnvelope) {
 
 }  // namespace
 }  // namespace codex::semantic
+
+namespace codex::semantic {
+namespace {
+
+TEST(LocalFill, EveryRequiredFieldFromARealAnalysisOfASungTrack) {
+  test::TempDir dir;
+  demo::TrackSpec spec;
+  spec.seconds = 60;
+  spec.key = music::Key{0, false};  // C major
+  spec.voice = demo::Voice::kFemale;
+  test::write_audio(dir.file("t.flac"), demo::render_track(spec).samples, 2, 44100, audio::Format::kFlac);
+  auto analyzers = analysis::default_analyzers();
+  auto r = analysis::analyze_file(dir.file("t.flac"), analyzers);
+  ASSERT_TRUE(r.ok());
+  nlohmann::json analyses = nlohmann::json::object();
+  for (const auto& a : r->results) analyses[a.stamp.id] = a.output.values;
+  // No genre tag: the genre is guessed from tempo and groove.
+  const Filled f = local_fill(measurements_from(analyses, {{"codec", r->info.codec}}));
+  EXPECT_EQ(f.fields["vocal_presence"], "female") << f.fields;
+  EXPECT_EQ(f.fields["vocal_style"], "singing");
+  const std::string genre = f.fields["genre"];
+  EXPECT_TRUE(genre == "house" || genre == "techno") << genre << ": 128 BPM four-on-floor";
+  const auto inst = f.fields["instrumentation"].get<std::vector<std::string>>();
+  for (const char* want : {"female vocals", "kick drum", "bass"}) {
+    EXPECT_NE(std::find(inst.begin(), inst.end(), want), inst.end()) << want << " in " << f.fields["instrumentation"];
+  }
+  EXPECT_NE(f.fields["mixability_notes"].get<std::string>().find("beat"), std::string::npos) << f.fields["mixability_notes"];
+
+  // Every required field but identity, bookkeeping and similar_artists (which needs the library).
+  static const std::vector<std::string> kNotLocal = {"track_id", "title", "artist", "file_path", "duration_seconds",
+                                                     "created_at", "updated_at", "analyzer_version",
+                                                     "codex_schema_version", "similar_artists", "bpm", "key"};
+  nlohmann::json record = f.fields;
+  for (const auto& field : schema::fields()) {
+    if (!field.required || std::find(kNotLocal.begin(), kNotLocal.end(), field.name) != kNotLocal.end()) continue;
+    EXPECT_TRUE(f.fields.contains(field.name)) << field.name;
+  }
+  record["track_id"] = "x";
+  record["title"] = "t";
+  record["artist"] = "a";
+  record["file_path"] = "/x.flac";
+  record["duration_seconds"] = 60;
+  record["bpm"] = 128;
+  record["key"] = "8B";
+  record["similar_artists"] = {"b", "c"};
+  record["created_at"] = record["updated_at"] = "2026-11-25T00:00:00Z";
+  record["analyzer_version"] = "codex";
+  record["codex_schema_version"] = "1.0";
+  for (const auto& issue : schema::validate(record, schema::Mode::kComplete)) {
+    ADD_FAILURE() << issue.field << " " << issue.message;
+  }
+}
+
+TEST(LocalFill, GenreGuessOnlyWithoutATag) {
+  Measurements m = base();
+  m.genre_tag.clear();
+  m.kick_every_beat = 0.8;
+  EXPECT_EQ(local_fill(m).fields["genre"], "techno");  // 126 four-on-floor, minor
+  m.key = "8B";
+  m.bpm = 122;
+  EXPECT_EQ(local_fill(m).fields["genre"], "house");
+  m.bpm = 174;
+  m.tempo_feel = "half-time";
+  EXPECT_EQ(local_fill(m).fields["genre"], "drum & bass");
+  m.bpm.reset();
+  EXPECT_EQ(local_fill(m).fields["genre"], "ambient");
+  EXPECT_LT(local_fill(m).confidence["genre"].get<double>(), 0.3);
+  m = base();
+  EXPECT_EQ(local_fill(m).fields["genre"], "Techno") << "a tag wins";
+}
+
+nlohmann::json rec(const std::string& artist, double bpm, int energy, const char* vibe, const char* genre) {
+  return {{"artist", artist}, {"bpm", bpm},     {"energy", energy}, {"vibe", vibe},
+          {"genre", genre},   {"key", "8A"},    {"provenance", nlohmann::json::object()},
+          {"field_confidence", nlohmann::json::object()}};
+}
+
+TEST(SimilarArtists, NearestArtistsOfTheLibrary) {
+  std::vector<nlohmann::json> records = {
+      rec("Techno A", 130, 8, "dark", "techno"),      rec("Techno A", 132, 8, "dark", "techno"),
+      rec("Techno B", 131, 8, "dark", "techno"),      rec("Hip-hop C", 90, 5, "chill", "hip-hop"),
+      rec("Hip-hop D", 88, 5, "chill", "hip-hop"),    rec("House E", 122, 6, "bright", "house"),
+  };
+  records.push_back(rec("Techno B", 130, 8, "dark", "techno"));
+  records.back()["similar_artists"] = {"Somebody", "Else"};  // its own (e.g. from the LLM) is kept
+  fill_similar_artists(records);
+  ASSERT_TRUE(records[0].contains("similar_artists"));
+  const auto a = records[0]["similar_artists"].get<std::vector<std::string>>();
+  ASSERT_GE(a.size(), 2u);
+  EXPECT_LE(a.size(), 5u);
+  EXPECT_EQ(a[0], "Techno B");
+  EXPECT_EQ(std::find(a.begin(), a.end(), "Techno A"), a.end()) << "never the artist themself";
+  EXPECT_EQ(records[3]["similar_artists"][0], "Hip-hop D");
+  EXPECT_EQ(records[0]["provenance"]["similar_artists"], "local");
+  EXPECT_EQ(records.back()["similar_artists"], nlohmann::json({"Somebody", "Else"}));
+
+  std::vector<nlohmann::json> two = {rec("X", 120, 5, "dark", "house"), rec("Y", 120, 5, "dark", "house")};
+  fill_similar_artists(two);
+  EXPECT_FALSE(two[0].contains("similar_artists")) << "needs at least two other artists";
+}
+
+}  // namespace
+}  // namespace codex::semantic

@@ -433,6 +433,7 @@ std::vector<nlohmann::json> Corpus::export_records() {
       out.push_back(local_record(st->text(0)));
     }
   }
+  semantic::fill_similar_artists(out);
   return out;
 }
 

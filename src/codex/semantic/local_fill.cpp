@@ -7,6 +7,7 @@
 #include "codex/core/json_fields.h"
 #include "codex/core/text.h"
 #include "codex/music/key.h"
+#include "codex/semantic/local_fill_timbre.h"
 
 namespace codex::semantic {
 namespace {
@@ -53,6 +54,7 @@ Measurements measurements_from(const nlohmann::json& analyses, const nlohmann::j
   m.loudness_range_lu = json_number(loud, "loudness_range_lu");
   m.true_peak_dbtp = json_number(loud, "true_peak_dbtp");
   m.duration_s = json_number(dur, "duration_s");
+  m.timbre = result("timbre");
   m.codec = json_string(track, "codec").value_or("");
   m.genre_tag = json_string(track, "genre").value_or("");
   m.title = json_string(track, "title").value_or("");
@@ -198,11 +200,29 @@ Filled local_fill(const Measurements& m) {
   set("audio_fidelity", clamp10(fidelity), 0.6);
 
   if (!m.genre_tag.empty()) set("genre", m.genre_tag, 0.5);
+  fill_timbre_fields(m, f);
+  if (m.genre_tag.empty()) {
+    // No tag: a guess from tempo and groove, the way a DJ would file an unlabelled record.
+    const std::string groove = f.fields.value("groove_style", std::string());
+    const bool rap = f.fields.value("vocal_style", std::string()) == "rap";
+    const double bpm = m.bpm.value_or(0.0);
+    std::string g = "electronic";
+    if (!m.bpm) g = "ambient";
+    else if (bpm >= 160 && bpm <= 185) g = "drum & bass";
+    else if (m.tempo_feel == std::string("half-time") && bpm >= 135 && bpm < 150) g = "dubstep";
+    else if (bpm < 105 && (rap || groove != "four-on-floor")) g = rap || bpm < 100 ? "hip-hop" : "downtempo";
+    else if (groove == "four-on-floor" && bpm >= 115 && bpm < 126) g = "house";
+    else if (groove == "four-on-floor" && bpm >= 126 && bpm < 136) g = key && key->minor ? "techno" : "house";
+    else if (groove == "four-on-floor" && bpm >= 136 && bpm < 150) g = "trance";
+    else if (groove != "four-on-floor" && bpm >= 120 && bpm < 145) g = "breaks";
+    set("genre", g, 0.2);
+  }
 
   // A plain description from the measurements.
+  const std::string genre = f.fields.value("genre", std::string());
   char desc[256];
   std::snprintf(desc, sizeof desc, "A %s%s%s track%s%s, energy %d of 10.", vibe.c_str(),
-                m.genre_tag.empty() ? "" : " ", ascii_lower(m.genre_tag).c_str(),
+                genre.empty() ? "" : " ", ascii_lower(genre).c_str(),
                 m.bpm ? (" at " + std::to_string(static_cast<int>(std::lround(*m.bpm))) + " BPM").c_str() : "",
                 key ? (" in " + key->name()).c_str() : "", static_cast<int>(std::lround(energy)));
   set("description", to_valid_utf8(desc), 0.3);

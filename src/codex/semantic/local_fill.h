@@ -2,8 +2,11 @@
 // "local" and a confidence per field, for tracks no LLM has listened to. Measured values (bpm,
 // key, energy, duration) come straight from the analyzers; descriptive ones (vibe, moods,
 // intensity, danceability, groove, mixability, fidelity, description) are rules over the
-// measurements — honest about being guesses through their confidence. Fields that audio analysis
-// cannot know yet (vocals, instrumentation, similar artists) are left for the LLM. Structure comes
+// measurements — honest about being guesses through their confidence. Vocals, instrumentation and
+// production come from the timbre analyzer (moving partials for a voice, band energies and onset
+// rates for drums, bass and pads, roll-off, flatness and crest for the production); a genre is
+// guessed from tempo and groove only when the file has no genre tag; similar artists are the
+// artists nearest in the user's own library (fill_similar_artists, over all records). Structure comes
 // from the loudness envelope read bar by bar: quieter opening and closing bars are the intro and
 // outro, a quiet run of bars in the middle is a breakdown, and the loud section after it a drop.
 #pragma once
@@ -28,6 +31,7 @@ struct Measurements {
   std::optional<double> first_beat_s;
   std::vector<double> envelope_db;  // loudness per envelope_hop_s
   double envelope_hop_s = 1.0;
+  nlohmann::json timbre = nlohmann::json::object();  // the timbre analyzer's result
   std::string codec, genre_tag, title, artist;
   int64_t bit_rate = 0;
   int sample_rate = 0;
@@ -42,5 +46,10 @@ struct Filled {
 };
 
 Filled local_fill(const Measurements& m);
+
+// For records with no similar_artists of their own: the 2-5 other artists of the library whose
+// tracks sit nearest in tempo, energy, danceability, vibe, mode, groove and genre (artist
+// centroids, cosine similarity). Needs at least two other artists; adds provenance "local".
+void fill_similar_artists(std::vector<nlohmann::json>& records);
 
 }  // namespace codex::semantic

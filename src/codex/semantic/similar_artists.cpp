@@ -1,0 +1,98 @@
+// Similar artists from the user's own library: each artist is the centroid of their tracks in a
+// small feature space (felt tempo folded into 80-160 BPM, energy, danceability, vibe, mode, groove,
+// vocals, genre words hashed), and an artist's similar artists are the nearest other centroids.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "codex/core/json_fields.h"
+#include "codex/core/text.h"
+#include "codex/semantic/local_fill.h"
+
+namespace codex::semantic {
+namespace {
+
+constexpr int kGenreDims = 12;
+constexpr size_t kMaxArtists = 20000;  // beyond this the all-pairs pass would take too long
+
+std::vector<double> features_of(const nlohmann::json& r) {
+  static const char* kVibes[] = {"dark", "bright", "hypnotic", "euphoric", "chill", "aggressive"};
+  static const char* kGrooves[] = {"four-on-floor", "broken", "swung", "syncopated", "linear"};
+  std::vector<double> v;
+  double bpm = json_number(r, "bpm").value_or(0.0);
+  if (bpm > 0) {
+    while (bpm < 80) bpm *= 2;
+    while (bpm > 160) bpm /= 2;
+    v.push_back(2.0 * std::log2(bpm / 113.0));
+  } else {
+    v.push_back(0.0);
+  }
+  v.push_back(json_number(r, "energy").value_or(5.0) / 5.0);
+  v.push_back(json_number(r, "danceability").value_or(5.0) / 5.0);
+  const std::string vibe = json_string(r, "vibe").value_or("");
+  for (const char* x : kVibes) v.push_back(vibe == x ? 0.7 : 0.0);
+  const std::string key = json_string(r, "key").value_or("");
+  v.push_back(key.empty() ? 0.25 : (key.back() == 'A' ? 0.5 : 0.0));
+  const std::string groove = json_string(r, "groove_style").value_or("");
+  for (const char* x : kGrooves) v.push_back(groove == x ? 0.5 : 0.0);
+  const std::string vocals = json_string(r, "vocal_presence").value_or("");
+  v.push_back(vocals.empty() ? 0.15 : (vocals == "instrumental" ? 0.0 : 0.3));
+  std::vector<double> g(kGenreDims, 0.0);
+  const std::string genre = ascii_lower(json_string(r, "genre").value_or(""));
+  if (!genre.empty()) g[std::hash<std::string>{}(genre) % kGenreDims] = 1.2;
+  v.insert(v.end(), g.begin(), g.end());
+  return v;
+}
+
+}  // namespace
+
+void fill_similar_artists(std::vector<nlohmann::json>& records) {
+  std::map<std::string, std::vector<double>> sum;
+  std::map<std::string, int> count;
+  bool any_missing = false;
+  for (const auto& r : records) {
+    const std::string artist = json_string(r, "artist").value_or("");
+    if (artist.empty()) continue;
+    const auto f = features_of(r);
+    auto& s = sum[artist];
+    if (s.empty()) s.assign(f.size(), 0.0);
+    for (size_t i = 0; i < f.size(); ++i) s[i] += f[i];
+    ++count[artist];
+    if (!r.contains("similar_artists") || r["similar_artists"].is_null()) any_missing = true;
+  }
+  if (!any_missing || sum.size() < 3 || sum.size() > kMaxArtists) return;
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> centroid;
+  for (auto& [name, s] : sum) {
+    for (auto& x : s) x /= count[name];
+    names.push_back(name);
+    centroid.push_back(s);
+  }
+  std::map<std::string, std::vector<std::string>> nearest;
+  for (size_t a = 0; a < names.size(); ++a) {
+    std::vector<std::pair<double, size_t>> d;
+    for (size_t b = 0; b < names.size(); ++b) {
+      if (a == b) continue;
+      double s = 0.0;
+      for (size_t i = 0; i < centroid[a].size(); ++i) s += (centroid[a][i] - centroid[b][i]) * (centroid[a][i] - centroid[b][i]);
+      d.emplace_back(s, b);
+    }
+    const size_t k = std::min<size_t>(3, d.size());
+    std::partial_sort(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(k), d.end());
+    for (size_t i = 0; i < k; ++i) nearest[names[a]].push_back(names[d[i].second]);
+  }
+  for (auto& r : records) {
+    if (r.contains("similar_artists") && !r["similar_artists"].is_null()) continue;
+    const std::string artist = json_string(r, "artist").value_or("");
+    auto it = nearest.find(artist);
+    if (artist.empty() || it == nearest.end()) continue;
+    r["similar_artists"] = it->second;
+    if (r.contains("provenance") && r["provenance"].is_object()) r["provenance"]["similar_artists"] = "local";
+    if (r.contains("field_confidence") && r["field_confidence"].is_object()) r["field_confidence"]["similar_artists"] = 0.2;
+  }
+}
+
+}  // namespace codex::semantic
