@@ -117,6 +117,26 @@ INSTANTIATE_TEST_SUITE_P(
                       LoopCase{"dubstep140", 140, demo::Pattern::kHalfTime, true, 0.0, "half-time"}),
     [](const auto& info) { return std::string(info.param.name); });
 
+TEST(Tempo, HipHopUnderADenseRapStaysAtItsTempo) {
+  // Rapped syllables on most sixteenths put a dense pulse at an eighth of the doubled tempo, as
+  // busy hats do in drum & bass; the hip-hop tempo must not double for it.
+  for (double bpm : {86.0, 92.0}) {
+    demo::TrackSpec spec;
+    spec.bpm = bpm;
+    spec.pattern = demo::Pattern::kBreakbeat;
+    spec.swing = 0.25;
+    spec.seconds = 60;
+    spec.voice = demo::Voice::kMale;
+    spec.vocal_style = demo::VocalStyle::kRap;
+    spec.rap_pickups = 0.9;
+    const demo::Rendered r = demo::render_track(spec);
+    const auto j = tempo_of(r.samples, 2);
+    ASSERT_TRUE(j["bpm"].is_number()) << j.dump();
+    EXPECT_NEAR(j["bpm"].get<double>(), bpm, 0.05);
+    EXPECT_EQ(j["tempo_feel"], "straight");
+  }
+}
+
 TEST(Tempo, BeatlessIntroOfEightBars) {
   demo::TrackSpec spec;
   spec.bpm = 126;

@@ -115,9 +115,13 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   // Metrical level: a slow reading (below 92 BPM) carrying a dense pulse at an eighth of the
   // doubled tempo (busy hats or breaks) is felt at the double when that stays in the range DJs
   // file such music under (<= 180 BPM): drum & bass at 174 rather than 87, dubstep at 140 rather
-  // than 70. Hip-hop at 85-95, whose hats run at most in eighths, stays where it is.
+  // than 70. Hip-hop at 85-95, whose hats run at most in eighths, stays where it is — also under a
+  // rap on sixteenths, which fills the eighths of the double but not its sixteenths, where drum &
+  // bass hats and ghost notes sit: from 75 BPM up the doubled sixteenths are required too.
   const double fast_pulse = acf_peak_near(acf, 15.0 * fps / best_bpm);
-  if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && fast_pulse >= 0.1) {
+  const double faster_pulse = acf_peak_near(acf, 7.5 * fps / best_bpm);
+  const bool hip_hop_range = best_bpm >= 75.0;
+  if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && fast_pulse >= 0.1 && (!hip_hop_range || faster_pulse >= 0.05)) {
     best_bpm *= 2.0;
     est.half_time_feel = true;
   }

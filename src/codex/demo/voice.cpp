@@ -147,7 +147,7 @@ std::vector<VoiceEvent> vocal_line(const TrackSpec& spec, const std::vector<Sect
         // gliding down like speech.
         const double base = female ? 215.0 : 118.0;
         for (int s = 0; s < 16; ++s) {
-          if (rng.uniform() < (s % 2 == 0 ? 0.15 : 0.8)) continue;
+          if (rng.uniform() < (s % 2 == 0 ? 0.15 : 1.0 - spec.rap_pickups)) continue;
           VoiceEvent e;
           e.start_s = t0 + s * beat / 4.0;
           e.dur_s = 0.7 * beat / 4.0;
