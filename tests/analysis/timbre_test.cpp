@@ -113,6 +113,17 @@ TEST(Timbre, BandSharesRolloffAndOnsetsFollowTheSignal) {
   EXPECT_GT(white["rolloff_hz"].get<double>(), 9000.0);
   EXPECT_GT(white["band_share"]["high"].get<double>(), 0.35);
 
+  // Harmonics up to 3 kHz only: a band-limited recording.
+  std::vector<float> dull(22050 * 10, 0.0f);
+  for (int h = 1; h <= 15; ++h) {
+    const auto tone = demo::render_sine(200.0 * h, 0.2 / h, 10.0, 22050);
+    for (size_t i = 0; i < dull.size(); ++i) dull[i] += tone[i];
+  }
+  const auto limited = measure(dull);
+  EXPECT_LT(limited["bandwidth_hz"].get<double>(), 3500.0) << limited;
+  EXPECT_GT(limited["bandwidth_hz"].get<double>(), 2900.0) << limited;
+  EXPECT_GT(white["bandwidth_hz"].get<double>(), 10500.0);
+
   // A 120 BPM click track: about two kick-band onsets per second, no voice.
   const auto clicks = measure(demo::render_clicks(120, 20.0, 22050));
   EXPECT_NEAR(clicks["onset_rate_hz"]["kick"].get<double>(), 2.0, 0.3) << clicks;

@@ -221,6 +221,53 @@ TEST(LocalFill, GenreGuessOnlyWithoutATag) {
   EXPECT_EQ(local_fill(m).fields["genre"], "Techno") << "a tag wins";
 }
 
+nlohmann::json timbre(double bandwidth, const char* presence, const char* style) {
+  return {{"band_share", {{"sub", 0.1}, {"bass", 0.3}, {"low_mid", 0.3}, {"mid", 0.2}, {"high_mid", 0.05}, {"high", 0.05}}},
+          {"flatness", 0.01},
+          {"rolloff_hz", 900},
+          {"rolloff_spread_oct", 1.0},
+          {"bandwidth_hz", bandwidth},
+          {"crest_db", 13},
+          {"stable_partial_share", 0.6},
+          {"onset_rate_hz", {{"kick", 2.0}, {"snare", 1.0}, {"hat", 3.0}}},
+          {"vocals", {{"presence", presence}, {"style", style}, {"confidence", 0.4}}}};
+}
+
+TEST(LocalFill, VocalsInstrumentationAndProductionFromTimbre) {
+  Measurements m = base();
+  m.lufs = -9;
+  m.loudness_range_lu = 5;
+  m.timbre = timbre(11025, "male", "rap");
+  Filled f = local_fill(m);
+  EXPECT_EQ(f.fields["vocal_presence"], "male");
+  EXPECT_EQ(f.fields["vocal_style"], "rap");
+  auto inst = f.fields["instrumentation"].get<std::vector<std::string>>();
+  EXPECT_GE(inst.size(), 3u);
+  EXPECT_LE(inst.size(), 8u);
+  EXPECT_NE(std::find(inst.begin(), inst.end(), "rap vocals"), inst.end());
+  EXPECT_NE(std::find(inst.begin(), inst.end(), "kick drum"), inst.end());
+  EXPECT_NE(f.fields["production_style"], "lo-fi");
+  const int full_quality = f.fields["production_quality"];
+
+  m.timbre = timbre(4000, "instrumental", "none");
+  f = local_fill(m);
+  EXPECT_EQ(f.fields["vocal_presence"], "instrumental");
+  EXPECT_EQ(f.fields["vocal_style"], "none");
+  EXPECT_EQ(f.fields["production_style"], "lo-fi") << "a 4 kHz top end";
+  EXPECT_LT(f.fields["production_quality"].get<int>(), full_quality);
+  inst = f.fields["instrumentation"].get<std::vector<std::string>>();
+  EXPECT_EQ(std::find(inst.begin(), inst.end(), "rap vocals"), inst.end());
+
+  // Without a timbre analysis (an old corpus) those fields are simply not guessed.
+  m.timbre = nlohmann::json::object();
+  f = local_fill(m);
+  EXPECT_FALSE(f.fields.contains("vocal_presence"));
+  EXPECT_FALSE(f.fields.contains("instrumentation"));
+  // Beatless material: the notes say how to use it.
+  m.bpm.reset();
+  EXPECT_NE(local_fill(m).fields["mixability_notes"].get<std::string>().find("No steady beat"), std::string::npos);
+}
+
 nlohmann::json rec(const std::string& artist, double bpm, int energy, const char* vibe, const char* genre) {
   return {{"artist", artist}, {"bpm", bpm},     {"energy", energy}, {"vibe", vibe},
           {"genre", genre},   {"key", "8A"},    {"provenance", nlohmann::json::object()},

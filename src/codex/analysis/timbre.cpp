@@ -95,6 +95,7 @@ Status TimbreAnalyzer::start(const StreamFormat& format) {
   pending_.reserve(static_cast<size_t>(frame_) * 4);
   db_.assign(bins, -120.0f);
   power_bins_.assign(bins, 0.0f);
+  spectrum_sum_.assign(bins, 0.0);
   prev_logmag_.assign(bins, 0.0f);
   logmag_.assign(bins, 0.0f);
   prefix_.assign(bins + 1, 0.0f);
@@ -130,6 +131,7 @@ void TimbreAnalyzer::analyse_frame(const float* x) {
     const float re = X[k].real() * norm, im = X[k].imag() * norm;
     const float p = re * re + im * im;
     power_bins_[k] = p;
+    spectrum_sum_[k] += p;
     db_[k] = 3.0103f * fast_log2(p + 1e-12f);
     logmag_[k] = fast_log2(1.0f + 100.0f * std::sqrt(p));
     const double hz = k * bin_hz_;
@@ -420,6 +422,17 @@ AnalyzerOutput TimbreAnalyzer::finish() {
   out.values["band_share"] = bands;
   out.values["flatness"] = round_to(median(flat), 0.001);
   out.values["rolloff_hz"] = std::round(median(roll));
+  // Bandwidth: the highest frequency where the long-term spectrum is within 60 dB of its peak
+  // (up to the analysis rate's Nyquist frequency): a low value means a band-limited recording.
+  {
+    double peak = 0.0;
+    for (double v : spectrum_sum_) peak = std::max(peak, v);
+    size_t top = 0;
+    for (size_t k = 1; k < spectrum_sum_.size(); ++k) {
+      if (spectrum_sum_[k] > peak * 1e-6) top = k;
+    }
+    out.values["bandwidth_hz"] = std::round(static_cast<double>(top) * bin_hz_);
+  }
   out.values["rolloff_spread_oct"] = round_to(roll_spread, 0.01);
   out.values["crest_db"] = round_to(20.0 * std::log10(std::max(peak_abs_, 1e-9) / std::max(rms, 1e-9)), 0.1);
   out.values["stable_partial_share"] = round_to(median(stable), 0.001);

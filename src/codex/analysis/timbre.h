@@ -1,7 +1,8 @@
 // Timbre: what the track is made of, measured for the local fill of the CODEX schema (vocals,
 // instrumentation, production). From a 2048-point STFT (hop 512, 43 frames/s at 22.05 kHz):
 //  - power share per band (sub, bass, low-mid, mid, high-mid, high), spectral flatness, the 95%
-//    roll-off and how much it moves (filter sweeps), crest factor;
+//    roll-off and how much it moves (filter sweeps), the bandwidth (highest frequency within 60 dB
+//    of the long-term spectrum's peak), crest factor;
 //  - onset rates in the kick, snare and hat bands (peaks of band-wise spectral flux);
 //  - partials: spectral peaks 200 Hz-4 kHz, interpolated to a few cents and matched frame to frame.
 //    Instruments hold their partials steady; a voice moves them all the time (vibrato, glides,
@@ -56,6 +57,7 @@ class TimbreAnalyzer final : public BasicAnalyzer {
   double bin_hz_ = 0.0;
   std::unique_ptr<RealFft> fft_;
   std::vector<float> window_, pending_, db_, power_bins_, prev_logmag_, logmag_, prefix_;
+  std::vector<double> spectrum_sum_;  // long-term power spectrum
   std::vector<Peak> peaks_, prev_peaks_;
   double peak_abs_ = 0.0;
   // per-frame series

@@ -78,10 +78,11 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     const double lufs = m.lufs.value_or(-14.0), lra = m.loudness_range_lu.value_or(6.0);
     size_t strong = 0;
     for (const auto& [score, name] : c) strong += score >= 0.5;
-    // (The 95% roll-off mostly follows the bass, so the top end is judged from the high bands'
-    // share and the encoding.)
+    // (The 95% roll-off mostly follows the bass, so the top end is judged from the bandwidth and
+    // the encoding.)
+    const double bandwidth = num(t, "bandwidth_hz");
     const bool band_limited = (m.sample_rate > 0 && m.sample_rate < 32000) ||
-                              (m.bit_rate > 0 && m.bit_rate < 96000) || (drums && high < 0.002);
+                              (m.bit_rate > 0 && m.bit_rate < 96000) || (bandwidth > 0 && bandwidth < 7000);
     std::string ps = "clean";
     if (band_limited) ps = "lo-fi";
     else if (sweep >= 3.5) ps = "filtered";
