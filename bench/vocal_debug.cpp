@@ -60,10 +60,11 @@ int main(int argc, char** argv) {
     s.bpm = c.bpm;
     s.seconds = 60;
     s.breakdown = false;
+    if (const char* d = std::getenv("RAP_PICKUPS")) s.rap_pickups = std::atof(d);
     const auto v = run(s)["vocals"];
-    std::printf("%-28s %-12s %-8s ratio %.3f f0 %4.0f lo %.2f hi %.2f steady %.2f phrase %.2f\n", c.name,
+    std::printf("%-28s %-12s %-8s ratio %.3f f0 %4.0f lo %.2f hi %.2f steady %.2f vib %.2f phrase %.2f\n", c.name,
                 v["presence"].get<std::string>().c_str(), v["style"].get<std::string>().c_str(), v["ratio"].get<double>(),
                 v["f0_median_hz"].get<double>(), v["low_share"].get<double>(), v["high_share"].get<double>(),
-                v["steadiness"].get<double>(), v["phrase_s"].get<double>());
+                v["steadiness"].get<double>(), v["vibrato"].get<double>(), v["phrase_s"].get<double>());
   }
 }

@@ -30,6 +30,7 @@ struct VocalEvidence {
   double high_share = 0.0;    // ... above 185 Hz
   double steadiness = 0.0;    // share of pitched vocal frames within 60 cents of the local median pitch
   double segment_s = 0.0;     // median length of a continuous vocal phrase
+  double vibrato = 0.0;       // share of successive vocal frames whose pitch move changes direction
 };
 
 struct VocalCall {
@@ -62,7 +63,7 @@ class TimbreAnalyzer final : public BasicAnalyzer {
   double peak_abs_ = 0.0;
   // per-frame series
   std::vector<std::array<float, 6>> band_;
-  std::vector<float> power_, flux_low_, flux_snare_, flux_high_, flatness_, rolloff_, moving_share_, f0_, stable_share_;
+  std::vector<float> power_, flux_low_, flux_snare_, flux_high_, flatness_, rolloff_, moving_share_, f0_, stable_share_, common_cents_;
   std::vector<uint8_t> matched_;
 };
 

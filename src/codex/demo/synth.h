@@ -57,7 +57,7 @@ struct TrackSpec {
   Voice voice = Voice::kNone;   // a vocal line over the main sections
   VocalStyle vocal_style = VocalStyle::kSinging;
   double vocal_db = 0.0;        // level of the voice against the pads
-  double rap_pickups = 0.2;     // share of the off-eighth sixteenths a rap flow fills (1 = all)
+  double rap_pickups = 0.6;     // share of the off-eighth sixteenths a rap flow fills (1 = all)
   uint64_t seed = 1;
 };
 
