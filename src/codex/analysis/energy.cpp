@@ -49,12 +49,17 @@ Status EnergyAnalyzer::start(const StreamFormat& format) {
 }
 
 void EnergyAnalyzer::analyse_frame(const float* x) {
-  float* in = fft_->input();
-  double ss = 0.0;
-  for (int i = 0; i < frame_; ++i) {
-    ss += static_cast<double>(x[i]) * x[i];
-    in[i] = x[i] * window_[i];
+  float* __restrict in = fft_->input();
+  const float* __restrict w = window_.data();
+  for (int i = 0; i < frame_; ++i) in[i] = x[i] * w[i];
+  float acc[8] = {};
+  int i = 0;
+  for (; i + 8 <= frame_; i += 8) {
+    for (int j = 0; j < 8; ++j) acc[j] += x[i + j] * x[i + j];
   }
+  double ss = 0.0;
+  for (; i < frame_; ++i) ss += static_cast<double>(x[i]) * x[i];
+  for (float a : acc) ss += a;
   fft_->execute();
   const std::complex<float>* X = fft_->output();
   const int bins = frame_ / 2 + 1;

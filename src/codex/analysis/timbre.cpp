@@ -87,6 +87,7 @@ Status TimbreAnalyzer::start(const StreamFormat& format) {
   frame_ = static_cast<int>(params_.get("frame"));
   hop_ = static_cast<int>(params_.get("hop"));
   if (hop_ > frame_) return Status::Error("hop must not exceed frame");
+  if (frame_ % 8 != 0) return Status::Error("frame must be a multiple of 8");
   bin_hz_ = static_cast<double>(rate_) / frame_;
   fft_ = std::make_unique<RealFft>(frame_);
   window_ = hann_window(frame_);
@@ -114,12 +115,15 @@ Status TimbreAnalyzer::start(const StreamFormat& format) {
 }
 
 void TimbreAnalyzer::analyse_frame(const float* x) {
-  float* in = fft_->input();
-  double ss = 0.0;
-  for (int i = 0; i < frame_; ++i) {
-    ss += static_cast<double>(x[i]) * x[i];
-    in[i] = x[i] * window_[i];
+  float* __restrict in = fft_->input();
+  const float* __restrict w = window_.data();
+  for (int i = 0; i < frame_; ++i) in[i] = x[i] * w[i];
+  float acc[8] = {};
+  for (int i = 0; i + 8 <= frame_; i += 8) {
+    for (int j = 0; j < 8; ++j) acc[j] += x[i + j] * x[i + j];
   }
+  double ss = 0.0;
+  for (float a : acc) ss += a;
   fft_->execute();
   const std::complex<float>* X = fft_->output();
   const int bins = frame_ / 2 + 1;
