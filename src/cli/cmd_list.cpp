@@ -3,6 +3,7 @@
 
 #include "codex/core/text.h"
 #include "codex/corpus/corpus.h"
+#include "codex/schema/schema.h"
 #include "commands.h"
 
 namespace codex::cli {
@@ -100,6 +101,12 @@ int run_show(const GlobalArgs& g, const std::string& track) {
   j["locations"] = d->locations;
   j["tags"] = d->tags;
   j["analyses"] = d->analyses;
+  // The CODEX record as export gives it (local fill, LLM fields, similar artists from the library).
+  nlohmann::json record;
+  for (auto& r : (*corpus)->export_records()) {
+    if (r.value("track_id", std::string()) == d->summary.track_id) record = std::move(r);
+  }
+  if (!record.is_null()) j["record"] = record;
   if (g.json) {
     std::printf("%s\n", json_text(j, 2).c_str());
     return 0;
@@ -115,6 +122,27 @@ int run_show(const GlobalArgs& g, const std::string& track) {
   if (!s.flags.empty()) std::printf("  flags      %s\n", s.flags.c_str());
   for (const auto& l : d->locations) std::printf("  file       %s\n", to_valid_utf8(l).c_str());
   for (const auto& [k, v] : d->tags) std::printf("  tag        %s = %s\n", to_valid_utf8(k).c_str(), to_valid_utf8(v).c_str());
+  if (record.is_object()) {
+    const nlohmann::json prov = record.value("provenance", nlohmann::json::object());
+    const nlohmann::json conf = record.value("field_confidence", nlohmann::json::object());
+    for (const auto& f : schema::fields()) {
+      const std::string name = f.name;
+      if (!record.contains(name) || name == "track_id" || name == "title" || name == "artist" ||
+          name == "file_path" || name == "duration_seconds" || name == "created_at" || name == "updated_at" ||
+          name == "analyzer_version" || name == "codex_schema_version") {
+        continue;
+      }
+      std::string origin = prov.value(name, std::string());
+      if (conf.contains(name) && origin == "local") {
+        char c[16];
+        std::snprintf(c, sizeof c, " %.2f", conf[name].get<double>());
+        origin += c;
+      }
+      const nlohmann::json& v = record[name];
+      std::printf("  %-18s %s%s%s\n", name.c_str(), to_valid_utf8(v.is_string() ? v.get<std::string>() : json_text(v)).c_str(),
+                  origin.empty() ? "" : "  [", origin.empty() ? "" : (origin + "]").c_str());
+    }
+  }
   for (const auto& [name, a] : d->analyses.items()) {
     nlohmann::json r = a["result"];
     if (r.is_object() && r.contains("envelope_db")) r["envelope_db"] = std::to_string(r["envelope_db"].size()) + " values";
