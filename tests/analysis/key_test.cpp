@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "codex/analysis/key_estimate.h"
 #include "codex/analysis/pass.h"
 #include "codex/demo/synth.h"
 #include "support/test_util.h"
@@ -117,6 +118,56 @@ TEST(Key, DrumsOnlyAndSilenceHaveNoKey) {
   EXPECT_TRUE(breaks["key"].is_null()) << breaks["key_name"] << " strength " << breaks["key_strength"];
   const auto silence = key_of(std::vector<float>(44100 * 2 * 10, 0.0f));
   EXPECT_TRUE(silence["key"].is_null());
+}
+
+}  // namespace
+}  // namespace codex::analysis
+
+namespace codex::analysis {
+namespace {
+
+Chroma triad(int root, bool minor) {
+  Chroma c{};
+  c[root % 12] = 1.0;
+  c[(root + (minor ? 3 : 4)) % 12] = 0.8;
+  c[(root + 7) % 12] = 0.9;
+  c[(root + 2) % 12] = 0.1;  // a passing note
+  return c;
+}
+
+TEST(KeyEstimate, EdgeChordReadsTheOpeningAndClosingTriads) {
+  std::vector<Chroma> frames;
+  std::vector<double> tonal;
+  for (int i = 0; i < 5; ++i) {  // silence first: skipped
+    frames.push_back(Chroma{});
+    tonal.push_back(0.0);
+  }
+  for (const auto& [root, minor] : {std::pair{0, false}, std::pair{9, true}, std::pair{5, false}, std::pair{7, false}}) {
+    for (int i = 0; i < 10; ++i) {
+      frames.push_back(triad(root, minor));
+      tonal.push_back(1.0);
+    }
+  }
+  const auto open = edge_chord(frames, tonal, 0.2, false, 2.0);
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->chord, (music::Key{0, false}));
+  EXPECT_GT(open->correlation, 0.8);
+  const auto close = edge_chord(frames, tonal, 0.2, true, 2.0);
+  ASSERT_TRUE(close);
+  EXPECT_EQ(close->chord, (music::Key{7, false}));
+  EXPECT_FALSE(edge_chord(std::vector<Chroma>(2), std::vector<double>(2, 1.0), 0.2, false));
+  EXPECT_FALSE(edge_chord(frames, std::vector<double>(frames.size(), 0.0), 0.2, false)) << "nothing tonal";
+}
+
+TEST(Key, ASungMelodyOverIviIVVKeepsTheMajorKey) {
+  // I-vi-IV-V with a voice on the chord tones holds as many notes of the relative minor as of the
+  // major; the chord the music opens on decides.
+  for (const music::Key k : {music::Key{0, false}, music::Key{6, false}}) {
+    demo::TrackSpec s = progression(k, demo::Pattern::kFourOnFloor, 48);
+    s.voice = demo::Voice::kFemale;
+    const auto j = key_of(demo::render_track(s).samples);
+    EXPECT_EQ(j["key"], k.camelot()) << k.name() << " read as " << j["key_name"] << " " << j.dump().substr(0, 400);
+  }
 }
 
 }  // namespace

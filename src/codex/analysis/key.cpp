@@ -15,14 +15,16 @@ nlohmann::json key_json(const music::Key& k) {
 }  // namespace
 
 KeyAnalyzer::KeyAnalyzer()
-    : BasicAnalyzer("key", 1, {{"min_strength", "correlation with the best key profile below which no key is reported", 0.0, 1.0,
+    : BasicAnalyzer("key", 2, {{"min_strength", "correlation with the best key profile below which no key is reported", 0.0, 1.0,
                 0.55},
                {"window_s", "window for key changes, seconds", 8.0, 120.0, 24.0},
                {"min_segment_s", "shortest key segment reported, seconds", 8.0, 300.0, 30.0},
                {"bass_weight", "weight of bass-register tonic evidence", 0.0, 1.0, 0.2},
                {"minor_bias", "added to minor keys' profile correlation", 0.0, 0.3, 0.05},
                {"harmonic_suppression", "how much of each note's partials is removed from the pitches above", 0.0,
-                8.0, 2.0}}) {}
+                8.0, 2.0},
+               {"relative_tie_margin", "score margin below which a key and its relative count as tied", 0.0, 0.5, 0.12},
+               {"edge_chord_s", "seconds of opening and closing harmony read for the tie-break", 1.0, 30.0, 2.0}}) {}
 
 Status KeyAnalyzer::start(const StreamFormat& format) {
   rate_ = format.analysis_rate_hz;
@@ -69,13 +71,35 @@ AnalyzerOutput KeyAnalyzer::finish() {
   out.values["key_strength"] = round_to(strength, 0.001);
   if (strength < params_.get("min_strength")) return null_key("no clear tonal centre (atonal or drums only)");
 
-  const music::Key best = scores[0].key;
+  // A near tie between a key and its relative (the same notes) is decided by the chord the music
+  // opens on, and half as much by the one it ends on: the tonic's triad, usually.
+  music::Key best = scores[0].key;
+  std::string decided_by;
+  const double span = params_.get("edge_chord_s");
+  const auto open = edge_chord(frames, chroma_->tonal_energy(), chroma_->frame_seconds(), false, span);
+  const auto close = edge_chord(frames, chroma_->tonal_energy(), chroma_->frame_seconds(), true, span);
+  if (open) out.values["opening_chord"] = {{"chord", open->chord.name()}, {"fit", round_to(open->correlation, 0.01)}};
+  if (close) out.values["closing_chord"] = {{"chord", close->chord.name()}, {"fit", round_to(close->correlation, 0.01)}};
+  if (scores[1].key.tonic == (best.tonic + (best.minor ? 3 : 9)) % 12 && scores[1].key.minor != best.minor &&
+      scores[0].score - scores[1].score < params_.get("relative_tie_margin")) {
+    auto evidence = [&](const music::Key& k) {
+      double e = 0.0;
+      if (open && open->correlation > 0.5 && open->chord == k) e += 1.0;
+      if (close && close->correlation > 0.5 && close->chord == k) e += 0.5;
+      return e;
+    };
+    if (evidence(scores[1].key) > evidence(best)) {
+      best = scores[1].key;
+      decided_by = "opening/closing chord";
+    }
+  }
   nlohmann::json k = key_json(best);
   for (auto it = k.begin(); it != k.end(); ++it) out.values[it.key()] = it.value();
   // Runner-ups: the next keys by score, each with its relation to the best (usually the relative
   // or a fifth away).
   nlohmann::json alts = nlohmann::json::array();
-  for (size_t i = 1; i < scores.size() && alts.size() < 3; ++i) {
+  for (size_t i = 0; i < scores.size() && alts.size() < 3; ++i) {
+    if (scores[i].key == best) continue;
     nlohmann::json a = key_json(scores[i].key);
     a["score"] = round_to(scores[i].score, 0.001);
     a["relation"] = music::camelot_relation(best, scores[i].key);
@@ -83,8 +107,10 @@ AnalyzerOutput KeyAnalyzer::finish() {
   }
   out.values["key_alternatives"] = alts;
   // Confidence: the margin over the runner-up, scaled by how tonal the material is.
+  // (A tie decided by the opening chord is no more certain than the tie was.)
   const double margin = scores[0].score - scores[1].score;
   const double conf = std::clamp(margin / 0.15, 0.0, 1.0) * std::clamp((strength - 0.5) / 0.35, 0.0, 1.0);
+  if (!decided_by.empty()) out.values["key_decided_by"] = decided_by;
   out.values["key_confidence"] = round_to(conf, 0.001);
   out.confidence = conf;
 
@@ -97,6 +123,10 @@ AnalyzerOutput KeyAnalyzer::finish() {
       j["end_s"] = round_to(s.end_s, 0.01);
       segs.push_back(j);
     }
+  }
+  if (segs.size() == 1) {  // one key throughout: the same answer as the whole-track decision
+    nlohmann::json j = key_json(best);
+    for (auto it = j.begin(); it != j.end(); ++it) segs[0][it.key()] = it.value();
   }
   if (segs.empty()) {
     nlohmann::json j = key_json(best);

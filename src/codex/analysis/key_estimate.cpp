@@ -63,6 +63,40 @@ std::vector<KeyScore> score_keys(const Chroma& chroma, const KeyScoring& scoring
   return out;
 }
 
+std::optional<EdgeChord> edge_chord(const std::vector<Chroma>& frames, const std::vector<double>& tonal,
+                                    double frame_s, bool at_end, double span_s) {
+  const size_t n = std::min(frames.size(), tonal.size());
+  if (n < 4 || frame_s <= 0) return std::nullopt;
+  std::vector<double> t(tonal.begin(), tonal.begin() + static_cast<std::ptrdiff_t>(n));
+  std::nth_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(n / 2), t.end());
+  const double gate = 0.25 * t[n / 2];
+  if (gate <= 0) return std::nullopt;
+  const auto want = std::max<size_t>(2, static_cast<size_t>(span_s / frame_s));
+  Chroma c{};
+  size_t used = 0;
+  for (size_t k = 0; k < n && used < want; ++k) {
+    const size_t f = at_end ? n - 1 - k : k;
+    if (tonal[f] < gate) {
+      if (used) break;  // the span is contiguous once it has started
+      continue;
+    }
+    for (int i = 0; i < 12; ++i) c[i] += frames[f][i];
+    ++used;
+  }
+  if (used < 2) return std::nullopt;
+  EdgeChord best{music::Key{0, false}, -2.0};
+  std::array<double, 12> major{}, minor{};
+  major[0] = major[4] = major[7] = 1.0;
+  minor[0] = minor[3] = minor[7] = 1.0;
+  for (int root = 0; root < 12; ++root) {
+    for (bool is_minor : {false, true}) {
+      const double r = correlate(c, is_minor ? minor : major, root);
+      if (r > best.correlation) best = {music::Key{root, is_minor}, r};
+    }
+  }
+  return best;
+}
+
 std::vector<KeySegment> key_segments(const std::vector<Chroma>& frames, double frame_s, const KeyScoring& scoring,
                                      double window_s, double min_segment_s) {
   std::vector<KeySegment> out;

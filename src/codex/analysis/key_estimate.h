@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <vector>
 
 #include "codex/analysis/chroma.h"
@@ -29,6 +30,17 @@ struct KeyScoring {
 
 // All 24 keys, best first.
 std::vector<KeyScore> score_keys(const Chroma& chroma, const KeyScoring& scoring = {});
+
+// The triad (as a Key: root and minor/major) that best matches the chroma of the first (or last)
+// `span_s` seconds of tonal frames, with its template correlation. Songs and loops tend to open
+// (and often close) on the tonic chord, which separates a key from its relative when the notes
+// alone cannot. nullopt when there are too few tonal frames.
+struct EdgeChord {
+  music::Key chord;
+  double correlation = 0.0;
+};
+std::optional<EdgeChord> edge_chord(const std::vector<Chroma>& frames, const std::vector<double>& tonal_energy,
+                                    double frame_s, bool at_end, double span_s = 4.0);
 
 struct KeySegment {
   double start_s = 0.0;
