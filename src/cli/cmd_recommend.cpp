@@ -42,7 +42,7 @@ int run_recommend(const GlobalArgs& g, const RecommendArgs& a) {
   }
   std::vector<rank::TrackFeatures> lib;
   std::vector<embed::Vector> embeddings;
-  const std::vector<nlohmann::json> records = (*corpus)->export_records();
+  const std::vector<nlohmann::json> records = (*corpus)->export_records(corpus::Corpus::RecordDetail::kRank);
   prompt::Vocabulary vocab;
   std::set<std::string> genres, moods;
   for (const auto& r : records) {

@@ -131,3 +131,69 @@ TEST(Corpus, NonUtf8PathsAreStoredVerbatim) {
 
 }  // namespace
 }  // namespace codex::corpus
+
+namespace codex::corpus {
+namespace {
+
+analysis::TrackAnalysis with_energy(int energy) {
+  analysis::TrackAnalysis a = fake_analysis(120.0);
+  a.results[0].output.values = {{"energy", energy}, {"energy_score", energy}};
+  return a;
+}
+
+TEST(Corpus, RecordsBuiltFromAnalysesAreCachedAndRebuiltWhenTheyChange) {
+  test::TempDir dir;
+  auto c = Corpus::open(dir.file("c.db"));
+  ASSERT_TRUE(c.ok());
+  Corpus& corpus = **c;
+  ASSERT_TRUE(corpus.store("aaaaaaaaaaaaaaaa", {"/m/a.wav", 1, 1}, with_energy(3)).ok());
+  ASSERT_TRUE(corpus.store("bbbbbbbbbbbbbbbb", {"/m/b.wav", 1, 1}, with_energy(8)).ok());
+  auto first = corpus.export_records();
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0]["energy"], 3);
+  EXPECT_TRUE(first[0].contains("provenance"));
+
+  // Read back from the cache: the same records; the rank view leaves out provenance.
+  auto again = corpus.export_records();
+  EXPECT_EQ(again, first);
+  auto slim = corpus.export_records(Corpus::RecordDetail::kRank);
+  ASSERT_EQ(slim.size(), 2u);
+  EXPECT_FALSE(slim[0].contains("provenance"));
+  EXPECT_FALSE(slim[0].contains("field_confidence"));
+  EXPECT_EQ(slim[1]["energy"], 8);
+  {
+    auto db = Database::open(dir.file("c.db"));
+    ASSERT_TRUE(db.ok());
+    auto n = (*db)->prepare("SELECT COUNT(*) FROM local_records");
+    ASSERT_TRUE(n.ok() && n->step());
+    EXPECT_EQ(n->int64(0), 2);
+  }
+
+  // A new analysis, a new location and an imported record each show at once.
+  ASSERT_TRUE(corpus.store("aaaaaaaaaaaaaaaa", {"/m/a.wav", 1, 1}, with_energy(6)).ok());
+  ASSERT_TRUE(corpus.add_location("bbbbbbbbbbbbbbbb", {"/a/first.wav", 1, 1}).ok());
+  auto changed = corpus.export_records();
+  EXPECT_EQ(changed[0]["energy"], 6);
+  EXPECT_EQ(changed[1]["file_path"], "/a/first.wav");
+  Corpus::LlmReply reply;
+  reply.track_id = "aaaaaaaaaaaaaaaa";
+  reply.model = "m";
+  reply.prompt_version = "p";
+  reply.ok = true;
+  reply.record = {{"vibe", "euphoric"}};
+  ASSERT_TRUE(corpus.put_llm_reply(reply).ok());
+  const auto described = corpus.export_records();
+  EXPECT_EQ(described[0]["vibe"], "euphoric");
+  EXPECT_EQ(described[0]["provenance"]["vibe"], "llm:m");
+  ASSERT_TRUE(corpus.put_records({{{"track_id", "0000000000000000"}, {"title", "Imported"}, {"artist", "X"},
+                                   {"bpm", 120}, {"key", "8A"}, {"energy", 5}}},
+                                 "import")
+                  .ok());
+  const auto merged = corpus.export_records();
+  ASSERT_EQ(merged.size(), 3u);
+  EXPECT_EQ(merged[0]["title"], "Imported") << "ordered by track id";
+  EXPECT_EQ(merged[1]["track_id"], "aaaaaaaaaaaaaaaa");
+}
+
+}  // namespace
+}  // namespace codex::corpus

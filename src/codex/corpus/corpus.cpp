@@ -1,7 +1,9 @@
 #include "codex/corpus/corpus.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <tuple>
 
 #include "codex/core/text.h"
@@ -418,21 +420,86 @@ nlohmann::json Corpus::local_record(const std::string& id) {
   return r;
 }
 
-std::vector<nlohmann::json> Corpus::export_records() {
+std::vector<nlohmann::json> Corpus::export_records(RecordDetail detail) {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<nlohmann::json> out;
-  auto st = db_->prepare(
-      "SELECT track_id, record, 1 FROM records UNION ALL "
-      "SELECT track_id, NULL, 0 FROM tracks WHERE track_id NOT IN (SELECT track_id FROM records) ORDER BY 1");
-  if (!st) return out;
-  while (st->step()) {
-    if (st->int64(2) == 1) {
-      auto r = nlohmann::json::parse(st->text(1), nullptr, false);
+  if (auto st = db_->prepare("SELECT record FROM records ORDER BY track_id")) {
+    while (st->step()) {
+      auto r = nlohmann::json::parse(st->text(0), nullptr, false);
       if (r.is_object()) out.push_back(std::move(r));
-    } else {
-      out.push_back(local_record(st->text(0)));
     }
   }
+  const size_t imported = out.size();
+  // Analysed tracks without an imported record: the cached record when it is current, else built
+  // again (and cached) from the analyses.
+  // (Row ids, not timestamps, say when an analysis or reply was written: INSERT OR REPLACE gives a
+  // new row id, and reading them needs no trip to the large result column's overflow pages.)
+  auto st = db_->prepare(
+      "SELECT t.track_id, t.updated_at || '|' || t.title || '|' || t.artist || '|' || t.genre || '|' || "
+      "COALESCE(l.path, '') || '|' || COALESCE(a.g, '') || '|' || COALESCE(r.g, ''), lr.stamp, lr.record, lr.meta "
+      "FROM tracks t "
+      "LEFT JOIN (SELECT track_id, MIN(path) AS path FROM locations GROUP BY track_id) l ON l.track_id = t.track_id "
+      "LEFT JOIN (SELECT track_id, group_concat(rowid, ',') AS g FROM analyses GROUP BY track_id) a "
+      "ON a.track_id = t.track_id "
+      "LEFT JOIN (SELECT track_id, group_concat(rowid, ',') AS g FROM llm_replies WHERE ok = 1 GROUP BY track_id) r "
+      "ON r.track_id = t.track_id "
+      "LEFT JOIN local_records lr ON lr.track_id = t.track_id "
+      "WHERE t.track_id NOT IN (SELECT track_id FROM records) ORDER BY t.track_id");
+  std::vector<std::pair<std::string, size_t>> stale;  // stamp, index in out
+  if (st) {
+    while (st->step()) {
+      const std::string id = st->text(0);
+      char stamp[32];
+      std::snprintf(stamp, sizeof stamp, "%016zx",
+                    std::hash<std::string>{}(std::string(semantic::kLocalFillVersion) + "|" + st->text(1)));
+      if (!st->is_null(2) && st->text(2) == stamp) {
+        auto r = nlohmann::json::from_cbor(st->blob(3), true, false);
+        if (r.is_object()) {
+          if (detail == RecordDetail::kFull) {
+            auto meta = nlohmann::json::from_cbor(st->blob(4), true, false);
+            if (meta.is_object()) {
+              for (auto it = meta.begin(); it != meta.end(); ++it) r[it.key()] = std::move(it.value());
+            }
+          }
+          out.push_back(std::move(r));
+          continue;
+        }
+      }
+      out.push_back(local_record(id));
+      stale.emplace_back(stamp, out.size() - 1);
+    }
+  }
+  if (!stale.empty()) {
+    // A cache: if it cannot be written now (another process holds the write lock), the records
+    // are simply built again next time.
+    in_transaction(*db_, [&]() -> Status {
+      auto ins = db_->prepare("INSERT OR REPLACE INTO local_records(track_id, stamp, record, meta) VALUES(?1, ?2, ?3, ?4)");
+      if (!ins) return ins.status();
+      for (const auto& [stamp, i] : stale) {
+        nlohmann::json record = out[i], meta = nlohmann::json::object();
+        for (const char* k : {"provenance", "field_confidence"}) {
+          if (record.contains(k)) {
+            meta[k] = std::move(record[k]);
+            record.erase(k);
+          }
+        }
+        ins->reset();
+        ins->bind(1, record.value("track_id", std::string()))
+            .bind(2, stamp)
+            .bind_blob(3, nlohmann::json::to_cbor(record))
+            .bind_blob(4, nlohmann::json::to_cbor(meta));
+        if (Status s = ins->run(); !s) return s;
+      }
+      return Status::Ok();
+    });
+  }
+  // Imported records first, then the analysed tracks, each in track_id order: merge them.
+  auto id_of = [](const nlohmann::json& r) -> std::string_view {
+    auto it = r.find("track_id");
+    return it != r.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
+  };
+  std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(imported), out.end(),
+                     [&](const nlohmann::json& a, const nlohmann::json& b) { return id_of(a) < id_of(b); });
   semantic::fill_similar_artists(out);
   return out;
 }

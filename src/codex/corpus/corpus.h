@@ -79,8 +79,10 @@ class Corpus {
   Status put_records(const std::vector<nlohmann::json>& records, const std::string& provenance);
   int64_t record_count();
   // Every record, then a record built from analysis for each analysed track without one, ordered
-  // by track_id.
-  std::vector<nlohmann::json> export_records();
+  // by track_id. kRank leaves out the provenance and field_confidence of analysed tracks (what
+  // recommend does not read), which makes a large library quicker to load.
+  enum class RecordDetail { kFull, kRank };
+  std::vector<nlohmann::json> export_records(RecordDetail detail = RecordDetail::kFull);
 
   // LLM replies (see schema migration 4).
   struct LlmReply {

@@ -90,6 +90,17 @@ CREATE TABLE llm_replies (
   PRIMARY KEY (track_id, model, prompt_version)
 );
 )sql",
+      // 5: the CODEX record built from a track's analyses (local fill + LLM fields), cached so
+      // export and recommend need not re-read every analysis; `stamp` hashes what it was built
+      // from (fill version, track row, first location, analyses, usable LLM replies).
+      R"sql(
+CREATE TABLE local_records (
+  track_id     TEXT PRIMARY KEY REFERENCES tracks(track_id) ON DELETE CASCADE,
+  stamp        TEXT NOT NULL,
+  record       BLOB NOT NULL,             -- CBOR (RFC 8949) of the JSON record: quicker to read back
+  meta         BLOB NOT NULL              -- CBOR: its provenance and field_confidence
+);
+)sql",
   };
   return kMigrations;
 }

@@ -33,6 +33,11 @@ Statement& Statement::bind(int i, double v) {
   sqlite3_bind_double(stmt_, i, v);
   return *this;
 }
+Statement& Statement::bind_blob(int i, const std::vector<uint8_t>& b) {
+  sqlite3_bind_blob(stmt_, i, b.data(), static_cast<int>(b.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
 Statement& Statement::bind_null(int i) {
   sqlite3_bind_null(stmt_, i);
   return *this;
@@ -63,6 +68,11 @@ double Statement::real(int c) const { return sqlite3_column_double(stmt_, c); }
 std::string Statement::text(int c) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, c))) : std::string();
+}
+
+std::vector<uint8_t> Statement::blob(int c) const {
+  const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, c));
+  return p ? std::vector<uint8_t>(p, p + sqlite3_column_bytes(stmt_, c)) : std::vector<uint8_t>();
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }

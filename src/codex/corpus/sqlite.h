@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "codex/core/status.h"
 
@@ -30,6 +31,7 @@ class Statement {
   Statement& bind(int index, int v) { return bind(index, static_cast<int64_t>(v)); }
   Statement& bind(int index, double v);
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, const std::vector<uint8_t>& bytes);
   Statement& bind(int index, const std::optional<double>& v) { return v ? bind(index, *v) : bind_null(index); }
 
   // Advances: true when a row is available, false when done (check status()).
@@ -42,6 +44,7 @@ class Statement {
   int64_t int64(int col) const;
   double real(int col) const;
   std::string text(int col) const;
+  std::vector<uint8_t> blob(int col) const;
 
  private:
   sqlite3* db_ = nullptr;

@@ -21,6 +21,9 @@
 
 namespace codex::semantic {
 
+// Changes whenever the local fill's rules change, so cached records are rebuilt.
+inline constexpr const char* kLocalFillVersion = "fill-3";
+
 struct Measurements {
   std::optional<double> bpm, bpm_confidence, energy, energy_score, centroid_hz, onset_rate_hz, lufs,
       loudness_range_lu, true_peak_dbtp, periodicity, duration_s, key_confidence;
