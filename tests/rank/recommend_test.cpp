@@ -224,6 +224,18 @@ TEST(Recommend, PackedAttributesAndCompactVectorsGiveTheSameAnswers) {
       for (const auto& y : a.results) same += x.index == y.index;
     }
     EXPECT_GE(same, 8u) << p;
+    // Exclusions (checked on packed id hashes first) give the same answers too.
+    plain.exclude = fast.exclude = {a.results[0].index < lib.size() ? lib[a.results[0].index].track_id : "",
+                                    lib[a.results[2].index].track_id};
+    fast.compact = nullptr;
+    const auto d = recommend(lib, 0, prompt::parse_intent(p), plain);
+    const auto e = recommend(lib, 0, prompt::parse_intent(p), fast);
+    ASSERT_EQ(d.results.size(), e.results.size()) << p;
+    for (size_t i = 0; i < d.results.size(); ++i) {
+      EXPECT_EQ(d.results[i].index, e.results[i].index) << p;
+      EXPECT_NE(d.results[i].index, a.results[0].index) << "excluded";
+      EXPECT_NE(d.results[i].index, a.results[2].index) << "excluded";
+    }
   }
 }
 

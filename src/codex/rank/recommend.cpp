@@ -120,13 +120,21 @@ Result<std::vector<Factor>> load_weights(const std::string& path) {
   return w;
 }
 
+uint32_t id_hash32(const std::string& id) {
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (unsigned char ch : id) h = (h ^ ch) * 16777619u;
+  return h;
+}
+
 PackedAttributes pack_attributes(const std::vector<TrackFeatures>& lib) {
   PackedAttributes p;
   p.bpm.reserve(lib.size());
   p.key.reserve(lib.size());
+  p.id_hash.reserve(lib.size());
   for (const auto& t : lib) {
     p.bpm.push_back(t.bpm ? static_cast<float>(*t.bpm) : std::nanf(""));
     p.key.push_back(t.key ? static_cast<int8_t>(t.key->tonic * 2 + (t.key->minor ? 1 : 0)) : int8_t{-1});
+    p.id_hash.push_back(id_hash32(t.track_id));
   }
   return p;
 }
@@ -205,8 +213,22 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
   };
 
   // Hard constraints, relaxed step by step while too few tracks pass.
-  const PackedAttributes* packed =
-      opt.packed && opt.packed->bpm.size() == lib.size() && opt.packed->key.size() == lib.size() ? opt.packed : nullptr;
+  const PackedAttributes* packed = opt.packed && opt.packed->bpm.size() == lib.size() &&
+                                           opt.packed->key.size() == lib.size() && opt.packed->id_hash.size() == lib.size()
+                                       ? opt.packed
+                                       : nullptr;
+  // With packed attributes, exclusions are tested on 32-bit id hashes first; a track's strings are
+  // read only when its hash matches one of the few excluded ids.
+  std::vector<uint32_t> skip_hashes;
+  for (const std::string* id : skip_ids) skip_hashes.push_back(id_hash32(*id));
+  auto excluded_packed = [&](size_t i) {
+    if (i == current) return true;
+    const uint32_t h = packed->id_hash[i];
+    for (uint32_t sh : skip_hashes) {
+      if (sh == h && excluded(i)) return true;
+    }
+    return false;
+  };
   const Constraints original = c;
   std::vector<size_t> pool;
   const size_t wanted = std::max<size_t>(opt.top, 1);
@@ -220,21 +242,26 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
         probe.key = music::Key{k / 2, k % 2 == 1};
         key_pass[k] = key_ok(probe);
       }
+      // b * m / target within [lo, hi] for m in {1/2, 1, 2}, as three bpm ranges (NaN fails all).
       const double lo = 1.0 + c.tempo_lo_pct / 100.0, hi = 1.0 + c.tempo_hi_pct / 100.0;
       const double target = target_bpm.value_or(0.0);
+      float r_lo[3], r_hi[3];
+      int ri = 0;
+      for (double m : {0.5, 1.0, 2.0}) {
+        r_lo[ri] = static_cast<float>(lo * target / m);
+        r_hi[ri++] = static_cast<float>(hi * target / m);
+      }
+      const float* bpm = packed->bpm.data();
+      const int8_t* key = packed->key.data();
       for (size_t i = 0; i < lib.size(); ++i) {
-        if (c.key && (packed->key[i] < 0 || !key_pass[packed->key[i]])) continue;
+        if (c.key && (key[i] < 0 || !key_pass[static_cast<size_t>(key[i])])) continue;
         if (c.tempo) {
-          const double b = packed->bpm[i];
-          if (std::isnan(b)) continue;
-          bool ok = false;
-          for (double m : {0.5, 1.0, 2.0}) {
-            const double r = b * m / target;
-            ok |= r >= lo && r <= hi;
+          const float b = bpm[i];
+          if (!((b >= r_lo[0] && b <= r_hi[0]) || (b >= r_lo[1] && b <= r_hi[1]) || (b >= r_lo[2] && b <= r_hi[2]))) {
+            continue;
           }
-          if (!ok) continue;
         }
-        if (!excluded(i)) pool.push_back(i);
+        if (!excluded_packed(i)) pool.push_back(i);
       }
     } else {
       for (size_t i = 0; i < lib.size(); ++i) {

@@ -52,12 +52,14 @@ struct Recommendation {
   std::vector<std::string> reasons;
 };
 
-// The attributes the hard constraints read, packed (5 bytes a track) so that filtering a large
+// The attributes the hard constraints read, packed (9 bytes a track) so that filtering a large
 // library is a short linear scan rather than a walk through every TrackFeatures.
 struct PackedAttributes {
   std::vector<float> bpm;    // NaN when unknown
   std::vector<int8_t> key;   // tonic * 2 + minor, -1 when unknown
+  std::vector<uint32_t> id_hash;  // id_hash32(track_id): exclusions are checked without the strings
 };
+uint32_t id_hash32(const std::string& track_id);
 PackedAttributes pack_attributes(const std::vector<TrackFeatures>& library);
 
 enum class Mode {
