@@ -457,22 +457,35 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
   // Retrieval: with embeddings, only the ~50 candidates nearest the steered query are ranked.
   // With 8-bit copies, a first pass over them keeps 4x as many, re-scored in float.
   const size_t keep = std::max<size_t>(50, opt.top);
+  // Keeps the n best of `ids` by score(position in ids, track index).
   auto nearest = [&](std::vector<size_t>& ids, size_t n, auto score) {
     if (ids.size() <= n) return;
-    std::vector<std::pair<decltype(score(0)), size_t>> near;
+    std::vector<std::pair<decltype(score(size_t{0}, size_t{0})), size_t>> near;
     near.reserve(ids.size());
-    for (size_t i : ids) near.push_back({score(i), i});
+    for (size_t k = 0; k < ids.size(); ++k) near.push_back({score(k, ids[k]), ids[k]});
     std::partial_sort(near.begin(), near.begin() + static_cast<std::ptrdiff_t>(n), near.end(),
                       [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
     ids.clear();
     for (size_t k = 0; k < n; ++k) ids.push_back(near[k].second);
   };
   if (use_embedding) {
-    if (opt.compact && opt.compact->size() == lib.size()) {
+    if (opt.compact && opt.compact->size() == lib.size() && pool.size() > 4 * keep) {
+      // The pool's vectors lie scattered through a large array: fetch a few candidates ahead so
+      // the scan runs at memory bandwidth rather than memory latency.
       const embed::Compact q8 = embed::compact(query);
-      nearest(pool, 4 * keep, [&](size_t i) { return embed::dot(q8, (*opt.compact)[i]); });
+      const auto& cv = *opt.compact;
+      std::vector<int32_t> s8(pool.size());
+      constexpr size_t kAhead = 6;
+      for (size_t j = 0; j < pool.size(); ++j) {
+        if (j + kAhead < pool.size()) {
+          const char* p = reinterpret_cast<const char*>(cv[pool[j + kAhead]].data());
+          for (size_t line = 0; line < sizeof(embed::Compact); line += 64) __builtin_prefetch(p + line);
+        }
+        s8[j] = embed::dot(q8, cv[pool[j]]);
+      }
+      nearest(pool, 4 * keep, [&](size_t k, size_t) { return s8[k]; });
     }
-    nearest(pool, keep, [&](size_t i) { return embed::dot(query, (*opt.embeddings)[i]); });
+    nearest(pool, keep, [&](size_t, size_t i) { return embed::dot(query, (*opt.embeddings)[i]); });
   }
   for (size_t i : pool) out.results.push_back(evaluate(i, false));
   std::stable_sort(out.results.begin(), out.results.end(), [&](const Recommendation& a, const Recommendation& b) {
