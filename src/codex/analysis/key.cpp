@@ -23,7 +23,7 @@ KeyAnalyzer::KeyAnalyzer()
                {"minor_bias", "added to minor keys' profile correlation", 0.0, 0.3, 0.05},
                {"harmonic_suppression", "how much of each note's partials is removed from the pitches above", 0.0,
                 8.0, 2.0},
-               {"relative_tie_margin", "score margin below which a key and its relative count as tied", 0.0, 0.5, 0.12},
+               {"relative_tie_margin", "score margin below which a key and its relative count as tied", 0.0, 0.5, 0.2},
                {"edge_chord_s", "seconds of opening and closing harmony read for the tie-break", 1.0, 30.0, 2.0}}) {}
 
 Status KeyAnalyzer::start(const StreamFormat& format) {
@@ -71,8 +71,9 @@ AnalyzerOutput KeyAnalyzer::finish() {
   out.values["key_strength"] = round_to(strength, 0.001);
   if (strength < params_.get("min_strength")) return null_key("no clear tonal centre (atonal or drums only)");
 
-  // A near tie between a key and its relative (the same notes) is decided by the chord the music
-  // opens on, and half as much by the one it ends on: the tonic's triad, usually.
+  // A near tie between a key and its relative (the same notes; wherever the relative ranks) is
+  // decided by the chord the music opens on, and half as much by the one it ends on: the tonic's
+  // triad, usually.
   music::Key best = scores[0].key;
   std::string decided_by;
   const double span = params_.get("edge_chord_s");
@@ -80,16 +81,17 @@ AnalyzerOutput KeyAnalyzer::finish() {
   const auto close = edge_chord(frames, chroma_->tonal_energy(), chroma_->frame_seconds(), true, span);
   if (open) out.values["opening_chord"] = {{"chord", open->chord.name()}, {"fit", round_to(open->correlation, 0.01)}};
   if (close) out.values["closing_chord"] = {{"chord", close->chord.name()}, {"fit", round_to(close->correlation, 0.01)}};
-  if (scores[1].key.tonic == (best.tonic + (best.minor ? 3 : 9)) % 12 && scores[1].key.minor != best.minor &&
-      scores[0].score - scores[1].score < params_.get("relative_tie_margin")) {
+  const music::Key relative{(best.tonic + (best.minor ? 3 : 9)) % 12, !best.minor};
+  const auto rel = std::find_if(scores.begin(), scores.end(), [&](const KeyScore& k) { return k.key == relative; });
+  if (rel != scores.end() && scores[0].score - rel->score < params_.get("relative_tie_margin")) {
     auto evidence = [&](const music::Key& k) {
       double e = 0.0;
       if (open && open->correlation > 0.5 && open->chord == k) e += 1.0;
       if (close && close->correlation > 0.5 && close->chord == k) e += 0.5;
       return e;
     };
-    if (evidence(scores[1].key) > evidence(best)) {
-      best = scores[1].key;
+    if (evidence(relative) > evidence(best)) {
+      best = relative;
       decided_by = "opening/closing chord";
     }
   }
