@@ -104,6 +104,8 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
     print_error("interrupted; run the same command again to finish the rest");
     return 1;
   }
+  // Build the cached CODEX records now, so the first `codex recommend` is as quick as the rest.
+  if (s.analyzed > 0 || s.new_location > 0) (*corpus)->export_records(corpus::Corpus::RecordDetail::kRank);
   if (!a.llm.empty()) {
     semantic::LlmJobOptions lo;
     lo.gemini = semantic::gemini_config_from(*settings);
