@@ -362,7 +362,7 @@ AnalyzerOutput TimbreAnalyzer::finish() {
     if (r.size() > per_block / 2) block_roll.push_back(median(r));
   }
   double roll_spread = 0.0;
-  if (block_roll.size() >= 3) {
+  if (block_roll.size() >= 8) {  // at least 16 s: a short loop has no sweep to speak of
     std::vector<double> s = block_roll;
     std::sort(s.begin(), s.end());
     roll_spread = s[s.size() * 9 / 10] - s[s.size() / 10];

@@ -85,7 +85,7 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
                               (m.bit_rate > 0 && m.bit_rate < 96000) || (bandwidth > 0 && bandwidth < 7000);
     std::string ps = "clean";
     if (band_limited) ps = "lo-fi";
-    else if (sweep >= 3.5) ps = "filtered";
+    else if (sweep >= 3.5 && stable >= 0.3) ps = "filtered";  // sweeps over held harmony, not drum patterns
     else if (flat >= 0.3 && lufs > -10.0 && crest < 10.0) ps = "distorted";
     else if (strong >= 7) ps = "maximalist";
     else if (strong <= 3) ps = "minimal";
