@@ -169,6 +169,20 @@ TEST(Corpus, RecordsBuiltFromAnalysesAreCachedAndRebuiltWhenTheyChange) {
     EXPECT_EQ(n->int64(0), 2);
   }
 
+  // A damaged cache entry is rebuilt, not trusted.
+  {
+    auto db = Database::open(dir.file("c.db"));
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->exec("UPDATE local_records SET meta = x'ff'").ok());
+  }
+  EXPECT_EQ(corpus.export_records(), first);
+  {
+    auto db = Database::open(dir.file("c.db"));
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->exec("UPDATE local_records SET record = x'ff00ff', meta = x'00'").ok());
+  }
+  EXPECT_EQ(corpus.export_records(), first);
+
   // A new analysis, a new location and an imported record each show at once.
   ASSERT_TRUE(corpus.store("aaaaaaaaaaaaaaaa", {"/m/a.wav", 1, 1}, with_energy(6)).ok());
   ASSERT_TRUE(corpus.add_location("bbbbbbbbbbbbbbbb", {"/a/first.wav", 1, 1}).ok());

@@ -454,13 +454,10 @@ std::vector<nlohmann::json> Corpus::export_records(RecordDetail detail) {
                     std::hash<std::string>{}(std::string(semantic::kLocalFillVersion) + "|" + st->text(1)));
       if (!st->is_null(2) && st->text(2) == stamp) {
         auto r = nlohmann::json::from_cbor(st->blob(3), true, false);
-        if (r.is_object()) {
-          if (detail == RecordDetail::kFull) {
-            auto meta = nlohmann::json::from_cbor(st->blob(4), true, false);
-            if (meta.is_object()) {
-              for (auto it = meta.begin(); it != meta.end(); ++it) r[it.key()] = std::move(it.value());
-            }
-          }
+        auto meta = detail == RecordDetail::kFull ? nlohmann::json::from_cbor(st->blob(4), true, false)
+                                                  : nlohmann::json::object();
+        if (r.is_object() && meta.is_object()) {  // else damaged: built again below
+          for (auto it = meta.begin(); it != meta.end(); ++it) r[it.key()] = std::move(it.value());
           out.push_back(std::move(r));
           continue;
         }
