@@ -90,3 +90,60 @@ TEST(Pass, CancelFlagStopsTheRun) {
 
 }  // namespace
 }  // namespace codex::analysis
+
+#include "codex/analysis/energy.h"
+#include "codex/analysis/shared_stft.h"
+#include "codex/analysis/timbre.h"
+#include "codex/demo/synth.h"
+
+namespace codex::analysis {
+namespace {
+
+std::vector<AnalyzerOutput> run_blocks(std::vector<std::unique_ptr<Analyzer>>& set, const std::vector<float>& mono) {
+  for (auto& a : set) EXPECT_TRUE(a->start({22050, 22050, 1}).ok());
+  // The pass's block size, and a buffer reused for every block (as the decoder does).
+  std::vector<float> buf(4096);
+  for (size_t i = 0; i < mono.size(); i += buf.size()) {
+    const size_t n = std::min(buf.size(), mono.size() - i);
+    std::copy(mono.begin() + static_cast<std::ptrdiff_t>(i), mono.begin() + static_cast<std::ptrdiff_t>(i + n), buf.begin());
+    audio::AudioBlock b;
+    b.mono = buf.data();
+    b.mono_frames = static_cast<int64_t>(n);
+    b.mono_offset = static_cast<int64_t>(i);
+    for (auto& a : set) a->process(b);
+  }
+  std::vector<AnalyzerOutput> out;
+  for (auto& a : set) out.push_back(a->finish());
+  return out;
+}
+
+TEST(SharedStft, SharedFramesGiveTheSameResultsAsPrivateOnes) {
+  demo::TrackSpec spec;
+  spec.seconds = 30;
+  spec.voice = demo::Voice::kFemale;
+  const demo::Rendered r = demo::render_track(spec, 22050);
+  std::vector<float> mono(r.samples.size() / 2);
+  for (size_t i = 0; i < mono.size(); ++i) mono[i] = 0.5f * (r.samples[2 * i] + r.samples[2 * i + 1]);
+
+  auto stft = std::make_shared<SharedStft>(2048, 1024);
+  std::vector<std::unique_ptr<Analyzer>> shared, own, timbre_alone;
+  shared.push_back(std::make_unique<EnergyAnalyzer>(stft));
+  shared.push_back(std::make_unique<TimbreAnalyzer>(stft));
+  own.push_back(std::make_unique<EnergyAnalyzer>());
+  own.push_back(std::make_unique<TimbreAnalyzer>());
+  // A consumer whose partner never runs still gets every frame.
+  auto lonely = std::make_shared<SharedStft>(2048, 1024);
+  lonely->add_consumer();  // a partner that never calls
+  timbre_alone.push_back(std::make_unique<TimbreAnalyzer>(lonely));
+
+  for (int run = 0; run < 2; ++run) {  // and again: start() resets the stream
+    const auto a = run_blocks(shared, mono), b = run_blocks(own, mono), c = run_blocks(timbre_alone, mono);
+    EXPECT_EQ(a[0].values, b[0].values) << "energy";
+    EXPECT_EQ(a[1].values, b[1].values) << "timbre";
+    EXPECT_EQ(c[0].values, b[1].values) << "timbre alone";
+    EXPECT_EQ(a[1].values["vocals"]["presence"], "female");
+  }
+}
+
+}  // namespace
+}  // namespace codex::analysis

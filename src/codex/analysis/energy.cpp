@@ -27,19 +27,24 @@ double energy_score(const EnergyFeatures& f) {
   return 1.0 + 9.0 * (0.35 * loud + 0.35 * flux + 0.15 * onsets + 0.15 * bright);
 }
 
-EnergyAnalyzer::EnergyAnalyzer()
+EnergyAnalyzer::EnergyAnalyzer(std::shared_ptr<SharedStft> shared)
     : BasicAnalyzer("energy", 1, {{"frame", "STFT frame length in samples at the analysis rate", 512, 8192, 2048},
-               {"hop", "STFT hop in samples at the analysis rate", 128, 8192, 1024}}) {}
+               {"hop", "STFT hop in samples at the analysis rate", 128, 8192, 1024}}),
+      shared_(std::move(shared)), shared_consumer_(shared_ ? shared_->add_consumer() : 0) {}
 
 Status EnergyAnalyzer::start(const StreamFormat& format) {
   rate_ = format.analysis_rate_hz;
   frame_ = static_cast<int>(params_.get("frame"));
   hop_ = static_cast<int>(params_.get("hop"));
   if (hop_ > frame_) return Status::Error("hop must not exceed frame");
-  fft_ = std::make_unique<RealFft>(frame_);
-  window_ = hann_window(frame_);
-  pending_.clear();
-  pending_.reserve(static_cast<size_t>(frame_) * 4);
+  if (shared_ && shared_->frame() == frame_ && shared_->hop() == hop_) {
+    stft_ = shared_;
+    consumer_ = shared_consumer_;
+  } else {
+    stft_ = std::make_shared<SharedStft>(frame_, hop_);
+    consumer_ = stft_->add_consumer();
+  }
+  stft_->start();
   prev_log_mag_.assign(static_cast<size_t>(frame_ / 2 + 1), 0.0f);
   log_mag_.assign(static_cast<size_t>(frame_ / 2 + 1), 0.0f);
   power_.clear();
@@ -48,48 +53,28 @@ Status EnergyAnalyzer::start(const StreamFormat& format) {
   return Status::Ok();
 }
 
-void EnergyAnalyzer::analyse_frame(const float* x) {
-  float* __restrict in = fft_->input();
-  const float* __restrict w = window_.data();
-  for (int i = 0; i < frame_; ++i) in[i] = x[i] * w[i];
-  float acc[8] = {};
-  int i = 0;
-  for (; i + 8 <= frame_; i += 8) {
-    for (int j = 0; j < 8; ++j) acc[j] += x[i + j] * x[i + j];
-  }
-  double ss = 0.0;
-  for (; i < frame_; ++i) ss += static_cast<double>(x[i]) * x[i];
-  for (float a : acc) ss += a;
-  fft_->execute();
-  const std::complex<float>* X = fft_->output();
+void EnergyAnalyzer::analyse_frame(const float* power, double mean_square) {
   const int bins = frame_ / 2 + 1;
-  const float norm = 2.0f / static_cast<float>(frame_);
   double flux = 0.0, wsum = 0.0, fsum = 0.0;
   const double bin_hz = static_cast<double>(rate_) / frame_;
   for (int k = 1; k < bins; ++k) {
-    const float mag = std::sqrt(X[k].real() * X[k].real() + X[k].imag() * X[k].imag()) * norm;
+    const float mag = std::sqrt(power[k]);
     const float lm = fast_log1p(100.0f * mag);
     log_mag_[k] = lm;
     const float d = lm - prev_log_mag_[k];
     if (d > 0) flux += d;
-    const double p = static_cast<double>(mag) * mag;
+    const double p = power[k];
     wsum += p;
     fsum += p * k * bin_hz;
   }
   std::swap(prev_log_mag_, log_mag_);
-  power_.push_back(static_cast<float>(ss / frame_));
+  power_.push_back(static_cast<float>(mean_square));
   flux_.push_back(static_cast<float>(flux / (bins - 1)));
   centroid_.push_back(wsum > 0 ? static_cast<float>(fsum / wsum) : 0.0f);
 }
 
 void EnergyAnalyzer::process(const audio::AudioBlock& b) {
-  pending_.insert(pending_.end(), b.mono, b.mono + b.mono_frames);
-  size_t pos = 0;
-  while (pending_.size() - pos >= static_cast<size_t>(frame_)) {
-    analyse_frame(pending_.data() + pos);
-    pos += static_cast<size_t>(hop_);
-  }
-  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(pos));
+  for (const SharedStft::Frame& f : stft_->frames_for(b, consumer_)) analyse_frame(f.power, f.mean_square);
 }
 
 AnalyzerOutput EnergyAnalyzer::finish() {

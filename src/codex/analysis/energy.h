@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "codex/analysis/analyzer.h"
-#include "codex/analysis/fft.h"
+#include "codex/analysis/shared_stft.h"
 
 namespace codex::analysis {
 
@@ -24,20 +24,20 @@ double energy_score(const EnergyFeatures& f);
 
 class EnergyAnalyzer final : public BasicAnalyzer {
  public:
-  EnergyAnalyzer();
+  // With `shared`, STFT frames of the same size and hop come from it; otherwise its own.
+  explicit EnergyAnalyzer(std::shared_ptr<SharedStft> shared = nullptr);
   Status start(const StreamFormat& format) override;
   void process(const audio::AudioBlock& block) override;
   AnalyzerOutput finish() override;
 
  private:
-  void analyse_frame(const float* frame);
+  void analyse_frame(const float* power, double mean_square);
 
   int rate_ = 22050;
   int frame_ = 2048;
   int hop_ = 1024;
-  std::unique_ptr<RealFft> fft_;
-  std::vector<float> window_;
-  std::vector<float> pending_;
+  std::shared_ptr<SharedStft> shared_, stft_;
+  int shared_consumer_ = 0, consumer_ = 0;
   std::vector<float> prev_log_mag_;
   std::vector<float> log_mag_;
   // per-frame series

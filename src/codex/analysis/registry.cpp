@@ -13,10 +13,12 @@ std::vector<std::unique_ptr<Analyzer>> default_analyzers() {
   std::vector<std::unique_ptr<Analyzer>> v;
   v.push_back(std::make_unique<DurationAnalyzer>());
   v.push_back(std::make_unique<LoudnessAnalyzer>());
-  v.push_back(std::make_unique<EnergyAnalyzer>());
+  // Energy and timbre read the same 2048-point, hop-1024 frames: one STFT serves both.
+  auto stft = std::make_shared<SharedStft>(2048, 1024);
+  v.push_back(std::make_unique<EnergyAnalyzer>(stft));
   v.push_back(std::make_unique<TempoAnalyzer>());
   v.push_back(std::make_unique<KeyAnalyzer>());
-  v.push_back(std::make_unique<TimbreAnalyzer>());
+  v.push_back(std::make_unique<TimbreAnalyzer>(stft));
   return v;
 }
 

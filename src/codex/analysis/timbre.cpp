@@ -74,13 +74,14 @@ VocalCall call_vocals(const VocalEvidence& e) {
   return c;
 }
 
-TimbreAnalyzer::TimbreAnalyzer()
+TimbreAnalyzer::TimbreAnalyzer(std::shared_ptr<SharedStft> shared)
     : BasicAnalyzer("timbre", 1,
                     {{"frame", "STFT frame length in samples at the analysis rate", 512, 4096, 2048},
                      {"hop", "STFT hop in samples at the analysis rate", 128, 2048, 1024},
                      {"peak_prominence_db", "how far a partial must rise above the local spectrum", 3, 30, 9},
                      {"moving_cents", "frame-to-frame pitch change that counts as moving", 2, 50, 7},
-                     {"vocal_gate", "share of frames with moving partials, over half a second, that marks a vocal frame", 0.02, 0.9, 0.25}}) {}
+                     {"vocal_gate", "share of frames with moving partials, over half a second, that marks a vocal frame", 0.02, 0.9, 0.25}}),
+      shared_(std::move(shared)), shared_consumer_(shared_ ? shared_->add_consumer() : 0) {}
 
 Status TimbreAnalyzer::start(const StreamFormat& format) {
   rate_ = format.analysis_rate_hz;
@@ -89,11 +90,15 @@ Status TimbreAnalyzer::start(const StreamFormat& format) {
   if (hop_ > frame_) return Status::Error("hop must not exceed frame");
   if (frame_ % 8 != 0) return Status::Error("frame must be a multiple of 8");
   bin_hz_ = static_cast<double>(rate_) / frame_;
-  fft_ = std::make_unique<RealFft>(frame_);
-  window_ = hann_window(frame_);
+  if (shared_ && shared_->frame() == frame_ && shared_->hop() == hop_) {
+    stft_ = shared_;
+    consumer_ = shared_consumer_;
+  } else {
+    stft_ = std::make_shared<SharedStft>(frame_, hop_);
+    consumer_ = stft_->add_consumer();
+  }
+  stft_->start();
   const auto bins = static_cast<size_t>(frame_ / 2 + 1);
-  pending_.clear();
-  pending_.reserve(static_cast<size_t>(frame_) * 4);
   db_.assign(bins, -120.0f);
   power_bins_.assign(bins, 0.0f);
   spectrum_sum_.assign(bins, 0.0);
@@ -114,26 +119,13 @@ Status TimbreAnalyzer::start(const StreamFormat& format) {
   return Status::Ok();
 }
 
-void TimbreAnalyzer::analyse_frame(const float* x) {
-  float* __restrict in = fft_->input();
-  const float* __restrict w = window_.data();
-  for (int i = 0; i < frame_; ++i) in[i] = x[i] * w[i];
-  float acc[8] = {};
-  for (int i = 0; i + 8 <= frame_; i += 8) {
-    for (int j = 0; j < 8; ++j) acc[j] += x[i + j] * x[i + j];
-  }
-  double ss = 0.0;
-  for (float a : acc) ss += a;
-  fft_->execute();
-  const std::complex<float>* X = fft_->output();
+void TimbreAnalyzer::analyse_frame(const float* power, double mean_square) {
   const int bins = frame_ / 2 + 1;
-  const float norm = 2.0f / static_cast<float>(frame_);
   std::array<float, 6> band{};
   double total = 0.0;
   int b = 0;
   for (int k = 1; k < bins; ++k) {
-    const float re = X[k].real() * norm, im = X[k].imag() * norm;
-    const float p = re * re + im * im;
+    const float p = power[k];
     power_bins_[k] = p;
     spectrum_sum_[k] += p;
     db_[k] = 3.0103f * fast_log2(p + 1e-12f);
@@ -301,18 +293,12 @@ void TimbreAnalyzer::analyse_frame(const float* x) {
   }
   f0_.push_back(f0);
   band_.push_back(band);
-  power_.push_back(static_cast<float>(ss / frame_));
+  power_.push_back(static_cast<float>(mean_square));
 }
 
 void TimbreAnalyzer::process(const audio::AudioBlock& blk) {
   for (int i = 0; i < blk.mono_frames; ++i) peak_abs_ = std::max(peak_abs_, static_cast<double>(std::fabs(blk.mono[i])));
-  pending_.insert(pending_.end(), blk.mono, blk.mono + blk.mono_frames);
-  size_t pos = 0;
-  while (pending_.size() - pos >= static_cast<size_t>(frame_)) {
-    analyse_frame(pending_.data() + pos);
-    pos += static_cast<size_t>(hop_);
-  }
-  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(pos));
+  for (const SharedStft::Frame& f : stft_->frames_for(blk, consumer_)) analyse_frame(f.power, f.mean_square);
 }
 
 AnalyzerOutput TimbreAnalyzer::finish() {

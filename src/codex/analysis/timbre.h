@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "codex/analysis/analyzer.h"
-#include "codex/analysis/fft.h"
+#include "codex/analysis/shared_stft.h"
 
 namespace codex::analysis {
 
@@ -42,7 +42,9 @@ VocalCall call_vocals(const VocalEvidence& e);
 
 class TimbreAnalyzer final : public BasicAnalyzer {
  public:
-  TimbreAnalyzer();
+  // With `shared`, STFT frames of the same size and hop come from it (computed once for every
+  // analyzer that shares it); otherwise the analyzer runs its own.
+  explicit TimbreAnalyzer(std::shared_ptr<SharedStft> shared = nullptr);
   Status start(const StreamFormat& format) override;
   void process(const audio::AudioBlock& block) override;
   AnalyzerOutput finish() override;
@@ -52,12 +54,13 @@ class TimbreAnalyzer final : public BasicAnalyzer {
   };
 
  private:
-  void analyse_frame(const float* frame);
+  void analyse_frame(const float* power, double mean_square);
 
   int rate_ = 22050, frame_ = 2048, hop_ = 512;
   double bin_hz_ = 0.0;
-  std::unique_ptr<RealFft> fft_;
-  std::vector<float> window_, pending_, db_, power_bins_, prev_logmag_, logmag_, prefix_;
+  std::shared_ptr<SharedStft> shared_, stft_;
+  int shared_consumer_ = 0, consumer_ = 0;
+  std::vector<float> db_, power_bins_, prev_logmag_, logmag_, prefix_;
   std::vector<double> spectrum_sum_;  // long-term power spectrum
   std::vector<Peak> peaks_, prev_peaks_;
   double peak_abs_ = 0.0;
