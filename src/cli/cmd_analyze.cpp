@@ -142,6 +142,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
       std::printf(".\n");
       for (const auto& [id, why] : ls.failures) print_error("llm: " + id + ": " + to_valid_utf8(why));
     }
+    if (ls.sent > 0) (*corpus)->export_records(corpus::Corpus::RecordDetail::kRank);  // re-warm the cache
     if (ls.failed) return 1;
   }
   return failed > 0 ? 1 : 0;
