@@ -21,6 +21,7 @@ OnsetDetector::OnsetDetector(int rate_hz, const OnsetOptions& options) : rate_(r
     band_lo_.push_back(lo);
     band_hi_.push_back(hi);
     if (f * step <= options_.low_band_hz) low_bands_ = static_cast<int>(band_lo_.size());
+    if (f < options_.high_band_hz) high_from_ = static_cast<int>(band_lo_.size());
     prev_hi = hi;
   }
   history_.assign(static_cast<size_t>(options_.lag + 1), std::vector<float>(band_lo_.size(), 0.0f));
@@ -63,7 +64,7 @@ void OnsetDetector::analyse_frame(const float* x) {
     energy += e;
     cur[b] = std::log1p(1000.0f * norm * std::sqrt(e));
   }
-  double flux = 0.0, low = 0.0;
+  double flux = 0.0, low = 0.0, high = 0.0;
   if (frame_index_ >= static_cast<size_t>(options_.lag)) {
     for (size_t b = 0; b < nb; ++b) {
       float ref = old[b];
@@ -73,11 +74,13 @@ void OnsetDetector::analyse_frame(const float* x) {
       if (d > 0) {
         flux += d;
         if (static_cast<int>(b) < low_bands_) low += d;
+        if (static_cast<int>(b) >= high_from_) high += d;
       }
     }
   }
   flux_.push_back(static_cast<float>(flux));
   low_.push_back(static_cast<float>(low));
+  high_.push_back(static_cast<float>(high));
   level_.push_back(static_cast<float>(10.0 * std::log10(energy * norm * norm + 1e-12)));
   ++frame_index_;
 }

@@ -20,6 +20,7 @@ struct OnsetOptions {
   double max_hz = 10000.0;
   int bands_per_octave = 12;
   double low_band_hz = 200.0;
+  double high_band_hz = 5000.0;
 };
 
 class OnsetDetector {
@@ -33,6 +34,7 @@ class OnsetDetector {
   double frame_at(double seconds) const;  // inverse of frame_time
   const std::vector<float>& flux() const { return flux_; }      // full range
   const std::vector<float>& low_flux() const { return low_; }   // kick/bass range
+  const std::vector<float>& high_flux() const { return high_; } // hats and cymbals (>= 5 kHz)
   const std::vector<float>& level() const { return level_; }    // frame log energy (for gating)
   int band_count() const { return static_cast<int>(band_lo_.size()); }
 
@@ -44,10 +46,11 @@ class OnsetDetector {
   std::vector<float> window_;
   std::vector<int> band_lo_, band_hi_;  // FFT bin ranges [lo, hi) per band
   int low_bands_ = 0;
+  int high_from_ = 0;  // first band at or above high_band_hz
   std::vector<float> pending_;
   std::vector<std::vector<float>> history_;  // last `lag` + 1 band spectra, ring
   size_t frame_index_ = 0;
-  std::vector<float> flux_, low_, level_;
+  std::vector<float> flux_, low_, high_, level_;
 };
 
 // Kick and bass onsets define the beat in most dance music, while the full-range flux is dominated

@@ -57,7 +57,7 @@ AnalyzerOutput TempoAnalyzer::finish() {
   // Kick and bass onsets define the beat in most dance music; the full-range flux is dominated by
   // hats. Both, each normalised, make the onset strength for tempo and beats.
   const std::vector<float> odf = combine_onsets(onsets_->flux(), onsets_->low_flux());
-  const TempoEstimate est = estimate_tempo(odf, fps, topt);
+  const TempoEstimate est = estimate_tempo(odf, fps, topt, &onsets_->high_flux());
   if (est.bpm <= 0.0) return null_tempo("no steady beat");
 
   BeatTrackerOptions bopt;

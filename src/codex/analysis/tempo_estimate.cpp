@@ -80,7 +80,8 @@ double comb_salience(const std::vector<double>& acf, double fps, double bpm) {
   return s / 2.08;
 }
 
-TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const TempoOptions& opt) {
+TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const TempoOptions& opt,
+                             const std::vector<float>* high_odf) {
   TempoEstimate est;
   if (odf.size() < static_cast<size_t>(2 * fps)) return est;
   const std::vector<float> x = detrend_onsets(odf, fps);
@@ -116,12 +117,20 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   // doubled tempo (busy hats or breaks) is felt at the double when that stays in the range DJs
   // file such music under (<= 180 BPM): drum & bass at 174 rather than 87, dubstep at 140 rather
   // than 70. Hip-hop at 85-95, whose hats run at most in eighths, stays where it is — also under a
-  // rap on sixteenths, which fills the eighths of the double but not its sixteenths, where drum &
-  // bass hats and ghost notes sit: from 75 BPM up the doubled sixteenths are required too.
+  // rap on sixteenths, which fills the eighths of the double like drum & bass hats do: from 75 BPM
+  // up that pulse must also be in the hats' range (above 5 kHz), or reach the double's sixteenths
+  // (ghost notes, shuffled hats), for the double to win.
   const double fast_pulse = acf_peak_near(acf, 15.0 * fps / best_bpm);
   const double faster_pulse = acf_peak_near(acf, 7.5 * fps / best_bpm);
+  double hat_pulse = 0.0;  // the same eighth-of-the-double pulse, in the hats' range only
+  if (high_odf && high_odf->size() == odf.size()) {
+    const int lag = static_cast<int>(std::ceil(15.0 * fps / best_bpm)) + 2;
+    const auto hacf = windowed_autocorrelation(detrend_onsets(*high_odf, fps), std::max(window, lag + 1), lag);
+    hat_pulse = acf_peak_near(hacf, 15.0 * fps / best_bpm);
+  }
   const bool hip_hop_range = best_bpm >= 75.0;
-  if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && fast_pulse >= 0.1 && (!hip_hop_range || faster_pulse >= 0.05)) {
+  if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && fast_pulse >= 0.1 &&
+      (!hip_hop_range || faster_pulse >= 0.05 || hat_pulse >= 0.5)) {
     best_bpm *= 2.0;
     est.half_time_feel = true;
   }

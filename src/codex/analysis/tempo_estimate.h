@@ -42,6 +42,9 @@ std::vector<double> windowed_autocorrelation(const std::vector<float>& x, int wi
 // Comb salience of a tempo from an autocorrelation.
 double comb_salience(const std::vector<double>& acf, double fps, double bpm);
 
-TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const TempoOptions& options = {});
+// `high_odf` (optional): onset strength of the hats-and-cymbals range, which tells a drum & bass
+// hat pulse from a rap's syllables when deciding between a tempo and its double.
+TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const TempoOptions& options = {},
+                             const std::vector<float>* high_odf = nullptr);
 
 }  // namespace codex::analysis

@@ -149,7 +149,8 @@ std::vector<VoiceEvent> vocal_line(const TrackSpec& spec, const std::vector<Sect
         for (int s = 0; s < 16; ++s) {
           if (rng.uniform() < (s % 2 == 0 ? 0.15 : 1.0 - spec.rap_pickups)) continue;
           VoiceEvent e;
-          e.start_s = t0 + s * beat / 4.0;
+          // Rappers sit around the grid, not on it: a few tens of ms early or late.
+          e.start_s = std::max(0.0, t0 + s * beat / 4.0 + rng.uniform(-0.03, 0.03));
           e.dur_s = 0.7 * beat / 4.0;
           e.f0_start_hz = base * std::pow(2.0, rng.uniform(-1.0, 3.0) / 12.0);
           e.f0_end_hz = e.f0_start_hz * std::pow(2.0, -1.2 / 12.0);
