@@ -70,6 +70,9 @@ int main(int argc, char** argv) {
 
   auto* schema_cmd = app.add_subcommand("schema", "print the CODEX feature schema as JSON Schema");
 
+  auto* config_cmd = app.add_subcommand("config", "show the settings file and the settings in effect (key masked)");
+  config_cmd->add_flag("--json", g.json, "print JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -87,6 +90,7 @@ int main(int argc, char** argv) {
   if (*import) return run_import(g, import_file);
   if (*exp) return run_export(g, export_out);
   if (*schema_cmd) return run_schema(g);
+  if (*config_cmd) return run_config(g);
   if (*rec) return run_recommend(g, ra);
   if (*demo) {
     da.analyze = !no_analyze;

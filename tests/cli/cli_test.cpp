@@ -163,6 +163,27 @@ TEST_F(Cli, SettingsFileOptsInToTheLlmAndMalformedSettingsStopTheRun) {
   EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
+TEST_F(Cli, ConfigShowsTheSettingsInEffectWithTheKeyMasked) {
+  const std::string settings = dir.file("settings");
+  test::write_bytes(settings, "llm = gemini\ngemini_api_key = AIzaSecretKeyValue987\n");
+  CmdResult r = run_codex({"config", "--json"}, {"CODEX_CONFIG=" + settings, "GEMINI_API_KEY=",
+                                                 "CODEX_GEMINI_MODEL=gemini-test"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("SecretKeyValue"), std::string::npos) << "the key is never printed: " << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["path"], settings);
+  EXPECT_EQ(j["settings"]["llm"]["value"], "gemini");
+  EXPECT_EQ(j["settings"]["gemini_model"]["from"], "env CODEX_GEMINI_MODEL");
+  EXPECT_TRUE(j["settings"].contains("gemini_api_key"));
+  r = run_codex({"config"}, {"CODEX_CONFIG=" + dir.file("absent")});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("not present"), std::string::npos) << r.out;
+  test::write_bytes(settings, "volume = 11\n");
+  r = run_codex({"config"}, {"CODEX_CONFIG=" + settings});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+}
+
 TEST_F(Cli, ImportReportsBadLinesAndExportRoundTrips) {
   test::write_bytes(dir.file("in.jsonl"),
                     "{\"track_id\":\"t1\",\"title\":\"One\",\"artist\":\"A\",\"bpm\":128,\"key\":\"8A\",\"energy\":7,\"x\":1}\n"
