@@ -51,7 +51,8 @@ int run_demo(const GlobalArgs& g, const DemoArgs& a) {
   auto corpus = corpus::Corpus::open(resolve_db(demo_g));
   if (!corpus) return 1;
   std::vector<rank::TrackFeatures> lib;
-  for (const auto& r : (*corpus)->export_records()) lib.push_back(rank::features_from_record(r));
+  const std::vector<nlohmann::json> records = (*corpus)->export_records();
+  for (const auto& r : records) lib.push_back(rank::features_from_record(r));
   size_t best = 0, best_n = 0;
   for (size_t i = 0; i < lib.size(); ++i) {
     size_t n = 0;
@@ -65,6 +66,29 @@ int run_demo(const GlobalArgs& g, const DemoArgs& a) {
     if (n > best_n) best_n = n, best = i;
   }
   if (lib.empty()) return 0;
+  // What CODEX made of that track, from its own analysis (no LLM): the record's descriptive fields.
+  {
+    const nlohmann::json& r = records[best];
+    auto str = [&](const char* k) { return r.contains(k) && r[k].is_string() ? r[k].get<std::string>() : std::string("-"); };
+    auto num = [&](const char* k) { return r.contains(k) && r[k].is_number() ? std::to_string(r[k].get<int>()) : std::string("-"); };
+    auto list = [&](const char* k, const char* sep) {
+      std::string out;
+      if (r.contains(k) && r[k].is_array()) {
+        for (const auto& v : r[k]) out += (out.empty() ? "" : sep) + (v.is_string() ? v.get<std::string>() : v.dump());
+      }
+      return out.empty() ? std::string("-") : out;
+    };
+    std::printf("\nThe CODEX record of one track, filled from CODEX's own analysis (all of it: codex show %s):\n",
+                lib[best].track_id.substr(0, 8).c_str());
+    std::printf("  %s — %s: %s\n", str("artist").c_str(), str("title").c_str(), str("description").c_str());
+    std::printf("  vibe %s · energy %s · danceability %s · groove %s · vocals %s (%s)\n", str("vibe").c_str(),
+                num("energy").c_str(), num("danceability").c_str(), str("groove_style").c_str(),
+                str("vocal_presence").c_str(), str("vocal_style").c_str());
+    std::printf("  moods: %s\n  instrumentation: %s\n  structure: %s\n", list("mood_tags", ", ").c_str(),
+                list("instrumentation", ", ").c_str(), list("structure", " → ").c_str());
+    std::printf("  mixing: %s\n  similar artists in this library: %s\n", str("mixability_notes").c_str(),
+                list("similar_artists", ", ").c_str());
+  }
   RecommendArgs ra;
   ra.current = lib[best].track_id;
   ra.top = 5;
