@@ -247,12 +247,16 @@ TEST(LocalFill, VocalsInstrumentationAndProductionFromTimbre) {
   EXPECT_NE(std::find(inst.begin(), inst.end(), "rap vocals"), inst.end());
   EXPECT_NE(std::find(inst.begin(), inst.end(), "kick drum"), inst.end());
   EXPECT_NE(f.fields["production_style"], "lo-fi");
+  EXPECT_FALSE(f.fields.contains("language")) << "a voice's language is the LLM's to name";
+  EXPECT_TRUE(f.fields["subgenre"].get<std::string>().find("techno") != std::string::npos) << f.fields["subgenre"];
   const int full_quality = f.fields["production_quality"];
 
   m.timbre = timbre(4000, "instrumental", "none");
   f = local_fill(m);
   EXPECT_EQ(f.fields["vocal_presence"], "instrumental");
   EXPECT_EQ(f.fields["vocal_style"], "none");
+  ASSERT_TRUE(f.fields.contains("language"));
+  EXPECT_TRUE(f.fields["language"].is_null()) << "an instrumental has no language";
   EXPECT_EQ(f.fields["production_style"], "lo-fi") << "a 4 kHz top end";
   EXPECT_LT(f.fields["production_quality"].get<int>(), full_quality);
   inst = f.fields["instrumentation"].get<std::vector<std::string>>();

@@ -218,6 +218,34 @@ Filled local_fill(const Measurements& m) {
     set("genre", g, 0.2);
   }
 
+  // Language: an instrumental has none; a voice's language is left to the LLM.
+  if (f.fields.value("vocal_presence", std::string()) == "instrumental") {
+    set("language", nullptr, f.confidence.value("vocal_presence", 0.3));
+  }
+  // Subgenre: a guess within the genre from tempo, vibe and energy, as a DJ might file it.
+  {
+    const std::string g = ascii_lower(f.fields.value("genre", std::string()));
+    const double bpm = m.bpm.value_or(0.0);
+    const bool rap = f.fields.value("vocal_style", std::string()) == "rap";
+    std::string sub;
+    auto has = [&](const char* word) { return g.find(word) != std::string::npos; };
+    if (has("drum") && has("bass")) sub = (vibe == "dark" || vibe == "aggressive") ? "neurofunk" : "liquid";
+    else if (has("dubstep")) sub = vibe == "aggressive" || energy >= 7 ? "brostep" : "deep dubstep";
+    else if (has("techno")) {
+      sub = bpm >= 138 ? "hard techno" : energy >= 7 ? "peak-time techno" : vibe == "hypnotic" ? "hypnotic techno"
+                                                                                               : "deep techno";
+    } else if (has("deep house")) sub = vibe == "chill" ? "lounge house" : "deep house";
+    else if (has("house")) sub = bpm < 122 && (vibe == "dark" || vibe == "hypnotic" || vibe == "chill") ? "deep house"
+                                 : key && key->minor && energy >= 5 ? "tech house" : "progressive house";
+    else if (has("trance")) sub = bpm >= 140 && (vibe == "dark" || vibe == "hypnotic") ? "psytrance"
+                                  : energy >= 6 ? "uplifting trance" : "progressive trance";
+    else if (has("hip")) sub = rap && bpm >= 95 ? "trap" : vibe == "chill" ? "lo-fi hip-hop" : "boom bap";
+    else if (has("break")) sub = "breakbeat";
+    else if (has("downtempo")) sub = vibe == "dark" ? "trip-hop" : "chillout";
+    else if (has("ambient")) sub = vibe == "dark" ? "dark ambient" : "ambient";
+    if (!sub.empty() && ascii_lower(sub) != g) set("subgenre", sub, 0.15);
+  }
+
   // A plain description from the measurements.
   const std::string genre = f.fields.value("genre", std::string());
   char desc[256];
