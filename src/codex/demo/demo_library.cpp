@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 namespace codex::demo {
 namespace {
 
-constexpr int kDemoVersion = 2;  // 2: vocals
+constexpr int kDemoVersion = 3;  // 2: vocals; 3: rap density and timing
 
 struct Style {
   const char* genre;
