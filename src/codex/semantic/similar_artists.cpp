@@ -65,34 +65,51 @@ void fill_similar_artists(std::vector<nlohmann::json>& records) {
     if (!r.contains("similar_artists") || r["similar_artists"].is_null()) any_missing = true;
   }
   if (!any_missing || sum.size() < 3 || sum.size() > kMaxArtists) return;
-  // Centroids in one row-major float matrix; squared distance = |a|^2 + |b|^2 - 2 a.b, so the
-  // inner loop is a dot product the compiler vectorises (5000 artists: ~0.1 s).
+  // Centroids in a column-major float matrix (feature i of every artist contiguous); squared
+  // distance = |a|^2 + |b|^2 - 2 a.b, with a.b for all b accumulated feature by feature — a loop
+  // over artists that vectorises without reordering any sum (5000 artists: ~0.15 s).
   std::vector<std::string> names;
   const size_t dims = sum.begin()->second.size();
-  std::vector<float> m;
-  m.reserve(sum.size() * dims);
+  const size_t a_n = sum.size();
+  std::vector<float> mt(dims * a_n);
   for (auto& [name, s] : sum) {
+    const size_t col = names.size();
     names.push_back(name);
-    for (double x : s) m.push_back(static_cast<float>(x / count[name]));
+    for (size_t i = 0; i < dims; ++i) mt[i * a_n + col] = static_cast<float>(s[i] / count[name]);
   }
-  const size_t a_n = names.size();
   std::vector<float> norm(a_n, 0.0f);
-  for (size_t a = 0; a < a_n; ++a) {
-    for (size_t i = 0; i < dims; ++i) norm[a] += m[a * dims + i] * m[a * dims + i];
+  for (size_t i = 0; i < dims; ++i) {
+    const float* row = &mt[i * a_n];
+    for (size_t b = 0; b < a_n; ++b) norm[b] += row[b] * row[b];
   }
   std::map<std::string, std::vector<std::string>> nearest;
-  std::vector<std::pair<float, size_t>> d(a_n);
+  std::vector<float> dots(a_n);
   for (size_t a = 0; a < a_n; ++a) {
-    const float* x = &m[a * dims];
-    for (size_t b = 0; b < a_n; ++b) {
-      const float* y = &m[b * dims];
-      float dot = 0.0f;
-      for (size_t i = 0; i < dims; ++i) dot += x[i] * y[i];
-      d[b] = {b == a ? std::numeric_limits<float>::infinity() : norm[a] + norm[b] - 2.0f * dot, b};
+    std::fill(dots.begin(), dots.end(), 0.0f);
+    for (size_t i = 0; i < dims; ++i) {
+      const float xi = mt[i * a_n + a];
+      const float* __restrict row = &mt[i * a_n];
+      float* __restrict out = dots.data();
+      for (size_t b = 0; b < a_n; ++b) out[b] += xi * row[b];
     }
-    const size_t k = std::min<size_t>(3, a_n - 1);
-    std::partial_sort(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(k), d.end());
-    for (size_t i = 0; i < k; ++i) nearest[names[a]].push_back(names[d[i].second]);
+    // The three nearest, kept in order in one pass (ties go to the earlier name).
+    constexpr size_t kNearest = 3;
+    std::pair<float, size_t> best[kNearest];
+    for (auto& x : best) x = {std::numeric_limits<float>::infinity(), a_n};
+    for (size_t b = 0; b < a_n; ++b) {
+      if (b == a) continue;
+      const float dist = norm[a] + norm[b] - 2.0f * dots[b];
+      if (!(dist < best[kNearest - 1].first)) continue;
+      size_t pos = kNearest - 1;
+      while (pos > 0 && dist < best[pos - 1].first) {
+        best[pos] = best[pos - 1];
+        --pos;
+      }
+      best[pos] = {dist, b};
+    }
+    for (const auto& x : best) {
+      if (x.second < a_n) nearest[names[a]].push_back(names[x.second]);
+    }
   }
   for (auto& r : records) {
     if (r.contains("similar_artists") && !r["similar_artists"].is_null()) continue;
