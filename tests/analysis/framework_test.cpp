@@ -121,9 +121,7 @@ TEST(SharedStft, SharedFramesGiveTheSameResultsAsPrivateOnes) {
   demo::TrackSpec spec;
   spec.seconds = 30;
   spec.voice = demo::Voice::kFemale;
-  const demo::Rendered r = demo::render_track(spec, 22050);
-  std::vector<float> mono(r.samples.size() / 2);
-  for (size_t i = 0; i < mono.size(); ++i) mono[i] = 0.5f * (r.samples[2 * i] + r.samples[2 * i + 1]);
+  const std::vector<float> mono = test::to_mono(demo::render_track(spec, 22050).samples);
 
   auto stft = std::make_shared<SharedStft>(2048, 1024);
   std::vector<std::unique_ptr<Analyzer>> shared, own, timbre_alone;

@@ -152,21 +152,11 @@ TEST(Tempo, DrumAndBassWithEighthNoteHatsIsFeltAtTheDouble) {
       spec.intro_bars = 0;
       spec.breakdown = false;
       spec.seed = seed;
-      const demo::Rendered r = demo::render_track(spec, 22050);
-      std::vector<float> mono(r.samples.size() / 2);
-      for (size_t i = 0; i < mono.size(); ++i) mono[i] = 0.5f * (r.samples[2 * i] + r.samples[2 * i + 1]);
       TempoAnalyzer a;
-      ASSERT_TRUE(a.start({22050, 22050, 1}).ok());
-      for (size_t i = 0; i < mono.size(); i += 4096) {
-        audio::AudioBlock b;
-        b.mono = mono.data() + i;
-        b.mono_frames = static_cast<int64_t>(std::min<size_t>(4096, mono.size() - i));
-        a.process(b);
-      }
-      const auto j = a.finish().values;
+      const auto j = test::run_mono(a, test::to_mono(demo::render_track(spec, 22050).samples)).values;
       if (!j["bpm"].is_number() || std::fabs(j["bpm"].get<double>() - bpm) > 0.5) {
         ++wrong;
-        misses += " " + std::to_string(static_cast<int>(bpm)) + "->" + j["bpm"].dump();
+        misses.append(" ").append(std::to_string(static_cast<int>(bpm))).append("->").append(j["bpm"].dump());
       }
     }
   }

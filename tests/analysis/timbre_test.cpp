@@ -6,30 +6,19 @@
 #include <gtest/gtest.h>
 
 #include "codex/demo/synth.h"
+#include "support/test_util.h"
 
 namespace codex::analysis {
 namespace {
 
 nlohmann::json measure(const std::vector<float>& mono) {
   TimbreAnalyzer a;
-  EXPECT_TRUE(a.start({22050, 22050, 1}).ok());
-  for (size_t i = 0; i < mono.size(); i += 4096) {
-    audio::AudioBlock b;
-    b.mono = mono.data() + i;
-    b.mono_frames = static_cast<int64_t>(std::min<size_t>(4096, mono.size() - i));
-    a.process(b);
-  }
-  AnalyzerOutput out = a.finish();
+  AnalyzerOutput out = test::run_mono(a, mono);
   out.values["_flags"] = out.flags;
   return out.values;
 }
 
-std::vector<float> mono_of(const demo::TrackSpec& spec) {
-  const demo::Rendered r = demo::render_track(spec, 22050);
-  std::vector<float> m(r.samples.size() / 2);
-  for (size_t i = 0; i < m.size(); ++i) m[i] = 0.5f * (r.samples[2 * i] + r.samples[2 * i + 1]);
-  return m;
-}
+std::vector<float> mono_of(const demo::TrackSpec& spec) { return test::to_mono(demo::render_track(spec, 22050).samples); }
 
 demo::TrackSpec mix(demo::Voice voice, demo::VocalStyle style, demo::Pattern pattern, double bpm, uint64_t seed) {
   demo::TrackSpec s;

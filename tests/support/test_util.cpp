@@ -28,6 +28,24 @@ void write_audio(const std::string& path, const std::vector<float>& interleaved,
   ASSERT_TRUE(s.ok()) << path << ": " << s.message();
 }
 
+std::vector<float> to_mono(const std::vector<float>& stereo) {
+  std::vector<float> out(stereo.size() / 2);
+  for (size_t i = 0; i < out.size(); ++i) out[i] = 0.5f * (stereo[2 * i] + stereo[2 * i + 1]);
+  return out;
+}
+
+analysis::AnalyzerOutput run_mono(analysis::Analyzer& analyzer, const std::vector<float>& mono) {
+  EXPECT_TRUE(analyzer.start({22050, 22050, 1}).ok());
+  for (size_t i = 0; i < mono.size(); i += 4096) {
+    audio::AudioBlock b;
+    b.mono = mono.data() + i;
+    b.mono_frames = static_cast<int64_t>(std::min<size_t>(4096, mono.size() - i));
+    b.mono_offset = static_cast<int64_t>(i);
+    analyzer.process(b);
+  }
+  return analyzer.finish();
+}
+
 std::vector<float> to_stereo(const std::vector<float>& mono) {
   std::vector<float> out(mono.size() * 2);
   for (size_t i = 0; i < mono.size(); ++i) out[2 * i] = out[2 * i + 1] = mono[i];

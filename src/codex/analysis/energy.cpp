@@ -1,7 +1,5 @@
 #include "codex/analysis/energy.h"
 
-#include "codex/analysis/fast_math.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -30,51 +28,41 @@ double energy_score(const EnergyFeatures& f) {
 EnergyAnalyzer::EnergyAnalyzer(std::shared_ptr<SharedStft> shared)
     : BasicAnalyzer("energy", 1, {{"frame", "STFT frame length in samples at the analysis rate", 512, 8192, 2048},
                {"hop", "STFT hop in samples at the analysis rate", 128, 8192, 1024}}),
-      shared_(std::move(shared)), shared_consumer_(shared_ ? shared_->add_consumer() : 0) {}
+      stft_(std::move(shared)) {}
 
 Status EnergyAnalyzer::start(const StreamFormat& format) {
   rate_ = format.analysis_rate_hz;
   frame_ = static_cast<int>(params_.get("frame"));
   hop_ = static_cast<int>(params_.get("hop"));
   if (hop_ > frame_) return Status::Error("hop must not exceed frame");
-  if (shared_ && shared_->frame() == frame_ && shared_->hop() == hop_) {
-    stft_ = shared_;
-    consumer_ = shared_consumer_;
-  } else {
-    stft_ = std::make_shared<SharedStft>(frame_, hop_);
-    consumer_ = stft_->add_consumer();
-  }
-  stft_->start();
+  stft_.start(frame_, hop_);
   prev_log_mag_.assign(static_cast<size_t>(frame_ / 2 + 1), 0.0f);
-  log_mag_.assign(static_cast<size_t>(frame_ / 2 + 1), 0.0f);
   power_.clear();
   flux_.clear();
   centroid_.clear();
   return Status::Ok();
 }
 
-void EnergyAnalyzer::analyse_frame(const float* power, double mean_square) {
+void EnergyAnalyzer::analyse_frame(const SharedStft::Frame& frame) {
   const int bins = frame_ / 2 + 1;
   double flux = 0.0, wsum = 0.0, fsum = 0.0;
   const double bin_hz = static_cast<double>(rate_) / frame_;
   for (int k = 1; k < bins; ++k) {
-    const float mag = std::sqrt(power[k]);
-    const float lm = fast_log1p(100.0f * mag);
-    log_mag_[k] = lm;
-    const float d = lm - prev_log_mag_[k];
+    const float d = frame.log_mag[k] - prev_log_mag_[k];
     if (d > 0) flux += d;
-    const double p = power[k];
+    const double p = frame.power[k];
     wsum += p;
     fsum += p * k * bin_hz;
   }
-  std::swap(prev_log_mag_, log_mag_);
+  std::copy(frame.log_mag, frame.log_mag + bins, prev_log_mag_.begin());
+  const double mean_square = frame.mean_square;
   power_.push_back(static_cast<float>(mean_square));
   flux_.push_back(static_cast<float>(flux / (bins - 1)));
   centroid_.push_back(wsum > 0 ? static_cast<float>(fsum / wsum) : 0.0f);
 }
 
 void EnergyAnalyzer::process(const audio::AudioBlock& b) {
-  for (const SharedStft::Frame& f : stft_->frames_for(b, consumer_)) analyse_frame(f.power, f.mean_square);
+  for (const SharedStft::Frame& f : stft_.frames(b)) analyse_frame(f);
 }
 
 AnalyzerOutput EnergyAnalyzer::finish() {

@@ -31,15 +31,13 @@ class EnergyAnalyzer final : public BasicAnalyzer {
   AnalyzerOutput finish() override;
 
  private:
-  void analyse_frame(const float* power, double mean_square);
+  void analyse_frame(const SharedStft::Frame& frame);
 
   int rate_ = 22050;
   int frame_ = 2048;
   int hop_ = 1024;
-  std::shared_ptr<SharedStft> shared_, stft_;
-  int shared_consumer_ = 0, consumer_ = 0;
+  StftLink stft_;
   std::vector<float> prev_log_mag_;
-  std::vector<float> log_mag_;
   // per-frame series
   std::vector<float> power_;
   std::vector<float> flux_;

@@ -1,6 +1,9 @@
 #include "codex/analysis/shared_stft.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include "codex/analysis/fast_math.h"
 
 namespace codex::analysis {
 
@@ -30,7 +33,10 @@ const std::vector<SharedStft::Frame>& SharedStft::frames_for(const audio::AudioB
   const auto n = static_cast<size_t>(bins());
   size_t count = 0;
   for (size_t pos = 0; pending_.size() - pos >= static_cast<size_t>(frame_); pos += static_cast<size_t>(hop_)) ++count;
-  if (store_.size() < count * n) store_.resize(count * n);
+  if (store_.size() < count * n) {
+    store_.resize(count * n);
+    log_store_.resize(count * n);
+  }
   size_t pos = 0;
   const float norm = 2.0f / static_cast<float>(frame_);
   for (size_t f = 0; f < count; ++f, pos += static_cast<size_t>(hop_)) {
@@ -49,14 +55,31 @@ const std::vector<SharedStft::Frame>& SharedStft::frames_for(const audio::AudioB
     fft_->execute();
     const std::complex<float>* X = fft_->output();
     float* p = store_.data() + f * n;
+    float* lm = log_store_.data() + f * n;
     for (size_t k = 0; k < n; ++k) {
       const float re = X[k].real() * norm, im = X[k].imag() * norm;
       p[k] = re * re + im * im;
+      lm[k] = fast_log1p(100.0f * std::sqrt(p[k]));
     }
-    frames_.push_back({p, ss / frame_});
+    frames_.push_back({p, lm, ss / frame_});
   }
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(pos));
   return frames_;
+}
+
+}  // namespace codex::analysis
+
+namespace codex::analysis {
+
+void StftLink::start(int frame, int hop) {
+  if (shared_ && shared_->frame() == frame && shared_->hop() == hop) {
+    stft_ = shared_;
+    id_ = shared_id_;
+  } else if (!stft_ || stft_ == shared_ || stft_->frame() != frame || stft_->hop() != hop) {
+    stft_ = std::make_shared<SharedStft>(frame, hop);
+    id_ = stft_->add_consumer();
+  }
+  stft_->start();
 }
 
 }  // namespace codex::analysis

@@ -11,6 +11,7 @@ namespace codex::analysis {
 namespace {
 
 constexpr double kActiveGateDb = -60.0;
+constexpr double kLog2e = 1.4426950408889634;  // flux is kept in log2 units
 constexpr double kBandEdges[7] = {20, 60, 250, 500, 2000, 6000, 11025};
 constexpr const char* kBandNames[6] = {"sub", "bass", "low_mid", "mid", "high_mid", "high"};
 
@@ -81,7 +82,7 @@ TimbreAnalyzer::TimbreAnalyzer(std::shared_ptr<SharedStft> shared)
                      {"peak_prominence_db", "how far a partial must rise above the local spectrum", 3, 30, 9},
                      {"moving_cents", "frame-to-frame pitch change that counts as moving", 2, 50, 7},
                      {"vocal_gate", "share of frames with moving partials, over half a second, that marks a vocal frame", 0.02, 0.9, 0.25}}),
-      shared_(std::move(shared)), shared_consumer_(shared_ ? shared_->add_consumer() : 0) {}
+      stft_(std::move(shared)) {}
 
 Status TimbreAnalyzer::start(const StreamFormat& format) {
   rate_ = format.analysis_rate_hz;
@@ -90,20 +91,12 @@ Status TimbreAnalyzer::start(const StreamFormat& format) {
   if (hop_ > frame_) return Status::Error("hop must not exceed frame");
   if (frame_ % 8 != 0) return Status::Error("frame must be a multiple of 8");
   bin_hz_ = static_cast<double>(rate_) / frame_;
-  if (shared_ && shared_->frame() == frame_ && shared_->hop() == hop_) {
-    stft_ = shared_;
-    consumer_ = shared_consumer_;
-  } else {
-    stft_ = std::make_shared<SharedStft>(frame_, hop_);
-    consumer_ = stft_->add_consumer();
-  }
-  stft_->start();
+  stft_.start(frame_, hop_);
   const auto bins = static_cast<size_t>(frame_ / 2 + 1);
   db_.assign(bins, -120.0f);
   power_bins_.assign(bins, 0.0f);
   spectrum_sum_.assign(bins, 0.0);
   prev_logmag_.assign(bins, 0.0f);
-  logmag_.assign(bins, 0.0f);
   prefix_.assign(bins + 1, 0.0f);
   peaks_.clear();
   prev_peaks_.clear();
@@ -115,11 +108,12 @@ Status TimbreAnalyzer::start(const StreamFormat& format) {
     v->clear();
   }
   band_.clear();
-  matched_.clear();
   return Status::Ok();
 }
 
-void TimbreAnalyzer::analyse_frame(const float* power, double mean_square) {
+void TimbreAnalyzer::analyse_frame(const SharedStft::Frame& frame) {
+  const float* power = frame.power;
+  const float* log_mag = frame.log_mag;
   const int bins = frame_ / 2 + 1;
   std::array<float, 6> band{};
   double total = 0.0;
@@ -129,7 +123,6 @@ void TimbreAnalyzer::analyse_frame(const float* power, double mean_square) {
     power_bins_[k] = p;
     spectrum_sum_[k] += p;
     db_[k] = 3.0103f * fast_log2(p + 1e-12f);
-    logmag_[k] = fast_log2(1.0f + 100.0f * std::sqrt(p));
     const double hz = k * bin_hz_;
     while (b < 5 && hz >= kBandEdges[b + 1]) ++b;
     if (hz >= kBandEdges[0]) band[b] += p;
@@ -139,13 +132,13 @@ void TimbreAnalyzer::analyse_frame(const float* power, double mean_square) {
   auto flux = [&](double lo, double hi) {
     const int k0 = std::max(1, static_cast<int>(lo / bin_hz_)), k1 = std::min(bins - 1, static_cast<int>(hi / bin_hz_));
     double f = 0.0;
-    for (int k = k0; k <= k1; ++k) f += std::max(0.0f, logmag_[k] - prev_logmag_[k]);
-    return static_cast<float>(f / std::max(1, k1 - k0 + 1));
+    for (int k = k0; k <= k1; ++k) f += std::max(0.0f, log_mag[k] - prev_logmag_[k]);
+    return static_cast<float>(f / std::max(1, k1 - k0 + 1) * kLog2e);  // in log2 units
   };
   flux_low_.push_back(flux(40, 150));
   flux_snare_.push_back(flux(1000, 4000));
   flux_high_.push_back(flux(6000, 11000));
-  std::swap(prev_logmag_, logmag_);
+  std::copy(log_mag, log_mag + bins, prev_logmag_.begin());
 
   // Flatness over 250 Hz-6 kHz; roll-off at 95% of the power.
   {
@@ -243,7 +236,6 @@ void TimbreAnalyzer::analyse_frame(const float* power, double mean_square) {
   common_cents_.push_back(e_moving > 0.0 ? common : 0.0f);
 
   std::swap(prev_peaks_, peaks_);
-  matched_.push_back(static_cast<uint8_t>(std::min(matched, 255)));
   moving_share_.push_back(matched >= 3 && e_matched > 0 ? static_cast<float>(e_moving / e_matched) : 0.0f);
   stable_share_.push_back(e_all > 0 ? static_cast<float>(e_stable / e_all) : 0.0f);
 
@@ -293,12 +285,12 @@ void TimbreAnalyzer::analyse_frame(const float* power, double mean_square) {
   }
   f0_.push_back(f0);
   band_.push_back(band);
-  power_.push_back(static_cast<float>(mean_square));
+  power_.push_back(static_cast<float>(frame.mean_square));
 }
 
 void TimbreAnalyzer::process(const audio::AudioBlock& blk) {
   for (int i = 0; i < blk.mono_frames; ++i) peak_abs_ = std::max(peak_abs_, static_cast<double>(std::fabs(blk.mono[i])));
-  for (const SharedStft::Frame& f : stft_->frames_for(blk, consumer_)) analyse_frame(f.power, f.mean_square);
+  for (const SharedStft::Frame& f : stft_.frames(blk)) analyse_frame(f);
 }
 
 AnalyzerOutput TimbreAnalyzer::finish() {

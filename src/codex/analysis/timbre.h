@@ -54,20 +54,18 @@ class TimbreAnalyzer final : public BasicAnalyzer {
   };
 
  private:
-  void analyse_frame(const float* power, double mean_square);
+  void analyse_frame(const SharedStft::Frame& frame);
 
   int rate_ = 22050, frame_ = 2048, hop_ = 512;
   double bin_hz_ = 0.0;
-  std::shared_ptr<SharedStft> shared_, stft_;
-  int shared_consumer_ = 0, consumer_ = 0;
-  std::vector<float> db_, power_bins_, prev_logmag_, logmag_, prefix_;
+  StftLink stft_;
+  std::vector<float> db_, power_bins_, prev_logmag_, prefix_;
   std::vector<double> spectrum_sum_;  // long-term power spectrum
   std::vector<Peak> peaks_, prev_peaks_;
   double peak_abs_ = 0.0;
   // per-frame series
   std::vector<std::array<float, 6>> band_;
   std::vector<float> power_, flux_low_, flux_snare_, flux_high_, flatness_, rolloff_, moving_share_, f0_, stable_share_, common_cents_;
-  std::vector<uint8_t> matched_;
 };
 
 }  // namespace codex::analysis

@@ -304,13 +304,17 @@ Result<TrackDetail> Corpus::find(const std::string& query) {
   return d;
 }
 
-std::vector<std::pair<std::string, std::string>> Corpus::failures() {
+std::vector<std::pair<std::string, std::string>> Corpus::text_pairs(const char* sql) {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::pair<std::string, std::string>> out;
-  auto st = db_->prepare("SELECT path, error FROM failures ORDER BY path");
+  auto st = db_->prepare(sql);
   if (!st) return out;
   while (st->step()) out.emplace_back(st->text(0), st->text(1));
   return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Corpus::failures() {
+  return text_pairs("SELECT path, error FROM failures ORDER BY path");
 }
 
 Status Corpus::put_records(const std::vector<nlohmann::json>& records, const std::string& provenance) {
@@ -553,12 +557,7 @@ std::optional<nlohmann::json> Corpus::llm_record(const std::string& track_id) {
 }
 
 std::vector<std::pair<std::string, std::string>> Corpus::tracks_with_files() {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<std::pair<std::string, std::string>> out;
-  auto st = db_->prepare("SELECT track_id, MIN(path) FROM locations GROUP BY track_id ORDER BY track_id");
-  if (!st) return out;
-  while (st->step()) out.emplace_back(st->text(0), st->text(1));
-  return out;
+  return text_pairs("SELECT track_id, MIN(path) FROM locations GROUP BY track_id ORDER BY track_id");
 }
 
 }  // namespace codex::corpus

@@ -109,6 +109,7 @@ class Corpus {
   Status upsert_location(const std::string& track_id, const FileStamp& file, const std::string& now);
   std::vector<TrackSummary> query_summaries(const std::string& where, const std::string& arg);
   nlohmann::json local_record(const std::string& track_id);
+  std::vector<std::pair<std::string, std::string>> text_pairs(const char* sql);  // two text columns
   std::optional<nlohmann::json> llm_record(const std::string& track_id);  // newest usable; caller holds mu_
   std::mutex mu_;
   std::unique_ptr<Database> db_;

@@ -66,25 +66,21 @@ Measurements measurements_from(const nlohmann::json& analyses, const nlohmann::j
 
 Filled local_fill(const Measurements& m) {
   Filled f;
-  auto set = [&](const char* field, nlohmann::json value, double confidence) {
-    f.fields[field] = std::move(value);
-    f.confidence[field] = std::round(confidence * 100.0) / 100.0;
-  };
   const double energy = m.energy.value_or(5.0);
   const std::optional<music::Key> key = m.key ? music::parse_key(*m.key) : std::nullopt;
   const double brightness = m.centroid_hz ? std::clamp((*m.centroid_hz - 300.0) / 2500.0, 0.0, 1.0) : 0.5;
 
-  if (m.energy) set("energy", static_cast<int>(std::lround(*m.energy)), 0.7);
-  if (m.tempo_feel) set("tempo_feel", *m.tempo_feel, m.bpm_confidence.value_or(0.3));
+  if (m.energy) f.set("energy", static_cast<int>(std::lround(*m.energy)), 0.7);
+  if (m.tempo_feel) f.set("tempo_feel", *m.tempo_feel, m.bpm_confidence.value_or(0.3));
 
   // Danceability: a clear, steady pulse at a dance tempo, with some density of onsets.
   if (m.bpm) {
     const double pulse = std::clamp(m.periodicity.value_or(0.2) / 0.5, 0.0, 1.0);
     const double tempo_fit = std::exp(-0.5 * std::pow(std::log2(*m.bpm / 122.0) / 0.35, 2));
     const double density = std::clamp(m.onset_rate_hz.value_or(2.0) / 5.0, 0.0, 1.0);
-    set("danceability", clamp10(1.0 + 9.0 * (0.45 * pulse + 0.35 * tempo_fit + 0.2 * density)), 0.5);
+    f.set("danceability", clamp10(1.0 + 9.0 * (0.45 * pulse + 0.35 * tempo_fit + 0.2 * density)), 0.5);
   } else {
-    set("danceability", 1, 0.6);
+    f.set("danceability", 1, 0.6);
   }
 
   // Groove from the bass onsets at the beats; half-time drums are broken.
@@ -93,17 +89,17 @@ Filled local_fill(const Measurements& m) {
                          : *m.kick_every_beat >= 0.62            ? "four-on-floor"
                          : *m.kick_every_beat >= 0.45            ? "syncopated"
                                                                  : "broken";
-    set("groove_style", groove, 0.45);
+    f.set("groove_style", groove, 0.45);
   }
   // Mixability: a clear pulse through the first and last 16 beats of a steady grid is easy to
   // beatmatch; a beatless or wandering start or end is not.
   if (m.bpm && m.intro_pulse && m.outro_pulse) {
     const double steady = m.steady_grid.value_or(false) ? 1.0 : 0.5;
-    set("mix_in_ease", clamp10(1.0 + 9.0 * steady * (0.3 + 0.7 * *m.intro_pulse)), 0.4);
-    set("mix_out_ease", clamp10(1.0 + 9.0 * steady * (0.3 + 0.7 * *m.outro_pulse)), 0.4);
+    f.set("mix_in_ease", clamp10(1.0 + 9.0 * steady * (0.3 + 0.7 * *m.intro_pulse)), 0.4);
+    f.set("mix_out_ease", clamp10(1.0 + 9.0 * steady * (0.3 + 0.7 * *m.outro_pulse)), 0.4);
   } else if (!m.bpm) {
-    set("mix_in_ease", 2, 0.5);
-    set("mix_out_ease", 2, 0.5);
+    f.set("mix_in_ease", 2, 0.5);
+    f.set("mix_out_ease", 2, 0.5);
   }
 
   // Structure from the envelope, a bar (or 8 s without a beat) at a time.
@@ -158,15 +154,15 @@ Filled local_fill(const Measurements& m) {
       }
       if (end < n) sections.push_back("outro");
       if (!sections.empty()) {
-        set("structure", sections, 0.3);
-        set("drop_intensity", drop_jump > 0 ? nlohmann::json(clamp10(1.0 + drop_jump / 1.5)) : nlohmann::json(nullptr),
+        f.set("structure", sections, 0.3);
+        f.set("drop_intensity", drop_jump > 0 ? nlohmann::json(clamp10(1.0 + drop_jump / 1.5)) : nlohmann::json(nullptr),
             0.3);
       }
     }
   }
 
   // Intensity (place in a set) from energy.
-  set("intensity", energy >= 7.0 ? "peak" : energy >= 5.0 ? "journey" : "opener", 0.35);
+  f.set("intensity", energy >= 7.0 ? "peak" : energy >= 5.0 ? "journey" : "opener", 0.35);
 
   // Vibe from mode, brightness and energy.
   std::string vibe;
@@ -176,7 +172,7 @@ Filled local_fill(const Measurements& m) {
   else if (key && !key->minor && energy >= 7.0) vibe = "euphoric";
   else if (key && !key->minor) vibe = "bright";
   else vibe = (m.periodicity.value_or(0) > 0.3) ? "hypnotic" : "dark";
-  set("vibe", vibe, key ? 0.4 : 0.25);
+  f.set("vibe", vibe, key ? 0.4 : 0.25);
 
   // Mood words that follow from the vibe and energy.
   static const std::map<std::string, std::vector<std::string>> kMoods = {
@@ -186,7 +182,7 @@ Filled local_fill(const Measurements& m) {
   std::vector<std::string> moods = kMoods.at(vibe);
   if (energy >= 7.0) moods.push_back("energetic");
   if (m.bpm && m.tempo_feel == std::string("half-time")) moods.push_back("heavy");
-  set("mood_tags", moods, 0.3);
+  f.set("mood_tags", moods, 0.3);
 
   // Fidelity from the encoding and clipping.
   double fidelity = 6.0;
@@ -197,9 +193,9 @@ Filled local_fill(const Measurements& m) {
   else if (m.bit_rate > 0 && m.bit_rate < 128000) fidelity = 4.0;
   if (m.sample_rate > 0 && m.sample_rate < 32000) fidelity -= 2.0;
   if (m.true_peak_dbtp && *m.true_peak_dbtp > 0.5) fidelity -= 1.0;
-  set("audio_fidelity", clamp10(fidelity), 0.6);
+  f.set("audio_fidelity", clamp10(fidelity), 0.6);
 
-  if (!m.genre_tag.empty()) set("genre", m.genre_tag, 0.5);
+  if (!m.genre_tag.empty()) f.set("genre", m.genre_tag, 0.5);
   fill_timbre_fields(m, f);
   if (m.genre_tag.empty()) {
     // No tag: a guess from tempo and groove, the way a DJ would file an unlabelled record.
@@ -215,12 +211,12 @@ Filled local_fill(const Measurements& m) {
     else if (groove == "four-on-floor" && bpm >= 126 && bpm < 136) g = key && key->minor ? "techno" : "house";
     else if (groove == "four-on-floor" && bpm >= 136 && bpm < 150) g = "trance";
     else if (groove != "four-on-floor" && bpm >= 120 && bpm < 145) g = "breaks";
-    set("genre", g, 0.2);
+    f.set("genre", g, 0.2);
   }
 
   // Language: an instrumental has none; a voice's language is left to the LLM.
   if (f.fields.value("vocal_presence", std::string()) == "instrumental") {
-    set("language", nullptr, f.confidence.value("vocal_presence", 0.3));
+    f.set("language", nullptr, f.confidence.value("vocal_presence", 0.3));
   }
   // Subgenre: a guess within the genre from tempo, vibe and energy, as a DJ might file it.
   {
@@ -243,7 +239,7 @@ Filled local_fill(const Measurements& m) {
     else if (has("break")) sub = "breakbeat";
     else if (has("downtempo")) sub = vibe == "dark" ? "trip-hop" : "chillout";
     else if (has("ambient")) sub = vibe == "dark" ? "dark ambient" : "ambient";
-    if (!sub.empty() && ascii_lower(sub) != g) set("subgenre", sub, 0.15);
+    if (!sub.empty() && ascii_lower(sub) != g) f.set("subgenre", sub, 0.15);
   }
 
   // A plain description from the measurements.
@@ -253,7 +249,7 @@ Filled local_fill(const Measurements& m) {
                 genre.empty() ? "" : " ", ascii_lower(genre).c_str(),
                 m.bpm ? (" at " + std::to_string(static_cast<int>(std::lround(*m.bpm))) + " BPM").c_str() : "",
                 key ? (" in " + key->name()).c_str() : "", static_cast<int>(std::lround(energy)));
-  set("description", to_valid_utf8(desc), 0.3);
+  f.set("description", to_valid_utf8(desc), 0.3);
   return f;
 }
 

@@ -11,6 +11,7 @@
 // outro, a quiet run of bars in the middle is a breakdown, and the loud section after it a drop.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -46,6 +47,10 @@ Measurements measurements_from(const nlohmann::json& analyses, const nlohmann::j
 struct Filled {
   nlohmann::json fields = nlohmann::json::object();      // schema field -> value
   nlohmann::json confidence = nlohmann::json::object();  // schema field -> 0..1
+  void set(const char* field, nlohmann::json value, double conf) {
+    fields[field] = std::move(value);
+    confidence[field] = std::round(conf * 100.0) / 100.0;
+  }
 };
 
 Filled local_fill(const Measurements& m);

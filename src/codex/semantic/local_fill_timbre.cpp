@@ -22,10 +22,6 @@ int clamp10(double v) { return static_cast<int>(std::lround(std::clamp(v, 1.0, 1
 }  // namespace
 
 void fill_timbre_fields(const Measurements& m, Filled& f) {
-  auto set = [&](const char* field, nlohmann::json value, double confidence) {
-    f.fields[field] = std::move(value);
-    f.confidence[field] = std::round(confidence * 100.0) / 100.0;
-  };
   const nlohmann::json& t = m.timbre;
   const bool have = t.is_object() && t.contains("band_share");
 
@@ -36,8 +32,8 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     presence = v["presence"].get<std::string>();
     style = v.value("style", std::string("none"));
     const double c = v.value("confidence", 0.3);
-    set("vocal_presence", presence, c);
-    set("vocal_style", presence == "instrumental" ? "none" : style, presence == "instrumental" ? c : 0.8 * c);
+    f.set("vocal_presence", presence, c);
+    f.set("vocal_style", presence == "instrumental" ? "none" : style, presence == "instrumental" ? c : 0.8 * c);
   }
 
   // Instrumentation: each candidate scored 0..1 from what was measured; the likely ones (>= 0.5)
@@ -69,7 +65,7 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     for (const auto& [score, name] : c) {
       if (inst.size() < 8 && (score >= 0.5 || inst.size() < 3)) inst.push_back(name);
     }
-    set("instrumentation", inst, 0.3);
+    f.set("instrumentation", inst, 0.3);
 
     // Production: band-limited = lo-fi; a roll-off that sweeps by octaves = filtered; a flat, loud, low-crest
     // spectrum = distorted; loud and controlled = polished; few elements = minimal; many = layered.
@@ -92,7 +88,7 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     else if (lufs > -11.0 && lra < 8.0) ps = "polished";
     else if (strong >= 6) ps = "layered";
     else if (lra >= 12.0) ps = "raw";
-    set("production_style", ps, 0.25);
+    f.set("production_style", ps, 0.25);
 
     // Quality: the encoding's fidelity, less for a cut-off top end, clipping, squashed dynamics
     // or a level far from a finished master.
@@ -102,7 +98,7 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     if (crest > 0 && crest < 7.0) q -= 1.0;
     if (lufs < -24.0) q -= 1.0;
     if (lufs > -16.0 && lufs < -6.0 && lra >= 3.0 && lra <= 12.0) q += 0.4;
-    set("production_quality", clamp10(q), 0.3);
+    f.set("production_quality", clamp10(q), 0.3);
   }
 
   // Mixability notes: what a DJ should know about the way in and out.
@@ -116,9 +112,9 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     std::string s;
     for (const auto& n : notes) s += (s.empty() ? "" : "; ") + n;
     s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
-    set("mixability_notes", s + ".", 0.35);
+    f.set("mixability_notes", s + ".", 0.35);
   } else {
-    set("mixability_notes", "No steady beat: use it as an intro, interlude or ending rather than beatmatching.", 0.5);
+    f.set("mixability_notes", "No steady beat: use it as an intro, interlude or ending rather than beatmatching.", 0.5);
   }
 }
 
