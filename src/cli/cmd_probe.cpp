@@ -1,5 +1,6 @@
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "codex/analysis/pass.h"
 #include "codex/core/text.h"
@@ -7,8 +8,36 @@
 
 namespace codex::cli {
 
-int run_probe(const GlobalArgs&, const std::string& file) {
+namespace {
+// "key.min_strength=0.3" -> sets that declared parameter of that analyzer.
+Status apply_param(std::vector<std::unique_ptr<analysis::Analyzer>>& analyzers, const std::string& spec) {
+  const auto dot = spec.find('.'), eq = spec.find('=');
+  if (dot == std::string::npos || eq == std::string::npos || eq < dot) {
+    return Status::Error("--param " + spec + ": expected ANALYZER.NAME=VALUE");
+  }
+  const std::string id = spec.substr(0, dot), name = spec.substr(dot + 1, eq - dot - 1), text = spec.substr(eq + 1);
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) {
+    return Status::Error("--param " + spec + ": '" + text + "' is not a number");
+  }
+  for (auto& a : analyzers) {
+    if (a->id() != id) continue;
+    Status st = a->mutable_params().set(name, value);
+    return st.ok() ? st : Status::Error("--param " + spec + ": " + st.message());
+  }
+  return Status::Error("--param " + spec + ": no analyzer '" + id + "'");
+}
+}  // namespace
+
+int run_probe(const GlobalArgs&, const std::string& file, const std::vector<std::string>& params) {
   auto analyzers = analysis::default_analyzers();
+  for (const auto& spec : params) {
+    if (Status st = apply_param(analyzers, spec); !st.ok()) {
+      print_error(st.message());
+      return 2;
+    }
+  }
   auto result = analysis::analyze_file(file, analyzers);
   if (!result) {
     print_error(to_valid_utf8(file) + ": " + result.status().message());

@@ -26,7 +26,7 @@ struct AnalyzeArgs {
 };
 int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a);
 
-int run_probe(const GlobalArgs& g, const std::string& file);
+int run_probe(const GlobalArgs& g, const std::string& file, const std::vector<std::string>& params = {});
 int run_list(const GlobalArgs& g);
 int run_show(const GlobalArgs& g, const std::string& track);
 

@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   std::string probe_file;
   auto* probe = app.add_subcommand("probe", "analyse one file and print JSON; stores nothing");
   probe->add_option("file", probe_file, "audio file")->required();
+  std::vector<std::string> probe_params;
+  probe->add_option("--param", probe_params,
+                    "override a declared analyzer parameter, ANALYZER.NAME=VALUE (repeatable; for experiments)");
 
   auto* list = app.add_subcommand("list", "list the tracks in the corpus");
   list->add_flag("--json", g.json, "print a JSON array");
@@ -84,7 +87,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (*analyze) return run_analyze(g, aa);
-  if (*probe) return run_probe(g, probe_file);
+  if (*probe) return run_probe(g, probe_file, probe_params);
   if (*list) return run_list(g);
   if (*show) return run_show(g, show_track);
   if (*import) return run_import(g, import_file);

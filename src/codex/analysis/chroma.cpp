@@ -6,8 +6,8 @@
 
 namespace codex::analysis {
 namespace {
-constexpr int kLowMidi = 33;                 // A1, 55 Hz
-constexpr int kSemitones = 64;               // up to C7
+constexpr int kLowMidi = ChromaExtractor::kLowMidi;
+constexpr int kSemitones = ChromaExtractor::kSemitones;  // up to C7
 constexpr int kPerSemitone = 3;
 constexpr int kSubBins = kSemitones * kPerSemitone;
 constexpr int kBassTopMidi = 52;             // E3
@@ -87,6 +87,7 @@ void ChromaExtractor::finish() {
   const size_t frames = spectra_.size() / kSubBins;
   // Semitone energies at the estimated tuning, log-compressed.
   std::vector<float> semi(frames * kSemitones);
+  raw_pitch_.assign(frames * kSemitones, 0.0f);
   double max_e = 0.0;
   for (float v : spectra_) max_e = std::max(max_e, static_cast<double>(v));
   const double scale = max_e > 0 ? 1e4 / max_e : 0.0;
@@ -102,6 +103,9 @@ void ChromaExtractor::finish() {
       }
       semi[f * kSemitones + p] = static_cast<float>(e);
     }
+    std::copy(semi.begin() + static_cast<std::ptrdiff_t>(f * kSemitones),
+              semi.begin() + static_cast<std::ptrdiff_t>((f + 1) * kSemitones),
+              raw_pitch_.begin() + static_cast<std::ptrdiff_t>(f * kSemitones));
     // Harmonic leakage: a note's 2nd-5th partials land 12, 19, 24 and 28 semitones up (the 5th
     // partial is a major third, which pulls minor chords towards major). From the bottom up,
     // take away the share of each pitch's energy its partials would put there.
@@ -140,6 +144,7 @@ void ChromaExtractor::finish() {
   chroma_.assign(frames, Chroma{});
   bass_ = Chroma{};
   tonal_.assign(frames, 0.0);
+  pitch_.assign(frames * kSemitones, 0.0f);
   std::vector<float> window;
   for (size_t f = 0; f < frames; ++f) {
     const size_t lo = f >= 3 ? f - 3 : 0, hi = std::min(frames, f + 4);
@@ -148,6 +153,7 @@ void ChromaExtractor::finish() {
       for (size_t g = lo; g < hi; ++g) window.push_back(white[g * kSemitones + p]);
       std::nth_element(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(window.size() / 2), window.end());
       const double v = window[window.size() / 2];
+      pitch_[f * kSemitones + p] = static_cast<float>(v);
       chroma_[f][(kLowMidi + p) % 12] += v;
       if (kLowMidi + p <= kBassTopMidi) bass_[(kLowMidi + p) % 12] += v;
       tonal_[f] += v;

@@ -32,6 +32,13 @@ class ChromaExtractor {
   // Pitch classes of the bass register only (up to E3), summed over the track, after finish():
   // the tonic sits in the bass more than anywhere else.
   const Chroma& bass() const { return bass_; }
+  // Per frame, the tonal energy of each semitone from MIDI `kLowMidi` up (`kSemitones` per frame),
+  // after whitening and the median: what the chroma folds. After finish().
+  static constexpr int kLowMidi = 33;  // A1, 55 Hz
+  static constexpr int kSemitones = 64;
+  const std::vector<float>& pitch() const { return pitch_; }
+  // The same grid before any of that: linear energy per semitone read at the tuning.
+  const std::vector<float>& raw_pitch() const { return raw_pitch_; }
 
  private:
   void analyse_frame(const float* x);
@@ -47,6 +54,7 @@ class ChromaExtractor {
   double tune_cos_ = 0.0, tune_sin_ = 0.0;
   double tuning_ = 0.0;
   std::vector<Chroma> chroma_;
+  std::vector<float> pitch_, raw_pitch_;
   std::vector<double> tonal_;
   Chroma bass_{};
 };

@@ -9,18 +9,45 @@ namespace codex::analysis {
 namespace {
 double round_to(double v, double q) { return std::round(v / q) * q; }
 
+// Mean of the 8 strongest semitones of the track's summed tonal pitch energy over its median.
+double line_ratio(const std::vector<float>& pitch, int semitones) {
+  std::vector<double> sum(static_cast<size_t>(semitones), 0.0);
+  for (size_t i = 0; i < pitch.size(); ++i) sum[i % static_cast<size_t>(semitones)] += pitch[i];
+  std::sort(sum.begin(), sum.end());
+  const double median = sum[sum.size() / 2];
+  double top = 0.0;
+  for (size_t i = sum.size() - 8; i < sum.size(); ++i) top += sum[i];
+  top /= 8.0;
+  return median > 1e-12 ? top / median : (top > 0 ? 1e6 : 0.0);
+}
+
+// Sustained, whitened pitch energy over the log-compressed spectrum it came from.
+double tonal_share(const std::vector<float>& raw, const std::vector<float>& pitch) {
+  const double peak = raw.empty() ? 0.0 : *std::max_element(raw.begin(), raw.end());
+  if (peak <= 0) return 0.0;
+  double log_sum = 0.0, tonal_sum = 0.0;
+  for (float v : raw) log_sum += std::log1p(1e4 * v / peak);
+  for (float v : pitch) tonal_sum += v;
+  return log_sum > 0 ? tonal_sum / log_sum : 0.0;
+}
+
 nlohmann::json key_json(const music::Key& k) {
   return {{"key", k.camelot()}, {"key_name", k.name()}, {"key_open", k.open_key()}};
 }
 }  // namespace
 
 KeyAnalyzer::KeyAnalyzer()
-    : BasicAnalyzer("key", 2, {{"min_strength", "correlation with the best key profile below which no key is reported", 0.0, 1.0,
-                0.55},
+    : BasicAnalyzer("key", 3, {{"min_strength", "correlation with the best key profile below which no key is reported", 0.0, 1.0,
+                0.25},
+               {"min_tonal_ratio", "share of the log spectrum that is sustained pitch below which no key is reported",
+                0.0, 1.0, 0.07},
+               {"line_ratio", "pitch lines this much above the median pitch energy mark resonant drums, not harmony", 2.0,
+                1e6, 100.0},
+               {"line_strength", "correlation below which dominant pitch lines mean drums (no key)", 0.0, 1.0, 0.6},
                {"window_s", "window for key changes, seconds", 8.0, 120.0, 24.0},
                {"min_segment_s", "shortest key segment reported, seconds", 8.0, 300.0, 30.0},
                {"bass_weight", "weight of bass-register tonic evidence", 0.0, 1.0, 0.2},
-               {"minor_bias", "added to minor keys' profile correlation", 0.0, 0.3, 0.05},
+               {"minor_bias", "added to minor keys' profile correlation", 0.0, 0.3, 0.1},
                {"harmonic_suppression", "how much of each note's partials is removed from the pitches above", 0.0,
                 8.0, 2.0},
                {"relative_tie_margin", "score margin below which a key and its relative count as tied", 0.0, 0.5, 0.2},
@@ -62,14 +89,28 @@ AnalyzerOutput KeyAnalyzer::finish() {
   };
   const double seconds = static_cast<double>(frames.size()) * chroma_->frame_seconds();
   if (frames.size() < 4 || tonal <= 1e-9) return null_key("no tonal content");
+  // Share of the (log) spectrum that is sustained pitch: noise and hiss keep almost none after the
+  // whitening and the median.
+  const double tonal_ratio = tonal_share(chroma_->raw_pitch(), chroma_->pitch());
+  out.values["tonal_ratio"] = round_to(tonal_ratio, 0.001);
+  if (tonal_ratio < params_.get("min_tonal_ratio")) return null_key("noise-like, no sustained pitch");
   KeyScoring scoring;
   scoring.bass = &chroma_->bass();
   scoring.bass_weight = params_.get("bass_weight");
   scoring.minor_bias = params_.get("minor_bias");
   const std::vector<KeyScore> scores = score_keys(total, scoring);
-  const double strength = scores[0].correlation;
+  double strength = 0.0;  // how well the pitch classes fit any key at all
+  for (const auto& k : scores) strength = std::max(strength, k.correlation);
   out.values["key_strength"] = round_to(strength, 0.001);
   if (strength < params_.get("min_strength")) return null_key("no clear tonal centre (atonal or drums only)");
+  // Drums tuned to a pitch (kick fundamentals, toms, an 808) leave a few sharp pitch lines and
+  // little else; harmony spreads its energy over many notes. A weak key fit with dominant lines is
+  // drums.
+  const double lines = line_ratio(chroma_->pitch(), ChromaExtractor::kSemitones);
+  out.values["pitch_line_ratio"] = round_to(lines, 0.1);
+  if (strength < params_.get("line_strength") && lines > params_.get("line_ratio")) {
+    return null_key("pitched drums only, no harmony");
+  }
 
   // A near tie between a key and its relative (the same notes; wherever the relative ranks) is
   // decided by the chord the music opens on, and half as much by the one it ends on: the tonic's
@@ -111,7 +152,7 @@ AnalyzerOutput KeyAnalyzer::finish() {
   // Confidence: the margin over the runner-up, scaled by how tonal the material is.
   // (A tie decided by the opening chord is no more certain than the tie was.)
   const double margin = scores[0].score - scores[1].score;
-  const double conf = std::clamp(margin / 0.15, 0.0, 1.0) * std::clamp((strength - 0.5) / 0.35, 0.0, 1.0);
+  const double conf = std::clamp(margin / 0.15, 0.0, 1.0) * std::clamp((strength - 0.25) / 0.5, 0.0, 1.0);
   if (!decided_by.empty()) out.values["key_decided_by"] = decided_by;
   out.values["key_confidence"] = round_to(conf, 0.001);
   out.confidence = conf;
