@@ -13,7 +13,7 @@ double round_to(double v, double q) { return std::round(v / q) * q; }
 }  // namespace
 
 TempoAnalyzer::TempoAnalyzer()
-    : BasicAnalyzer("tempo", 3, {{"min_bpm", "slowest tempo considered", 30.0, 120.0, 55.0},
+    : BasicAnalyzer("tempo", 4, {{"min_bpm", "slowest tempo considered", 30.0, 120.0, 55.0},
                {"max_bpm", "fastest tempo considered", 120.0, 300.0, 215.0},
                {"prior_center_bpm", "centre of the log-tempo prior", 60.0, 200.0, 126.0},
                {"tightness", "beat tracker's penalty for tempo deviation", 1.0, 1000.0, 100.0}}) {}
@@ -127,6 +127,10 @@ AnalyzerOutput TempoAnalyzer::finish() {
                              {"jitter_ms", round_to(grid.jitter_ms, 0.1)}};
   out.values["tempo_segments"] = segments;
   out.values["periodicity"] = round_to(est.periodicity, 0.001);
+  out.values["octave_evidence"] = {{"comb_bpm", round_to(est.slow_bpm, 0.01)},
+                                   {"fast_pulse", round_to(est.fast_pulse, 0.001)},
+                                   {"faster_pulse", round_to(est.faster_pulse, 0.001)},
+                                   {"hat_pulse", round_to(est.hat_pulse, 0.001)}};
   // Groove evidence from the bass-range onsets at the beats: a kick on every beat (four on the
   // floor) or not, and how clearly the first and last 16 beats carry a pulse (what a DJ needs to
   // beatmatch in and out).

@@ -113,13 +113,15 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   }
   if (est.periodicity < opt.min_periodicity) return est;
 
-  // Metrical level: a slow reading (below 92 BPM) carrying a dense pulse at an eighth of the
-  // doubled tempo (busy hats or breaks) is felt at the double when that stays in the range DJs
-  // file such music under (<= 180 BPM): drum & bass at 174 rather than 87, dubstep at 140 rather
-  // than 70. Hip-hop at 85-95, whose hats run at most in eighths, stays where it is — also under a
-  // rap on sixteenths, which fills the eighths of the double like drum & bass hats do: from 75 BPM
-  // up that pulse must also be in the hats' range (above 5 kHz), or reach the double's sixteenths
-  // (ghost notes, shuffled hats), for the double to win.
+  // Metrical level. The comb leans towards the two-beat cycle (kick and snare alternate, so the
+  // autocorrelation at two beats beats the one at one beat), and half-time genres really are felt
+  // at the double. A slow reading is doubled (if the double stays <= 180 BPM, the range DJs file
+  // such music under) when
+  //  - it is slower than anyone would tap (< 70 BPM) and carries a pulse at the double's eighths;
+  //  - or the pulse reaches the double's sixteenths (drum & bass and dubstep programming: ghost
+  //    notes, shuffled hats), or the hats alone run the double's eighths clearly.
+  // Rock, pop and folk at 70-92 BPM whose hats or strums play eighths, and hip-hop under a rap on
+  // sixteenths (the syllables are not in the hats' range), stay where they are.
   const double fast_pulse = acf_peak_near(acf, 15.0 * fps / best_bpm);
   const double faster_pulse = acf_peak_near(acf, 7.5 * fps / best_bpm);
   double hat_pulse = 0.0;  // the same eighth-of-the-double pulse, in the hats' range only
@@ -128,11 +130,15 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
     const auto hacf = windowed_autocorrelation(detrend_onsets(*high_odf, fps), std::max(window, lag + 1), lag);
     hat_pulse = acf_peak_near(hacf, 15.0 * fps / best_bpm);
   }
-  const bool hip_hop_range = best_bpm >= 75.0;
-  if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && fast_pulse >= 0.1 &&
-      (!hip_hop_range || faster_pulse >= 0.05 || hat_pulse >= 0.5)) {
+  est.fast_pulse = fast_pulse;
+  est.faster_pulse = faster_pulse;
+  est.hat_pulse = hat_pulse;
+  est.slow_bpm = best_bpm;
+  const bool too_slow = best_bpm < 70.0 && fast_pulse >= 0.05;
+  const bool half_time = faster_pulse >= 0.05 || hat_pulse >= 0.6;
+  if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && (too_slow || half_time)) {
     best_bpm *= 2.0;
-    est.half_time_feel = true;
+    est.half_time_feel = half_time;
   }
 
   // Refine to a fraction of a BPM around the chosen peak.

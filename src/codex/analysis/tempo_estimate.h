@@ -22,6 +22,9 @@ struct TempoEstimate {
   double salience_half = 0.0;  // comb salience of bpm/2 and 2*bpm relative to bpm (no prior)
   double salience_double = 0.0;
   std::vector<TempoCandidate> alternatives;
+  // The evidence the metrical-level decision read (autocorrelation at fractions of the slow beat).
+  double fast_pulse = 0.0, faster_pulse = 0.0, hat_pulse = 0.0;
+  double slow_bpm = 0.0;  // the comb's pick before the metrical-level decision
 };
 
 struct TempoOptions {
