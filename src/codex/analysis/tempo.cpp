@@ -10,13 +10,28 @@ namespace codex::analysis {
 namespace {
 double round_to(double v, double q) { return std::round(v / q) * q; }
 
+// 99th percentile of the detrended onset strength over its mean: ~7-8 for noise, >= 10 where
+// there are distinct note onsets.
+double onset_peakiness(const std::vector<float>& odf, double fps) {
+  std::vector<float> d = detrend_onsets(odf, fps);
+  if (d.size() < 100) return 0.0;
+  double mean = 0.0;
+  for (float v : d) mean += v;
+  mean /= static_cast<double>(d.size());
+  std::nth_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(d.size() * 99 / 100), d.end());
+  return mean > 0 ? d[d.size() * 99 / 100] / mean : 0.0;
+}
+
 }  // namespace
 
 TempoAnalyzer::TempoAnalyzer()
     : BasicAnalyzer("tempo", 4, {{"min_bpm", "slowest tempo considered", 30.0, 120.0, 55.0},
                {"max_bpm", "fastest tempo considered", 120.0, 300.0, 215.0},
                {"prior_center_bpm", "centre of the log-tempo prior", 60.0, 200.0, 126.0},
-               {"tightness", "beat tracker's penalty for tempo deviation", 1.0, 1000.0, 100.0}}) {}
+               {"tightness", "beat tracker's penalty for tempo deviation", 1.0, 1000.0, 100.0},
+               {"clear_onsets", "onset peakiness (99th percentile over mean) that marks distinct note onsets", 1.0, 100.0, 10.0},
+               {"min_periodicity_clear_onsets", "periodicity needed for a tempo where note onsets are distinct", 0.0, 0.5,
+                0.04}}) {}
 
 Status TempoAnalyzer::start(const StreamFormat& format) {
   rate_ = format.analysis_rate_hz;
@@ -57,6 +72,11 @@ AnalyzerOutput TempoAnalyzer::finish() {
   // Kick and bass onsets define the beat in most dance music; the full-range flux is dominated by
   // hats. Both, each normalised, make the onset strength for tempo and beats.
   const std::vector<float> odf = combine_onsets(onsets_->flux(), onsets_->low_flux());
+  // Clear note onsets (the loudest 1% of the onset strength far above its mean, as piano notes and
+  // plucked strings make, unlike noise or pads) are music with a beat even when it is played
+  // freely: the periodicity needed is lowered for them (their confidence stays low).
+  const double peaky = onset_peakiness(odf, fps);
+  if (peaky >= params_.get("clear_onsets")) topt.min_periodicity = params_.get("min_periodicity_clear_onsets");
   const TempoEstimate est = estimate_tempo(odf, fps, topt, &onsets_->high_flux());
   if (est.bpm <= 0.0) return null_tempo("no steady beat");
 
