@@ -5,7 +5,7 @@ about real recordings that have no voice.
 Demo library (ground_truth.json): vocal presence (voice vs instrumental: precision, recall),
 register (male/female) and style (singing/rap) of the voiced tracks, vibe against the designed
 vibe, energy (Spearman against the designed energy), and the genre the tempo/groove rule guesses
-when the tags are ignored. Dev set (../shared/bench/dev, all instrumental): the share of tracks
+when the tags are ignored. Dev set (../shared/bench/dev, all instrumental; "unknown" = too little evidence to call): the share of tracks
 wrongly heard as sung. Also checks that every exported record validates as a complete CODEX record
 except for fields only an LLM or the user can give.
 
@@ -91,16 +91,19 @@ def main():
     dev_audio = os.path.join(args.dev, "audio")
     if os.path.isdir(dev_audio):
         heard = []
+        calls = {}
         files = sorted(os.listdir(dev_audio))
         for f in files:
             p = subprocess.run([args.codex, "probe", os.path.join(dev_audio, f)], capture_output=True, text=True)
             if p.returncode != 0:
                 continue
             v = json.loads(p.stdout)["analysis"].get("timbre", {}).get("vocals", {})
-            if v.get("presence") not in (None, "instrumental"):
+            calls[v.get("presence")] = calls.get(v.get("presence"), 0) + 1
+            if v.get("presence") in ("male", "female", "voice"):
                 heard.append(f"{f} ({v.get('presence')}, ratio {v.get('ratio')})")
         print(f"dev set: {len(heard)} of {len(files)} instrumental recordings heard as voiced"
               + (": " + "; ".join(heard) if heard else ""))
+        print("  calls (timbre analyzer): " + ", ".join(f"{k} {v}" for k, v in sorted(calls.items(), key=lambda kv: -kv[1])))
 
 
 if __name__ == "__main__":

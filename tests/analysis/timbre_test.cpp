@@ -133,10 +133,21 @@ TEST(Timbre, VocalCallRules) {
   EXPECT_STREQ(call_vocals(e).presence, "male");
   e.steadiness = 0.4;
   e.vibrato = 0.15;
-  e.f0_median_hz = 180;  // a high speaking voice reads female
+  e.f0_median_hz = 180;  // between the registers: a voice, register unknown
   c = call_vocals(e);
   EXPECT_STREQ(c.style, "rap");
-  EXPECT_STREQ(c.presence, "female");
+  EXPECT_STREQ(c.presence, "voice");
+  e.f0_median_hz = 215;  // a high speaking voice reads female
+  EXPECT_STREQ(call_vocals(e).presence, "female");
+  e.ratio = 0.2;  // rapped syllables: no instrument moves its partials like that
+  EXPECT_STREQ(call_vocals(e).presence, "female");
+  e.steadiness = 0.9;  // but a fifth of the frames holding a pitch is what guitars do too
+  EXPECT_STREQ(call_vocals(e).presence, "unknown");
+  e.ratio = 0.05;
+  EXPECT_STREQ(call_vocals(e).presence, "instrumental");
+  e.ratio = 0.4;
+  e.steadiness = 0.4;
+  e.f0_median_hz = 180;
   e.vibrato = 0.34;
   EXPECT_STREQ(call_vocals(e).style, "both");
   e.vibrato = 0.1;

@@ -61,22 +61,36 @@ VocalCall call_vocals(const VocalEvidence& e) {
     c.confidence = std::clamp(0.35 + (0.09 - e.ratio) * 3.0, 0.35, 0.6);
     return c;
   }
-  c.confidence = std::clamp(0.25 + e.ratio * 0.5, 0.25, 0.55);
   // Sung notes swing in vibrato or hold their pitch; rapped and spoken syllables glide one way and
   // jump from one to the next.
   if (e.vibrato >= 0.38 || e.steadiness >= 0.75) c.style = "singing";
   else if (e.vibrato < 0.3 && e.steadiness < 0.65) c.style = "rap";
   else c.style = "both";
+  // Guitars, synth leads and bowed strings with vibrato move their partials together too: on real
+  // instrumental recordings they reach a tenth to a fifth of the frames, holding or bending their
+  // pitch. Below a quarter (or, for rapped syllables, which no instrument imitates, 0.15) the call
+  // is "unknown" rather than a guess.
+  const bool rap = std::string_view(c.style) == "rap";
+  if (e.ratio < (rap ? 0.15 : 0.25)) {
+    c.presence = "unknown";
+    c.style = "none";
+    c.confidence = 0.2;
+    return c;
+  }
+  c.confidence = std::clamp(0.25 + e.ratio * 0.5, 0.25, 0.55);
   // Register: men speak around 85-155 Hz and sing mostly below 200 Hz; women speak around
-  // 165-255 Hz and sing above. A single wide-ranging singer cannot be told from two voices by pitch
-  // alone, so "mixed" and "group" are left to the LLM.
-  const double split = std::string_view(c.style) == "rap" ? 170.0 : 205.0;
-  c.presence = e.f0_median_hz > 0 && e.f0_median_hz < split ? "male" : "female";
+  // 165-255 Hz and sing above. Between the two (and for an instrument's partials that pass for a
+  // voice) the register stays unknown; a single wide-ranging singer cannot be told from two voices
+  // by pitch alone, so "mixed" and "group" are left to the LLM.
+  const double male_below = rap ? 150.0 : 180.0, female_above = rap ? 200.0 : 240.0;
+  if (e.f0_median_hz > 0 && e.f0_median_hz < male_below) c.presence = "male";
+  else if (e.f0_median_hz > female_above) c.presence = "female";
+  else c.presence = "voice";  // a voice of unknown register
   return c;
 }
 
 TimbreAnalyzer::TimbreAnalyzer(std::shared_ptr<SharedStft> shared)
-    : BasicAnalyzer("timbre", 1,
+    : BasicAnalyzer("timbre", 2,
                     {{"frame", "STFT frame length in samples at the analysis rate", 512, 4096, 2048},
                      {"hop", "STFT hop in samples at the analysis rate", 128, 2048, 1024},
                      {"peak_prominence_db", "how far a partial must rise above the local spectrum", 3, 30, 9},

@@ -34,7 +34,8 @@ struct VocalEvidence {
 };
 
 struct VocalCall {
-  const char* presence = "instrumental";  // instrumental | male | female
+  // instrumental | male | female | voice (register unknown) | unknown (too little evidence either way)
+  const char* presence = "instrumental";
   const char* style = "none";             // singing | rap | both | none
   double confidence = 0.0;
 };

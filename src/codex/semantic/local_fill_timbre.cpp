@@ -32,8 +32,12 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     presence = v["presence"].get<std::string>();
     style = v.value("style", std::string("none"));
     const double c = v.value("confidence", 0.3);
-    f.set("vocal_presence", presence, c);
-    f.set("vocal_style", presence == "instrumental" ? "none" : style, presence == "instrumental" ? c : 0.8 * c);
+    // "unknown" (weak evidence) fills neither field; "voice" (a voice of unknown register) fills
+    // the style only: both are left to the LLM or the user rather than guessed.
+    if (presence == "male" || presence == "female" || presence == "instrumental") f.set("vocal_presence", presence, c);
+    if (presence != "unknown") {
+      f.set("vocal_style", presence == "instrumental" ? "none" : style, presence == "instrumental" ? c : 0.8 * c);
+    }
   }
 
   // Instrumentation: each candidate scored 0..1 from what was measured; the likely ones (>= 0.5)
@@ -56,8 +60,8 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     c.emplace_back(std::clamp(stable / 0.35, 0.0, 1.0) * std::clamp((low_mid + mid) / 0.25, 0.0, 1.0) * 0.9,
                    "synth pads");
     c.emplace_back(std::clamp((mid + high) / 0.3, 0.0, 1.0) * std::clamp(stable / 0.5, 0.0, 1.0) * 0.6, "synths");
-    if (!presence.empty() && presence != "instrumental") {
-      c.emplace_back(1.0, style == "rap" ? "rap vocals" : presence + " vocals");
+    if (presence == "male" || presence == "female" || presence == "voice") {
+      c.emplace_back(1.0, style == "rap" ? "rap vocals" : presence == "voice" ? "vocals" : presence + " vocals");
     }
     if (drums && kick < 0.5 && snare + hat > 2.0) c.emplace_back(0.7, "percussion");
     std::stable_sort(c.begin(), c.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
