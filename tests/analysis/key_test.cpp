@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "codex/analysis/key_estimate.h"
 #include "codex/analysis/pass.h"
 #include "codex/demo/synth.h"
@@ -125,6 +127,33 @@ TEST(Key, DrumsOnlyAndSilenceHaveNoConfidentKey) {
   const auto silence = key_of(std::vector<float>(44100 * 2 * 10, 0.0f));
   EXPECT_TRUE(silence["key"].is_null());
   EXPECT_TRUE(silence.contains("key_reason"));
+}
+
+TEST(Key, TunedDrumsWithoutHarmonyHaveNoKey) {
+  // A kick tuned to 55 Hz and two toms (98 and 147 Hz), decaying sines on a drum pattern: a few
+  // sharp pitch lines and nothing between them.
+  const int rate = 44100;
+  std::vector<float> stereo(static_cast<size_t>(rate) * 2 * 24, 0.0f);
+  const double beat_s = 60.0 / 120.0;
+  struct Hit { double hz, decay_s, gain; };
+  const Hit kick{55.0, 0.35, 0.8}, tom_lo{98.0, 0.25, 0.4}, tom_hi{147.0, 0.2, 0.35};
+  for (int b = 0; b < 48; ++b) {
+    std::vector<std::pair<double, Hit>> hits{{b * beat_s, kick}};
+    if (b % 4 == 3) hits.push_back({(b + 0.5) * beat_s, tom_lo});
+    if (b % 8 == 7) hits.push_back({(b + 0.75) * beat_s, tom_hi});
+    for (const auto& [t0, h] : hits) {
+      const auto start = static_cast<size_t>(t0 * rate);
+      for (size_t i = 0; i < static_cast<size_t>(rate) && start + i < stereo.size() / 2; ++i) {
+        const double t = static_cast<double>(i) / rate;
+        const auto v = static_cast<float>(h.gain * std::exp(-t / h.decay_s) * std::sin(2.0 * M_PI * h.hz * t));
+        stereo[2 * (start + i)] += v;
+        stereo[2 * (start + i) + 1] += v;
+      }
+    }
+  }
+  const auto j = key_of(stereo);
+  EXPECT_TRUE(j["key"].is_null()) << j["key_name"] << " strength " << j["key_strength"] << " lines "
+                                  << j["pitch_line_ratio"];
 }
 
 TEST(Key, NoiseHasNoKey) {

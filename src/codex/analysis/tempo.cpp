@@ -150,7 +150,9 @@ AnalyzerOutput TempoAnalyzer::finish() {
   out.values["octave_evidence"] = {{"comb_bpm", round_to(est.slow_bpm, 0.01)},
                                    {"fast_pulse", round_to(est.fast_pulse, 0.001)},
                                    {"faster_pulse", round_to(est.faster_pulse, 0.001)},
-                                   {"hat_pulse", round_to(est.hat_pulse, 0.001)}};
+                                   {"hat_pulse", round_to(est.hat_pulse, 0.001)},
+                                   {"eighth_pulse", round_to(est.eighth_pulse, 0.001)},
+                                   {"hat_eighth_pulse", round_to(est.hat_eighth_pulse, 0.001)}};
   // Groove evidence from the bass-range onsets at the beats: a kick on every beat (four on the
   // floor) or not, and how clearly the first and last 16 beats carry a pulse (what a DJ needs to
   // beatmatch in and out).

@@ -125,10 +125,12 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   const double fast_pulse = acf_peak_near(acf, 15.0 * fps / best_bpm);
   const double faster_pulse = acf_peak_near(acf, 7.5 * fps / best_bpm);
   double hat_pulse = 0.0;  // the same eighth-of-the-double pulse, in the hats' range only
+  est.eighth_pulse = acf_peak_near(acf, 30.0 * fps / best_bpm);
   if (high_odf && high_odf->size() == odf.size()) {
-    const int lag = static_cast<int>(std::ceil(15.0 * fps / best_bpm)) + 2;
+    const int lag = static_cast<int>(std::ceil(30.0 * fps / best_bpm)) + 2;
     const auto hacf = windowed_autocorrelation(detrend_onsets(*high_odf, fps), std::max(window, lag + 1), lag);
     hat_pulse = acf_peak_near(hacf, 15.0 * fps / best_bpm);
+    est.hat_eighth_pulse = acf_peak_near(hacf, 30.0 * fps / best_bpm);
   }
   est.fast_pulse = fast_pulse;
   est.faster_pulse = faster_pulse;
