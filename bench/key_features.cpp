@@ -32,7 +32,10 @@ int main(int argc, char** argv) {
     ex.finish();
     const auto path = out_dir / (std::filesystem::path(argv[i]).stem().string() + ".bin");
     FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f) return 1;
+    if (!f) {
+      std::fprintf(stderr, "%s: cannot write\n", path.c_str());
+      return 1;
+    }
     const int32_t frames = static_cast<int32_t>(ex.frames().size()), semis = analysis::ChromaExtractor::kSemitones;
     const float tuning = static_cast<float>(ex.tuning_semitones()), frame_s = static_cast<float>(ex.frame_seconds());
     std::fwrite(&frames, 4, 1, f);

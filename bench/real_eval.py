@@ -18,6 +18,7 @@ Scoring comes from ../shared/bench/eval.py (MIREX key weights, 4% tempo toleranc
 import argparse
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -70,21 +71,28 @@ def is_drums(item):
 def run_all(manifest, cmd, jobs):
     items = json.load(open(manifest))
     base = os.path.dirname(os.path.abspath(manifest))
+    failed = []
 
     def one(item):
         f = os.path.join(base, item["file"])
         p = subprocess.run(cmd.replace("{file}", shlex.quote(f)), shell=True, capture_output=True, text=True)
-        return ev.parse_output(p.stdout) or {}
+        out = ev.parse_output(p.stdout)
+        if p.returncode != 0 or out is None:
+            failed.append(item["id"])
+        return out or {}
 
     with ThreadPoolExecutor(jobs) as pool:
-        return items, base, list(pool.map(one, items))
+        outs = list(pool.map(one, items))
+    if failed:
+        print(f"!! {len(failed)} items failed to run (scored as no answer): {', '.join(failed[:10])}")
+    return items, base, outs
 
 
 def downbeat_refs(path):
     refs = []
     with open(path) as f:
         for line in f:
-            parts = line.split()
+            parts = re.split(r"[\s,]+", line.strip())
             if len(parts) >= 2 and not line.startswith("#"):
                 try:
                     if int(float(parts[1])) == 1:
@@ -110,7 +118,10 @@ def report(name, items, base, outs):
             classes[key_class(ref, est)] += 1
         if it.get("key_tonic"):
             tonic.append(est is not None and est[0] == ev.parse_tonic(it["key_tonic"]))
-        (null_drum if is_drums(it) else null_tonal).append(est is None)
+        if is_drums(it):
+            null_drum.append(est is None)
+        elif it.get("key") or it.get("key_tonic"):  # labelled tonal items only
+            null_tonal.append(est is None)
         if it.get("tempo_bpm") and it.get("tempo_quality") in ("annotation", "derived", "metadata"):
             a1, a2 = ev.tempo_hits(it["tempo_bpm"], o.get("bpm"))
             tempo[part_of(it)].append((a1, a2))

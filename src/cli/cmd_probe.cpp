@@ -10,7 +10,11 @@ namespace codex::cli {
 
 namespace {
 // "key.min_strength=0.3" -> sets that declared parameter of that analyzer.
-Status apply_param(std::vector<std::unique_ptr<analysis::Analyzer>>& analyzers, const std::string& spec) {
+Status apply_param(std::vector<std::unique_ptr<analysis::Analyzer>>& analyzers, const std::string& raw) {
+  std::string spec = to_valid_utf8(raw);
+  for (char& c : spec) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';  // the error stays one line
+  }
   const auto dot = spec.find('.'), eq = spec.find('=');
   if (dot == std::string::npos || eq == std::string::npos || eq < dot) {
     return Status::Error("--param " + spec + ": expected ANALYZER.NAME=VALUE");

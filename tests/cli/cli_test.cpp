@@ -82,12 +82,16 @@ TEST_F(Cli, ProbePrintsTheContractFields) {
 }
 
 TEST_F(Cli, ProbeParamOverridesADeclaredParameterAndRejectsBadOnes) {
-  // Raising the key analyzer's fit gate to its maximum leaves the sine without a key.
-  CmdResult r = run_codex({"probe", "--param", "key.min_strength=1", dir.file("music/two.mp3")});
+  // The sine gets a key by default; raising the key analyzer's fit gate to its maximum leaves it
+  // without one.
+  CmdResult r = run_codex({"probe", dir.file("music/two.mp3")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_FALSE(nlohmann::json::parse(r.out)["key"].is_null()) << r.out;
+  r = run_codex({"probe", "--param", "key.min_strength=1", dir.file("music/two.mp3")});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(nlohmann::json::parse(r.out)["key"].is_null()) << r.out;
   for (const char* bad : {"key.min_strength=2", "key.no_such=1", "nokey.min_strength=0.3", "key.min_strength=abc",
-                          "key.min_strength=", "min_strength=0.3", "key.min_strength=nan"}) {
+                          "key.min_strength=", "min_strength=0.3", "key.min_strength=nan", "key.min_strength=0.3\nsecond line"}) {
     r = run_codex({"probe", "--param", bad, dir.file("music/two.mp3")});
     EXPECT_EQ(r.status, 2) << bad;
     EXPECT_EQ(line_count(r.err), 1u) << bad << ": " << r.err;

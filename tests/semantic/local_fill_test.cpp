@@ -237,6 +237,21 @@ nlohmann::json timbre(double bandwidth, const char* presence, const char* style)
           {"vocals", {{"presence", presence}, {"style", style}, {"confidence", 0.4}}}};
 }
 
+TEST(LocalFill, UncertainVocalCallsAreLeftToTheLlm) {
+  Measurements m = base();
+  m.timbre = timbre(11025, "voice", "singing");  // a voice of unknown register
+  Filled f = local_fill(m);
+  EXPECT_FALSE(f.fields.contains("vocal_presence")) << f.fields["vocal_presence"];
+  EXPECT_EQ(f.fields["vocal_style"], "singing");
+  auto inst = f.fields["instrumentation"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(inst.begin(), inst.end(), "vocals"), inst.end());
+  m.timbre = timbre(11025, "unknown", "none");  // too little evidence either way
+  f = local_fill(m);
+  EXPECT_FALSE(f.fields.contains("vocal_presence"));
+  EXPECT_FALSE(f.fields.contains("vocal_style"));
+  EXPECT_FALSE(f.fields.contains("language"));
+}
+
 TEST(LocalFill, VocalsInstrumentationAndProductionFromTimbre) {
   Measurements m = base();
   m.lufs = -9;

@@ -9,19 +9,26 @@ namespace codex::analysis {
 namespace {
 double round_to(double v, double q) { return std::round(v / q) * q; }
 
-// Mean of the 8 strongest semitones of the track's summed tonal pitch energy over its median.
+// Mean of the 8 strongest semitones of the track's summed tonal pitch energy over its median
+// (floored at 1% of the mean, so a sparse melody with most semitones empty stays finite).
 double line_ratio(const std::vector<float>& pitch, int semitones) {
+  if (semitones < 16) return 0.0;
   std::vector<double> sum(static_cast<size_t>(semitones), 0.0);
   for (size_t i = 0; i < pitch.size(); ++i) sum[i % static_cast<size_t>(semitones)] += pitch[i];
+  double mean = 0.0;
+  for (double v : sum) mean += v;
+  mean /= static_cast<double>(sum.size());
   std::sort(sum.begin(), sum.end());
-  const double median = sum[sum.size() / 2];
+  const double floor = std::max(sum[sum.size() / 2], 0.01 * mean);
   double top = 0.0;
   for (size_t i = sum.size() - 8; i < sum.size(); ++i) top += sum[i];
   top /= 8.0;
-  return median > 1e-12 ? top / median : (top > 0 ? 1e6 : 0.0);
+  return floor > 1e-12 ? top / floor : 0.0;
 }
 
-// Sustained, whitened pitch energy over the log-compressed spectrum it came from.
+// Sustained, whitened pitch energy over the log-compressed semitone spectrum (read at the tuning,
+// before harmonic suppression; the chroma's own log scale differs slightly, which the 0.07 gate
+// was measured with).
 double tonal_share(const std::vector<float>& raw, const std::vector<float>& pitch) {
   const double peak = raw.empty() ? 0.0 : *std::max_element(raw.begin(), raw.end());
   if (peak <= 0) return 0.0;
@@ -108,7 +115,8 @@ AnalyzerOutput KeyAnalyzer::finish() {
   // drums.
   const double lines = line_ratio(chroma_->pitch(), ChromaExtractor::kSemitones);
   out.values["pitch_line_ratio"] = round_to(lines, 0.1);
-  if (strength < params_.get("line_strength") && lines > params_.get("line_ratio")) {
+  // (Drums decay: most of their spectrum is not sustained pitch; a held tone is not a drum.)
+  if (strength < params_.get("line_strength") && lines > params_.get("line_ratio") && tonal_ratio < 0.3) {
     return null_key("pitched drums only, no harmony");
   }
 
@@ -152,7 +160,7 @@ AnalyzerOutput KeyAnalyzer::finish() {
   // Confidence: the margin over the runner-up, scaled by how tonal the material is.
   // (A tie decided by the opening chord is no more certain than the tie was.)
   const double margin = scores[0].score - scores[1].score;
-  const double conf = std::clamp(margin / 0.15, 0.0, 1.0) * std::clamp((strength - 0.25) / 0.5, 0.0, 1.0);
+  const double conf = std::clamp(margin / 0.15, 0.0, 1.0) * std::clamp((strength - params_.get("min_strength")) / 0.5, 0.0, 1.0);
   if (!decided_by.empty()) out.values["key_decided_by"] = decided_by;
   out.values["key_confidence"] = round_to(conf, 0.001);
   out.confidence = conf;

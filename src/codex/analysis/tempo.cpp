@@ -148,11 +148,12 @@ AnalyzerOutput TempoAnalyzer::finish() {
   out.values["tempo_segments"] = segments;
   out.values["periodicity"] = round_to(est.periodicity, 0.001);
   out.values["octave_evidence"] = {{"comb_bpm", round_to(est.slow_bpm, 0.01)},
+                                   {"pattern_s", round_to(est.pattern_s, 0.01)},
+                                   {"three_two", est.three_two},
                                    {"fast_pulse", round_to(est.fast_pulse, 0.001)},
                                    {"faster_pulse", round_to(est.faster_pulse, 0.001)},
                                    {"hat_pulse", round_to(est.hat_pulse, 0.001)},
-                                   {"eighth_pulse", round_to(est.eighth_pulse, 0.001)},
-                                   {"hat_eighth_pulse", round_to(est.hat_eighth_pulse, 0.001)}};
+                                   {"onset_peakiness", round_to(peaky, 0.1)}};
   // Groove evidence from the bass-range onsets at the beats: a kick on every beat (four on the
   // floor) or not, and how clearly the first and last 16 beats carry a pulse (what a DJ needs to
   // beatmatch in and out).

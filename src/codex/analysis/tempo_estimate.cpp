@@ -113,6 +113,45 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   }
   if (est.periodicity < opt.min_periodicity) return est;
 
+  est.slow_bpm = best_bpm;
+  // Three against two. Music repeats in bars and phrases: the strongest long period of the
+  // autocorrelation (1.5-6 s) holds a whole number of beats of the right tempo (2, 3, 4, 6, 8, 12
+  // or 16). A dotted-quarter pulse (the 3+3+2 of trap and reggaeton bass lines, a waltz read in
+  // twos) can outscore the beat in the comb but does not divide the bar: when the comb's pick
+  // leaves the pattern a fractional number of beats and the tempo 3/2 (or 2/3) of it divides it,
+  // and scores at least half as well, that one is the beat.
+  {
+    const auto lo = static_cast<size_t>(1.5 * fps), hi = std::min(acf.size() - 2, static_cast<size_t>(6.0 * fps));
+    size_t pattern = 0;
+    for (size_t l = lo; l <= hi; ++l) {
+      if (acf[l] > acf[l - 1] && acf[l] >= acf[l + 1] && (pattern == 0 || acf[l] > acf[pattern])) pattern = l;
+    }
+    auto divides = [&](double bpm) {
+      const double beats = static_cast<double>(pattern) / (60.0 * fps / bpm);
+      for (double n : {2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0}) {
+        if (std::fabs(beats - n) <= 0.04 * n) return true;
+      }
+      return false;
+    };
+    if (pattern > 0) {
+      est.pattern_s = static_cast<double>(pattern) / fps;
+      if (!divides(best_bpm)) {
+        for (double m : {1.5, 2.0 / 3.0}) {
+          const double b = best_bpm * m;
+          if (b < opt.min_bpm || b > opt.max_bpm || !divides(b)) continue;
+          const double tau = 60.0 * fps / b;
+          const double bar = std::max(acf_peak_near(acf, 4.0 * tau), acf_peak_near(acf, 3.0 * tau));
+          const double score = comb_salience(acf, fps, b) * (0.5 + 0.5 * bar) * prior(b);
+          if (score >= 0.5 * best_score) {
+            est.three_two = true;
+            best_bpm = b;
+            break;
+          }
+        }
+      }
+    }
+  }
+
   // Metrical level. The comb leans towards the two-beat cycle (kick and snare alternate, so the
   // autocorrelation at two beats beats the one at one beat), and half-time genres really are felt
   // at the double. A slow reading is doubled (if the double stays <= 180 BPM, the range DJs file
@@ -125,17 +164,14 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   const double fast_pulse = acf_peak_near(acf, 15.0 * fps / best_bpm);
   const double faster_pulse = acf_peak_near(acf, 7.5 * fps / best_bpm);
   double hat_pulse = 0.0;  // the same eighth-of-the-double pulse, in the hats' range only
-  est.eighth_pulse = acf_peak_near(acf, 30.0 * fps / best_bpm);
   if (high_odf && high_odf->size() == odf.size()) {
-    const int lag = static_cast<int>(std::ceil(30.0 * fps / best_bpm)) + 2;
+    const int lag = static_cast<int>(std::ceil(15.0 * fps / best_bpm)) + 2;
     const auto hacf = windowed_autocorrelation(detrend_onsets(*high_odf, fps), std::max(window, lag + 1), lag);
     hat_pulse = acf_peak_near(hacf, 15.0 * fps / best_bpm);
-    est.hat_eighth_pulse = acf_peak_near(hacf, 30.0 * fps / best_bpm);
   }
   est.fast_pulse = fast_pulse;
   est.faster_pulse = faster_pulse;
   est.hat_pulse = hat_pulse;
-  est.slow_bpm = best_bpm;
   const bool too_slow = best_bpm < 70.0 && fast_pulse >= 0.05;
   const bool half_time = faster_pulse >= 0.05 || hat_pulse >= 0.6;
   if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && (too_slow || half_time)) {
@@ -166,7 +202,8 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   }
   std::sort(est.alternatives.begin(), est.alternatives.end(),
             [](const TempoCandidate& a, const TempoCandidate& b) { return a.score > b.score; });
-  const double strength = std::clamp((est.periodicity - opt.min_periodicity) / 0.4, 0.0, 1.0);
+  // Confidence is measured from the usual gate even where distinct onsets lowered it.
+  const double strength = std::clamp((est.periodicity - std::max(opt.min_periodicity, 0.08)) / 0.4, 0.0, 1.0);
   est.confidence = strength * (1.0 - 0.5 * runner_up);
   return est;
 }

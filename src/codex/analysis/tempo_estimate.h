@@ -24,8 +24,9 @@ struct TempoEstimate {
   std::vector<TempoCandidate> alternatives;
   // The evidence the metrical-level decision read (autocorrelation at fractions of the slow beat).
   double fast_pulse = 0.0, faster_pulse = 0.0, hat_pulse = 0.0;
-  double eighth_pulse = 0.0, hat_eighth_pulse = 0.0;  // at half the comb's beat (full range, hats)
-  double slow_bpm = 0.0;  // the comb's pick before the metrical-level decision
+  double slow_bpm = 0.0;  // the comb's pick, before the three-against-two and metrical-level decisions
+  double pattern_s = 0.0;   // strongest long period (bar or phrase) of the onset autocorrelation
+  bool three_two = false;   // the comb's pick was a dotted-beat pulse, replaced by the beat
 };
 
 struct TempoOptions {

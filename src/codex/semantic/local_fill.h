@@ -23,7 +23,7 @@
 namespace codex::semantic {
 
 // Changes whenever the local fill's rules change, so cached records are rebuilt.
-inline constexpr const char* kLocalFillVersion = "fill-4";
+inline constexpr const char* kLocalFillVersion = "fill-5";
 
 struct Measurements {
   std::optional<double> bpm, bpm_confidence, energy, energy_score, centroid_hz, onset_rate_hz, lufs,
