@@ -118,8 +118,9 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   // autocorrelation (1.5-6 s) holds a whole number of beats of the right tempo (2, 3, 4, 6, 8, 12
   // or 16). A dotted-quarter pulse (the 3+3+2 of trap and reggaeton bass lines, a waltz read in
   // twos) can outscore the beat in the comb but does not divide the bar: when the comb's pick
-  // leaves the pattern a fractional number of beats and the tempo 3/2 (or 2/3) of it divides it,
-  // and scores at least half as well, that one is the beat.
+  // leaves the pattern a fractional number of beats and the tempo 3/2 of it divides it, and
+  // scores at least half as well, that one is the beat. (Only upwards: on real house and trance
+  // the long period is sometimes an odd number of beats, and stepping down to 2/3 was wrong there.)
   {
     const auto lo = static_cast<size_t>(1.5 * fps), hi = std::min(acf.size() - 2, static_cast<size_t>(6.0 * fps));
     size_t pattern = 0;
@@ -135,18 +136,13 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
     };
     if (pattern > 0) {
       est.pattern_s = static_cast<double>(pattern) / fps;
-      if (!divides(best_bpm)) {
-        for (double m : {1.5, 2.0 / 3.0}) {
-          const double b = best_bpm * m;
-          if (b < opt.min_bpm || b > opt.max_bpm || !divides(b)) continue;
-          const double tau = 60.0 * fps / b;
-          const double bar = std::max(acf_peak_near(acf, 4.0 * tau), acf_peak_near(acf, 3.0 * tau));
-          const double score = comb_salience(acf, fps, b) * (0.5 + 0.5 * bar) * prior(b);
-          if (score >= 0.5 * best_score) {
-            est.three_two = true;
-            best_bpm = b;
-            break;
-          }
+      const double b = best_bpm * 1.5;
+      if (!divides(best_bpm) && b <= opt.max_bpm && divides(b)) {
+        const double tau = 60.0 * fps / b;
+        const double bar = std::max(acf_peak_near(acf, 4.0 * tau), acf_peak_near(acf, 3.0 * tau));
+        if (comb_salience(acf, fps, b) * (0.5 + 0.5 * bar) * prior(b) >= 0.5 * best_score) {
+          est.three_two = true;
+          best_bpm = b;
         }
       }
     }
