@@ -155,8 +155,7 @@ AnalyzerOutput TempoAnalyzer::finish() {
                                    {"hat_pulse", round_to(est.hat_pulse, 0.001)},
                                    {"onset_peakiness", round_to(peaky, 0.1)},
                                    {"swing_thirds", round_to(est.swing_thirds, 0.001)},
-                                   {"swing_half", round_to(est.swing_half, 0.001)},
-                                   {"swing_double", est.swing_double}};
+                                   {"swing_half", round_to(est.swing_half, 0.001)}};
   // Groove evidence from the bass-range onsets at the beats: a kick on every beat (four on the
   // floor) or not, and how clearly the first and last 16 beats carry a pulse (what a DJ needs to
   // beatmatch in and out).

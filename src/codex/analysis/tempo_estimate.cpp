@@ -155,16 +155,14 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   //  - it is slower than anyone would tap (< 70 BPM) and carries a pulse at the double's eighths;
   //  - or the pulse reaches the double's sixteenths (drum & bass and dubstep programming: ghost
   //    notes, shuffled hats), or the hats alone run the double's eighths clearly.
-  //  - or the hats swing at the double (below).
   // Rock, pop and folk at 70-92 BPM whose hats or strums play eighths, and hip-hop under a rap on
   // sixteenths (the syllables are not in the hats' range), stay where they are.
   const double fast_pulse = acf_peak_near(acf, 15.0 * fps / best_bpm);
   const double faster_pulse = acf_peak_near(acf, 7.5 * fps / best_bpm);
   double hat_pulse = 0.0;  // the same eighth-of-the-double pulse, in the hats' range only
-  // Swing at the double: a ride cymbal on the double's beats with swung eighths between them
-  // puts the hats' pulse at a half, a third and two thirds of the slow beat (a shuffle at the
-  // slow tempo has the thirds but not the half).
-  bool swing_at_double = false;
+  // Swing evidence (reported, not acted on): a ride on the double's beats with swung eighths puts
+  // the hats' pulse at a half, a third and two thirds of the slow beat — but so do swung
+  // sixteenths in hip-hop at the slow tempo, which is far more common in a DJ's library.
   if (high_odf && high_odf->size() == odf.size()) {
     const double tau = 60.0 * fps / best_bpm;
     const int lag = static_cast<int>(std::ceil(2.0 * tau / 3.0)) + 2;
@@ -172,7 +170,6 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
     hat_pulse = acf_peak_near(hacf, tau / 4.0);
     est.swing_thirds = std::min(acf_peak_near(hacf, tau / 3.0), acf_peak_near(hacf, 2.0 * tau / 3.0));
     est.swing_half = acf_peak_near(hacf, tau / 2.0);
-    swing_at_double = est.swing_thirds >= 0.1 && est.swing_half >= 0.2;
   }
   est.fast_pulse = fast_pulse;
   est.faster_pulse = faster_pulse;
@@ -182,11 +179,6 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && (too_slow || half_time)) {
     best_bpm *= 2.0;
     est.half_time_feel = half_time;
-  } else if (swing_at_double && best_bpm >= 75.0 && best_bpm < 95.0) {
-    // Swing (jazz) at 150-190 BPM, read at half by the comb. (Faster, samba and Latin patterns
-    // at 96-107 carry the same hat pulses, and their double would be a wrong 190-215.)
-    best_bpm *= 2.0;
-    est.swing_double = true;
   }
 
   // Refine to a fraction of a BPM around the chosen peak.

@@ -27,8 +27,7 @@ struct TempoEstimate {
   double slow_bpm = 0.0;  // the comb's pick, before the three-against-two and metrical-level decisions
   double pattern_s = 0.0;   // strongest long period (bar or phrase) of the onset autocorrelation
   bool three_two = false;
-  double swing_thirds = 0.0, swing_half = 0.0;  // hats' autocorrelation at 1/3 and 2/3 (the lower), 1/2 of the slow beat
-  bool swing_double = false;  // doubled for swing at the double   // the comb's pick was a dotted-beat pulse, replaced by the beat
+  double swing_thirds = 0.0, swing_half = 0.0;  // hats' autocorrelation at 1/3 and 2/3 (the lower), 1/2 of the slow beat   // the comb's pick was a dotted-beat pulse, replaced by the beat
 };
 
 struct TempoOptions {
