@@ -111,6 +111,9 @@ INSTANTIATE_TEST_SUITE_P(
                       LoopCase{"swungHouse122", 122, demo::Pattern::kFourOnFloor, false, 0.33, "straight"},
                       LoopCase{"hiphop85", 85, demo::Pattern::kBreakbeat, false, 0.25, "straight"},
                       LoopCase{"hiphop90", 90, demo::Pattern::kBreakbeat, false, 0.0, "straight"},
+                      // (a loud last hit once dragged the grid of these off the beat)
+                      LoopCase{"rock76", 76, demo::Pattern::kBreakbeat, false, 0.0, "straight"},
+                      LoopCase{"rock80", 80, demo::Pattern::kBreakbeat, false, 0.0, "straight"},
                       LoopCase{"breaks140", 140, demo::Pattern::kBreakbeat, true, 0.0, "straight"},
                       LoopCase{"trance150", 150, demo::Pattern::kFourOnFloor, true, 0.0, "straight"},
                       LoopCase{"halftimeDnb174", 174, demo::Pattern::kHalfTime, true, 0.0, "half-time"},

@@ -133,13 +133,23 @@ BeatGrid build_grid(std::vector<double> t, const std::vector<double>& evidence, 
   if (g.steady) {
     // Weight beats by their bass-onset evidence: kicks anchor the grid, while beats the tracker
     // placed on pad onsets in a beatless intro or breakdown count little.
+    // Evidence is capped at its 90th percentile: one loud hit (a crash, the last chord) must not
+    // outweigh every kick and drag the first fit off the beats, after which the robust refits
+    // would drop the good beats instead of it.
+    std::vector<double> ev(evidence.begin(), evidence.begin() + static_cast<std::ptrdiff_t>(std::min(n, evidence.size())));
+    if (!ev.empty()) {
+      std::vector<double> sorted_ev = ev;
+      const size_t k = sorted_ev.size() * 9 / 10;
+      std::nth_element(sorted_ev.begin(), sorted_ev.begin() + static_cast<std::ptrdiff_t>(k), sorted_ev.end());
+      for (double& e : ev) e = std::min(e, sorted_ev[k]);
+    }
     double mean_sq = 0.0;
-    for (size_t i = 0; i < n && i < evidence.size(); ++i) mean_sq += evidence[i] * evidence[i];
-    mean_sq = evidence.empty() ? 0.0 : mean_sq / static_cast<double>(std::min(n, evidence.size()));
+    for (double e : ev) mean_sq += e * e;
+    mean_sq = ev.empty() ? 0.0 : mean_sq / static_cast<double>(ev.size());
     std::vector<double> base(n, 1.0);
     if (mean_sq > 0) {
       for (size_t i = 0; i < n; ++i) {
-        const double e = i < evidence.size() ? evidence[i] : 0.0;
+        const double e = i < ev.size() ? ev[i] : 0.0;
         base[i] = e * e + 0.02 * mean_sq;
       }
     }
