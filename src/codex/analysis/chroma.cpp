@@ -154,9 +154,16 @@ void ChromaExtractor::finish() {
       std::nth_element(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(window.size() / 2), window.end());
       const double v = window[window.size() / 2];
       pitch_[f * kSemitones + p] = static_cast<float>(v);
-      chroma_[f][(kLowMidi + p) % 12] += v;
       if (kLowMidi + p <= kBassTopMidi) bass_[(kLowMidi + p) % 12] += v;
       tonal_[f] += v;
+    }
+    // The chroma counts only local maxima along pitch (notes), not the slopes between them: a
+    // note's energy that spills into its neighbours, or a broad smear, adds no pitch class
+    // (real EDM dev segments: MIREX +0.016 at two minor biases).
+    const float* row = pitch_.data() + f * kSemitones;
+    for (int p = 0; p < kSemitones; ++p) {
+      const bool peak = (p == 0 || row[p] >= row[p - 1]) && (p + 1 == kSemitones || row[p] >= row[p + 1]);
+      if (peak) chroma_[f][(kLowMidi + p) % 12] += row[p];
     }
   }
   spectra_.clear();

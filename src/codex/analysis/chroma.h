@@ -3,7 +3,8 @@
 // vote for the tuning (the reference pitch is often not 440 Hz). At the end, the stored spectra
 // are read at the estimated tuning, cleared of harmonic leakage, log-compressed, whitened across frequency (which removes the
 // broadband energy of drums and noise), median-filtered over time (which removes transients:
-// a harmonic/percussive split by medians), and folded into 12 pitch classes per frame.
+// a harmonic/percussive split by medians), and folded into 12 pitch classes per frame (local
+// maxima along pitch only: notes, not the slopes between them).
 #pragma once
 
 #include <array>

@@ -44,13 +44,13 @@ nlohmann::json key_json(const music::Key& k) {
 }  // namespace
 
 KeyAnalyzer::KeyAnalyzer()
-    : BasicAnalyzer("key", 3, {{"min_strength", "correlation with the best key profile below which no key is reported", 0.0, 1.0,
-                0.25},
+    : BasicAnalyzer("key", 4, {{"min_strength", "correlation with the best key profile below which no key is reported", 0.0, 1.0,
+                0.3},
                {"min_tonal_ratio", "share of the log spectrum that is sustained pitch below which no key is reported",
                 0.0, 1.0, 0.07},
                {"line_ratio", "pitch lines this much above the median pitch energy mark resonant drums, not harmony", 2.0,
                 1e6, 100.0},
-               {"line_strength", "correlation below which dominant pitch lines mean drums (no key)", 0.0, 1.0, 0.6},
+               {"line_strength", "correlation below which dominant pitch lines mean drums (no key)", 0.0, 1.0, 0.75},
                {"window_s", "window for key changes, seconds", 8.0, 120.0, 24.0},
                {"min_segment_s", "shortest key segment reported, seconds", 8.0, 300.0, 30.0},
                {"bass_weight", "weight of bass-register tonic evidence", 0.0, 1.0, 0.2},
