@@ -8,8 +8,6 @@
 #include <cstddef>
 #include <vector>
 
-#include "codex/analysis/beat_dbn.h"
-
 namespace codex::analysis {
 
 struct TempoSegment {
@@ -33,7 +31,6 @@ struct BeatTrackerOptions {
   double steady_tolerance = 0.012;  // max relative spread of local tempo for a single grid
   int beats_per_bar = 4;
   double snap_bpm = 0.05;           // a steady grid this close to a whole BPM is taken as whole
-  double dbn_tempo_range = 1.3;     // an unsteady track is re-decoded with periods within this factor
 };
 
 // `odf` at `fps` frames per second; `frame_time(i)` maps a (fractional) frame to seconds.
@@ -51,28 +48,18 @@ BeatGrid build_grid(std::vector<double> beat_times, const std::vector<double>& b
 template <class FrameTime>
 BeatGrid track_beats(const std::vector<float>& odf, const std::vector<float>& low_odf, double fps, double bpm,
                      FrameTime frame_time, const BeatTrackerOptions& options) {
-  auto grid_of = [&](const std::vector<double>& frames) {
-    std::vector<double> times, evidence;
-    for (double f : frames) {
-      times.push_back(frame_time(f));
-      const auto i = static_cast<std::size_t>(f + 0.5);
-      double e = 0.0;
-      if (!low_odf.empty()) {
-        for (std::size_t j = i > 2 ? i - 2 : 0; j < std::min(low_odf.size(), i + 3); ++j) e = std::max(e, static_cast<double>(low_odf[j]));
-      }
-      evidence.push_back(e);
+  const std::vector<double> frames = dp_beat_frames(odf, 60.0 * fps / bpm, options.tightness);
+  std::vector<double> times, evidence;
+  for (double f : frames) {
+    times.push_back(frame_time(f));
+    const auto i = static_cast<std::size_t>(f + 0.5);
+    double e = 0.0;
+    if (!low_odf.empty()) {
+      for (std::size_t j = i > 2 ? i - 2 : 0; j < std::min(low_odf.size(), i + 3); ++j) e = std::max(e, static_cast<double>(low_odf[j]));
     }
-    return build_grid(std::move(times), evidence, options);
-  };
-  const double period = 60.0 * fps / bpm;
-  BeatGrid grid = grid_of(dp_beat_frames(odf, period, options.tightness));
-  if (grid.steady || options.dbn_tempo_range <= 1.0) return grid;
-  // The tempo moves: decode again with a state space that lets it wander around the estimate.
-  BeatDbnOptions dbn;
-  dbn.min_period_frames = period / options.dbn_tempo_range;
-  dbn.max_period_frames = period * options.dbn_tempo_range;
-  const std::vector<double> frames = dbn_beat_frames(odf, dbn);
-  return frames.size() >= 4 ? grid_of(frames) : grid;
+    evidence.push_back(e);
+  }
+  return build_grid(std::move(times), evidence, options);
 }
 
 }  // namespace codex::analysis
