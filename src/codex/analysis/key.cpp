@@ -51,6 +51,8 @@ KeyAnalyzer::KeyAnalyzer()
                {"line_ratio", "pitch lines this much above the median pitch energy mark resonant drums, not harmony", 2.0,
                 1e6, 100.0},
                {"line_strength", "correlation below which dominant pitch lines mean drums (no key)", 0.0, 1.0, 0.75},
+               {"line_max_tonal_ratio", "sustained-pitch share above which pitch lines are held tones, not drums", 0.0,
+                1.0, 0.3},
                {"window_s", "window for key changes, seconds", 8.0, 120.0, 24.0},
                {"min_segment_s", "shortest key segment reported, seconds", 8.0, 300.0, 30.0},
                {"bass_weight", "weight of bass-register tonic evidence", 0.0, 1.0, 0.2},
@@ -116,7 +118,8 @@ AnalyzerOutput KeyAnalyzer::finish() {
   const double lines = line_ratio(chroma_->pitch(), ChromaExtractor::kSemitones);
   out.values["pitch_line_ratio"] = round_to(lines, 0.1);
   // (Drums decay: most of their spectrum is not sustained pitch; a held tone is not a drum.)
-  if (strength < params_.get("line_strength") && lines > params_.get("line_ratio") && tonal_ratio < 0.3) {
+  if (strength < params_.get("line_strength") && lines > params_.get("line_ratio") &&
+      tonal_ratio < params_.get("line_max_tonal_ratio")) {
     return null_key("pitched drums only, no harmony");
   }
 
