@@ -79,6 +79,7 @@ int run_probe(const GlobalArgs&, const std::string& file, const std::vector<std:
       }
     }
   }
+  if (!params.empty()) out["param_overrides"] = params;  // an experiment's output says what it ran with
   std::printf("%s\n", json_text(out).c_str());
   return 0;
 }

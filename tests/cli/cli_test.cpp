@@ -90,6 +90,7 @@ TEST_F(Cli, ProbeParamOverridesADeclaredParameterAndRejectsBadOnes) {
   r = run_codex({"probe", "--param", "key.min_strength=1", dir.file("music/two.mp3")});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(nlohmann::json::parse(r.out)["key"].is_null()) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["param_overrides"][0], "key.min_strength=1");
   for (const char* bad : {"key.min_strength=2", "key.no_such=1", "nokey.min_strength=0.3", "key.min_strength=abc",
                           "key.min_strength=", "min_strength=0.3", "key.min_strength=nan", "key.min_strength=0.3\nsecond line"}) {
     r = run_codex({"probe", "--param", bad, dir.file("music/two.mp3")});
