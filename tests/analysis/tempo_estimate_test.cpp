@@ -49,5 +49,42 @@ TEST(TempoEstimate, AShuffleStaysAtItsTempo) {
   }
 }
 
+// Two-bar drum patterns over `seconds`, given per slow beat (of `slow_bpm`) where kick and snare
+// land (in slow beats within a 2-beat cycle), with hats on the slow grid's eighths.
+struct Drums {
+  std::vector<float> full, high, mid;
+};
+Drums drums(double slow_bpm, std::vector<double> kicks, std::vector<double> snares, double cycle_beats, double seconds) {
+  const auto n = static_cast<size_t>(seconds * kFps);
+  Drums d{std::vector<float>(n), std::vector<float>(n), std::vector<float>(n)};
+  const double beat = 60.0 / slow_bpm;
+  for (double t0 = 0.0; t0 < seconds; t0 += cycle_beats * beat) {
+    for (double k : kicks) hit(d.full, t0 + k * beat, 2.0f);
+    for (double sn : snares) {
+      hit(d.full, t0 + sn * beat, 1.5f);
+      hit(d.mid, t0 + sn * beat, 1.5f);
+    }
+    for (double e = 0.0; e < cycle_beats; e += 0.5) {
+      hit(d.high, t0 + e * beat, 0.3f);
+      hit(d.full, t0 + e * beat, 0.2f);
+    }
+  }
+  return d;
+}
+
+TEST(TempoEstimate, SnareOnTheSlowGridsOffBeatsMeansTheDouble) {
+  // Drum & bass at 172 read at 86: kick on 1 and 3, snare on 2 and 4 of the double, i.e. the
+  // snare on the off-beats of the slow grid.
+  const Drums dnb = drums(86.0, {0.0, 1.0}, {0.5, 1.5}, 2.0, 40.0);
+  const TempoEstimate e = estimate_tempo(dnb.full, kFps, {}, &dnb.high, &dnb.mid);
+  EXPECT_NEAR(e.bpm, 172.0, 2.0) << "comb " << e.slow_bpm << " off-beat snare " << e.offbeat_snare;
+  EXPECT_NEAR(e.slow_bpm, 86.0, 1.5) << "the comb reads the slow grid, so the rule is what doubles it";
+  // Rock at 86: kick on 1 and 3, snare on 2 and 4 of the slow grid itself.
+  const Drums rock = drums(86.0, {0.0, 2.0}, {1.0, 3.0}, 4.0, 40.0);
+  const TempoEstimate r = estimate_tempo(rock.full, kFps, {}, &rock.high, &rock.mid);
+  EXPECT_NEAR(r.bpm, 86.0, 1.5) << "comb " << r.slow_bpm << " off-beat snare " << r.offbeat_snare;
+  EXPECT_LT(r.offbeat_snare, 0.43);
+}
+
 }  // namespace
 }  // namespace codex::analysis

@@ -77,7 +77,12 @@ AnalyzerOutput TempoAnalyzer::finish() {
   // freely: the periodicity needed is lowered for them (their confidence stays low).
   const double peaky = onset_peakiness(odf, fps);
   if (peaky >= params_.get("clear_onsets")) topt.min_periodicity = params_.get("min_periodicity_clear_onsets");
-  const TempoEstimate est = estimate_tempo(odf, fps, topt, &onsets_->high_flux());
+  // Mid range (snare, claps, chords): the full flux without the kick/bass and hat ranges.
+  std::vector<float> mid(odf.size());
+  for (size_t i = 0; i < mid.size(); ++i) {
+    mid[i] = std::max(0.0f, onsets_->flux()[i] - onsets_->low_flux()[i] - onsets_->high_flux()[i]);
+  }
+  const TempoEstimate est = estimate_tempo(odf, fps, topt, &onsets_->high_flux(), &mid);
   if (est.bpm <= 0.0) return null_tempo("no steady beat");
 
   BeatTrackerOptions bopt;
@@ -154,6 +159,7 @@ AnalyzerOutput TempoAnalyzer::finish() {
                                    {"faster_pulse", round_to(est.faster_pulse, 0.001)},
                                    {"hat_pulse", round_to(est.hat_pulse, 0.001)},
                                    {"onset_peakiness", round_to(peaky, 0.1)},
+                                   {"offbeat_snare", round_to(est.offbeat_snare, 0.001)},
                                    {"swing_thirds", round_to(est.swing_thirds, 0.001)},
                                    {"swing_half", round_to(est.swing_half, 0.001)}};
   // Groove evidence from the bass-range onsets at the beats: a kick on every beat (four on the

@@ -1,5 +1,7 @@
 #include "codex/analysis/tempo_estimate.h"
 
+#include "codex/analysis/beat_tracker.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -81,7 +83,7 @@ double comb_salience(const std::vector<double>& acf, double fps, double bpm) {
 }
 
 TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const TempoOptions& opt,
-                             const std::vector<float>* high_odf) {
+                             const std::vector<float>* high_odf, const std::vector<float>* mid_odf) {
   TempoEstimate est;
   if (odf.size() < static_cast<size_t>(2 * fps)) return est;
   const std::vector<float> x = detrend_onsets(odf, fps);
@@ -154,7 +156,10 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   // such music under) when
   //  - it is slower than anyone would tap (< 70 BPM) and carries a pulse at the double's eighths;
   //  - or the pulse reaches the double's sixteenths (drum & bass and dubstep programming: ghost
-  //    notes, shuffled hats), or the hats alone run the double's eighths clearly.
+  //    notes, shuffled hats), or the hats alone run the double's eighths clearly;
+  //  - or the mid range (snares, claps) puts at least 43% of its onset strength on the slow
+  //    grid's half-beats (3/4 as much as on its beats): drum & bass with the kick on 1 and 3 and the snare on 2 and 4 of the double;
+  //    rock and hip-hop put the snare on the slow grid's beats and little in between.
   // Rock, pop and folk at 70-92 BPM whose hats or strums play eighths, and hip-hop under a rap on
   // sixteenths (the syllables are not in the hats' range), stay where they are.
   const double fast_pulse = acf_peak_near(acf, 15.0 * fps / best_bpm);
@@ -171,11 +176,29 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
     est.swing_thirds = std::min(acf_peak_near(hacf, tau / 3.0), acf_peak_near(hacf, 2.0 * tau / 3.0));
     est.swing_half = acf_peak_near(hacf, tau / 2.0);
   }
+  if (mid_odf && mid_odf->size() == odf.size() && best_bpm < 92.0) {
+    const double tau = 60.0 * fps / best_bpm;
+    const std::vector<double> beats = dp_beat_frames(odf, tau, 100.0);
+    auto peak_at = [&](double f) {
+      double m = 0.0;
+      const auto c = static_cast<long>(std::lround(f));
+      for (long k = c - 2; k <= c + 2; ++k) {
+        if (k >= 0 && k < static_cast<long>(mid_odf->size())) m = std::max(m, static_cast<double>((*mid_odf)[static_cast<size_t>(k)]));
+      }
+      return m;
+    };
+    double on = 0.0, off = 0.0;
+    for (double b : beats) {
+      on += peak_at(b);
+      off += peak_at(b + 0.5 * tau);
+    }
+    est.offbeat_snare = on + off > 0 ? off / (on + off) : 0.0;
+  }
   est.fast_pulse = fast_pulse;
   est.faster_pulse = faster_pulse;
   est.hat_pulse = hat_pulse;
   const bool too_slow = best_bpm < 70.0 && fast_pulse >= 0.05;
-  const bool half_time = faster_pulse >= 0.05 || hat_pulse >= 0.6;
+  const bool half_time = faster_pulse >= 0.05 || hat_pulse >= 0.6 || est.offbeat_snare >= 0.43;
   if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && (too_slow || half_time)) {
     best_bpm *= 2.0;
     est.half_time_feel = half_time;
