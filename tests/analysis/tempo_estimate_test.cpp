@@ -78,7 +78,11 @@ TEST(TempoEstimate, SnareOnTheSlowGridsOffBeatsMeansTheDouble) {
   const Drums dnb = drums(86.0, {0.0, 1.0}, {0.5, 1.5}, 2.0, 40.0);
   const TempoEstimate e = estimate_tempo(dnb.full, kFps, {}, &dnb.high, &dnb.mid);
   EXPECT_NEAR(e.bpm, 172.0, 2.0) << "comb " << e.slow_bpm << " off-beat snare " << e.offbeat_snare;
-  EXPECT_NEAR(e.slow_bpm, 86.0, 1.5) << "the comb reads the slow grid, so the rule is what doubles it";
+  EXPECT_NEAR(e.slow_bpm, 86.0, 1.5) << "the comb reads the slow grid, so a rule doubles it";
+  EXPECT_GE(e.offbeat_snare, 0.43) << "and it is the off-beat snare";
+  EXPECT_LT(e.hat_pulse, 0.6);
+  EXPECT_LT(e.faster_pulse, 0.05);
+  EXPECT_FALSE(e.half_time_feel) << "a snare on the double's 2 and 4 is a straight feel";
   // Rock at 86: kick on 1 and 3, snare on 2 and 4 of the slow grid itself.
   const Drums rock = drums(86.0, {0.0, 2.0}, {1.0, 3.0}, 4.0, 40.0);
   const TempoEstimate r = estimate_tempo(rock.full, kFps, {}, &rock.high, &rock.mid);

@@ -139,7 +139,7 @@ BeatGrid build_grid(std::vector<double> t, const std::vector<double>& evidence, 
     std::vector<double> ev(evidence.begin(), evidence.begin() + static_cast<std::ptrdiff_t>(std::min(n, evidence.size())));
     if (!ev.empty()) {
       std::vector<double> sorted_ev = ev;
-      const size_t k = sorted_ev.size() * 9 / 10;
+      const size_t k = (sorted_ev.size() - 1) * 9 / 10;
       std::nth_element(sorted_ev.begin(), sorted_ev.begin() + static_cast<std::ptrdiff_t>(k), sorted_ev.end());
       for (double& e : ev) e = std::min(e, sorted_ev[k]);
     }

@@ -25,7 +25,7 @@ double onset_peakiness(const std::vector<float>& odf, double fps) {
 }  // namespace
 
 TempoAnalyzer::TempoAnalyzer()
-    : BasicAnalyzer("tempo", 4, {{"min_bpm", "slowest tempo considered", 30.0, 120.0, 55.0},
+    : BasicAnalyzer("tempo", 5, {{"min_bpm", "slowest tempo considered", 30.0, 120.0, 55.0},
                {"max_bpm", "fastest tempo considered", 120.0, 300.0, 215.0},
                {"prior_center_bpm", "centre of the log-tempo prior", 60.0, 200.0, 126.0},
                {"tightness", "beat tracker's penalty for tempo deviation", 1.0, 1000.0, 100.0},

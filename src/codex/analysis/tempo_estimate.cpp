@@ -124,7 +124,9 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   // scores at least half as well, that one is the beat. (Only upwards: on real house and trance
   // the long period is sometimes an odd number of beats, and stepping down to 2/3 was wrong there.)
   {
-    const auto lo = static_cast<size_t>(1.5 * fps), hi = std::min(acf.size() - 2, static_cast<size_t>(6.0 * fps));
+    // (At most half the input: longer lags of a short clip rest on too few products.)
+    const auto lo = static_cast<size_t>(1.5 * fps);
+    const size_t hi = std::min({acf.size() - 2, static_cast<size_t>(6.0 * fps), odf.size() / 2});
     size_t pattern = 0;
     for (size_t l = lo; l <= hi; ++l) {
       if (acf[l] > acf[l - 1] && acf[l] >= acf[l + 1] && (pattern == 0 || acf[l] > acf[pattern])) pattern = l;
@@ -198,8 +200,11 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   est.faster_pulse = faster_pulse;
   est.hat_pulse = hat_pulse;
   const bool too_slow = best_bpm < 70.0 && fast_pulse >= 0.05;
-  const bool half_time = faster_pulse >= 0.05 || hat_pulse >= 0.6 || est.offbeat_snare >= 0.43;
-  if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && (too_slow || half_time)) {
+  // (A snare on the double's 2 and 4 is a straight feel at the double; the hat and sixteenth
+  // evidence is half-time drums.)
+  const bool half_time = faster_pulse >= 0.05 || hat_pulse >= 0.6;
+  const bool offbeat_snare = est.offbeat_snare >= 0.43;
+  if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && (too_slow || half_time || offbeat_snare)) {
     best_bpm *= 2.0;
     est.half_time_feel = half_time;
   }

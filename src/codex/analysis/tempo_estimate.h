@@ -26,13 +26,15 @@ struct TempoEstimate {
   double fast_pulse = 0.0, faster_pulse = 0.0, hat_pulse = 0.0;
   double slow_bpm = 0.0;  // the comb's pick, before the three-against-two and metrical-level decisions
   double pattern_s = 0.0;   // strongest long period (bar or phrase) of the onset autocorrelation
-  bool three_two = false;
+  bool three_two = false;   // the comb's pick was a dotted-beat pulse, replaced by the beat
   // Share of the mid-range (snare, clap) onset strength at the half-beats of the slow reading's
   // tracked beats, against at the beats: about a half or more when the mid range pulses at the
   // double (drum & bass read at half), low when the snare sits on the slow grid's beats (rock,
   // hip-hop).
+  // (Measured for slow readings below 92 BPM only; 0 otherwise.)
   double offbeat_snare = 0.0;
-  double swing_thirds = 0.0, swing_half = 0.0;  // hats' autocorrelation at 1/3 and 2/3 (the lower), 1/2 of the slow beat   // the comb's pick was a dotted-beat pulse, replaced by the beat
+  // Hats' autocorrelation at 1/3 and 2/3 of the slow beat (the lower of the two) and at 1/2.
+  double swing_thirds = 0.0, swing_half = 0.0;
 };
 
 struct TempoOptions {
@@ -54,7 +56,9 @@ std::vector<double> windowed_autocorrelation(const std::vector<float>& x, int wi
 double comb_salience(const std::vector<double>& acf, double fps, double bpm);
 
 // `high_odf` (optional): onset strength of the hats-and-cymbals range, which tells a drum & bass
-// hat pulse from a rap's syllables when deciding between a tempo and its double.
+// hat pulse from a rap's syllables when deciding between a tempo and its double. `mid_odf`
+// (optional): onset strength of the range between the kick and the hats (snares, claps), whose
+// place on the slow grid (beats or half-beats) is evidence for the double.
 TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const TempoOptions& options = {},
                              const std::vector<float>* high_odf = nullptr, const std::vector<float>* mid_odf = nullptr);
 
