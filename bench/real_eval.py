@@ -31,6 +31,13 @@ SHARED = os.path.join(ROOT, "..", "shared", "bench")
 sys.path.insert(0, SHARED)
 import eval as ev  # noqa: E402  (the shared scorer)
 
+try:  # beat F-measure only (Debian: python3-mir-eval, which bench/tempo_eval.sh installs)
+    import mir_eval
+    import numpy as np
+    HAVE_MIR_EVAL = True
+except ImportError:
+    HAVE_MIR_EVAL = False
+
 CLASSES = ("exact", "fifth", "fourth", "relative", "parallel", "other", "null")
 
 
@@ -125,9 +132,7 @@ def report(name, items, base, outs):
         if it.get("tempo_bpm") and it.get("tempo_quality") in ("annotation", "derived", "metadata"):
             a1, a2 = ev.tempo_hits(it["tempo_bpm"], o.get("bpm"))
             tempo[part_of(it)].append((a1, a2))
-        if it.get("beats_file") and it.get("beats_complete") and "beats" in o:
-            import mir_eval
-            import numpy as np
+        if it.get("beats_file") and it.get("beats_complete") and "beats" in o and HAVE_MIR_EVAL:
             path = os.path.join(base, it["beats_file"])
             ref = np.array(ev.load_beats(path))
             beats_f.append(mir_eval.beat.f_measure(ref, np.array(o.get("beats") or []), 0.07))
@@ -171,6 +176,8 @@ def main():
     manifests = args.manifest or [os.path.join(SHARED, "dev", "manifest.json")] + [
         m for m in (os.path.join(ROOT, "dev-edm", "manifest.json"), os.path.join(ROOT, "..", "dev-edm", "manifest.json"))
         if os.path.exists(m)][:1]
+    if not HAVE_MIR_EVAL:
+        print("(python3-mir-eval is not installed: beat and downbeat F-measures are skipped)")
     tools = [("codex", shlex.quote(args.codex) + " probe {file}")]
     if args.peer:
         tools.append(("qm-dsp", shlex.quote(os.path.join(ROOT, "build", "bench", "codex_qm_host")) + " {file}"))
