@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "codex/analysis/onset.h"
+
 namespace codex::analysis {
 
 struct TempoSegment {
@@ -52,12 +54,7 @@ BeatGrid track_beats(const std::vector<float>& odf, const std::vector<float>& lo
   std::vector<double> times, evidence;
   for (double f : frames) {
     times.push_back(frame_time(f));
-    const auto i = static_cast<std::size_t>(f + 0.5);
-    double e = 0.0;
-    if (!low_odf.empty()) {
-      for (std::size_t j = i > 2 ? i - 2 : 0; j < std::min(low_odf.size(), i + 3); ++j) e = std::max(e, static_cast<double>(low_odf[j]));
-    }
-    evidence.push_back(e);
+    evidence.push_back(max_near(low_odf, f));
   }
   return build_grid(std::move(times), evidence, options);
 }

@@ -100,4 +100,13 @@ std::vector<float> combine_onsets(const std::vector<float>& full, const std::vec
 }
 
 
+double max_near(const std::vector<float>& series, double frame, int radius) {
+  const long c = std::lround(frame);
+  double m = 0.0;
+  for (long k = std::max(0L, c - radius); k <= c + radius && k < static_cast<long>(series.size()); ++k) {
+    m = std::max(m, static_cast<double>(series[static_cast<size_t>(k)]));
+  }
+  return m;
+}
+
 }  // namespace codex::analysis

@@ -57,4 +57,8 @@ class OnsetDetector {
 // by hats: the onset strength for tempo and beats is the sum of both, each scaled to unit RMS.
 std::vector<float> combine_onsets(const std::vector<float>& full, const std::vector<float>& low);
 
+// The largest value of an onset series within `radius` frames of (the nearest frame to) `frame`;
+// 0 outside the series.
+double max_near(const std::vector<float>& series, double frame, int radius = 2);
+
 }  // namespace codex::analysis

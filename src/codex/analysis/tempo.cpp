@@ -159,9 +159,7 @@ AnalyzerOutput TempoAnalyzer::finish() {
                                    {"faster_pulse", round_to(est.faster_pulse, 0.001)},
                                    {"hat_pulse", round_to(est.hat_pulse, 0.001)},
                                    {"onset_peakiness", round_to(peaky, 0.1)},
-                                   {"offbeat_snare", round_to(est.offbeat_snare, 0.001)},
-                                   {"swing_thirds", round_to(est.swing_thirds, 0.001)},
-                                   {"swing_half", round_to(est.swing_half, 0.001)}};
+                                   {"offbeat_snare", round_to(est.offbeat_snare, 0.001)}};
   // Groove evidence from the bass-range onsets at the beats: a kick on every beat (four on the
   // floor) or not, and how clearly the first and last 16 beats carry a pulse (what a DJ needs to
   // beatmatch in and out).
@@ -169,9 +167,7 @@ AnalyzerOutput TempoAnalyzer::finish() {
     const auto& low = od.low_flux();
     std::vector<double> at_beat;
     for (double t : grid.beats) {
-      const auto f = static_cast<long>(std::lround(od.frame_at(t)));
-      double e = 0.0;
-      for (long k = std::max(0L, f - 2); k <= f + 2 && k < static_cast<long>(low.size()); ++k) e = std::max(e, static_cast<double>(low[k]));
+      const double e = max_near(low, od.frame_at(t));
       at_beat.push_back(e);
     }
     if (at_beat.size() >= 8) {

@@ -8,6 +8,8 @@
 namespace codex::analysis {
 namespace {
 
+constexpr double kUsualMinPeriodicity = TempoOptions{}.min_periodicity;
+
 double acf_at(const std::vector<double>& acf, double lag) {
   if (lag < 0 || lag >= static_cast<double>(acf.size() - 1)) return 0.0;
   const auto i = static_cast<size_t>(lag);
@@ -160,49 +162,32 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   //  - or the pulse reaches the double's sixteenths (drum & bass and dubstep programming: ghost
   //    notes, shuffled hats), or the hats alone run the double's eighths clearly;
   //  - or the mid range (snares, claps) puts at least 43% of its onset strength on the slow
-  //    grid's half-beats (3/4 as much as on its beats): drum & bass with the kick on 1 and 3 and the snare on 2 and 4 of the double;
-  //    rock and hip-hop put the snare on the slow grid's beats and little in between.
+  //    grid's half-beats (3/4 as much as on its beats): drum & bass with the kick on 1 and 3
+  //    and the snare on 2 and 4 of the double; rock and hip-hop put the snare on the slow
+  //    grid's beats and little in between.
   // Rock, pop and folk at 70-92 BPM whose hats or strums play eighths, and hip-hop under a rap on
   // sixteenths (the syllables are not in the hats' range), stay where they are.
-  const double fast_pulse = acf_peak_near(acf, 15.0 * fps / best_bpm);
-  const double faster_pulse = acf_peak_near(acf, 7.5 * fps / best_bpm);
-  double hat_pulse = 0.0;  // the same eighth-of-the-double pulse, in the hats' range only
-  // Swing evidence (reported, not acted on): a ride on the double's beats with swung eighths puts
-  // the hats' pulse at a half, a third and two thirds of the slow beat — but so do swung
-  // sixteenths in hip-hop at the slow tempo, which is far more common in a DJ's library.
-  if (high_odf && high_odf->size() == odf.size()) {
-    const double tau = 60.0 * fps / best_bpm;
-    const int lag = static_cast<int>(std::ceil(2.0 * tau / 3.0)) + 2;
+  est.fast_pulse = acf_peak_near(acf, 15.0 * fps / best_bpm);
+  est.faster_pulse = acf_peak_near(acf, 7.5 * fps / best_bpm);
+  if (high_odf && high_odf->size() == odf.size()) {  // the same eighth-of-the-double pulse, in the hats
+    const int lag = static_cast<int>(std::ceil(15.0 * fps / best_bpm)) + 2;
     const auto hacf = windowed_autocorrelation(detrend_onsets(*high_odf, fps), std::max(window, lag + 1), lag);
-    hat_pulse = acf_peak_near(hacf, tau / 4.0);
-    est.swing_thirds = std::min(acf_peak_near(hacf, tau / 3.0), acf_peak_near(hacf, 2.0 * tau / 3.0));
-    est.swing_half = acf_peak_near(hacf, tau / 2.0);
+    est.hat_pulse = acf_peak_near(hacf, 15.0 * fps / best_bpm);
   }
   if (mid_odf && mid_odf->size() == odf.size() && best_bpm < 92.0) {
     const double tau = 60.0 * fps / best_bpm;
     const std::vector<double> beats = dp_beat_frames(odf, tau, 100.0);
-    auto peak_at = [&](double f) {
-      double m = 0.0;
-      const auto c = static_cast<long>(std::lround(f));
-      for (long k = c - 2; k <= c + 2; ++k) {
-        if (k >= 0 && k < static_cast<long>(mid_odf->size())) m = std::max(m, static_cast<double>((*mid_odf)[static_cast<size_t>(k)]));
-      }
-      return m;
-    };
     double on = 0.0, off = 0.0;
     for (double b : beats) {
-      on += peak_at(b);
-      off += peak_at(b + 0.5 * tau);
+      on += max_near(*mid_odf, b);
+      off += max_near(*mid_odf, b + 0.5 * tau);
     }
     est.offbeat_snare = on + off > 0 ? off / (on + off) : 0.0;
   }
-  est.fast_pulse = fast_pulse;
-  est.faster_pulse = faster_pulse;
-  est.hat_pulse = hat_pulse;
-  const bool too_slow = best_bpm < 70.0 && fast_pulse >= 0.05;
+  const bool too_slow = best_bpm < 70.0 && est.fast_pulse >= 0.05;
   // (A snare on the double's 2 and 4 is a straight feel at the double; the hat and sixteenth
   // evidence is half-time drums.)
-  const bool half_time = faster_pulse >= 0.05 || hat_pulse >= 0.6;
+  const bool half_time = est.faster_pulse >= 0.05 || est.hat_pulse >= 0.6;
   const bool offbeat_snare = est.offbeat_snare >= 0.43;
   if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && (too_slow || half_time || offbeat_snare)) {
     best_bpm *= 2.0;
@@ -233,7 +218,8 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   std::sort(est.alternatives.begin(), est.alternatives.end(),
             [](const TempoCandidate& a, const TempoCandidate& b) { return a.score > b.score; });
   // Confidence is measured from the usual gate even where distinct onsets lowered it.
-  const double strength = std::clamp((est.periodicity - std::max(opt.min_periodicity, 0.08)) / 0.4, 0.0, 1.0);
+  const double strength =
+      std::clamp((est.periodicity - std::max(opt.min_periodicity, kUsualMinPeriodicity)) / 0.4, 0.0, 1.0);
   est.confidence = strength * (1.0 - 0.5 * runner_up);
   return est;
 }

@@ -33,8 +33,6 @@ struct TempoEstimate {
   // hip-hop).
   // (Measured for slow readings below 92 BPM only; 0 otherwise.)
   double offbeat_snare = 0.0;
-  // Hats' autocorrelation at 1/3 and 2/3 of the slow beat (the lower of the two) and at 1/2.
-  double swing_thirds = 0.0, swing_half = 0.0;
 };
 
 struct TempoOptions {
