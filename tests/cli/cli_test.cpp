@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codex/demo/synth.h"
+#include "support/run_codex.h"
 #include "support/test_util.h"
 
 namespace codex {
@@ -21,38 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CmdResult {
-  int status = -1;
-  std::string out, err;
-};
-
-CmdResult run_codex(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-  test::TempDir io;
-  const std::string out = io.file("out"), err = io.file("err");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(o, 1);
-    dup2(e, 2);
-    // Hermetic: no user settings file unless a test names one (later entries win).
-    static std::string no_settings = "CODEX_CONFIG=" + io.file("no-settings");
-    putenv(const_cast<char*>(no_settings.c_str()));
-    for (const auto& kv : env) putenv(const_cast<char*>(kv.c_str()));
-    std::vector<char*> argv{const_cast<char*>(CODEX_BIN)};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(CODEX_BIN, argv.data());
-    _exit(127);
-  }
-  int st = 0;
-  waitpid(pid, &st, 0);
-  CmdResult r;
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  r.out = test::read_bytes(out);
-  r.err = test::read_bytes(err);
-  return r;
-}
+using test::CmdResult;
+using test::run_codex;
 
 size_t line_count(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
 
