@@ -7,53 +7,19 @@
 
 namespace codex::schema {
 
+namespace {
+template <size_t N>
+std::vector<std::string> value_list(const std::array<std::string_view, N>& values) {
+  return {values.begin(), values.end()};
+}
+}  // namespace
+
 const std::vector<FieldSpec>& fields() {
-  using T = FieldType;
   static const std::vector<FieldSpec> kFields = {
-      {"track_id", T::kString, true, false, 1, 256, {}, "identity", "stable id (hash of the audio stream)"},
-      {"title", T::kString, true, false, 0, 1000, {}, "identity", "track title"},
-      {"artist", T::kString, true, false, 0, 1000, {}, "identity", "artist"},
-      {"file_path", T::kString, false, true, 0, 4096, {}, "identity", "where the file was found"},
-      {"duration_seconds", T::kNumber, true, false, 0, 7200, {}, "identity", "length in seconds"},
-      {"bpm", T::kNumber, true, true, 60, 200, {}, "fundamentals", "felt tempo; null when there is no steady beat"},
-      {"key", T::kCamelot, true, true, 0, 0, {}, "fundamentals", "Camelot key, 1A..12B; null when atonal"},
-      {"audio_fidelity", T::kInteger, true, false, 1, 10, {}, "fundamentals", "audio quality 1-10"},
-      {"energy", T::kInteger, true, false, 1, 10, {}, "energy", "energy 1-10"},
-      {"danceability", T::kInteger, true, false, 1, 10, {}, "energy", "danceability 1-10"},
-      {"intensity", T::kEnum, true, false, 0, 0, {"opener", "journey", "peak", "closer"}, "energy", "place in a set"},
-      {"vibe", T::kEnum, true, false, 0, 0, {"dark", "bright", "hypnotic", "euphoric", "chill", "aggressive"}, "vibe",
-       "overall vibe"},
-      {"mood_tags", T::kStringArray, true, false, 3, 7, {}, "vibe", "3-7 mood words"},
-      {"groove_style", T::kEnum, true, false, 0, 0, {"four-on-floor", "broken", "swung", "syncopated", "linear"},
-       "rhythm", "drum groove"},
-      {"tempo_feel", T::kEnum, true, false, 0, 0, {"straight", "double-time", "half-time"}, "rhythm",
-       "how the tempo feels"},
-      {"mix_in_ease", T::kInteger, true, false, 1, 10, {}, "mixability", "how easy to mix in, 1-10"},
-      {"mix_out_ease", T::kInteger, true, false, 1, 10, {}, "mixability", "how easy to mix out of, 1-10"},
-      {"mixability_notes", T::kString, false, true, 0, 2000, {}, "mixability", "tips for mixing"},
-      {"vocal_presence", T::kEnum, true, false, 0, 0, {"instrumental", "male", "female", "mixed", "group"}, "vocals",
-       "who sings"},
-      {"vocal_style", T::kEnum, true, false, 0, 0, {"rap", "singing", "both", "chant", "spoken", "none"}, "vocals",
-       "how"},
-      {"language", T::kString, false, true, 0, 100, {}, "vocals", "language of the vocals"},
-      {"structure", T::kEnumArray, true, false, 1, 64,
-       {"intro", "verse", "prechorus", "chorus", "drop", "breakdown", "bridge", "outro", "build", "instrumental"},
-       "structure", "ordered sections"},
-      {"drop_intensity", T::kInteger, true, true, 1, 10, {}, "structure", "1-10, or null without a drop"},
-      {"instrumentation", T::kStringArray, true, false, 3, 8, {}, "production", "3-8 instruments"},
-      {"production_style", T::kEnum, true, false, 0, 0,
-       {"clean", "distorted", "filtered", "lo-fi", "polished", "raw", "layered", "minimal", "maximalist"},
-       "production", "production style"},
-      {"production_quality", T::kInteger, true, false, 1, 10, {}, "production", "1-10"},
-      {"genre", T::kString, true, false, 1, 200, {}, "genre", "genre"},
-      {"subgenre", T::kString, false, true, 0, 200, {}, "genre", "subgenre"},
-      {"similar_artists", T::kStringArray, true, false, 2, 5, {}, "genre", "2-5 artists"},
-      {"description", T::kString, true, false, 1, 2000, {}, "description", "1-3 sentences"},
-      {"created_at", T::kString, true, false, 0, 64, {}, "metadata", "ISO 8601"},
-      {"updated_at", T::kString, true, false, 0, 64, {}, "metadata", "ISO 8601"},
-      {"analyzer_version", T::kString, true, false, 0, 64, {}, "metadata", "CODEX version that analysed it"},
-      {"analyzer_model", T::kString, false, true, 0, 200, {}, "metadata", "LLM model, if any"},
-      {"codex_schema_version", T::kString, true, false, 1, 16, {}, "metadata", "\"1.0\""},
+#define CODEX_FIELD_SPEC(n, type, kind, req, nul, lo, hi, values, group, desc) \
+  {#n, FieldType::kind, req, nul, lo, hi, value_list(values), group, desc},
+      CODEX_SCHEMA_FIELDS(CODEX_FIELD_SPEC)
+#undef CODEX_FIELD_SPEC
   };
   return kFields;
 }

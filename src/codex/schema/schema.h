@@ -1,5 +1,5 @@
-// The CODEX feature schema 1.0 (DESIGN.md section 3) as code: one table of fields with types,
-// ranges, enums and required flags, used to validate records (import, LLM replies), to export,
+// The CODEX feature schema 1.0 (DESIGN.md section 3) as code: the field table (CODEX_SCHEMA_FIELDS in
+// record.h) as FieldSpecs with types, ranges, enums and required flags, used to validate records (import, LLM replies), to export,
 // and to print the schema. Extra fields beside these are allowed and preserved.
 #pragma once
 
@@ -8,19 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codex/schema/record.h"
+
 namespace codex::schema {
 
 inline constexpr const char* kSchemaVersion = "1.0";
-
-enum class FieldType {
-  kString,       // free text
-  kNumber,       // real, within [min, max]
-  kInteger,      // whole number within [min, max]
-  kEnum,         // one of `values`
-  kStringArray,  // array of strings, length within [min, max]
-  kEnumArray,    // array of `values`, length within [min, max]
-  kCamelot,      // "1A".."12B"
-};
 
 struct FieldSpec {
   const char* name;

@@ -1,0 +1,185 @@
+#include "codex/schema/record.h"
+
+#include <cmath>
+#include <limits>
+
+namespace codex::schema {
+namespace {
+
+using nlohmann::json;
+
+// Reading one value; false when it does not fit the type (the caller keeps it verbatim).
+bool decode(const json& j, std::string* out) {
+  if (!j.is_string()) return false;
+  *out = j.get<std::string>();
+  return true;
+}
+bool decode(const json& j, double* out) {
+  if (!j.is_number()) return false;
+  *out = j.get<double>();
+  return std::isfinite(*out);
+}
+bool decode(const json& j, int64_t* out) {
+  if (j.is_number_integer()) {
+    if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return false;
+    }
+    *out = j.get<int64_t>();
+    return true;
+  }
+  // A whole number written as a float (7.0) is the integer it names.
+  if (!j.is_number_float()) return false;
+  const double d = j.get<double>();
+  if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9.0e15) return false;
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+bool decode(const json& j, music::Key* out) {
+  if (!j.is_string()) return false;
+  const std::string s = j.get<std::string>();
+  auto k = music::parse_key(s);
+  if (!k || k->camelot() != s) return false;  // only the Camelot spelling round-trips
+  *out = *k;
+  return true;
+}
+template <typename T>
+bool decode(const json& j, std::vector<T>* out) {
+  if (!j.is_array()) return false;
+  std::vector<T> v;
+  v.reserve(j.size());
+  for (const auto& item : j) {
+    T x{};
+    if (!decode(item, &x)) return false;
+    v.push_back(std::move(x));
+  }
+  *out = std::move(v);
+  return true;
+}
+
+json encode(const std::string& v) { return v; }
+json encode(double v) { return v; }
+json encode(int64_t v) { return v; }
+json encode(const music::Key& v) { return v.camelot(); }
+template <const auto& V>
+json encode(const Choice<V>& v) {
+  return v.str();
+}
+template <typename T>
+json encode(const std::vector<T>& v) {
+  json a = json::array();
+  for (const auto& x : v) a.push_back(encode(x));
+  return a;
+}
+
+template <typename T>
+void read_field(const json& obj, const char* name, Value<T>* field, json* extra) {
+  auto it = obj.find(name);
+  if (it == obj.end()) return;
+  if (it->is_null()) {
+    field->set_null();
+    return;
+  }
+  if constexpr (std::is_same_v<T, Sections>) {
+    // Enum arrays (Choice has no default value).
+    Sections v;
+    if (it->is_array()) {
+      bool ok = true;
+      for (const auto& item : *it) {
+        auto c = item.is_string() ? Section::parse(item.get_ref<const std::string&>()) : std::nullopt;
+        if (!c) {
+          ok = false;
+          break;
+        }
+        v.push_back(*c);
+      }
+      if (ok) {
+        field->set(std::move(v));
+        return;
+      }
+    }
+    (*extra)[name] = *it;
+  } else if constexpr (std::is_default_constructible_v<T>) {
+    T v{};
+    if (decode(*it, &v)) field->set(std::move(v));
+    else (*extra)[name] = *it;
+  } else {
+    // Enums.
+    auto c = it->is_string() ? T::parse(it->template get_ref<const std::string&>()) : std::nullopt;
+    if (c) field->set(*c);
+    else (*extra)[name] = *it;
+  }
+}
+
+template <typename T>
+void write_field(const Value<T>& field, const char* name, json* out) {
+  if (!field.present()) return;
+  (*out)[name] = field ? encode(*field) : json(nullptr);
+}
+
+bool is_schema_field(std::string_view name) {
+#define CODEX_IS_FIELD(n, type, kind, req, nul, lo, hi, values, group, desc) \
+  if (name == #n) return true;
+  CODEX_SCHEMA_FIELDS(CODEX_IS_FIELD)
+#undef CODEX_IS_FIELD
+  return false;
+}
+
+}  // namespace
+
+TrackRecord from_json(const json& j) {
+  TrackRecord r;
+  if (!j.is_object()) return r;
+#define CODEX_READ_FIELD(n, type, kind, req, nul, lo, hi, values, group, desc) read_field(j, #n, &r.n, &r.extra);
+  CODEX_SCHEMA_FIELDS(CODEX_READ_FIELD)
+#undef CODEX_READ_FIELD
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    if (is_schema_field(k)) continue;
+    if (k == "provenance" && it->is_object()) {
+      std::map<std::string, std::string> p;
+      bool ok = true;
+      for (auto f = it->begin(); f != it->end() && ok; ++f) {
+        if (f->is_string()) p[f.key()] = f->get<std::string>();
+        else ok = false;
+      }
+      if (ok) {
+        r.provenance = std::move(p);
+        continue;
+      }
+    }
+    if (k == "field_confidence" && it->is_object()) {
+      std::map<std::string, double> c;
+      bool ok = true;
+      for (auto f = it->begin(); f != it->end() && ok; ++f) {
+        if (f->is_number()) c[f.key()] = f->get<double>();
+        else ok = false;
+      }
+      if (ok) {
+        r.field_confidence = std::move(c);
+        continue;
+      }
+    }
+    r.extra[k] = *it;
+  }
+  return r;
+}
+
+json to_json(const TrackRecord& r) {
+  json out = r.extra.is_object() ? r.extra : json::object();
+#define CODEX_WRITE_FIELD(n, type, kind, req, nul, lo, hi, values, group, desc) write_field(r.n, #n, &out);
+  CODEX_SCHEMA_FIELDS(CODEX_WRITE_FIELD)
+#undef CODEX_WRITE_FIELD
+  if (r.provenance) out["provenance"] = *r.provenance;
+  if (r.field_confidence) out["field_confidence"] = *r.field_confidence;
+  return out;
+}
+
+bool has_field(const TrackRecord& r, std::string_view name) {
+#define CODEX_HAS_FIELD(n, type, kind, req, nul, lo, hi, values, group, desc) \
+  if (name == #n) return r.n.present();
+  CODEX_SCHEMA_FIELDS(CODEX_HAS_FIELD)
+#undef CODEX_HAS_FIELD
+  return false;
+}
+
+}  // namespace codex::schema
