@@ -15,7 +15,7 @@
 #include "codex/demo/synth.h"
 #include "codex/library/analyze_job.h"
 #include "codex/library/scan.h"
-#include "codex/semantic/llm_job.h"
+#include "codex/library/llm_job.h"
 
 int main(int argc, char** argv) {
   using namespace codex;
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
 
   std::printf("%d tracks, %d ms per reply\n%12s %10s %8s %8s\n", n, latency_ms, "concurrency", "wall_s", "usable", "failed");
   for (int conc : {1, 2, 4, 8}) {
-    semantic::LlmJobOptions o;
+    library::LlmJobOptions o;
     o.gemini.api_key = "bench";
     o.gemini.base_url = "http://127.0.0.1:" + std::to_string(port);
     o.gemini.max_retries = 0;
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
     o.refresh = true;
     calls = 0;
     const auto a = std::chrono::steady_clock::now();
-    const auto s = semantic::run_llm_job(*corpus, {}, o);
+    const auto s = library::run_llm_job(*corpus, {}, o);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
     std::printf("%12d %10.2f %8zu %8zu\n", conc, wall, s.sent - s.failed, s.failed);
   }

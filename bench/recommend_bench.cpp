@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
       t.vocal_presence = rng.uniform() < 0.5 ? "instrumental" : "female";
       const nlohmann::json r = {{"bpm", *t.bpm}, {"key", t.key->camelot()}, {"energy", *t.energy},
                                 {"vibe", *t.vibe}, {"genre", t.genre}};
-      emb[i] = embed::embed_record(r);
+      emb[i] = embed::embed_record(schema::from_json(r));
       small[i] = embed::compact(emb[i]);
     }
     const rank::PackedAttributes packed = rank::pack_attributes(lib);

@@ -13,6 +13,7 @@
 
 #include "codex/demo/synth.h"
 #include "codex/embed/feature_embedding.h"
+#include "codex/schema/record.h"
 #include "codex/index/vector_index.h"
 
 namespace {
@@ -49,7 +50,7 @@ int main(int argc, char** argv) {
       const nlohmann::json r = {{"bpm", std::round(base[g] + rng.uniform(-6, 6))},
                                 {"key", std::to_string(1 + rng.next() % 12) + (rng.uniform() < 0.6 ? "A" : "B")},
                                 {"energy", 1 + rng.next() % 10}, {"vibe", vibes[rng.next() % 6]}, {"genre", genres[g]}};
-      const auto v = embed::embed_record(r);
+      const auto v = embed::embed_record(schema::from_json(r));
       std::copy(v.begin(), v.end(), xs.begin() + static_cast<std::ptrdiff_t>(i * d));
       band[i] = rng.uniform() < 0.05;  // the ~5% a tempo band and compatible keys leave
     }

@@ -8,7 +8,8 @@
 #include "codex/corpus/corpus.h"
 #include "codex/library/analyze_job.h"
 #include "codex/library/scan.h"
-#include "codex/semantic/llm_job.h"
+#include "codex/library/llm_job.h"
+#include "codex/library/records.h"
 #include "commands.h"
 #include "progress.h"
 
@@ -97,17 +98,18 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
     if (s.new_location) std::printf("; %zu known tracks at new paths", s.new_location);
     if (!s.flagged.empty()) std::printf("; %zu flagged", s.flagged.size());
     if (failed) std::printf("; %zu failed (listed above)", failed);
+    const auto n_tracks = (*corpus)->tracks().count();
     std::printf(".\nCorpus: %s (%lld tracks)\n", to_valid_utf8(db_path).c_str(),
-                static_cast<long long>((*corpus)->track_count()));
+                static_cast<long long>(n_tracks ? *n_tracks : -1));
   }
   if (s.cancelled) {
     print_error("interrupted; run the same command again to finish the rest");
     return 1;
   }
   // Build the cached CODEX records now, so the first `codex recommend` is as quick as the rest.
-  if (s.analyzed > 0 || s.new_location > 0) (*corpus)->export_records(corpus::Corpus::RecordDetail::kRank);
+  if (s.analyzed > 0 || s.new_location > 0) (void)library::all_records(**corpus, library::RecordDetail::kRank);
   if (!a.llm.empty()) {
-    semantic::LlmJobOptions lo;
+    library::LlmJobOptions lo;
     lo.gemini = semantic::gemini_config_from(*settings);
     lo.usd_per_million_tokens = settings->number("usd_per_million_tokens").value_or(lo.usd_per_million_tokens);
     lo.concurrency = static_cast<int>(settings->number("llm_concurrency").value_or(lo.concurrency));
@@ -121,7 +123,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
                   " (nothing was sent)");
       return 1;
     }
-    const semantic::LlmJobSummary ls = semantic::run_llm_job(**corpus, track_ids, lo);
+    const library::LlmJobSummary ls = library::run_llm_job(**corpus, track_ids, lo);
     if (g.json) {
       std::printf("%s\n", json_text({{"llm", {{"model", lo.gemini.model}, {"dry_run", a.dry_run}, {"tracks", ls.tracks},
                                                {"sent", ls.sent}, {"cached", ls.cached}, {"failed", ls.failed},
@@ -142,7 +144,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
       std::printf(".\n");
       for (const auto& [id, why] : ls.failures) print_error("llm: " + id + ": " + to_valid_utf8(why));
     }
-    if (ls.sent > 0) (*corpus)->export_records(corpus::Corpus::RecordDetail::kRank);  // re-warm the cache
+    if (ls.sent > 0) (void)library::all_records(**corpus, library::RecordDetail::kRank);  // re-warm the cache
     if (ls.failed) return 1;
   }
   return failed > 0 ? 1 : 0;

@@ -3,24 +3,19 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "codex/core/paths.h"
 #include "codex/core/text.h"
 #include "codex/corpus/corpus.h"
+#include "codex/library/recommend.h"
 #include "codex/rank/recommend.h"
 #include "codex/demo/demo_library.h"
 #include "commands.h"
 #include "progress.h"
 
 namespace codex::cli {
-namespace {
-std::string default_demo_dir() {
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/codex/demo";
-  const char* home = std::getenv("HOME");
-  return std::string(home && *home ? home : ".") + "/.local/share/codex/demo";
-}
-}  // namespace
 
 int run_demo(const GlobalArgs& g, const DemoArgs& a) {
-  const std::string dir = a.dir.empty() ? default_demo_dir() : a.dir;
+  const std::string dir = a.dir.empty() ? paths::default_demo_dir() : a.dir;
   const auto tracks = demo::demo_catalog(a.tracks);
   {
     ProgressBar bar(!g.json && ProgressBar::stderr_is_terminal());
@@ -49,10 +44,16 @@ int run_demo(const GlobalArgs& g, const DemoArgs& a) {
   // Then what CODEX is for: what to play next, plainly and with a prompt, from the track with the
   // most tempo- and key-compatible neighbours in this small library.
   auto corpus = corpus::Corpus::open(resolve_db(demo_g));
-  if (!corpus) return 1;
-  std::vector<rank::TrackFeatures> lib;
-  const std::vector<nlohmann::json> records = (*corpus)->export_records();
-  for (const auto& r : records) lib.push_back(rank::features_from_record(r));
+  if (!corpus) {
+    print_error(corpus.status().message());
+    return 1;
+  }
+  auto loaded = library::load_library(**corpus, library::RecordDetail::kFull);
+  if (!loaded) {
+    print_error(loaded.status().message());
+    return 1;
+  }
+  const std::vector<rank::TrackFeatures>& lib = loaded->features;
   size_t best = 0, best_n = 0;
   for (size_t i = 0; i < lib.size(); ++i) {
     size_t n = 0;
@@ -68,7 +69,7 @@ int run_demo(const GlobalArgs& g, const DemoArgs& a) {
   if (lib.empty()) return 0;
   // What CODEX made of that track, from its own analysis (no LLM): the record's descriptive fields.
   {
-    const nlohmann::json& r = records[best];
+    const nlohmann::json r = schema::to_json(loaded->records[best]);
     auto str = [&](const char* k) { return r.contains(k) && r[k].is_string() ? r[k].get<std::string>() : std::string("-"); };
     auto num = [&](const char* k) { return r.contains(k) && r[k].is_number() ? std::to_string(r[k].get<int>()) : std::string("-"); };
     auto list = [&](const char* k, const char* sep) {
@@ -96,7 +97,7 @@ int run_demo(const GlobalArgs& g, const DemoArgs& a) {
     ra.prompt = prompt;
     std::printf("\n$ codex recommend --current \"%s - %s\"%s%s%s\n", lib[best].artist.c_str(), lib[best].title.c_str(),
                 *prompt ? " --prompt \"" : "", prompt, *prompt ? "\"" : "");
-    if (int rc = run_recommend(demo_g, ra); rc != 0) return rc;
+    if (int rc = print_recommendations(demo_g, ra, *loaded, **corpus); rc != 0) return rc;
   }
   return 0;
 }

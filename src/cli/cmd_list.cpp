@@ -3,6 +3,8 @@
 
 #include "codex/core/text.h"
 #include "codex/corpus/corpus.h"
+#include "codex/library/catalog.h"
+#include "codex/library/records.h"
 #include "codex/schema/schema.h"
 #include "commands.h"
 
@@ -48,7 +50,7 @@ std::string num(const std::optional<double>& v, const char* fmt) {
   return buf;
 }
 
-nlohmann::json summary_json(const corpus::TrackSummary& t) {
+nlohmann::json summary_json(const library::TrackSummary& t) {
   auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
   return {{"track_id", t.track_id}, {"title", t.title},     {"artist", t.artist},       {"duration_s", t.duration_s},
           {"bpm", opt(t.bpm)},      {"key", opt(t.key)},    {"energy", opt(t.energy)},  {"loudness_lufs", opt(t.lufs)},
@@ -63,7 +65,12 @@ int run_list(const GlobalArgs& g) {
     print_error(corpus.status().message());
     return 1;
   }
-  const auto tracks = (*corpus)->list();
+  auto listed = library::list_tracks(**corpus);
+  if (!listed) {
+    print_error(listed.status().message());
+    return 1;
+  }
+  const auto& tracks = *listed;
   if (g.json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& t : tracks) arr.push_back(summary_json(t));
@@ -92,7 +99,7 @@ int run_show(const GlobalArgs& g, const std::string& track) {
     print_error(corpus.status().message());
     return 1;
   }
-  auto d = (*corpus)->find(track);
+  auto d = library::find_track(**corpus, track);
   if (!d) {
     print_error(d.status().message());
     return 1;
@@ -102,9 +109,14 @@ int run_show(const GlobalArgs& g, const std::string& track) {
   j["tags"] = d->tags;
   j["analyses"] = d->analyses;
   // The CODEX record as export gives it (local fill, LLM fields, similar artists from the library).
+  auto records = library::all_records(**corpus);
+  if (!records) {
+    print_error(records.status().message());
+    return 1;
+  }
   nlohmann::json record;
-  for (auto& r : (*corpus)->export_records()) {
-    if (r.value("track_id", std::string()) == d->summary.track_id) record = std::move(r);
+  for (const auto& r : *records) {
+    if (r.track_id.opt() == d->summary.track_id) record = schema::to_json(r);
   }
   if (!record.is_null()) j["record"] = record;
   if (g.json) {

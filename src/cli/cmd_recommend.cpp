@@ -1,9 +1,9 @@
 #include <cmath>
 #include <cstdio>
-#include <set>
 
 #include "codex/core/text.h"
 #include "codex/corpus/corpus.h"
+#include "codex/library/recommend.h"
 #include "codex/prompt/intent.h"
 #include "codex/rank/recommend.h"
 #include "commands.h"
@@ -40,42 +40,23 @@ int run_recommend(const GlobalArgs& g, const RecommendArgs& a) {
     print_error(corpus.status().message());
     return 1;
   }
-  std::vector<rank::TrackFeatures> lib;
-  std::vector<embed::Vector> embeddings;
-  const std::vector<nlohmann::json> records = (*corpus)->export_records(corpus::Corpus::RecordDetail::kRank);
-  prompt::Vocabulary vocab;
-  std::set<std::string> genres, moods;
-  for (const auto& r : records) {
-    lib.push_back(rank::features_from_record(r));
-    embeddings.push_back(embed::embed_record(r));
-    if (!lib.back().genre.empty()) genres.insert(lib.back().genre);
-    for (const auto& m : lib.back().moods) moods.insert(m);
-  }
-  if (lib.empty()) {
-    print_error("the corpus is empty: run codex analyze FOLDER (or codex import FILE.jsonl) first");
+  auto loaded = library::load_library(**corpus);
+  if (!loaded) {
+    print_error(loaded.status().message());
     return 1;
   }
-  vocab.genres.assign(genres.begin(), genres.end());
-  vocab.moods.assign(moods.begin(), moods.end());
-  auto current = rank::find_track(lib, a.current);
-  if (!current) {
-    print_error(current.status().message());
-    return 1;
-  }
-  const prompt::Intent intent = prompt::parse_intent(a.prompt, vocab);
-  std::vector<std::string> exclude = a.exclude;
-  if (!a.session.empty()) {
-    for (const auto& id : (*corpus)->played(a.session)) exclude.push_back(id);
-    if (Status s = (*corpus)->record_play(a.session, lib[*current].track_id); !s) {
-      print_error(s.message());
-      return 1;
-    }
-  }
-  rank::RecommendOptions opt;
-  opt.top = static_cast<size_t>(a.top);
-  opt.exclude = exclude;
-  opt.mode = a.mode == "features" ? rank::Mode::kFeatures : a.mode == "embedding" ? rank::Mode::kEmbedding : rank::Mode::kFull;
-  opt.embeddings = &embeddings;
+  return print_recommendations(g, a, *loaded, **corpus);
+}
+
+int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const library::LoadedLibrary& library,
+                          corpus::Corpus& corpus) {
+  library::RecommendRequest req;
+  req.current = a.current;
+  req.prompt = a.prompt;
+  req.top = static_cast<size_t>(a.top);
+  req.exclude = a.exclude;
+  req.session = a.session;
+  req.mode = a.mode == "features" ? rank::Mode::kFeatures : a.mode == "embedding" ? rank::Mode::kEmbedding : rank::Mode::kFull;
   std::vector<rank::Factor> weights;
   if (!a.weights.empty()) {
     auto w = rank::load_weights(a.weights);
@@ -84,11 +65,17 @@ int run_recommend(const GlobalArgs& g, const RecommendArgs& a) {
       return 1;
     }
     weights = std::move(w).value();
-    opt.weights = &weights;
+    req.weights = &weights;
   }
-  opt.records = &records;
-  const rank::RecommendResult res = rank::recommend(lib, *current, intent, opt);
-  const rank::TrackFeatures& cur = lib[*current];
+  auto response = library::recommend(library, req, &corpus);
+  if (!response) {
+    print_error(response.status().message());
+    return 1;
+  }
+  const auto& lib = library.features;
+  const prompt::Intent& intent = response->intent;
+  const rank::RecommendResult& res = response->ranked;
+  const rank::TrackFeatures& cur = lib[response->current];
 
   if (g.json) {
     nlohmann::json results = nlohmann::json::array();

@@ -46,20 +46,25 @@ int run_export(const GlobalArgs& g, const std::string& out_path) {
     return 1;
   }
   if (out_path.empty() || out_path == "-") {
-    library::export_jsonl(**corpus, std::cout);
+    auto n = library::export_jsonl(**corpus, std::cout);
     std::cout.flush();
+    if (!n) {
+      print_error(n.status().message());
+      return 1;
+    }
     return std::cout ? 0 : 1;
   }
   const std::string tmp = out_path + ".part";
   std::ofstream out(tmp, std::ios::binary);
-  const size_t n = out ? library::export_jsonl(**corpus, out) : 0;
+  Result<size_t> n = Status::Error("cannot write " + to_valid_utf8(out_path));
+  if (out) n = library::export_jsonl(**corpus, out);
   out.close();
-  if (!out || std::rename(tmp.c_str(), out_path.c_str()) != 0) {
+  if (!n || !out || std::rename(tmp.c_str(), out_path.c_str()) != 0) {
     std::remove(tmp.c_str());
-    print_error("cannot write " + to_valid_utf8(out_path));
+    print_error(!n ? n.status().message() : "cannot write " + to_valid_utf8(out_path));
     return 1;
   }
-  std::fprintf(stderr, "Exported %zu records to %s\n", n, to_valid_utf8(out_path).c_str());
+  std::fprintf(stderr, "Exported %zu records to %s\n", *n, to_valid_utf8(out_path).c_str());
   return 0;
 }
 

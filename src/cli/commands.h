@@ -7,6 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
+namespace codex::corpus {
+class Corpus;
+}
+namespace codex::library {
+struct LoadedLibrary;
+}
+
 namespace codex::cli {
 
 struct GlobalArgs {
@@ -55,6 +62,9 @@ struct RecommendArgs {
                               // tracks played in it before are not suggested again
 };
 int run_recommend(const GlobalArgs& g, const RecommendArgs& a);
+// The same against a library already loaded (the demo prints several in a row).
+int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const library::LoadedLibrary& library,
+                          corpus::Corpus& corpus);
 
 // Shared helpers.
 std::string resolve_db(const GlobalArgs& g);

@@ -1,11 +1,11 @@
 #include <cstdio>
 
-#include "codex/corpus/corpus.h"
+#include "codex/core/paths.h"
 #include "commands.h"
 
 namespace codex::cli {
 
-std::string resolve_db(const GlobalArgs& g) { return g.db.empty() ? corpus::Corpus::default_path() : g.db; }
+std::string resolve_db(const GlobalArgs& g) { return g.db.empty() ? paths::default_corpus_path() : g.db; }
 
 void print_error(const std::string& message) { std::fprintf(stderr, "codex: %s\n", message.c_str()); }
 

@@ -30,12 +30,12 @@ TEST(Corpus, CreatesSchemaAndReopens) {
   {
     auto c = Corpus::open(path);
     ASSERT_TRUE(c.ok()) << c.status().message();
-    EXPECT_EQ((*c)->schema_version(), static_cast<int>(migrations().size()));
-    EXPECT_EQ((*c)->track_count(), 0);
+    EXPECT_EQ((*c)->schema_version().value(), static_cast<int>(migrations().size()));
+    EXPECT_EQ((*c)->tracks().count().value(), 0);
   }
   auto again = Corpus::open(path);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ((*again)->schema_version(), static_cast<int>(migrations().size()));
+  EXPECT_EQ((*again)->schema_version().value(), static_cast<int>(migrations().size()));
 }
 
 TEST(Corpus, RefusesANewerSchemaAndGarbageFiles) {
@@ -58,33 +58,40 @@ TEST(Corpus, StoreFindListAndCurrency) {
   ASSERT_TRUE(c.ok());
   Corpus& corpus = **c;
   const FileStamp f{"/music/a.wav", 1000, 42};
-  ASSERT_TRUE(corpus.store("00112233aabbccdd", f, fake_analysis(61.5)).ok());
-  EXPECT_EQ(corpus.track_count(), 1);
-  EXPECT_EQ(corpus.track_for_file(f).value_or(""), "00112233aabbccdd");
-  EXPECT_FALSE(corpus.track_for_file({"/music/a.wav", 1001, 42}).has_value()) << "size changed";
-  EXPECT_FALSE(corpus.track_for_file({"/music/a.wav", 1000, 43}).has_value()) << "mtime changed";
+  ASSERT_TRUE(corpus.tracks().store("00112233aabbccdd", f, fake_analysis(61.5)).ok());
+  EXPECT_EQ(corpus.tracks().count().value(), 1);
+  EXPECT_EQ(corpus.tracks().track_for_file(f).value().value_or(""), "00112233aabbccdd");
+  EXPECT_FALSE(corpus.tracks().track_for_file({"/music/a.wav", 1001, 42}).value().has_value()) << "size changed";
+  EXPECT_FALSE(corpus.tracks().track_for_file({"/music/a.wav", 1000, 43}).value().has_value()) << "mtime changed";
 
-  EXPECT_TRUE(corpus.is_current("00112233aabbccdd", {{"energy", 1, "00000000000000aa"}}));
-  EXPECT_FALSE(corpus.is_current("00112233aabbccdd", {{"energy", 2, "00000000000000aa"}}));
-  EXPECT_FALSE(corpus.is_current("00112233aabbccdd", {{"energy", 1, "00000000000000bb"}}));
-  EXPECT_FALSE(corpus.is_current("00112233aabbccdd", {{"energy", 1, "00000000000000aa"}, {"tempo", 1, "x"}}));
-  EXPECT_FALSE(corpus.is_current("ffffffffffffffff", {{"energy", 1, "00000000000000aa"}}));
+  EXPECT_TRUE(*corpus.analyses().is_current("00112233aabbccdd", {{"energy", 1, "00000000000000aa"}}));
+  EXPECT_FALSE(*corpus.analyses().is_current("00112233aabbccdd", {{"energy", 2, "00000000000000aa"}}));
+  EXPECT_FALSE(*corpus.analyses().is_current("00112233aabbccdd", {{"energy", 1, "00000000000000bb"}}));
+  EXPECT_FALSE(*corpus.analyses().is_current("00112233aabbccdd", {{"energy", 1, "00000000000000aa"}, {"tempo", 1, "x"}}));
+  EXPECT_FALSE(*corpus.analyses().is_current("ffffffffffffffff", {{"energy", 1, "00000000000000aa"}}));
 
-  auto d = corpus.find("0011");
-  ASSERT_TRUE(d.ok()) << d.status().message();
-  EXPECT_EQ(d->summary.title, "Song");
-  EXPECT_EQ(d->summary.artist, "Band");
-  EXPECT_EQ(d->track["tag_bpm"].get<double>(), 128.0);
-  EXPECT_EQ(d->track["tag_key"].get<std::string>(), "8A");
-  EXPECT_EQ(d->analyses["energy"]["result"]["energy"].get<int>(), 7);
-  EXPECT_TRUE(corpus.find("/music/a.wav").ok());
-  EXPECT_FALSE(corpus.find("/music/other.wav").ok());
-  EXPECT_FALSE(corpus.find("").ok());
-
-  const auto list = corpus.list();
-  ASSERT_EQ(list.size(), 1u);
-  EXPECT_EQ(list[0].energy.value_or(0), 7.0);
-  EXPECT_FALSE(list[0].bpm.has_value());
+  EXPECT_EQ(corpus.tracks().resolve("0011").value(), std::vector<std::string>{"00112233aabbccdd"});
+  auto row = corpus.tracks().row("00112233aabbccdd");
+  ASSERT_TRUE(row.ok() && row->has_value()) << row.status().message();
+  EXPECT_EQ((*row)->title, "Song");
+  EXPECT_EQ((*row)->artist, "Band");
+  EXPECT_EQ((*row)->tag_bpm.value_or(0), 128.0);
+  EXPECT_EQ((*row)->tag_key.value_or(""), "8A");
+  EXPECT_EQ((*row)->first_path, "/music/a.wav");
+  auto stored = corpus.analyses().of("00112233aabbccdd");
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ((*stored)[0].result["energy"].get<int>(), 7);
+  EXPECT_EQ((*stored)[0].version, 1);
+  EXPECT_EQ(corpus.tracks().resolve("/music/a.wav")->size(), 1u);
+  EXPECT_TRUE(corpus.tracks().resolve("/music/other.wav")->empty());
+  EXPECT_TRUE(corpus.tracks().resolve("zz")->empty()) << "not hex: no prefix search";
+  EXPECT_FALSE(corpus.tracks().row("ffff").value().has_value());
+  const auto all = corpus.analyses().results_of_all({"energy", "tempo"});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->at("00112233aabbccdd")["energy"]["energy"], 7);
+  EXPECT_FALSE(all->at("00112233aabbccdd").contains("tempo"));
+  ASSERT_EQ(corpus.tracks().rows()->size(), 1u);
 }
 
 TEST(Corpus, RestoringUpdatesInPlaceAndLocationsAccumulate) {
@@ -92,29 +99,27 @@ TEST(Corpus, RestoringUpdatesInPlaceAndLocationsAccumulate) {
   auto c = Corpus::open(dir.file("c.db"));
   ASSERT_TRUE(c.ok());
   Corpus& corpus = **c;
-  ASSERT_TRUE(corpus.store("aaaaaaaaaaaaaaaa", {"/m/a.mp3", 1, 1}, fake_analysis(60)).ok());
-  ASSERT_TRUE(corpus.store("aaaaaaaaaaaaaaaa", {"/m/a.mp3", 1, 1}, fake_analysis(60, 2)).ok());
-  ASSERT_TRUE(corpus.add_location("aaaaaaaaaaaaaaaa", {"/backup/a.mp3", 1, 1}).ok());
-  EXPECT_EQ(corpus.track_count(), 1);
-  EXPECT_EQ(corpus.location_count(), 2);
-  auto d = corpus.find("aaaaaaaaaaaaaaaa");
-  ASSERT_TRUE(d.ok());
-  EXPECT_EQ(d->locations.size(), 2u);
-  EXPECT_EQ(d->analyses["energy"]["version"].get<int>(), 2);
+  ASSERT_TRUE(corpus.tracks().store("aaaaaaaaaaaaaaaa", {"/m/a.mp3", 1, 1}, fake_analysis(60)).ok());
+  ASSERT_TRUE(corpus.tracks().store("aaaaaaaaaaaaaaaa", {"/m/a.mp3", 1, 1}, fake_analysis(60, 2)).ok());
+  ASSERT_TRUE(corpus.tracks().add_location("aaaaaaaaaaaaaaaa", {"/backup/a.mp3", 1, 1}).ok());
+  EXPECT_EQ(corpus.tracks().count().value(), 1);
+  EXPECT_EQ(corpus.tracks().location_count().value(), 2);
+  EXPECT_EQ(corpus.tracks().locations("aaaaaaaaaaaaaaaa")->size(), 2u);
+  EXPECT_EQ(corpus.analyses().of("aaaaaaaaaaaaaaaa")->at(0).version, 2);
   // A path that now holds other audio moves to the new track.
-  ASSERT_TRUE(corpus.store("bbbbbbbbbbbbbbbb", {"/m/a.mp3", 2, 2}, fake_analysis(30)).ok());
-  EXPECT_EQ(corpus.location_count(), 2);
-  EXPECT_EQ(corpus.find("/m/a.mp3")->summary.track_id, "bbbbbbbbbbbbbbbb");
+  ASSERT_TRUE(corpus.tracks().store("bbbbbbbbbbbbbbbb", {"/m/a.mp3", 2, 2}, fake_analysis(30)).ok());
+  EXPECT_EQ(corpus.tracks().location_count().value(), 2);
+  EXPECT_EQ(corpus.tracks().resolve("/m/a.mp3").value(), std::vector<std::string>{"bbbbbbbbbbbbbbbb"});
 }
 
 TEST(Corpus, FailuresAreRecordedAndClearedBySuccess) {
   test::TempDir dir;
   auto c = Corpus::open(dir.file("c.db"));
   ASSERT_TRUE(c.ok());
-  ASSERT_TRUE((*c)->record_failure("/m/bad.mp3", "not valid audio").ok());
-  ASSERT_EQ((*c)->failures().size(), 1u);
-  ASSERT_TRUE((*c)->store("cccccccccccccccc", {"/m/bad.mp3", 5, 5}, fake_analysis(10)).ok());
-  EXPECT_TRUE((*c)->failures().empty());
+  ASSERT_TRUE((*c)->tracks().record_failure("/m/bad.mp3", "not valid audio").ok());
+  ASSERT_EQ((*c)->tracks().failures()->size(), 1u);
+  ASSERT_TRUE((*c)->tracks().store("cccccccccccccccc", {"/m/bad.mp3", 5, 5}, fake_analysis(10)).ok());
+  EXPECT_TRUE((*c)->tracks().failures()->empty());
 }
 
 TEST(Corpus, NonUtf8PathsAreStoredVerbatim) {
@@ -122,92 +127,88 @@ TEST(Corpus, NonUtf8PathsAreStoredVerbatim) {
   auto c = Corpus::open(dir.file("c.db"));
   ASSERT_TRUE(c.ok());
   const std::string weird = "/m/caf\xe9 \xff.wav";
-  ASSERT_TRUE((*c)->store("dddddddddddddddd", {weird, 5, 5}, fake_analysis(10)).ok());
-  auto d = (*c)->find(weird);
-  ASSERT_TRUE(d.ok());
-  ASSERT_EQ(d->locations.size(), 1u);
-  EXPECT_EQ(d->locations[0], weird);
+  ASSERT_TRUE((*c)->tracks().store("dddddddddddddddd", {weird, 5, 5}, fake_analysis(10)).ok());
+  auto ids = (*c)->tracks().resolve(weird);
+  ASSERT_TRUE(ids.ok());
+  ASSERT_EQ(ids->size(), 1u);
+  auto locations = (*c)->tracks().locations(ids->front());
+  ASSERT_TRUE(locations.ok());
+  ASSERT_EQ(locations->size(), 1u);
+  EXPECT_EQ((*locations)[0], weird);
 }
 
-}  // namespace
-}  // namespace codex::corpus
-
-namespace codex::corpus {
-namespace {
-
-analysis::TrackAnalysis with_energy(int energy) {
-  analysis::TrackAnalysis a = fake_analysis(120.0);
-  a.results[0].output.values = {{"energy", energy}, {"energy_score", energy}};
-  return a;
-}
-
-TEST(Corpus, RecordsBuiltFromAnalysesAreCachedAndRebuiltWhenTheyChange) {
+TEST(Corpus, LlmRepliesAndHistory) {
   test::TempDir dir;
   auto c = Corpus::open(dir.file("c.db"));
   ASSERT_TRUE(c.ok());
   Corpus& corpus = **c;
-  ASSERT_TRUE(corpus.store("aaaaaaaaaaaaaaaa", {"/m/a.wav", 1, 1}, with_energy(3)).ok());
-  ASSERT_TRUE(corpus.store("bbbbbbbbbbbbbbbb", {"/m/b.wav", 1, 1}, with_energy(8)).ok());
-  auto first = corpus.export_records();
-  ASSERT_EQ(first.size(), 2u);
-  EXPECT_EQ(first[0]["energy"], 3);
-  EXPECT_TRUE(first[0].contains("provenance"));
-
-  // Read back from the cache: the same records; the rank view leaves out provenance.
-  auto again = corpus.export_records();
-  EXPECT_EQ(again, first);
-  auto slim = corpus.export_records(Corpus::RecordDetail::kRank);
-  ASSERT_EQ(slim.size(), 2u);
-  EXPECT_FALSE(slim[0].contains("provenance"));
-  EXPECT_FALSE(slim[0].contains("field_confidence"));
-  EXPECT_EQ(slim[1]["energy"], 8);
-  {
-    auto db = Database::open(dir.file("c.db"));
-    ASSERT_TRUE(db.ok());
-    auto n = (*db)->prepare("SELECT COUNT(*) FROM local_records");
-    ASSERT_TRUE(n.ok() && n->step());
-    EXPECT_EQ(n->int64(0), 2);
-  }
-
-  // A damaged cache entry is rebuilt, not trusted.
-  {
-    auto db = Database::open(dir.file("c.db"));
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->exec("UPDATE local_records SET meta = x'ff'").ok());
-  }
-  EXPECT_EQ(corpus.export_records(), first);
-  {
-    auto db = Database::open(dir.file("c.db"));
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->exec("UPDATE local_records SET record = x'ff00ff', meta = x'00'").ok());
-  }
-  EXPECT_EQ(corpus.export_records(), first);
-
-  // A new analysis, a new location and an imported record each show at once.
-  ASSERT_TRUE(corpus.store("aaaaaaaaaaaaaaaa", {"/m/a.wav", 1, 1}, with_energy(6)).ok());
-  ASSERT_TRUE(corpus.add_location("bbbbbbbbbbbbbbbb", {"/a/first.wav", 1, 1}).ok());
-  auto changed = corpus.export_records();
-  EXPECT_EQ(changed[0]["energy"], 6);
-  EXPECT_EQ(changed[1]["file_path"], "/a/first.wav");
-  Corpus::LlmReply reply;
-  reply.track_id = "aaaaaaaaaaaaaaaa";
+  EXPECT_FALSE(corpus.llm_replies().has("t", "m", "p").value());
+  EXPECT_FALSE(corpus.llm_replies().newest("t").value().has_value());
+  LlmReply reply;
+  reply.track_id = "t";
   reply.model = "m";
   reply.prompt_version = "p";
   reply.ok = true;
-  reply.record = {{"vibe", "euphoric"}};
-  ASSERT_TRUE(corpus.put_llm_reply(reply).ok());
-  const auto described = corpus.export_records();
-  EXPECT_EQ(described[0]["vibe"], "euphoric");
-  EXPECT_EQ(described[0]["provenance"]["vibe"], "llm:m");
-  ASSERT_TRUE(corpus.put_records({{{"track_id", "0000000000000000"}, {"title", "Imported"}, {"artist", "X"},
-                                   {"bpm", 120}, {"key", "8A"}, {"energy", 5}}},
-                                 "import")
-                  .ok());
-  const auto merged = corpus.export_records();
-  ASSERT_EQ(merged.size(), 3u);
-  EXPECT_EQ(merged[0]["title"], "Imported") << "ordered by track id";
-  EXPECT_EQ(merged[1]["track_id"], "aaaaaaaaaaaaaaaa");
+  reply.record = {{"vibe", "dark"}};
+  ASSERT_TRUE(corpus.llm_replies().put(reply).ok());
+  EXPECT_TRUE(corpus.llm_replies().has("t", "m", "p").value());
+  EXPECT_FALSE(corpus.llm_replies().has("t", "m", "other").value());
+  EXPECT_EQ(corpus.llm_replies().newest("t").value()->record["vibe"], "dark");
+  ASSERT_TRUE(corpus.history().record_play("fri", "t").ok());
+  ASSERT_TRUE(corpus.history().record_play("fri", "t").ok());
+  EXPECT_EQ(corpus.history().played("fri").value(), std::vector<std::string>{"t"});
+  EXPECT_TRUE(corpus.history().played("sat").value().empty());
+}
+
+TEST(Corpus, ImportedRecordsNeedAStringTrackId) {
+  test::TempDir dir;
+  auto c = Corpus::open(dir.file("c.db"));
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE((*c)->records().put({{{"title", "no id"}}}, "import").ok());
+  EXPECT_FALSE((*c)->records().put({{{"track_id", 7}}}, "import").ok());
+  EXPECT_EQ((*c)->records().count().value(), 0) << "nothing of a failed batch is written";
+  ASSERT_TRUE((*c)->records().put({{{"track_id", "x"}, {"energy", 5}}}, "import").ok());
+  EXPECT_EQ((*c)->records().imported().value().at(0)["energy"], 5);
+}
+
+TEST(Corpus, ReadsOfADamagedCorpusAreErrorsNotEmptyAnswers) {
+  test::TempDir dir;
+  const std::string path = dir.file("c.db");
+  {
+    auto c = Corpus::open(path);
+    ASSERT_TRUE(c.ok());
+    for (int i = 0; i < 300; ++i) {
+      char id[17];
+      std::snprintf(id, sizeof id, "%016x", i);
+      ASSERT_TRUE((*c)->tracks().store(id, {"/m/" + std::string(id) + ".wav", 1, 1}, fake_analysis(10)).ok());
+    }
+  }
+  {
+    // Zero the tracks table's root page, as a bad disk block would.
+    auto db = Database::open(path);
+    ASSERT_TRUE(db.ok());
+    auto st = (*db)->prepare("SELECT rootpage FROM sqlite_master WHERE name='tracks'");
+    ASSERT_TRUE(st.ok() && st->step());
+    const int64_t root = st->int64(0);
+    auto ps = (*db)->prepare("PRAGMA page_size");
+    ASSERT_TRUE(ps.ok() && ps->step());
+    const int64_t page = ps->int64(0);
+    *st = Statement();
+    *ps = Statement();
+    ASSERT_TRUE((*db)->exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+    (*db).reset();
+    std::string bytes = test::read_bytes(path);
+    ASSERT_GE(static_cast<int64_t>(bytes.size()), root * page);
+    std::fill(bytes.begin() + (root - 1) * page, bytes.begin() + root * page, '\0');
+    test::write_bytes(path, bytes);
+  }
+  auto c = Corpus::open(path);
+  ASSERT_TRUE(c.ok()) << "the schema pages are intact";
+  auto rows = (*c)->tracks().rows();
+  EXPECT_FALSE(rows.ok()) << "a damaged table must not read as " << (rows.ok() ? rows->size() : 0) << " rows";
+  EXPECT_FALSE((*c)->tracks().row("0000000000000005").ok());
 }
 
 }  // namespace
 }  // namespace codex::corpus
+

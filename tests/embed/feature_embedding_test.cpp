@@ -7,9 +7,9 @@
 namespace codex::embed {
 namespace {
 
-nlohmann::json rec(double bpm, const char* key, int energy, const char* vibe, const char* genre) {
-  return {{"track_id", "x"}, {"bpm", bpm}, {"key", key}, {"energy", energy}, {"vibe", vibe}, {"genre", genre},
-          {"mood_tags", {"driving", "night", "warm"}}};
+schema::TrackRecord rec(double bpm, const char* key, int energy, const char* vibe, const char* genre) {
+  return schema::from_json({{"track_id", "x"}, {"bpm", bpm}, {"key", key}, {"energy", energy}, {"vibe", vibe},
+                            {"genre", genre}, {"mood_tags", {"driving", "night", "warm"}}});
 }
 
 TEST(FeatureEmbedding, UnitLengthDeterministicAndSimilarityMakesSense) {
@@ -23,7 +23,7 @@ TEST(FeatureEmbedding, UnitLengthDeterministicAndSimilarityMakesSense) {
   EXPECT_GT(dot(a, embed_record(rec(128, "8B", 7, "dark", "techno"))),
             dot(a, embed_record(rec(128, "2B", 7, "dark", "techno"))))
       << "the relative key is nearer than a clash";
-  const auto empty = embed_record(nlohmann::json::object());
+  const auto empty = embed_record(schema::TrackRecord{});
   EXPECT_EQ(dot(empty, empty), 0.0f) << "no features, no vector";
 }
 

@@ -1,5 +1,6 @@
 #include "codex/library/analyze_job.h"
 
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -7,6 +8,7 @@
 #include <set>
 
 #include "codex/demo/synth.h"
+#include "codex/library/catalog.h"
 #include "codex/library/scan.h"
 #include "support/test_util.h"
 
@@ -66,7 +68,7 @@ TEST(AnalyzeJob, BadInputIsReportedAndTheRestIsAnalysed) {
   }
   // a, b, c, truncated, non-UTF-8 name, half-second, silence
   EXPECT_EQ(s.analyzed, 7u);
-  EXPECT_EQ((*c)->track_count(), 7) << "truncated.mp3 has other packets than a.mp3, so it is another track";
+  EXPECT_EQ((*c)->tracks().count().value(), 7) << "truncated.mp3 has other packets than a.mp3, so it is another track";
   std::set<std::string> flags;
   for (const auto& f : s.flagged) {
     for (const auto& flag : f.flags) flags.insert(fs::path(f.path).filename().string() + ":" + flag);
@@ -74,7 +76,7 @@ TEST(AnalyzeJob, BadInputIsReportedAndTheRestIsAnalysed) {
   EXPECT_TRUE(flags.count("truncated.mp3:truncated"));
   EXPECT_TRUE(flags.count("half.wav:short"));
   EXPECT_TRUE(flags.count("silence.wav:silent"));
-  EXPECT_EQ((*c)->failures().size(), 2u);
+  EXPECT_EQ((*c)->tracks().failures()->size(), 2u);
 }
 
 TEST(AnalyzeJob, SecondRunSkipsAndFindsMovedRenamedAndRetaggedTracks) {
@@ -96,12 +98,12 @@ TEST(AnalyzeJob, SecondRunSkipsAndFindsMovedRenamedAndRetaggedTracks) {
   EXPECT_EQ(s.new_location, 2u);
   EXPECT_EQ(s.up_to_date, 1u);
   EXPECT_EQ(s.analyzed, 0u);
-  EXPECT_EQ((*c)->track_count(), 3);
+  EXPECT_EQ((*c)->tracks().count().value(), 3);
 
   opt.force = true;
   s = analyze_files(**c, lib.files(), opt);
   EXPECT_EQ(s.analyzed, 3u);
-  EXPECT_EQ((*c)->track_count(), 3);
+  EXPECT_EQ((*c)->tracks().count().value(), 3);
 }
 
 TEST(AnalyzeJob, FileThatVanishesMidRunIsReported) {
@@ -132,7 +134,7 @@ TEST(AnalyzeJob, ParallelRunGivesTheSameCorpus) {
   analyze_files(**one, lib.files(), opt);
   opt.jobs = 2;
   analyze_files(**two, lib.files(), opt);
-  const auto a = (*one)->list(), b = (*two)->list();
+  const auto a = list_tracks(**one).value(), b = list_tracks(**two).value();
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_EQ(a[i].track_id, b[i].track_id);
@@ -153,7 +155,7 @@ TEST(AnalyzeJob, CancelStopsWithoutStoringHalfTracks) {
   const AnalyzeSummary s = analyze_files(**c, lib.files(), opt, cb, &cancel);
   EXPECT_TRUE(s.cancelled);
   EXPECT_EQ(s.analyzed, 1u);
-  EXPECT_EQ((*c)->track_count(), 1);
+  EXPECT_EQ((*c)->tracks().count().value(), 1);
 }
 
 }  // namespace

@@ -62,10 +62,10 @@ TEST(Jsonl, ImportIsOneTransactionAndTheRoundTripLosesNothing) {
   EXPECT_EQ(rep->imported, 3u);
   ASSERT_EQ(rep->errors.size(), 1u);
   EXPECT_EQ(rep->errors[0].line, 3u);
-  EXPECT_EQ((*c)->record_count(), 3);
+  EXPECT_EQ((*c)->records().count().value(), 3);
 
   std::stringstream out;
-  EXPECT_EQ(export_jsonl(**c, out), 3u);
+  EXPECT_EQ(export_jsonl(**c, out).value(), 3u);
   std::vector<nlohmann::json> back;
   const ImportReport again = parse_jsonl(out, &back);
   EXPECT_TRUE(again.errors.empty());

@@ -171,11 +171,12 @@ TEST_F(PromptSuite, UnknownWordsStillRecommend) {
 
 TEST(Recommend, FullModeRetrievesByEmbeddingAndStillHonoursThePrompt) {
   const auto lib = corpus(3000);
-  std::vector<nlohmann::json> records;
+  std::vector<schema::TrackRecord> records;
   std::vector<embed::Vector> emb;
   for (const auto& t : lib) {
-    records.push_back({{"bpm", *t.bpm}, {"key", t.key->camelot()}, {"energy", *t.energy}, {"vibe", *t.vibe},
-                       {"genre", t.genre}, {"vocal_presence", *t.vocal_presence}, {"mood_tags", t.moods}});
+    records.push_back(schema::from_json({{"bpm", *t.bpm}, {"key", t.key->camelot()}, {"energy", *t.energy},
+                                         {"vibe", *t.vibe}, {"genre", t.genre}, {"vocal_presence", *t.vocal_presence},
+                                         {"mood_tags", t.moods}}));
     emb.push_back(embed::embed_record(records.back()));
   }
   RecommendOptions o;
@@ -201,8 +202,8 @@ TEST(Recommend, PackedAttributesAndCompactVectorsGiveTheSameAnswers) {
   std::vector<embed::Vector> emb;
   std::vector<embed::Compact> small;
   for (const auto& t : lib) {
-    emb.push_back(embed::embed_record({{"bpm", *t.bpm}, {"key", t.key->camelot()}, {"energy", *t.energy},
-                                       {"vibe", *t.vibe}, {"genre", t.genre}}));
+    emb.push_back(embed::embed_record(schema::from_json(
+        {{"bpm", *t.bpm}, {"key", t.key->camelot()}, {"energy", *t.energy}, {"vibe", *t.vibe}, {"genre", t.genre}})));
     small.push_back(embed::compact(emb.back()));
   }
   const PackedAttributes packed = pack_attributes(lib);

@@ -1,4 +1,6 @@
 #include "codex/semantic/local_fill.h"
+#include "codex/semantic/similar_artists.h"
+#include "codex/library/records.h"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +11,22 @@
 
 namespace codex::semantic {
 namespace {
+
+// The local fill over real analyzer output: read the way the record builder reads it.
+Measurements measurements_from(const nlohmann::json& analyses, const nlohmann::json& track) {
+  corpus::TrackRow row;
+  row.codec = track.value("codec", "");
+  row.genre = track.value("genre", "");
+  return library::measurements_of(analysis::read_results(analyses), row);
+}
+
+void fill_similar_artists_json(std::vector<nlohmann::json>& records) {
+  std::vector<schema::TrackRecord> typed;
+  for (const auto& j : records) typed.push_back(schema::from_json(j));
+  fill_similar_artists(typed);
+  for (size_t i = 0; i < records.size(); ++i) records[i] = schema::to_json(typed[i]);
+}
+
 
 Measurements base() {
   Measurements m;
@@ -305,7 +323,7 @@ TEST(SimilarArtists, NearestArtistsOfTheLibrary) {
   };
   records.push_back(rec("Techno B", 130, 8, "dark", "techno"));
   records.back()["similar_artists"] = {"Somebody", "Else"};  // its own (e.g. from the LLM) is kept
-  fill_similar_artists(records);
+  fill_similar_artists_json(records);
   ASSERT_TRUE(records[0].contains("similar_artists"));
   const auto a = records[0]["similar_artists"].get<std::vector<std::string>>();
   ASSERT_GE(a.size(), 2u);
@@ -317,7 +335,7 @@ TEST(SimilarArtists, NearestArtistsOfTheLibrary) {
   EXPECT_EQ(records.back()["similar_artists"], nlohmann::json({"Somebody", "Else"}));
 
   std::vector<nlohmann::json> two = {rec("X", 120, 5, "dark", "house"), rec("Y", 120, 5, "dark", "house")};
-  fill_similar_artists(two);
+  fill_similar_artists_json(two);
   EXPECT_FALSE(two[0].contains("similar_artists")) << "needs at least two other artists";
 }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "codex/core/paths.h"
 #include "codex/core/text.h"
 
 namespace codex {
@@ -104,12 +105,7 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
   return c;
 }
 
-std::string default_config_path() {
-  if (const char* p = std::getenv("CODEX_CONFIG"); p && *p) return p;
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/codex/config";
-  const char* home = std::getenv("HOME");
-  return std::string(home && *home ? home : ".") + "/.config/codex/config";
-}
+std::string default_config_path() { return paths::default_config_path(); }
 
 Result<Config> load_config(const std::string& path_in) {
   const std::string path = path_in.empty() ? default_config_path() : path_in;

@@ -7,7 +7,6 @@
 #include <string_view>
 
 #include "codex/core/dot.h"
-#include "codex/core/json_fields.h"
 #include "codex/core/text.h"
 #include "codex/music/key.h"
 
@@ -37,14 +36,6 @@ constexpr Block kQuality{346, 2, 0.1f};
 constexpr Block kMix{348, 2, 0.1f};
 static_assert(kMix.offset + kMix.size <= kDims);
 
-const char* kVibes[] = {"dark", "bright", "hypnotic", "euphoric", "chill", "aggressive"};
-const char* kIntensities[] = {"opener", "journey", "peak", "closer"};
-const char* kGrooves[] = {"four-on-floor", "broken", "swung", "syncopated", "linear"};
-const char* kFeels[] = {"straight", "double-time", "half-time"};
-const char* kPresence[] = {"instrumental", "male", "female", "mixed", "group"};
-const char* kStyles[] = {"rap", "singing", "both", "chant", "spoken", "none"};
-const char* kProductions[] = {"clean", "distorted", "filtered", "lo-fi", "polished", "raw", "layered", "minimal", "maximalist"};
-
 // Fills a block with a unit-norm pattern scaled by sqrt(weight).
 void put(Vector& v, const Block& b, const std::vector<float>& pattern) {
   double n = 0;
@@ -64,11 +55,18 @@ std::vector<float> rbf(double x, double lo, double hi, int n, double width_in_st
   return p;
 }
 
-std::vector<float> one_hot(const std::string& value, const char* const* names, int n) {
-  std::vector<float> p(static_cast<size_t>(n), 0.0f);
-  for (int i = 0; i < n; ++i) {
-    if (value == names[i]) p[i] = 1.0f;
-  }
+// One-hot over an enum field's values; all zero when the field has no value.
+template <typename C>
+std::vector<float> one_hot(const schema::Value<C>& value) {
+  std::vector<float> p(C::kCount, 0.0f);
+  if (value) p[value->index()] = 1.0f;
+  return p;
+}
+
+template <typename C>
+std::vector<float> one_hot(const std::optional<C>& value) {
+  std::vector<float> p(C::kCount, 0.0f);
+  if (value) p[value->index()] = 1.0f;
   return p;
 }
 
@@ -91,18 +89,13 @@ std::vector<float> hashed(const std::vector<std::string>& words, int n) {
   return p;
 }
 
-std::vector<std::string> words_of(const nlohmann::json& r, const char* key) {
-  std::vector<std::string> out;
-  auto it = r.find(key);
-  if (it == r.end()) return out;
-  if (it->is_string()) out.push_back(it->get<std::string>());
-  if (it->is_array()) {
-    for (const auto& x : *it) {
-      if (x.is_string()) out.push_back(x.get<std::string>());
-    }
-  }
-  return out;
+std::vector<std::string> words_of(const schema::Value<std::string>& v) {
+  return v ? std::vector<std::string>{*v} : std::vector<std::string>{};
 }
+
+std::vector<std::string> words_of(const schema::Value<schema::Strings>& v) { return v ? *v : schema::Strings{}; }
+
+double number_or(const schema::Value<int64_t>& v, double d) { return v ? static_cast<double>(*v) : d; }
 
 std::vector<float> key_pattern(const music::Key& k) {
   // 12 positions round the wheel per letter; neighbours on the wheel and the relative key overlap.
@@ -129,40 +122,40 @@ void normalise(Vector& v) {
 
 }  // namespace
 
-Vector embed_record(const nlohmann::json& r) {
+Vector embed_record(const schema::TrackRecord& r) {
   Vector v{};
-  if (auto b = json_number(r, "bpm")) put(v, kTempo, rbf(std::log2(*b), std::log2(60.0), std::log2(200.0), kTempo.size));
-  if (auto k = music::parse_key(json_string(r, "key").value_or(""))) put(v, kKey, key_pattern(*k));
-  if (auto e = json_number(r, "energy")) put(v, kEnergy, rbf(*e, 1, 10, kEnergy.size));
-  if (auto d = json_number(r, "danceability")) put(v, kDance, rbf(*d, 1, 10, kDance.size));
-  put(v, kVibe, one_hot(json_string(r, "vibe").value_or(""), kVibes, 6));
-  put(v, kIntensity, one_hot(json_string(r, "intensity").value_or(""), kIntensities, 4));
-  put(v, kGroove, one_hot(json_string(r, "groove_style").value_or(""), kGrooves, 5));
-  put(v, kFeel, one_hot(json_string(r, "tempo_feel").value_or(""), kFeels, 3));
-  std::vector<float> vocals = one_hot(json_string(r, "vocal_presence").value_or(""), kPresence, 5);
-  const auto style = one_hot(json_string(r, "vocal_style").value_or(""), kStyles, 6);
+  if (r.bpm) put(v, kTempo, rbf(std::log2(*r.bpm), std::log2(60.0), std::log2(200.0), kTempo.size));
+  if (r.key) put(v, kKey, key_pattern(*r.key));
+  if (r.energy) put(v, kEnergy, rbf(number_or(r.energy, 0), 1, 10, kEnergy.size));
+  if (r.danceability) put(v, kDance, rbf(number_or(r.danceability, 0), 1, 10, kDance.size));
+  put(v, kVibe, one_hot(r.vibe));
+  put(v, kIntensity, one_hot(r.intensity));
+  put(v, kGroove, one_hot(r.groove_style));
+  put(v, kFeel, one_hot(r.tempo_feel));
+  std::vector<float> vocals = one_hot(r.vocal_presence);
+  const auto style = one_hot(r.vocal_style);
   vocals.insert(vocals.end(), style.begin(), style.end());
   put(v, kVocals, vocals);
-  put(v, kProduction, one_hot(json_string(r, "production_style").value_or(""), kProductions, 9));
-  auto genre = words_of(r, "genre");
-  for (const auto& s : words_of(r, "subgenre")) genre.push_back(s);
+  put(v, kProduction, one_hot(r.production_style));
+  auto genre = words_of(r.genre);
+  for (const auto& s : words_of(r.subgenre)) genre.push_back(s);
   put(v, kGenre, hashed(genre, kGenre.size));
-  put(v, kMoods, hashed(words_of(r, "mood_tags"), kMoods.size));
-  put(v, kInstruments, hashed(words_of(r, "instrumentation"), kInstruments.size));
-  put(v, kArtists, hashed(words_of(r, "similar_artists"), kArtists.size));
-  std::vector<float> q = {static_cast<float>(json_number(r, "audio_fidelity").value_or(0) / 10),
-                          static_cast<float>(json_number(r, "production_quality").value_or(0) / 10)};
+  put(v, kMoods, hashed(words_of(r.mood_tags), kMoods.size));
+  put(v, kInstruments, hashed(words_of(r.instrumentation), kInstruments.size));
+  put(v, kArtists, hashed(words_of(r.similar_artists), kArtists.size));
+  std::vector<float> q = {static_cast<float>(number_or(r.audio_fidelity, 0) / 10),
+                          static_cast<float>(number_or(r.production_quality, 0) / 10)};
   put(v, kQuality, q);
-  std::vector<float> m = {static_cast<float>(json_number(r, "mix_in_ease").value_or(0) / 10),
-                          static_cast<float>(json_number(r, "mix_out_ease").value_or(0) / 10)};
+  std::vector<float> m = {static_cast<float>(number_or(r.mix_in_ease, 0) / 10),
+                          static_cast<float>(number_or(r.mix_out_ease, 0) / 10)};
   put(v, kMix, m);
   normalise(v);
   return v;
 }
 
-Vector intent_direction(const prompt::Intent& in, const nlohmann::json& cur) {
+Vector intent_direction(const prompt::Intent& in, const schema::TrackRecord& cur) {
   Vector d{};
-  const double e = json_number(cur, "energy").value_or(5.0);
+  const double e = number_or(cur.energy, 5.0);
   if (in.energy == prompt::Direction::kUp || in.energy == prompt::Direction::kDown) {
     const double target = std::clamp(e + (in.energy == prompt::Direction::kUp ? 1 : -1) * in.energy_steps, 1.0, 10.0);
     auto to = rbf(target, 1, 10, kEnergy.size), from = rbf(e, 1, 10, kEnergy.size);
@@ -171,8 +164,8 @@ Vector intent_direction(const prompt::Intent& in, const nlohmann::json& cur) {
   }
   if (in.vibe) {
     // Towards the wanted vibe and away from the current one.
-    auto to = one_hot(*in.vibe, kVibes, 6);
-    const auto from = one_hot(json_string(cur, "vibe").value_or(""), kVibes, 6);
+    auto to = one_hot(schema::Vibe::parse(*in.vibe));
+    const auto from = one_hot(cur.vibe);
     if (to != from) {
       for (size_t i = 0; i < to.size(); ++i) to[i] -= from[i];
     }
@@ -183,7 +176,7 @@ Vector intent_direction(const prompt::Intent& in, const nlohmann::json& cur) {
   if (in.vocals) {
     std::vector<float> p(11, 0.0f);
     if (!*in.vocals) p[0] = 1.0f;
-    else if (in.vocal_presence) p = one_hot(*in.vocal_presence, kPresence, 5), p.resize(11, 0.0f);
+    else if (in.vocal_presence) p = one_hot(schema::VocalPresence::parse(*in.vocal_presence)), p.resize(11, 0.0f);
     else p[1] = p[2] = p[3] = 0.5f;
     put(d, kVocals, p);
   }

@@ -20,17 +20,18 @@
 #include <nlohmann/json.hpp>
 
 #include "codex/prompt/intent.h"
+#include "codex/schema/record.h"
 
 namespace codex::embed {
 
 inline constexpr int kDims = 384;
 using Vector = std::array<float, kDims>;
 
-Vector embed_record(const nlohmann::json& record);
+Vector embed_record(const schema::TrackRecord& record);
 
 // The direction an intent points in (not normalised; zero when the intent says nothing that
 // features can express). `current` is the playing track's record.
-Vector intent_direction(const prompt::Intent& intent, const nlohmann::json& current);
+Vector intent_direction(const prompt::Intent& intent, const schema::TrackRecord& current);
 
 // normalize(base + weight * direction); returns base when the direction is zero.
 Vector steer(const Vector& base, const Vector& direction, float weight);

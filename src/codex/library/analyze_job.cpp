@@ -45,6 +45,18 @@ const char* outcome_name(Outcome o) {
   return "?";
 }
 
+namespace {
+// The track this exact file holds when its analyses are current; nullopt otherwise (also when the
+// corpus cannot say: the file is then analysed again, which is slow but never wrong).
+std::optional<std::string> known_current(corpus::Corpus& corpus, const corpus::FileStamp& file,
+                                         const std::vector<analysis::AnalyzerStamp>& stamps) {
+  auto known = corpus.tracks().track_for_file(file);
+  if (!known || !*known) return std::nullopt;
+  auto current = corpus.analyses().is_current(**known, stamps);
+  return current && *current ? *known : std::nullopt;
+}
+}  // namespace
+
 AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::string>& files,
                              const AnalyzeOptions& options, const AnalyzeCallbacks& cb,
                              const std::atomic<bool>* cancel) {
@@ -56,7 +68,9 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
   jobs = std::max(1, std::min<int>(jobs, static_cast<int>(std::max<size_t>(1, files.size()))));
   const auto stamps = analysis::stamps_of(analysis::default_analyzers());
   // In an empty corpus no file can be a known track at a new path: skip the id pre-pass.
-  const bool may_know_audio = corpus.track_count() > 0;
+  // (When the count cannot be read, the pre-pass runs: slower, never wrong.)
+  const auto n_tracks = corpus.tracks().count();
+  const bool may_know_audio = !n_tracks || *n_tracks > 0;
 
   std::atomic<size_t> next{0};
   std::mutex done_mu;
@@ -93,13 +107,12 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
       auto fail = [&](const std::string& why) {
         ev.outcome = Outcome::kFailed;
         ev.error = why;
-        corpus.record_failure(path, why);
+        (void)corpus.tracks().record_failure(path, why);  // best effort: the summary reports it too
       };
       auto file = stamp_file(path);
       if (!file) {
         fail(file.status().message());
-      } else if (auto known = options.force ? std::nullopt : corpus.track_for_file(*file);
-                 known && corpus.is_current(*known, stamps)) {
+      } else if (auto known = options.force ? std::nullopt : known_current(corpus, *file, stamps)) {
         ev.outcome = Outcome::kUpToDate;
         ev.track_id = *known;
       } else {
@@ -109,8 +122,8 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
           if (!id) {
             fail(id.status().message());
             done = true;
-          } else if (corpus.is_current(*id, stamps)) {
-            Status s = corpus.add_location(*id, *file);
+          } else if (auto current = corpus.analyses().is_current(*id, stamps); current && *current) {
+            Status s = corpus.tracks().add_location(*id, *file);
             if (s) {
               ev.outcome = Outcome::kNewLocation;
               ev.track_id = *id;
@@ -126,7 +139,7 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
             if (cancel && cancel->load()) break;
             fail(result.status().message());
           } else {
-            Status s = corpus.store(result->stats.track_id, *file, *result);
+            Status s = corpus.tracks().store(result->stats.track_id, *file, *result);
             if (s) {
               ev.outcome = Outcome::kAnalyzed;
               ev.track_id = result->stats.track_id;

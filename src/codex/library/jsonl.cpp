@@ -1,5 +1,7 @@
 #include "codex/library/jsonl.h"
 
+#include "codex/library/records.h"
+
 #include <fstream>
 #include <map>
 
@@ -70,17 +72,19 @@ Result<ImportReport> import_jsonl(corpus::Corpus& corpus, const std::string& pat
   if (!in) return Status::Error("cannot read " + to_valid_utf8(path));
   // Records stream into one transaction: memory stays flat however long the file is.
   JsonlReader reader(in, options);
-  if (Status s = corpus.put_records([&](nlohmann::json* r) { return reader.next(r); }, options.provenance); !s) {
+  if (Status s = corpus.records().put([&](nlohmann::json* r) { return reader.next(r); }, options.provenance); !s) {
     return s;
   }
   if (in.bad()) return Status::Error("error while reading " + to_valid_utf8(path));
   return reader.report();
 }
 
-size_t export_jsonl(corpus::Corpus& corpus, std::ostream& out) {
+Result<size_t> export_jsonl(corpus::Corpus& corpus, std::ostream& out) {
+  auto records = all_records(corpus);
+  if (!records) return records.status();
   size_t n = 0;
-  for (const auto& r : corpus.export_records()) {
-    out << r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  for (const auto& r : *records) {
+    out << schema::to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     ++n;
   }
   return n;

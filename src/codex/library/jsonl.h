@@ -57,6 +57,6 @@ ImportReport parse_jsonl(std::istream& in, std::vector<nlohmann::json>* records,
 Result<ImportReport> import_jsonl(corpus::Corpus& corpus, const std::string& path, const ImportOptions& options = {});
 
 // Writes every record of the corpus, one per line. Returns the number written.
-size_t export_jsonl(corpus::Corpus& corpus, std::ostream& out);
+Result<size_t> export_jsonl(corpus::Corpus& corpus, std::ostream& out);
 
 }  // namespace codex::library

@@ -7,7 +7,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "codex/core/json_fields.h"
 #include "codex/core/text.h"
 
 namespace codex::rank {
@@ -40,26 +39,28 @@ struct Constraints {
 
 }  // namespace
 
-TrackFeatures features_from_record(const nlohmann::json& r) {
+TrackFeatures features_from_record(const schema::TrackRecord& r) {
+  auto name = [](const auto& v) { return v ? std::optional<std::string>(v->str()) : std::nullopt; };
+  auto number = [](const schema::Value<int64_t>& v) {
+    return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
+  };
   TrackFeatures t;
-  t.track_id = json_string(r, "track_id").value_or("");
-  t.title = json_string(r, "title").value_or("");
-  t.artist = json_string(r, "artist").value_or("");
-  t.file_path = json_string(r, "file_path").value_or("");
-  t.genre = ascii_lower(json_string(r, "genre").value_or(""));
-  t.bpm = json_number(r, "bpm");
-  if (auto k = json_string(r, "key")) t.key = music::parse_key(*k);
-  t.energy = json_number(r, "energy");
-  t.vibe = json_string(r, "vibe");
-  t.vocal_presence = json_string(r, "vocal_presence");
-  t.intensity = json_string(r, "intensity");
-  t.groove = json_string(r, "groove_style");
-  t.mix_in = json_number(r, "mix_in_ease");
-  t.mix_out = json_number(r, "mix_out_ease");
-  if (auto it = r.find("mood_tags"); it != r.end() && it->is_array()) {
-    for (const auto& m : *it) {
-      if (m.is_string()) t.moods.push_back(ascii_lower(m.get<std::string>()));
-    }
+  t.track_id = r.track_id.value_or("");
+  t.title = r.title.value_or("");
+  t.artist = r.artist.value_or("");
+  t.file_path = r.file_path.value_or("");
+  t.genre = ascii_lower(r.genre.value_or(""));
+  t.bpm = r.bpm.opt();
+  t.key = r.key.opt();
+  t.energy = number(r.energy);
+  t.vibe = name(r.vibe);
+  t.vocal_presence = name(r.vocal_presence);
+  t.intensity = name(r.intensity);
+  t.groove = name(r.groove_style);
+  t.mix_in = number(r.mix_in_ease);
+  t.mix_out = number(r.mix_out_ease);
+  if (r.mood_tags) {
+    for (const auto& m : *r.mood_tags) t.moods.push_back(ascii_lower(m));
   }
   return t;
 }
@@ -315,7 +316,7 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
   const bool use_embedding = opt.mode != Mode::kFeatures && opt.embeddings && opt.embeddings->size() == lib.size();
   embed::Vector query{};
   if (use_embedding) {
-    const nlohmann::json cur_record = opt.records ? (*opt.records)[current] : nlohmann::json::object();
+    const schema::TrackRecord cur_record = opt.records ? (*opt.records)[current] : schema::TrackRecord{};
     query = embed::steer((*opt.embeddings)[current], embed::intent_direction(in, cur_record), 1.0f);
   }
   // Scores every candidate; the reasons (string work) only when asked, i.e. for the final top N.

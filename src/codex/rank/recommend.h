@@ -15,6 +15,7 @@
 #include "codex/embed/feature_embedding.h"
 #include "codex/music/key.h"
 #include "codex/prompt/intent.h"
+#include "codex/schema/record.h"
 
 namespace codex::rank {
 
@@ -29,7 +30,7 @@ struct TrackFeatures {
 };
 
 // Reads the schema fields a recommendation uses; missing or malformed fields stay empty.
-TrackFeatures features_from_record(const nlohmann::json& record);
+TrackFeatures features_from_record(const schema::TrackRecord& record);
 
 // Finds the current track by id, unique id prefix, file path, or a loose "artist - title" / title.
 Result<size_t> find_track(const std::vector<TrackFeatures>& library, const std::string& query);
@@ -73,7 +74,7 @@ struct RecommendOptions {
   std::vector<std::string> exclude;  // track ids already played
   Mode mode = Mode::kFeatures;
   const std::vector<embed::Vector>* embeddings = nullptr;  // one per library entry; needed by kEmbedding/kFull
-  const std::vector<nlohmann::json>* records = nullptr;    // the current track's record steers the intent
+  const std::vector<schema::TrackRecord>* records = nullptr;  // the current track's record steers the intent
   const std::vector<embed::Compact>* compact = nullptr;     // optional 8-bit copies for large libraries
   const PackedAttributes* packed = nullptr;                 // optional, from pack_attributes(library)
   const std::vector<Factor>* weights = nullptr;             // default_weights() when null

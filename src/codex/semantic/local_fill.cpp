@@ -16,54 +16,6 @@ int clamp10(double v) { return static_cast<int>(std::lround(std::clamp(v, 1.0, 1
 
 }  // namespace
 
-Measurements measurements_from(const nlohmann::json& analyses, const nlohmann::json& track) {
-  Measurements m;
-  auto result = [&](const char* id) -> nlohmann::json {
-    if (!analyses.is_object() || !analyses.contains(id)) return nlohmann::json::object();
-    const auto& a = analyses[id];
-    return a.is_object() && a.contains("result") ? a["result"] : a;
-  };
-  const auto tempo = result("tempo"), key = result("key"), energy = result("energy"), loud = result("loudness"),
-             dur = result("duration");
-  m.bpm = json_number(tempo, "bpm");
-  m.bpm_confidence = json_number(tempo, "bpm_confidence");
-  m.periodicity = json_number(tempo, "periodicity");
-  m.tempo_feel = json_string(tempo, "tempo_feel");
-  if (tempo.contains("beat_grid") && tempo["beat_grid"].is_object() && tempo["beat_grid"].contains("steady")) {
-    m.steady_grid = tempo["beat_grid"]["steady"].get<bool>();
-  }
-  if (tempo.contains("groove") && tempo["groove"].is_object()) {
-    m.kick_every_beat = json_number(tempo["groove"], "kick_every_beat");
-    m.intro_pulse = json_number(tempo["groove"], "intro_pulse");
-    m.outro_pulse = json_number(tempo["groove"], "outro_pulse");
-  }
-  if (tempo.contains("beat_grid") && tempo["beat_grid"].is_object()) m.first_beat_s = json_number(tempo["beat_grid"], "first_beat_s");
-  if (energy.contains("envelope_db") && energy["envelope_db"].is_array()) {
-    for (const auto& v : energy["envelope_db"]) {
-      if (v.is_number()) m.envelope_db.push_back(v.get<double>());
-    }
-    m.envelope_hop_s = json_number(energy, "envelope_hop_s").value_or(1.0);
-  }
-  m.key = json_string(key, "key");
-  m.key_confidence = json_number(key, "key_confidence");
-  m.energy = json_number(energy, "energy");
-  m.energy_score = json_number(energy, "energy_score");
-  m.centroid_hz = json_number(energy, "centroid_hz");
-  m.onset_rate_hz = json_number(energy, "onset_rate_hz");
-  m.lufs = json_number(loud, "integrated_lufs");
-  m.loudness_range_lu = json_number(loud, "loudness_range_lu");
-  m.true_peak_dbtp = json_number(loud, "true_peak_dbtp");
-  m.duration_s = json_number(dur, "duration_s");
-  m.timbre = result("timbre");
-  m.codec = json_string(track, "codec").value_or("");
-  m.genre_tag = json_string(track, "genre").value_or("");
-  m.title = json_string(track, "title").value_or("");
-  m.artist = json_string(track, "artist").value_or("");
-  m.bit_rate = static_cast<int64_t>(json_number(track, "bit_rate").value_or(0));
-  m.sample_rate = static_cast<int>(json_number(track, "sample_rate").value_or(0));
-  return m;
-}
-
 Filled local_fill(const Measurements& m) {
   Filled f;
   const double energy = m.energy.value_or(5.0);

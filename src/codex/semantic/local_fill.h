@@ -6,7 +6,7 @@
 // production come from the timbre analyzer (moving partials for a voice, band energies and onset
 // rates for drums, bass and pads, roll-off, flatness and crest for the production); a genre is
 // guessed from tempo and groove only when the file has no genre tag; similar artists are the
-// artists nearest in the user's own library (fill_similar_artists, over all records). Structure comes
+// artists nearest in the user's own library (similar_artists.h, over all records). Structure comes
 // from the loudness envelope read bar by bar: quieter opening and closing bars are the intro and
 // outro, a quiet run of bars in the middle is a breakdown, and the loud section after it a drop.
 #pragma once
@@ -25,6 +25,8 @@ namespace codex::semantic {
 // Changes whenever the local fill's rules change, so cached records are rebuilt.
 inline constexpr const char* kLocalFillVersion = "fill-5";
 
+// What the local fill reads: the analyzers' typed results (the record builder copies them from
+// analysis::Results) and the track's tags and format.
 struct Measurements {
   std::optional<double> bpm, bpm_confidence, energy, energy_score, centroid_hz, onset_rate_hz, lufs,
       loudness_range_lu, true_peak_dbtp, periodicity, duration_s, key_confidence;
@@ -41,8 +43,6 @@ struct Measurements {
   int sample_rate = 0;
 };
 
-// Reads the measurements from a track's stored analyses (analyzer id -> result object) and tags.
-Measurements measurements_from(const nlohmann::json& analyses, const nlohmann::json& track);
 
 struct Filled {
   nlohmann::json fields = nlohmann::json::object();      // schema field -> value
@@ -55,9 +55,5 @@ struct Filled {
 
 Filled local_fill(const Measurements& m);
 
-// For records with no similar_artists of their own: the 2-5 other artists of the library whose
-// tracks sit nearest in tempo, energy, danceability, vibe, mode, groove and genre (artist
-// centroids, cosine similarity). Needs at least two other artists; adds provenance "local".
-void fill_similar_artists(std::vector<nlohmann::json>& records);
 
 }  // namespace codex::semantic

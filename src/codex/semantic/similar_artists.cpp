@@ -9,9 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "codex/core/json_fields.h"
 #include "codex/core/text.h"
-#include "codex/semantic/local_fill.h"
+#include "codex/semantic/similar_artists.h"
 
 namespace codex::semantic {
 namespace {
@@ -19,11 +18,9 @@ namespace {
 constexpr int kGenreDims = 12;
 constexpr size_t kMaxArtists = 20000;  // beyond this the all-pairs pass would take too long
 
-std::vector<double> features_of(const nlohmann::json& r) {
-  static const char* kVibes[] = {"dark", "bright", "hypnotic", "euphoric", "chill", "aggressive"};
-  static const char* kGrooves[] = {"four-on-floor", "broken", "swung", "syncopated", "linear"};
+std::vector<double> features_of(const schema::TrackRecord& r) {
   std::vector<double> v;
-  double bpm = json_number(r, "bpm").value_or(0.0);
+  double bpm = r.bpm.value_or(0.0);
   if (bpm > 0) {
     while (bpm < 80) bpm *= 2;
     while (bpm > 160) bpm /= 2;
@@ -31,38 +28,39 @@ std::vector<double> features_of(const nlohmann::json& r) {
   } else {
     v.push_back(0.0);
   }
-  v.push_back(json_number(r, "energy").value_or(5.0) / 5.0);
-  v.push_back(json_number(r, "danceability").value_or(5.0) / 5.0);
-  const std::string vibe = json_string(r, "vibe").value_or("");
-  for (const char* x : kVibes) v.push_back(vibe == x ? 0.7 : 0.0);
-  const std::string key = json_string(r, "key").value_or("");
-  v.push_back(key.empty() ? 0.25 : (key.back() == 'A' ? 0.5 : 0.0));
-  const std::string groove = json_string(r, "groove_style").value_or("");
-  for (const char* x : kGrooves) v.push_back(groove == x ? 0.5 : 0.0);
-  const std::string vocals = json_string(r, "vocal_presence").value_or("");
-  v.push_back(vocals.empty() ? 0.15 : (vocals == "instrumental" ? 0.0 : 0.3));
+  v.push_back(static_cast<double>(r.energy.value_or(5)) / 5.0);
+  v.push_back(static_cast<double>(r.danceability.value_or(5)) / 5.0);
+  for (size_t i = 0; i < schema::Vibe::kCount; ++i) v.push_back(r.vibe && r.vibe->index() == i ? 0.7 : 0.0);
+  v.push_back(!r.key ? 0.25 : (r.key->minor ? 0.5 : 0.0));
+  for (size_t i = 0; i < schema::Groove::kCount; ++i) v.push_back(r.groove_style && r.groove_style->index() == i ? 0.5 : 0.0);
+  v.push_back(!r.vocal_presence ? 0.15 : (*r.vocal_presence == "instrumental" ? 0.0 : 0.3));
   std::vector<double> g(kGenreDims, 0.0);
-  const std::string genre = ascii_lower(json_string(r, "genre").value_or(""));
+  const std::string genre = ascii_lower(r.genre.value_or(""));
   if (!genre.empty()) g[std::hash<std::string>{}(genre) % kGenreDims] = 1.2;
   v.insert(v.end(), g.begin(), g.end());
   return v;
 }
 
+// A record that names its similar artists (or holds something unreadable there) keeps it.
+bool has_similar(const schema::TrackRecord& r) {
+  return r.similar_artists.has_value() || (r.extra.contains("similar_artists") && !r.extra["similar_artists"].is_null());
+}
+
 }  // namespace
 
-void fill_similar_artists(std::vector<nlohmann::json>& records) {
+void fill_similar_artists(std::vector<schema::TrackRecord>& records) {
   std::map<std::string, std::vector<double>> sum;
   std::map<std::string, int> count;
   bool any_missing = false;
   for (const auto& r : records) {
-    const std::string artist = json_string(r, "artist").value_or("");
+    const std::string artist = r.artist.value_or("");
     if (artist.empty()) continue;
     const auto f = features_of(r);
     auto& s = sum[artist];
     if (s.empty()) s.assign(f.size(), 0.0);
     for (size_t i = 0; i < f.size(); ++i) s[i] += f[i];
     ++count[artist];
-    if (!r.contains("similar_artists") || r["similar_artists"].is_null()) any_missing = true;
+    if (!has_similar(r)) any_missing = true;
   }
   if (!any_missing || sum.size() < 3 || sum.size() > kMaxArtists) return;
   // Centroids in a column-major float matrix (feature i of every artist contiguous); squared
@@ -112,13 +110,14 @@ void fill_similar_artists(std::vector<nlohmann::json>& records) {
     }
   }
   for (auto& r : records) {
-    if (r.contains("similar_artists") && !r["similar_artists"].is_null()) continue;
-    const std::string artist = json_string(r, "artist").value_or("");
+    if (has_similar(r)) continue;
+    const std::string artist = r.artist.value_or("");
     auto it = nearest.find(artist);
     if (artist.empty() || it == nearest.end()) continue;
-    r["similar_artists"] = it->second;
-    if (r.contains("provenance") && r["provenance"].is_object()) r["provenance"]["similar_artists"] = "local";
-    if (r.contains("field_confidence") && r["field_confidence"].is_object()) r["field_confidence"]["similar_artists"] = 0.2;
+    r.extra.erase("similar_artists");
+    r.similar_artists.set(it->second);
+    if (r.provenance) (*r.provenance)["similar_artists"] = "local";
+    if (r.field_confidence) (*r.field_confidence)["similar_artists"] = 0.2;
   }
 }
 

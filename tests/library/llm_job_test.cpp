@@ -1,5 +1,5 @@
 // The opt-in LLM pass over a corpus, against a fake Gemini server on 127.0.0.1.
-#include "codex/semantic/llm_job.h"
+#include "codex/library/llm_job.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -9,10 +9,13 @@
 
 #include "codex/demo/synth.h"
 #include "codex/library/analyze_job.h"
+#include "codex/library/records.h"
 #include "codex/library/scan.h"
 #include "support/test_util.h"
 
-namespace codex::semantic {
+namespace codex::library {
+
+using namespace semantic;
 namespace {
 
 class LlmJob : public ::testing::Test {
@@ -82,9 +85,11 @@ TEST_F(LlmJob, SendsOnceCachesMergesAndNeverLeaksNames) {
   EXPECT_EQ(calls_.load(), 3);
   // The export carries the LLM's fields with their provenance; measured bpm wins and the
   // disagreement is kept.
-  const auto records = corpus_->export_records();
-  ASSERT_EQ(records.size(), 3u);
-  for (const auto& r : records) {
+  const auto typed = library::all_records(*corpus_);
+  ASSERT_TRUE(typed.ok());
+  ASSERT_EQ(typed->size(), 3u);
+  for (const auto& t : *typed) {
+    const nlohmann::json r = schema::to_json(t);
     EXPECT_EQ(r["vibe"], "euphoric");
     EXPECT_EQ(r["provenance"]["vibe"], "llm:gemini-2.5-flash");
     EXPECT_EQ(r["provenance"]["bpm"], "local");
@@ -141,11 +146,11 @@ TEST_F(LlmJob, AnalyzingWithoutOptInMakesNoConnection) {
   library::AnalyzeOptions ao;
   ao.force = true;
   library::analyze_files(*corpus_, library::scan_paths({dir_.path()}).files, ao);
-  corpus_->export_records();
+  ASSERT_TRUE(library::all_records(*corpus_).ok());
   EXPECT_EQ(calls_.load(), 0);
   unsetenv("CODEX_GEMINI_BASE_URL");
   unsetenv("GEMINI_API_KEY");
 }
 
 }  // namespace
-}  // namespace codex::semantic
+}  // namespace codex::library

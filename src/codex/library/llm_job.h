@@ -14,20 +14,17 @@
 #include "codex/semantic/gemini_client.h"
 #include "codex/semantic/rendition.h"
 
-namespace codex::semantic {
-
-inline constexpr const char* kPromptVersion = "dj-1";
-const std::string& instruction_prompt();  // the versioned instruction text
+namespace codex::library {
 
 struct LlmJobOptions {
-  GeminiConfig gemini;
+  semantic::GeminiConfig gemini;
   bool dry_run = false;
   bool refresh = false;
   double max_cost_usd = -1.0;           // < 0: no budget
   double usd_per_million_tokens = 1.0;  // estimate only: set to the model's current price
   int concurrency = 2;
   int requests_per_minute = 30;
-  RenditionOptions rendition;
+  semantic::RenditionOptions rendition;
 };
 
 struct LlmJobSummary {
@@ -42,4 +39,4 @@ struct LlmJobSummary {
 LlmJobSummary run_llm_job(corpus::Corpus& corpus, const std::vector<std::string>& track_ids,
                           const LlmJobOptions& options);
 
-}  // namespace codex::semantic
+}  // namespace codex::library

@@ -1,4 +1,4 @@
-#include "codex/semantic/llm_job.h"
+#include "codex/library/llm_job.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,39 +8,42 @@
 #include <set>
 #include <thread>
 
+#include "codex/semantic/instruction.h"
 #include "codex/semantic/repair.h"
 
-namespace codex::semantic {
+namespace codex::library {
+
+using namespace semantic;
 namespace {
 constexpr double kAudioTokensPerSecond = 32.0;  // Gemini's audio tokenisation
 constexpr int64_t kOutputTokenEstimate = 600;
 }  // namespace
 
-const std::string& instruction_prompt() {
-  static const std::string kPrompt =
-      "You are an experienced club DJ and music analyst. Listen to the attached audio and describe the track "
-      "for choosing what to play next in a DJ set. Answer with one JSON object that follows the response "
-      "schema exactly. Guidance: bpm is the FELT tempo (drum & bass is about 174, not 87; hip-hop 85-100 stays "
-      "where it is); key is the Camelot code (1A-12A minor, 1B-12B major). Use the full 1-10 ranges: energy 1 "
-      "is ambient, 10 is peak-time hard techno; danceability 10 is an irresistible groove. intensity is the "
-      "place in a set (opener, journey, peak, closer). mix_in_ease and mix_out_ease rate how easy it is to "
-      "beatmatch into and out of the track (long drum intros and outros are easy, cold starts and endings are "
-      "hard); put practical tips in mixability_notes. structure lists the sections in order. mood_tags are 3-7 "
-      "words a DJ would use; instrumentation 3-8 instruments; similar_artists 2-5 artists. description is 1-3 "
-      "sentences. Describe only what you hear.";
-  return kPrompt;
-}
-
 LlmJobSummary run_llm_job(corpus::Corpus& corpus, const std::vector<std::string>& ids, const LlmJobOptions& o) {
   LlmJobSummary sum;
   std::vector<std::pair<std::string, std::string>> work;
   const std::set<std::string> wanted(ids.begin(), ids.end());
-  for (const auto& [id, path] : corpus.tracks_with_files()) {
+  auto with_files = corpus.tracks().with_files();
+  if (!with_files) {
+    sum.failures.emplace_back("", with_files.status().message());
+    ++sum.failed;
+    return sum;
+  }
+  for (const auto& [id, path] : *with_files) {
     if (!wanted.empty() && !wanted.count(id)) continue;
     ++sum.tracks;
-    if (!o.refresh && corpus.has_llm_reply(id, o.gemini.model, kPromptVersion)) {
-      ++sum.cached;
-      continue;
+    if (!o.refresh) {
+      // A cache that cannot be read is a failure for this track, never a reason to pay again.
+      auto cached = corpus.llm_replies().has(id, o.gemini.model, kPromptVersion);
+      if (!cached) {
+        ++sum.failed;
+        sum.failures.emplace_back(id, cached.status().message());
+        continue;
+      }
+      if (*cached) {
+        ++sum.cached;
+        continue;
+      }
     }
     work.emplace_back(id, path);
   }
@@ -97,7 +100,7 @@ LlmJobSummary run_llm_job(corpus::Corpus& corpus, const std::vector<std::string>
       req.audio = std::move(rendition->bytes);
       req.response_schema = schema;
       auto reply = gemini_generate(o.gemini, req);
-      corpus::Corpus::LlmReply stored;
+      corpus::LlmReply stored;
       stored.track_id = id;
       stored.model = o.gemini.model;
       stored.prompt_version = kPromptVersion;
@@ -118,7 +121,7 @@ LlmJobSummary run_llm_job(corpus::Corpus& corpus, const std::vector<std::string>
         }
       }
       if (!failure.empty() && stored.notes.empty()) stored.notes = {{"errors", {failure}}};
-      const Status saved = corpus.put_llm_reply(stored);
+      const Status saved = corpus.llm_replies().put(stored);
       std::lock_guard<std::mutex> lock(mu);
       ++sum.sent;
       sum.prompt_tokens += stored.prompt_tokens;
@@ -136,4 +139,4 @@ LlmJobSummary run_llm_job(corpus::Corpus& corpus, const std::vector<std::string>
   return sum;
 }
 
-}  // namespace codex::semantic
+}  // namespace codex::library

@@ -1,0 +1,76 @@
+#include "codex/analysis/results.h"
+
+namespace codex::analysis {
+namespace {
+
+const nlohmann::json& empty_object() {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  return kEmpty;
+}
+
+const nlohmann::json& member(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return empty_object();
+  auto it = j.find(key);
+  return it != j.end() && it->is_object() ? *it : empty_object();
+}
+
+std::optional<double> number(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
+}
+
+std::optional<std::string> text(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? std::optional<std::string>(it->get<std::string>()) : std::nullopt;
+}
+
+}  // namespace
+
+Results read_results(const nlohmann::json& analyses) {
+  Results r;
+  auto result = [&](const char* id) -> const nlohmann::json& {
+    const nlohmann::json& a = member(analyses, id);
+    return a.contains("result") ? member(a, "result") : a;
+  };
+  const auto& tempo = result("tempo");
+  r.bpm = number(tempo, "bpm");
+  r.bpm_confidence = number(tempo, "bpm_confidence");
+  r.periodicity = number(tempo, "periodicity");
+  r.tempo_feel = text(tempo, "tempo_feel");
+  if (auto it = tempo.find("beat_grid"); it != tempo.end()) r.beat_grid = *it;
+  const auto& grid = member(tempo, "beat_grid");
+  if (auto it = grid.find("steady"); it != grid.end() && it->is_boolean()) r.steady_grid = it->get<bool>();
+  r.first_beat_s = number(grid, "first_beat_s");
+  const auto& groove = member(tempo, "groove");
+  r.kick_every_beat = number(groove, "kick_every_beat");
+  r.intro_pulse = number(groove, "intro_pulse");
+  r.outro_pulse = number(groove, "outro_pulse");
+
+  const auto& key = result("key");
+  r.key = text(key, "key");
+  r.key_confidence = number(key, "key_confidence");
+
+  const auto& energy = result("energy");
+  r.energy = number(energy, "energy");
+  r.energy_score = number(energy, "energy_score");
+  r.centroid_hz = number(energy, "centroid_hz");
+  r.onset_rate_hz = number(energy, "onset_rate_hz");
+  if (auto it = energy.find("envelope_db"); it != energy.end() && it->is_array()) {
+    for (const auto& v : *it) {
+      if (v.is_number()) r.envelope_db.push_back(v.get<double>());
+    }
+    r.envelope_hop_s = number(energy, "envelope_hop_s").value_or(1.0);
+  }
+
+  r.has_loudness = analyses.is_object() && analyses.contains("loudness");
+  const auto& loud = result("loudness");
+  r.lufs = number(loud, "integrated_lufs");
+  r.loudness_range_lu = number(loud, "loudness_range_lu");
+  r.true_peak_dbtp = number(loud, "true_peak_dbtp");
+
+  r.duration_s = number(result("duration"), "duration_s");
+  r.timbre = result("timbre");
+  return r;
+}
+
+}  // namespace codex::analysis

@@ -1,0 +1,43 @@
+// Typed analysis results: what the analyzers measured, read back from their stored result objects
+// (analyzer id -> result, as the corpus and `codex probe` hold them). This is the one place outside
+// the analyzers themselves that knows their output keys; everything downstream (the record builder,
+// `codex list`, `codex probe`) reads these fields. A missing analyzer, key or a value of the wrong
+// type leaves the field empty.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace codex::analysis {
+
+struct Results {
+  // tempo
+  std::optional<double> bpm, bpm_confidence, periodicity;
+  std::optional<std::string> tempo_feel;  // straight | half-time | double-time
+  std::optional<bool> steady_grid;
+  std::optional<double> first_beat_s;
+  std::optional<double> kick_every_beat, intro_pulse, outro_pulse;  // groove evidence
+  nlohmann::json beat_grid;                                          // null when absent
+  // key
+  std::optional<std::string> key;  // Camelot
+  std::optional<double> key_confidence;
+  // energy
+  std::optional<double> energy, energy_score, centroid_hz, onset_rate_hz;
+  std::vector<double> envelope_db;  // loudness per envelope_hop_s
+  double envelope_hop_s = 1.0;
+  // loudness
+  bool has_loudness = false;  // the loudness analyzer ran (its lufs may still be null: silence)
+  std::optional<double> lufs, loudness_range_lu, true_peak_dbtp;
+  // duration
+  std::optional<double> duration_s;
+  // timbre: passed on whole (spectral shape, drum rates, vocals)
+  nlohmann::json timbre = nlohmann::json::object();
+};
+
+// `analyses`: analyzer id -> result object, or -> {"result": object, ...} as `codex show` prints it.
+Results read_results(const nlohmann::json& analyses);
+
+}  // namespace codex::analysis

@@ -1,0 +1,41 @@
+// Analyzer results per track, each stamped with the analyzer's version and parameter hash, stored
+// as the analyzer wrote them (a JSON object). Written with the track (TrackStore::store).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "codex/analysis/pass.h"
+#include "codex/core/status.h"
+#include "codex/corpus/connection.h"
+
+namespace codex::corpus {
+
+struct StoredAnalysis {
+  std::string analyzer;
+  int64_t version = 0;
+  std::string params_hash;
+  double confidence = 0.0;
+  nlohmann::json result;  // null when the stored text is damaged
+  std::string created_at;
+};
+
+class AnalysisStore {
+ public:
+  explicit AnalysisStore(Connection& c) : c_(c) {}
+  // True when the track has a result for every stamp with the same version and params.
+  Result<bool> is_current(const std::string& track_id, const std::vector<analysis::AnalyzerStamp>& stamps);
+  // A track's results, by analyzer id.
+  Result<std::vector<StoredAnalysis>> of(const std::string& track_id);
+  // For every track: analyzer id -> result object, for the named analyzers only.
+  Result<std::map<std::string, nlohmann::json>> results_of_all(const std::vector<std::string>& analyzers);
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace codex::corpus

@@ -1,0 +1,56 @@
+// Records as opaque blobs: the records imported from CODEX-schema JSON Lines (one JSON object per
+// track, with the provenance the import gave it), and a cache of the records CODEX built for its
+// analysed tracks, keyed by a stamp the builder computes (the corpus does not know what a record
+// holds, nor when one is stale).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "codex/core/status.h"
+#include "codex/corpus/connection.h"
+
+namespace codex::corpus {
+
+// An analysed track without an imported record, and what its cached record was built from.
+struct RecordSource {
+  std::string track_id;
+  // Changes whenever anything the record is built from changes: the track row, its first location,
+  // its analyses and its usable LLM replies (row ids, which INSERT OR REPLACE renews).
+  std::string change;
+  bool cached = false;
+  std::string stamp;                  // the cached record's stamp
+  std::vector<uint8_t> record, meta;  // the cached blobs (meta only when asked for)
+};
+
+struct CachedRecord {
+  std::string track_id, stamp;
+  std::vector<uint8_t> record, meta;
+};
+
+class RecordStore {
+ public:
+  explicit RecordStore(Connection& c) : c_(c) {}
+  // Imported records, written in one transaction (insert or replace by track_id); every field's
+  // provenance is set to `provenance`. `next` yields records until it returns false; a record
+  // without a string track_id is an error that writes nothing.
+  Status put(const std::function<bool(nlohmann::json*)>& next, const std::string& provenance);
+  Status put(const std::vector<nlohmann::json>& records, const std::string& provenance);
+  Result<int64_t> count();
+  // Imported records ordered by track_id (damaged rows are skipped).
+  Result<std::vector<nlohmann::json>> imported();
+  // Analysed tracks without an imported record, ordered by track_id, with their cache entries.
+  Result<std::vector<RecordSource>> analysed_sources(bool with_meta);
+  // Writes cache entries; a cache that cannot be written now (another writer) is not an error
+  // worth stopping for, so callers may ignore the status.
+  Status put_cached(const std::vector<CachedRecord>& entries);
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace codex::corpus

@@ -1,0 +1,50 @@
+// The recommend service the front ends call (the CLI, the demo, later the server): a library loaded
+// once — records, the ranking view of each, embeddings and the prompt vocabulary — and one request
+// at a time against it: find the current track, parse the prompt, leave out what the session
+// already played (and record the current track as played), rank.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "codex/core/status.h"
+#include "codex/corpus/corpus.h"
+#include "codex/embed/feature_embedding.h"
+#include "codex/library/records.h"
+#include "codex/prompt/intent.h"
+#include "codex/rank/recommend.h"
+#include "codex/schema/record.h"
+
+namespace codex::library {
+
+struct LoadedLibrary {
+  std::vector<schema::TrackRecord> records;
+  std::vector<rank::TrackFeatures> features;  // one per record
+  std::vector<embed::Vector> embeddings;      // one per record
+  prompt::Vocabulary vocabulary;              // the library's genres and moods
+};
+
+Result<LoadedLibrary> load_library(corpus::Corpus& corpus, RecordDetail detail = RecordDetail::kRank);
+LoadedLibrary load_library(std::vector<schema::TrackRecord> records);
+
+struct RecommendRequest {
+  std::string current;  // track id, id prefix, path, or "artist - title"
+  std::string prompt;
+  size_t top = 10;
+  rank::Mode mode = rank::Mode::kFull;
+  std::vector<std::string> exclude;  // track ids
+  std::string session;  // when set: tracks played in it are left out, and the current one is recorded
+  const std::vector<rank::Factor>* weights = nullptr;
+};
+
+struct RecommendResponse {
+  size_t current = 0;  // index into the library
+  prompt::Intent intent;
+  rank::RecommendResult ranked;
+};
+
+// Needs a non-empty library; `corpus` only for a session (may be null otherwise).
+Result<RecommendResponse> recommend(const LoadedLibrary& library, const RecommendRequest& request,
+                                    corpus::Corpus* corpus = nullptr);
+
+}  // namespace codex::library

@@ -1,0 +1,187 @@
+#include "codex/library/records.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <string_view>
+
+#include "codex/semantic/similar_artists.h"
+
+namespace codex::library {
+namespace {
+
+using nlohmann::json;
+
+// The record of an analysed track, as JSON (provenance and field confidence included).
+json local_record(const std::string& id, const std::optional<corpus::TrackRow>& row, const json& analyses,
+                  const std::optional<corpus::LlmRecord>& llm) {
+  json r = {{"track_id", id}, {"codex_schema_version", "1.0"}, {"analyzer_version", "codex 0.1.0"}};
+  corpus::TrackRow track;
+  if (row) {
+    track = *row;
+    r["title"] = track.title;
+    r["artist"] = track.artist;
+    r["duration_seconds"] = track.duration_s;
+    r["created_at"] = track.added_at;
+    r["updated_at"] = track.updated_at;
+    if (!track.first_path.empty()) r["file_path"] = track.first_path;
+  }
+  const analysis::Results results = analysis::read_results(analyses);
+  const semantic::Measurements m = measurements_of(results, track);
+  // Measured values: the schema's bpm range is 60-200; a tempo outside it is kept as an extra field.
+  r["bpm"] = m.bpm && *m.bpm >= 60 && *m.bpm <= 200 ? json(*m.bpm) : json(nullptr);
+  if (m.bpm && r["bpm"].is_null()) r["bpm_measured"] = *m.bpm;
+  if (m.bpm_confidence) r["bpm_confidence"] = *m.bpm_confidence;
+  if (!results.beat_grid.is_null()) r["beat_grid"] = results.beat_grid;
+  r["key"] = m.key ? json(*m.key) : json(nullptr);
+  if (m.key_confidence) r["key_confidence"] = *m.key_confidence;
+  if (results.has_loudness) r["loudness_lufs"] = results.lufs ? json(*results.lufs) : json(nullptr);
+  const semantic::Filled filled = semantic::local_fill(m);
+  for (auto it = filled.fields.begin(); it != filled.fields.end(); ++it) {
+    if (!r.contains(it.key())) r[it.key()] = it.value();
+  }
+  json provenance = json::object();
+  for (auto it = r.begin(); it != r.end(); ++it) provenance[it.key()] = "local";
+  // What an LLM heard replaces the local guesses; measured tempo and key win over its guesses,
+  // and a disagreement is kept.
+  if (llm) {
+    json reply = llm->record;
+    reply["analyzer_model"] = llm->model;
+    const std::string source = "llm:" + llm->model;
+    json disagreements = json::object();
+    for (auto it = reply.begin(); it != reply.end(); ++it) {
+      const std::string k = it.key();
+      if (k == "track_id" || k == "title" || k == "artist" || k == "file_path" || k == "duration_seconds") continue;
+      if ((k == "bpm" || k == "key") && !r[k].is_null()) {
+        if (r[k] != it.value()) disagreements[k] = {{"measured", r[k]}, {"llm", it.value()}};
+        continue;
+      }
+      r[k] = it.value();
+      provenance[k] = source;
+    }
+    if (!disagreements.empty()) r["llm_disagreements"] = disagreements;
+  }
+  r["provenance"] = provenance;
+  r["field_confidence"] = filled.confidence;
+  return r;
+}
+
+Result<json> local_record_of(corpus::Corpus& corpus, const std::string& id) {
+  auto row = corpus.tracks().row(id);
+  if (!row) return row.status();
+  auto stored = corpus.analyses().of(id);
+  if (!stored) return stored.status();
+  json analyses = json::object();
+  for (const auto& a : *stored) {
+    if (a.result.is_object()) analyses[a.analyzer] = a.result;
+  }
+  auto llm = corpus.llm_replies().newest(id);
+  if (!llm) return llm.status();
+  return local_record(id, *row, analyses, *llm);
+}
+
+std::string stamp_of(const std::string& change) {
+  char stamp[32];
+  std::snprintf(stamp, sizeof stamp, "%016zx",
+                std::hash<std::string>{}(std::string(semantic::kLocalFillVersion) + "|" + change));
+  return stamp;
+}
+
+}  // namespace
+
+semantic::Measurements measurements_of(const analysis::Results& a, const corpus::TrackRow& track) {
+  semantic::Measurements m;
+  m.bpm = a.bpm;
+  m.bpm_confidence = a.bpm_confidence;
+  m.periodicity = a.periodicity;
+  m.tempo_feel = a.tempo_feel;
+  m.steady_grid = a.steady_grid;
+  m.kick_every_beat = a.kick_every_beat;
+  m.intro_pulse = a.intro_pulse;
+  m.outro_pulse = a.outro_pulse;
+  m.first_beat_s = a.first_beat_s;
+  m.envelope_db = a.envelope_db;
+  m.envelope_hop_s = a.envelope_hop_s;
+  m.key = a.key;
+  m.key_confidence = a.key_confidence;
+  m.energy = a.energy;
+  m.energy_score = a.energy_score;
+  m.centroid_hz = a.centroid_hz;
+  m.onset_rate_hz = a.onset_rate_hz;
+  m.lufs = a.lufs;
+  m.loudness_range_lu = a.loudness_range_lu;
+  m.true_peak_dbtp = a.true_peak_dbtp;
+  m.duration_s = a.duration_s;
+  m.timbre = a.timbre;
+  m.codec = track.codec;
+  m.genre_tag = track.genre;
+  m.title = track.title;
+  m.artist = track.artist;
+  m.bit_rate = track.bit_rate;
+  m.sample_rate = static_cast<int>(track.sample_rate);
+  return m;
+}
+
+Result<schema::TrackRecord> build_record(corpus::Corpus& corpus, const std::string& track_id) {
+  auto r = local_record_of(corpus, track_id);
+  if (!r) return r.status();
+  return schema::from_json(*r);
+}
+
+Result<std::vector<schema::TrackRecord>> all_records(corpus::Corpus& corpus, RecordDetail detail) {
+  auto imported = corpus.records().imported();
+  if (!imported) return imported.status();
+  std::vector<json> out = std::move(imported).value();
+  const size_t n_imported = out.size();
+  // Analysed tracks without an imported record: the cached record when it is current, else built
+  // again (and cached).
+  auto sources = corpus.records().analysed_sources(detail == RecordDetail::kFull);
+  if (!sources) return sources.status();
+  std::vector<std::pair<std::string, size_t>> stale;  // stamp, index in out
+  for (const auto& src : *sources) {
+    const std::string stamp = stamp_of(src.change);
+    if (src.cached && src.stamp == stamp) {
+      json r = json::from_cbor(src.record, true, false);
+      json meta = detail == RecordDetail::kFull ? json::from_cbor(src.meta, true, false) : json::object();
+      if (r.is_object() && meta.is_object()) {  // else damaged: built again below
+        for (auto it = meta.begin(); it != meta.end(); ++it) r[it.key()] = std::move(it.value());
+        out.push_back(std::move(r));
+        continue;
+      }
+    }
+    auto built = local_record_of(corpus, src.track_id);
+    if (!built) return built.status();
+    out.push_back(std::move(built).value());
+    stale.emplace_back(stamp, out.size() - 1);
+  }
+  if (!stale.empty()) {
+    std::vector<corpus::CachedRecord> entries;
+    for (const auto& [stamp, i] : stale) {
+      json record = out[i], meta = json::object();
+      for (const char* k : {"provenance", "field_confidence"}) {
+        if (record.contains(k)) {
+          meta[k] = std::move(record[k]);
+          record.erase(k);
+        }
+      }
+      entries.push_back({record.value("track_id", std::string()), stamp, json::to_cbor(record), json::to_cbor(meta)});
+    }
+    // A cache: if it cannot be written now (another process holds the write lock), the records are
+    // simply built again next time.
+    (void)corpus.records().put_cached(entries);
+  }
+  // Imported records first, then the analysed tracks, each in track_id order: merge them.
+  auto id_of = [](const json& r) -> std::string_view {
+    auto it = r.find("track_id");
+    return it != r.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
+  };
+  std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n_imported), out.end(),
+                     [&](const json& a, const json& b) { return id_of(a) < id_of(b); });
+  std::vector<schema::TrackRecord> records;
+  records.reserve(out.size());
+  for (const auto& r : out) records.push_back(schema::from_json(r));
+  semantic::fill_similar_artists(records);
+  return records;
+}
+
+}  // namespace codex::library
