@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "codex/analysis/pass.h"
+#include "codex/analysis/results.h"
 #include "codex/core/text.h"
 #include "commands.h"
 
@@ -64,20 +65,7 @@ int run_probe(const GlobalArgs&, const std::string& file, const std::vector<std:
     nlohmann::json v = r.output.values;
     v["confidence"] = std::round(r.output.confidence * 1000) / 1000;
     out["analysis"][r.stamp.id] = std::move(v);
-    if (r.stamp.id == "energy") out["energy"] = r.output.values.value("energy", 0);
-    if (r.stamp.id == "loudness") out["loudness_lufs"] = r.output.values["integrated_lufs"];
-    if (r.stamp.id == "tempo") {
-      for (const char* k : {"bpm", "bpm_confidence", "bpm_alternatives", "tempo_feel", "beats", "downbeats",
-                            "beat_grid", "tempo_segments", "reason"}) {
-        if (r.output.values.contains(k)) out[k == std::string("reason") ? "bpm_reason" : k] = r.output.values[k];
-      }
-    }
-    if (r.stamp.id == "key") {
-      for (const char* k : {"key", "key_name", "key_open", "key_confidence", "key_alternatives", "key_segments",
-                            "key_reason", "tuning_cents"}) {
-        if (r.output.values.contains(k)) out[k] = r.output.values[k];
-      }
-    }
+    analysis::add_probe_fields(r.stamp.id, r.output.values, &out);
   }
   if (!params.empty()) out["param_overrides"] = params;  // an experiment's output says what it ran with
   std::printf("%s\n", json_text(out).c_str());

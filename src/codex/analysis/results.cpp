@@ -73,4 +73,23 @@ Results read_results(const nlohmann::json& analyses) {
   return r;
 }
 
+void add_probe_fields(const std::string& id, const nlohmann::json& values, nlohmann::json* out) {
+  if (!values.is_object()) return;
+  auto& o = *out;
+  if (id == "energy") o["energy"] = values.value("energy", 0);
+  if (id == "loudness") o["loudness_lufs"] = values.contains("integrated_lufs") ? values["integrated_lufs"] : nullptr;
+  if (id == "tempo") {
+    for (const char* k : {"bpm", "bpm_confidence", "bpm_alternatives", "tempo_feel", "beats", "downbeats", "beat_grid",
+                          "tempo_segments", "reason"}) {
+      if (values.contains(k)) o[k == std::string("reason") ? "bpm_reason" : k] = values[k];
+    }
+  }
+  if (id == "key") {
+    for (const char* k : {"key", "key_name", "key_open", "key_confidence", "key_alternatives", "key_segments",
+                          "key_reason", "tuning_cents"}) {
+      if (values.contains(k)) o[k] = values[k];
+    }
+  }
+}
+
 }  // namespace codex::analysis

@@ -40,4 +40,9 @@ struct Results {
 // `analyses`: analyzer id -> result object, or -> {"result": object, ...} as `codex show` prints it.
 Results read_results(const nlohmann::json& analyses);
 
+// `codex probe` prints an analyzer's headline fields at the top level of its object (bpm, key,
+// beats, energy, loudness_lufs ...; the contract in DESIGN.md section 5): copies those of analyzer
+// `id`'s result `values` into `out`.
+void add_probe_fields(const std::string& id, const nlohmann::json& values, nlohmann::json* out);
+
 }  // namespace codex::analysis
