@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
     demo::Rng rng(n);
     std::vector<rank::TrackFeatures> lib(n);
     std::vector<embed::Vector> emb(n);
-    std::vector<embed::Compact> small(n);
+    auto small = index::make_compact_index(embed::kDims);
     const auto t0 = std::chrono::steady_clock::now();
     for (size_t i = 0; i < n; ++i) {
       auto& t = lib[i];
@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
       const nlohmann::json r = {{"bpm", *t.bpm}, {"key", t.key->camelot()}, {"energy", *t.energy},
                                 {"vibe", *t.vibe}, {"genre", t.genre}};
       emb[i] = embed::embed_record(schema::from_json(r));
-      small[i] = embed::compact(emb[i]);
+      small->add(static_cast<uint32_t>(i), emb[i].data());
     }
     const rank::PackedAttributes packed = rank::pack_attributes(lib);
     const double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
       o.top = 10;
       o.mode = rank::Mode::kFull;
       o.embeddings = &emb;
-      o.compact = &small;
+      o.index = small.get();
       o.packed = &packed;
       const auto a = std::chrono::steady_clock::now();
       const auto res = rank::recommend(lib, cur, intent, o);

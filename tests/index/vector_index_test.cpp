@@ -48,6 +48,66 @@ TEST(ExactIndex, FindsTheBestAndHonoursTheFilter) {
   EXPECT_TRUE(idx->search(q, 3, [](uint32_t) { return false; }).empty());
 }
 
+TEST(SearchAmong, ScansOnlyTheCandidatesInEveryIndex) {
+  const int dims = 16;
+  const auto vecs = data(400, dims, 5);
+  auto exact = make_exact_index(dims);
+  auto compact = make_compact_index(dims);
+  auto hnsw = make_hnsw_index(dims, 400);
+  for (uint32_t i = 0; i < vecs.size(); ++i) {
+    exact->add(i, vecs[i].data());
+    compact->add(i, vecs[i].data());
+    hnsw->add(i, vecs[i].data());
+  }
+  std::vector<uint32_t> ids;
+  for (uint32_t i = 0; i < 400; i += 7) ids.push_back(i);
+  ids.push_back(9999);  // not in the index: ignored
+  const auto want = exact->search_among(vecs[3].data(), 5, ids);
+  ASSERT_EQ(want.size(), 5u);
+  for (const auto& h : want) EXPECT_EQ(h.id % 7, 0u);
+  for (const VectorIndex* idx : {compact.get(), hnsw.get()}) {
+    const auto got = idx->search_among(vecs[3].data(), 5, ids);
+    ASSERT_EQ(got.size(), 5u);
+    for (size_t k = 0; k < 5; ++k) EXPECT_EQ(got[k].id, want[k].id);
+  }
+  // Asking for more than there are gives all of them, best first.
+  const auto all = exact->search_among(vecs[3].data(), 1000, ids);
+  EXPECT_EQ(all.size(), ids.size() - 1);
+  for (size_t k = 1; k < all.size(); ++k) EXPECT_GE(all[k - 1].score, all[k].score);
+  EXPECT_TRUE(exact->search_among(vecs[3].data(), 5, {}).empty());
+}
+
+TEST(CompactIndex, AgreesWithExactOnLargeCandidateSets) {
+  // The 8-bit pass keeps 4k candidates; on clustered unit vectors the true top 10 survive it.
+  const int dims = embed::kDims;
+  const auto vecs = data(6000, dims, 9);
+  auto exact = make_exact_index(dims);
+  auto compact = make_compact_index(dims);
+  for (uint32_t i = 0; i < vecs.size(); ++i) {
+    exact->add(i, vecs[i].data());
+    compact->add(i, vecs[i].data());
+  }
+  std::vector<uint32_t> ids;
+  for (uint32_t i = 0; i < vecs.size(); i += 2) ids.push_back(i);
+  size_t same = 0, total = 0;
+  for (uint32_t q = 0; q < 50; ++q) {
+    const auto want = exact->search_among(vecs[q * 17].data(), 10, ids);
+    const auto got = compact->search_among(vecs[q * 17].data(), 10, ids);
+    ASSERT_EQ(got.size(), want.size());
+    for (const auto& g : got) {
+      for (const auto& w : want) same += g.id == w.id;
+    }
+    total += want.size();
+    // Whatever it returns is scored in float, exactly.
+    for (const auto& g : got) EXPECT_FLOAT_EQ(g.score, exact->search_among(vecs[q * 17].data(), 1, {g.id})[0].score);
+  }
+  EXPECT_GE(static_cast<double>(same) / static_cast<double>(total), 0.99);
+  // The unfiltered search goes through the same scan.
+  const auto a = exact->search(vecs[1].data(), 10), b = compact->search(vecs[1].data(), 10);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(a[0].id, b[0].id);
+}
+
 TEST(HnswIndex, RecallAtTenAgainstExactIsAtLeast95Percent) {
   const int dims = embed::kDims;
   const auto vecs = data(5000, dims, 3);

@@ -197,14 +197,14 @@ TEST(Recommend, FullModeRetrievesByEmbeddingAndStillHonoursThePrompt) {
   check("darker", [](const TrackFeatures& t) { return *t.vibe == "dark"; });
 }
 
-TEST(Recommend, PackedAttributesAndCompactVectorsGiveTheSameAnswers) {
+TEST(Recommend, PackedAttributesAndTheCompactIndexGiveTheSameAnswers) {
   const auto lib = corpus(3000);
   std::vector<embed::Vector> emb;
-  std::vector<embed::Compact> small;
+  auto small = index::make_compact_index(embed::kDims);
   for (const auto& t : lib) {
     emb.push_back(embed::embed_record(schema::from_json(
         {{"bpm", *t.bpm}, {"key", t.key->camelot()}, {"energy", *t.energy}, {"vibe", *t.vibe}, {"genre", t.genre}})));
-    small.push_back(embed::compact(emb.back()));
+    small->add(static_cast<uint32_t>(emb.size() - 1), emb.back().data());
   }
   const PackedAttributes packed = pack_attributes(lib);
   for (const char* p : {"", "darker", "same key", "energy boost", "128 bpm", "faster", "minor key", "any key"}) {
@@ -218,7 +218,7 @@ TEST(Recommend, PackedAttributesAndCompactVectorsGiveTheSameAnswers) {
     const auto b = recommend(lib, 0, prompt::parse_intent(p), fast);
     ASSERT_EQ(a.results.size(), b.results.size()) << p;
     for (size_t i = 0; i < a.results.size(); ++i) EXPECT_EQ(a.results[i].index, b.results[i].index) << p;
-    fast.compact = &small;  // 8-bit pre-selection: the top results may differ only in near ties
+    fast.index = small.get();  // 8-bit pre-selection: the top results may differ only in near ties
     const auto c = recommend(lib, 0, prompt::parse_intent(p), fast);
     size_t same = 0;
     for (const auto& x : c.results) {
@@ -228,7 +228,7 @@ TEST(Recommend, PackedAttributesAndCompactVectorsGiveTheSameAnswers) {
     // Exclusions (checked on packed id hashes first) give the same answers too.
     plain.exclude = fast.exclude = {a.results[0].index < lib.size() ? lib[a.results[0].index].track_id : "",
                                     lib[a.results[2].index].track_id};
-    fast.compact = nullptr;
+    fast.index = nullptr;
     const auto d = recommend(lib, 0, prompt::parse_intent(p), plain);
     const auto e = recommend(lib, 0, prompt::parse_intent(p), fast);
     ASSERT_EQ(d.results.size(), e.results.size()) << p;

@@ -197,22 +197,4 @@ Vector steer(const Vector& base, const Vector& dir, float weight) {
 
 float dot(const Vector& a, const Vector& b) { return dot_product(a.data(), b.data(), kDims); }
 
-Compact compact(const Vector& v) {
-  Compact c{};
-  for (int i = 0; i < kDims; ++i) c[i] = static_cast<int8_t>(std::lround(std::clamp(v[i], -1.0f, 1.0f) * 127.0f));
-  return c;
-}
-
-// Compiled twice (AVX2 and baseline x86-64) and chosen at load time, so a portable build still
-// runs the 8-bit scan at full width on a machine that has AVX2.
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-int32_t dot(const Compact& a, const Compact& b) {
-  // A plain widening reduction, which GCC vectorises as a dot-product pattern (pmaddwd).
-  int32_t s = 0;
-  for (int i = 0; i < kDims; ++i) s += static_cast<int32_t>(a[i]) * static_cast<int32_t>(b[i]);
-  return s;
-}
-
 }  // namespace codex::embed

@@ -38,10 +38,5 @@ Vector steer(const Vector& base, const Vector& direction, float weight);
 
 float dot(const Vector& a, const Vector& b);
 
-// 8-bit copies for scanning large libraries: a quarter of the memory traffic; candidates found
-// with them are re-scored with the float vectors.
-using Compact = std::array<int8_t, kDims>;
-Compact compact(const Vector& v);
-int32_t dot(const Compact& a, const Compact& b);
 
 }  // namespace codex::embed

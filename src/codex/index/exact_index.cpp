@@ -6,12 +6,23 @@
 namespace codex::index {
 namespace {
 
+bool better(const Hit& a, const Hit& b) { return a.score > b.score || (a.score == b.score && a.id < b.id); }
+
+// Keeps the k best of `hits`, best first.
+void keep_best(std::vector<Hit>& hits, size_t k) {
+  const size_t n = std::min(k, hits.size());
+  std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n), hits.end(), better);
+  hits.resize(n);
+}
+
 class ExactIndex final : public VectorIndex {
  public:
   explicit ExactIndex(int dims) : dims_(dims) {}
   int dims() const override { return dims_; }
   size_t size() const override { return ids_.size(); }
   void add(uint32_t id, const float* v) override {
+    if (id >= pos_.size()) pos_.resize(static_cast<size_t>(id) + 1, -1);
+    pos_[id] = static_cast<int64_t>(ids_.size());
     ids_.push_back(id);
     data_.insert(data_.end(), v, v + dims_);
   }
@@ -20,20 +31,27 @@ class ExactIndex final : public VectorIndex {
     hits.reserve(filter ? 64 : ids_.size());
     for (size_t i = 0; i < ids_.size(); ++i) {
       if (filter && !filter(ids_[i])) continue;
-      const float* v = data_.data() + i * static_cast<size_t>(dims_);
-      const float s = dot_product(q, v, dims_);
-      hits.push_back({ids_[i], s});
+      hits.push_back({ids_[i], dot_product(q, row(i), dims_)});
     }
-    const size_t n = std::min(k, hits.size());
-    std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n), hits.end(),
-                      [](const Hit& a, const Hit& b) { return a.score > b.score || (a.score == b.score && a.id < b.id); });
-    hits.resize(n);
+    keep_best(hits, k);
+    return hits;
+  }
+  std::vector<Hit> search_among(const float* q, size_t k, const std::vector<uint32_t>& ids) const override {
+    std::vector<Hit> hits;
+    hits.reserve(ids.size());
+    for (uint32_t id : ids) {
+      if (id >= pos_.size() || pos_[id] < 0) continue;
+      hits.push_back({id, dot_product(q, row(static_cast<size_t>(pos_[id])), dims_)});
+    }
+    keep_best(hits, k);
     return hits;
   }
 
  private:
+  const float* row(size_t i) const { return data_.data() + i * static_cast<size_t>(dims_); }
   int dims_;
   std::vector<uint32_t> ids_;
+  std::vector<int64_t> pos_;  // id -> position, -1 when absent
   std::vector<float> data_;
 };
 

@@ -1,8 +1,9 @@
-// Vector search behind one interface: an exact scan (the reference the tests compare against)
-// and an approximate HNSW graph (hnswlib), both by inner product on unit vectors and both taking a
-// filter (tempo band, compatible keys, tracks already played). hnswlib 0.6 has no filtered search,
-// so the HNSW index over-fetches and widens until enough results pass, and falls back to an exact
-// scan of its own stored vectors when the filter is very selective.
+// Vector search behind one interface: an exact scan (the reference the tests compare against), an
+// 8-bit scan with float re-scoring, and an approximate HNSW graph (hnswlib), all by inner product on
+// unit vectors and all taking a filter (tempo band, compatible keys, tracks already played) or a
+// candidate list. hnswlib 0.6 has no filtered search, so the HNSW index over-fetches and widens
+// until enough results pass, and falls back to an exact scan of its own stored vectors when the
+// filter is very selective.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +29,17 @@ class VectorIndex {
   virtual void add(uint32_t id, const float* v) = 0;
   // The k best by inner product among ids the filter accepts (all when empty), best first.
   virtual std::vector<Hit> search(const float* q, size_t k, const Filter& filter = {}) const = 0;
+  // The k best among `ids` (ids this index holds; others are ignored), best first, ties to the
+  // lower id. The hard constraints have already chosen the candidates: the exact and compact
+  // indexes scan only those; the default asks search() with a membership filter.
+  virtual std::vector<Hit> search_among(const float* q, size_t k, const std::vector<uint32_t>& ids) const;
 };
 
 std::unique_ptr<VectorIndex> make_exact_index(int dims);
+// An exact index that scans 8-bit copies of the vectors first (a quarter of the memory traffic,
+// prefetching a few candidates ahead) and re-scores the best 4k in float: the answer of the exact
+// index unless the 8-bit pass drops a true neighbour from its 4k (tests compare the two).
+std::unique_ptr<VectorIndex> make_compact_index(int dims);
 // m: graph degree; ef_construction: build beam; ef_search: query beam.
 std::unique_ptr<VectorIndex> make_hnsw_index(int dims, size_t capacity, int m = 16, int ef_construction = 200,
                                              int ef_search = 128);

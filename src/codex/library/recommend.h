@@ -4,12 +4,14 @@
 // already played (and record the current track as played), rank.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "codex/core/status.h"
 #include "codex/corpus/corpus.h"
 #include "codex/embed/feature_embedding.h"
+#include "codex/index/vector_index.h"
 #include "codex/library/records.h"
 #include "codex/prompt/intent.h"
 #include "codex/rank/recommend.h"
@@ -19,9 +21,10 @@ namespace codex::library {
 
 struct LoadedLibrary {
   std::vector<schema::TrackRecord> records;
-  std::vector<rank::TrackFeatures> features;  // one per record
-  std::vector<embed::Vector> embeddings;      // one per record
-  prompt::Vocabulary vocabulary;              // the library's genres and moods
+  std::vector<rank::TrackFeatures> features;      // one per record
+  rank::PackedAttributes packed;                  // of the features
+  std::shared_ptr<const index::VectorIndex> index;  // the records' embeddings, ids = positions
+  prompt::Vocabulary vocabulary;                  // the library's genres and moods
 };
 
 Result<LoadedLibrary> load_library(corpus::Corpus& corpus, RecordDetail detail = RecordDetail::kRank);

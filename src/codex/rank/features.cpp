@@ -1,0 +1,81 @@
+#include "codex/rank/features.h"
+
+#include <cmath>
+
+#include "codex/core/text.h"
+
+namespace codex::rank {
+
+TrackFeatures features_from_record(const schema::TrackRecord& r) {
+  auto name = [](const auto& v) { return v ? std::optional<std::string>(v->str()) : std::nullopt; };
+  auto number = [](const schema::Value<int64_t>& v) {
+    return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
+  };
+  TrackFeatures t;
+  t.track_id = r.track_id.value_or("");
+  t.title = r.title.value_or("");
+  t.artist = r.artist.value_or("");
+  t.file_path = r.file_path.value_or("");
+  t.genre = ascii_lower(r.genre.value_or(""));
+  t.bpm = r.bpm.opt();
+  t.key = r.key.opt();
+  t.energy = number(r.energy);
+  t.vibe = name(r.vibe);
+  t.vocal_presence = name(r.vocal_presence);
+  t.intensity = name(r.intensity);
+  t.groove = name(r.groove_style);
+  t.mix_in = number(r.mix_in_ease);
+  t.mix_out = number(r.mix_out_ease);
+  if (r.mood_tags) {
+    for (const auto& m : *r.mood_tags) t.moods.push_back(ascii_lower(m));
+  }
+  return t;
+}
+
+Result<size_t> find_track(const std::vector<TrackFeatures>& lib, const std::string& query) {
+  if (query.empty()) return Status::Error("no current track given");
+  std::vector<size_t> hits;
+  auto collect = [&](auto pred) {
+    hits.clear();
+    for (size_t i = 0; i < lib.size(); ++i) {
+      if (pred(lib[i])) hits.push_back(i);
+    }
+    return hits.size() == 1;
+  };
+  if (collect([&](const TrackFeatures& t) { return t.track_id == query || t.file_path == query; })) return hits[0];
+  if (collect([&](const TrackFeatures& t) { return t.track_id.rfind(query, 0) == 0; })) return hits[0];
+  const std::string q = ascii_lower(query);
+  if (collect([&](const TrackFeatures& t) { return ascii_lower(t.artist + " - " + t.title) == q; })) return hits[0];
+  if (collect([&](const TrackFeatures& t) { return ascii_lower(t.title) == q; })) return hits[0];
+  if (collect([&](const TrackFeatures& t) {
+        return ascii_lower(t.artist + " - " + t.title).find(q) != std::string::npos;
+      })) {
+    return hits[0];
+  }
+  if (hits.size() > 1) {
+    return Status::Error("'" + to_valid_utf8(query) + "' matches " + std::to_string(hits.size()) +
+                         " tracks; give more of the title or the track id");
+  }
+  return Status::Error("no track matches '" + to_valid_utf8(query) + "'");
+}
+
+uint32_t id_hash32(const std::string& id) {
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (unsigned char ch : id) h = (h ^ ch) * 16777619u;
+  return h;
+}
+
+PackedAttributes pack_attributes(const std::vector<TrackFeatures>& lib) {
+  PackedAttributes p;
+  p.bpm.reserve(lib.size());
+  p.key.reserve(lib.size());
+  p.id_hash.reserve(lib.size());
+  for (const auto& t : lib) {
+    p.bpm.push_back(t.bpm ? static_cast<float>(*t.bpm) : std::nanf(""));
+    p.key.push_back(t.key ? static_cast<int8_t>(t.key->tonic * 2 + (t.key->minor ? 1 : 0)) : int8_t{-1});
+    p.id_hash.push_back(id_hash32(t.track_id));
+  }
+  return p;
+}
+
+}  // namespace codex::rank

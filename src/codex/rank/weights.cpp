@@ -1,0 +1,50 @@
+#include "codex/rank/weights.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "codex/core/text.h"
+
+namespace codex::rank {
+
+const std::vector<Factor>& default_weights() {
+  static const std::vector<Factor> k = {{"energy", 0.25}, {"key", 0.18}, {"tempo", 0.15}, {"vibe", 0.15},
+                                        {"genre", 0.12},  {"mix", 0.05}, {"vocals", 0.05}, {"mood", 0.05},
+                                        {"groove", 0.06}, {"narrative", 0.08}};
+  return k;
+}
+
+Result<std::vector<Factor>> load_weights(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::Error("cannot read weights file " + to_valid_utf8(path));
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string text = ss.str();
+  if (to_valid_utf8(text) != text) return Status::Error("weights file is not valid UTF-8");
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return Status::Error("weights file is not a JSON object");
+  if (j.value("format", "") != "codex-rank-weights") return Status::Error("weights file has no \"format\": \"codex-rank-weights\"");
+  if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int>() != 1) {
+    return Status::Error("unsupported weights version (this codex reads version 1)");
+  }
+  if (!j.contains("weights") || !j["weights"].is_object()) return Status::Error("weights file has no \"weights\" object");
+  std::vector<Factor> w = default_weights();
+  for (auto it = j["weights"].begin(); it != j["weights"].end(); ++it) {
+    auto f2 = std::find_if(w.begin(), w.end(), [&](const Factor& x) { return it.key() == x.name; });
+    if (f2 == w.end()) return Status::Error("unknown factor '" + it.key() + "' in weights file");
+    if (!it->is_number() || it->get<double>() < 0 || !std::isfinite(it->get<double>())) {
+      return Status::Error("weight of '" + it.key() + "' must be a number >= 0");
+    }
+    f2->weight = it->get<double>();
+  }
+  double total = 0;
+  for (const auto& x : w) total += x.weight;
+  if (total <= 0) return Status::Error("all weights are zero");
+  return w;
+}
+
+}  // namespace codex::rank
