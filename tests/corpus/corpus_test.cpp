@@ -8,20 +8,22 @@
 namespace codex::corpus {
 namespace {
 
-analysis::TrackAnalysis fake_analysis(double duration, int version = 1) {
-  analysis::TrackAnalysis a;
-  a.info.container = "wav";
-  a.info.codec = "pcm_s16le";
-  a.info.native_rate_hz = 44100;
-  a.info.source_channels = 2;
-  a.info.tags = {{"title", "Song"}, {"artist", "Band"}, {"tbpm", "128"}, {"initialkey", "8A"}};
-  a.stats.duration_s = duration;
-  analysis::AnalyzerResult r;
-  r.stamp = {"energy", version, "00000000000000aa"};
-  r.output.values = {{"energy", 7}};
-  r.output.confidence = 0.9;
-  a.results.push_back(r);
-  return a;
+TrackWrite fake_track(const std::string& id, const FileStamp& file, double duration, int version = 1) {
+  TrackWrite w;
+  w.track_id = id;
+  w.file = file;
+  w.title = "Song";
+  w.artist = "Band";
+  w.tag_bpm = 128;
+  w.tag_key = "8A";
+  w.container = "wav";
+  w.codec = "pcm_s16le";
+  w.sample_rate = 44100;
+  w.channels = 2;
+  w.tags = {{"title", "Song"}, {"artist", "Band"}, {"tbpm", "128"}, {"initialkey", "8A"}};
+  w.duration_s = duration;
+  w.results.push_back({{"energy", version, "00000000000000aa"}, 0.9, {{"energy", 7}}});
+  return w;
 }
 
 TEST(Corpus, CreatesSchemaAndReopens) {
@@ -58,7 +60,7 @@ TEST(Corpus, StoreFindListAndCurrency) {
   ASSERT_TRUE(c.ok());
   Corpus& corpus = **c;
   const FileStamp f{"/music/a.wav", 1000, 42};
-  ASSERT_TRUE(corpus.tracks().store("00112233aabbccdd", f, fake_analysis(61.5)).ok());
+  ASSERT_TRUE(corpus.tracks().store(fake_track("00112233aabbccdd", f, 61.5)).ok());
   EXPECT_EQ(corpus.tracks().count().value(), 1);
   EXPECT_EQ(corpus.tracks().track_for_file(f).value().value_or(""), "00112233aabbccdd");
   EXPECT_FALSE(corpus.tracks().track_for_file({"/music/a.wav", 1001, 42}).value().has_value()) << "size changed";
@@ -99,15 +101,15 @@ TEST(Corpus, RestoringUpdatesInPlaceAndLocationsAccumulate) {
   auto c = Corpus::open(dir.file("c.db"));
   ASSERT_TRUE(c.ok());
   Corpus& corpus = **c;
-  ASSERT_TRUE(corpus.tracks().store("aaaaaaaaaaaaaaaa", {"/m/a.mp3", 1, 1}, fake_analysis(60)).ok());
-  ASSERT_TRUE(corpus.tracks().store("aaaaaaaaaaaaaaaa", {"/m/a.mp3", 1, 1}, fake_analysis(60, 2)).ok());
+  ASSERT_TRUE(corpus.tracks().store(fake_track("aaaaaaaaaaaaaaaa", {"/m/a.mp3", 1, 1}, 60)).ok());
+  ASSERT_TRUE(corpus.tracks().store(fake_track("aaaaaaaaaaaaaaaa", {"/m/a.mp3", 1, 1}, 60, 2)).ok());
   ASSERT_TRUE(corpus.tracks().add_location("aaaaaaaaaaaaaaaa", {"/backup/a.mp3", 1, 1}).ok());
   EXPECT_EQ(corpus.tracks().count().value(), 1);
   EXPECT_EQ(corpus.tracks().location_count().value(), 2);
   EXPECT_EQ(corpus.tracks().locations("aaaaaaaaaaaaaaaa")->size(), 2u);
   EXPECT_EQ(corpus.analyses().of("aaaaaaaaaaaaaaaa")->at(0).version, 2);
   // A path that now holds other audio moves to the new track.
-  ASSERT_TRUE(corpus.tracks().store("bbbbbbbbbbbbbbbb", {"/m/a.mp3", 2, 2}, fake_analysis(30)).ok());
+  ASSERT_TRUE(corpus.tracks().store(fake_track("bbbbbbbbbbbbbbbb", {"/m/a.mp3", 2, 2}, 30)).ok());
   EXPECT_EQ(corpus.tracks().location_count().value(), 2);
   EXPECT_EQ(corpus.tracks().resolve("/m/a.mp3").value(), std::vector<std::string>{"bbbbbbbbbbbbbbbb"});
 }
@@ -118,7 +120,7 @@ TEST(Corpus, FailuresAreRecordedAndClearedBySuccess) {
   ASSERT_TRUE(c.ok());
   ASSERT_TRUE((*c)->tracks().record_failure("/m/bad.mp3", "not valid audio").ok());
   ASSERT_EQ((*c)->tracks().failures()->size(), 1u);
-  ASSERT_TRUE((*c)->tracks().store("cccccccccccccccc", {"/m/bad.mp3", 5, 5}, fake_analysis(10)).ok());
+  ASSERT_TRUE((*c)->tracks().store(fake_track("cccccccccccccccc", {"/m/bad.mp3", 5, 5}, 10)).ok());
   EXPECT_TRUE((*c)->tracks().failures()->empty());
 }
 
@@ -127,7 +129,7 @@ TEST(Corpus, NonUtf8PathsAreStoredVerbatim) {
   auto c = Corpus::open(dir.file("c.db"));
   ASSERT_TRUE(c.ok());
   const std::string weird = "/m/caf\xe9 \xff.wav";
-  ASSERT_TRUE((*c)->tracks().store("dddddddddddddddd", {weird, 5, 5}, fake_analysis(10)).ok());
+  ASSERT_TRUE((*c)->tracks().store(fake_track("dddddddddddddddd", {weird, 5, 5}, 10)).ok());
   auto ids = (*c)->tracks().resolve(weird);
   ASSERT_TRUE(ids.ok());
   ASSERT_EQ(ids->size(), 1u);
@@ -180,7 +182,7 @@ TEST(Corpus, ReadsOfADamagedCorpusAreErrorsNotEmptyAnswers) {
     for (int i = 0; i < 300; ++i) {
       char id[17];
       std::snprintf(id, sizeof id, "%016x", i);
-      ASSERT_TRUE((*c)->tracks().store(id, {"/m/" + std::string(id) + ".wav", 1, 1}, fake_analysis(10)).ok());
+      ASSERT_TRUE((*c)->tracks().store(fake_track(id, {"/m/" + std::string(id) + ".wav", 1, 1}, 10)).ok());
     }
   }
   {

@@ -160,3 +160,36 @@ TEST(AnalyzeJob, CancelStopsWithoutStoringHalfTracks) {
 
 }  // namespace
 }  // namespace codex::library
+
+namespace codex::library {
+namespace {
+
+TEST(TrackWrite, TagsAreReadHereNotInTheCorpus) {
+  analysis::TrackAnalysis a;
+  a.info.tags = {{"album_artist", "Crew"}, {"tbpm", "127.5"}, {"initialkey", "8A"}, {"genre", "techno"}};
+  a.info.codec = "mp3";
+  a.stats.duration_s = 61.0;
+  a.flags = {"clipped"};
+  analysis::AnalyzerResult r;
+  r.stamp = {"energy", 3, "h"};
+  r.output.values = {{"energy", 6}};
+  r.output.confidence = 0.5;
+  a.results.push_back(r);
+  const corpus::TrackWrite w = track_write("id", {"/m/Some Song.final.mp3", 10, 20}, a);
+  EXPECT_EQ(w.title, "Some Song.final") << "no title tag: the file name without its extension";
+  EXPECT_EQ(w.artist, "Crew");
+  EXPECT_EQ(w.genre, "techno");
+  EXPECT_EQ(w.tag_bpm.value_or(0), 127.5);
+  EXPECT_EQ(w.tag_key.value_or(""), "8A");
+  EXPECT_EQ(w.flags, std::vector<std::string>{"clipped"});
+  ASSERT_EQ(w.results.size(), 1u);
+  EXPECT_EQ(w.results[0].stamp.version, 3);
+  a.info.tags = {{"title", "T"}, {"bpm", "fast"}};
+  const corpus::TrackWrite v = track_write("id", {"x.mp3", 1, 1}, a);
+  EXPECT_EQ(v.title, "T");
+  EXPECT_FALSE(v.tag_bpm.has_value()) << "not a number";
+  EXPECT_FALSE(v.tag_key.has_value());
+}
+
+}  // namespace
+}  // namespace codex::library

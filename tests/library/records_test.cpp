@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "codex/library/analyze_job.h"
 #include "support/test_util.h"
 
 namespace codex::library {
@@ -45,8 +46,8 @@ TEST(Records, BuiltFromAnalysesAreCachedAndRebuiltWhenTheyChange) {
   auto c = Corpus::open(dir.file("c.db"));
   ASSERT_TRUE(c.ok());
   Corpus& corpus = **c;
-  ASSERT_TRUE(corpus.tracks().store("aaaaaaaaaaaaaaaa", {"/m/a.wav", 1, 1}, with_energy(3)).ok());
-  ASSERT_TRUE(corpus.tracks().store("bbbbbbbbbbbbbbbb", {"/m/b.wav", 1, 1}, with_energy(8)).ok());
+  ASSERT_TRUE(corpus.tracks().store(track_write("aaaaaaaaaaaaaaaa", {"/m/a.wav", 1, 1}, with_energy(3))).ok());
+  ASSERT_TRUE(corpus.tracks().store(track_write("bbbbbbbbbbbbbbbb", {"/m/b.wav", 1, 1}, with_energy(8))).ok());
   auto first = export_all(corpus);
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0]["energy"], 3);
@@ -83,7 +84,7 @@ TEST(Records, BuiltFromAnalysesAreCachedAndRebuiltWhenTheyChange) {
   EXPECT_EQ(export_all(corpus), first);
 
   // A new analysis, a new location and an imported record each show at once.
-  ASSERT_TRUE(corpus.tracks().store("aaaaaaaaaaaaaaaa", {"/m/a.wav", 1, 1}, with_energy(6)).ok());
+  ASSERT_TRUE(corpus.tracks().store(track_write("aaaaaaaaaaaaaaaa", {"/m/a.wav", 1, 1}, with_energy(6))).ok());
   ASSERT_TRUE(corpus.tracks().add_location("bbbbbbbbbbbbbbbb", {"/a/first.wav", 1, 1}).ok());
   auto changed = export_all(corpus);
   EXPECT_EQ(changed[0]["energy"], 6);
@@ -118,7 +119,7 @@ TEST(Records, AMeasuredTempoOutsideTheSchemaRangeIsKeptBesideANullBpm) {
   t.stamp = {"tempo", 1, "x"};
   t.output.values = {{"bpm", 230.0}, {"bpm_confidence", 0.4}, {"beat_grid", {{"first_beat_s", 0.25}}}};
   a.results.push_back(t);
-  ASSERT_TRUE((*c)->tracks().store("aaaaaaaaaaaaaaaa", {"/m/a.wav", 1, 1}, a).ok());
+  ASSERT_TRUE((*c)->tracks().store(track_write("aaaaaaaaaaaaaaaa", {"/m/a.wav", 1, 1}, a)).ok());
   auto r = build_record(**c, "aaaaaaaaaaaaaaaa");
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->bpm.is_null());

@@ -2,7 +2,7 @@
 
 namespace codex::corpus {
 
-Result<bool> AnalysisStore::is_current(const std::string& track_id, const std::vector<analysis::AnalyzerStamp>& stamps) {
+Result<bool> AnalysisStore::is_current(const std::string& track_id, const std::vector<ResultStamp>& stamps) {
   std::lock_guard<std::mutex> lock(c_.mu);
   auto st = c_.db->prepare("SELECT version, params_hash FROM analyses WHERE track_id=?1 AND analyzer=?2");
   if (!st) return st.status();

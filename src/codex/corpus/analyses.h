@@ -1,5 +1,6 @@
 // Analyzer results per track, each stamped with the analyzer's version and parameter hash, stored
-// as the analyzer wrote them (a JSON object). Written with the track (TrackStore::store).
+// as the analyzer wrote them (a JSON object). Written with the track (TrackStore::store); the corpus
+// does not read inside them (analysis/results.h does).
 #pragma once
 
 #include <cstdint>
@@ -9,11 +10,24 @@
 
 #include <nlohmann/json.hpp>
 
-#include "codex/analysis/pass.h"
 #include "codex/core/status.h"
 #include "codex/corpus/connection.h"
 
 namespace codex::corpus {
+
+// Which analyzer, at which version and parameters, produced a result.
+struct ResultStamp {
+  std::string id;
+  int64_t version = 0;
+  std::string params_hash;
+};
+
+// A result to store: what the analyzer wrote (a JSON object) and its confidence.
+struct NewResult {
+  ResultStamp stamp;
+  double confidence = 0.0;
+  nlohmann::json values = nlohmann::json::object();
+};
 
 struct StoredAnalysis {
   std::string analyzer;
@@ -28,7 +42,7 @@ class AnalysisStore {
  public:
   explicit AnalysisStore(Connection& c) : c_(c) {}
   // True when the track has a result for every stamp with the same version and params.
-  Result<bool> is_current(const std::string& track_id, const std::vector<analysis::AnalyzerStamp>& stamps);
+  Result<bool> is_current(const std::string& track_id, const std::vector<ResultStamp>& stamps);
   // A track's results, by analyzer id.
   Result<std::vector<StoredAnalysis>> of(const std::string& track_id);
   // For every track: analyzer id -> result object, for the named analyzers only.

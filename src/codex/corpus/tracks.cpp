@@ -1,27 +1,10 @@
 #include "codex/corpus/tracks.h"
 
-#include <cstdlib>
 
 #include "codex/core/text.h"
 
 namespace codex::corpus {
 namespace {
-
-std::string tag_or(const std::map<std::string, std::string>& tags, std::initializer_list<const char*> names) {
-  for (const char* n : names) {
-    auto it = tags.find(n);
-    if (it != tags.end() && !it->second.empty()) return it->second;
-  }
-  return "";
-}
-
-std::string title_from_path(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  const size_t dot = name.find_last_of('.');
-  if (dot != std::string::npos && dot > 0) name.resize(dot);
-  return name;
-}
 
 std::string join_flags(const std::vector<std::string>& flags) {
   std::string out;
@@ -96,22 +79,11 @@ Status TrackStore::add_location(const std::string& track_id, const FileStamp& fi
   return in_transaction(*c_.db, [&]() -> Status { return upsert_location(*c_.db, track_id, file, utc_now_iso8601()); });
 }
 
-Status TrackStore::store(const std::string& track_id, const FileStamp& file, const analysis::TrackAnalysis& a) {
+Status TrackStore::store(const TrackWrite& w) {
   std::lock_guard<std::mutex> lock(c_.mu);
   Database& db = *c_.db;
   const std::string now = utc_now_iso8601();
-  const auto& tags = a.info.tags;
-  std::string title = tag_or(tags, {"title"});
-  if (title.empty()) title = title_from_path(file.path);
-  std::optional<double> tag_bpm;
-  if (std::string b = tag_or(tags, {"bpm", "tbpm", "tempo", "tmpo"}); !b.empty()) {
-    char* end = nullptr;
-    const double v = std::strtod(b.c_str(), &end);
-    if (end != b.c_str() && v > 0 && v < 1000) tag_bpm = v;
-  }
-  const std::string tag_key = tag_or(tags, {"initialkey", "key", "tkey", "initial_key"});
-  const double duration = a.stats.duration_s;
-
+  const std::string& track_id = w.track_id;
   return in_transaction(db, [&]() -> Status {
     auto t = db.prepare(
         "INSERT INTO tracks(track_id,title,artist,album,genre,tag_bpm,tag_key,duration_s,container,codec,"
@@ -122,11 +94,11 @@ Status TrackStore::store(const std::string& track_id, const FileStamp& file, con
         "sample_rate=excluded.sample_rate, channels=excluded.channels, bit_rate=excluded.bit_rate, "
         "flags=excluded.flags, updated_at=excluded.updated_at");
     if (!t) return t.status();
-    t->bind(1, track_id).bind(2, title).bind(3, tag_or(tags, {"artist", "album_artist"}));
-    t->bind(4, tag_or(tags, {"album"})).bind(5, tag_or(tags, {"genre"})).bind(6, tag_bpm);
-    if (tag_key.empty()) t->bind_null(7); else t->bind(7, tag_key);
-    t->bind(8, duration).bind(9, a.info.container).bind(10, a.info.codec).bind(11, a.info.native_rate_hz);
-    t->bind(12, a.info.source_channels).bind(13, a.info.bit_rate).bind(14, join_flags(a.flags)).bind(15, now);
+    t->bind(1, track_id).bind(2, w.title).bind(3, w.artist);
+    t->bind(4, w.album).bind(5, w.genre).bind(6, w.tag_bpm);
+    if (!w.tag_key) t->bind_null(7); else t->bind(7, *w.tag_key);
+    t->bind(8, w.duration_s).bind(9, w.container).bind(10, w.codec).bind(11, w.sample_rate);
+    t->bind(12, w.channels).bind(13, w.bit_rate).bind(14, join_flags(w.flags)).bind(15, now);
     if (Status s = t->run(); !s) return s;
 
     auto del = db.prepare("DELETE FROM tags WHERE track_id=?1");
@@ -135,7 +107,7 @@ Status TrackStore::store(const std::string& track_id, const FileStamp& file, con
     if (Status s = del->run(); !s) return s;
     auto tag = db.prepare("INSERT OR REPLACE INTO tags(track_id,name,value) VALUES(?1,?2,?3)");
     if (!tag) return tag.status();
-    for (const auto& [k, v] : tags) {
+    for (const auto& [k, v] : w.tags) {
       tag->reset();
       tag->bind(1, track_id).bind(2, k).bind(3, v);
       if (Status s = tag->run(); !s) return s;
@@ -145,15 +117,15 @@ Status TrackStore::store(const std::string& track_id, const FileStamp& file, con
         "INSERT OR REPLACE INTO analyses(track_id,analyzer,version,params_hash,confidence,result,created_at) "
         "VALUES(?1,?2,?3,?4,?5,?6,?7)");
     if (!an) return an.status();
-    for (const auto& r : a.results) {
+    for (const auto& r : w.results) {
       an->reset();
       an->bind(1, track_id).bind(2, r.stamp.id).bind(3, r.stamp.version).bind(4, r.stamp.params_hash);
-      an->bind(5, r.output.confidence);
-      an->bind(6, r.output.values.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).bind(7, now);
+      an->bind(5, r.confidence);
+      an->bind(6, r.values.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).bind(7, now);
       if (Status s = an->run(); !s) return s;
     }
 
-    return upsert_location(db, track_id, file, now);
+    return upsert_location(db, track_id, w.file, now);
   });
 }
 

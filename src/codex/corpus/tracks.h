@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "codex/analysis/pass.h"
 #include "codex/core/status.h"
+#include "codex/corpus/analyses.h"
 #include "codex/corpus/connection.h"
 
 namespace codex::corpus {
@@ -20,6 +20,22 @@ struct FileStamp {
   std::string path;  // as given (absolute), raw bytes
   int64_t size = 0;
   int64_t mtime_ns = 0;
+};
+
+// A track as analysed, to be written: what the tags say (read by the library), the format, the
+// analysis flags, every tag, and the analyzers' results.
+struct TrackWrite {
+  std::string track_id;
+  FileStamp file;
+  std::string title, artist, album, genre;
+  std::optional<double> tag_bpm;
+  std::optional<std::string> tag_key;
+  double duration_s = 0.0;
+  std::string container, codec;
+  int64_t sample_rate = 0, channels = 0, bit_rate = 0;
+  std::vector<std::string> flags;
+  std::map<std::string, std::string> tags;
+  std::vector<NewResult> results;
 };
 
 // A row of the tracks table.
@@ -41,7 +57,7 @@ class TrackStore {
   // Records that an already-analysed track also lives at `file`.
   Status add_location(const std::string& track_id, const FileStamp& file);
   // Writes a track, its tags, location and analyses in one transaction; clears a recorded failure.
-  Status store(const std::string& track_id, const FileStamp& file, const analysis::TrackAnalysis& analysis);
+  Status store(const TrackWrite& track);
   Status record_failure(const std::string& path, const std::string& error);
   Result<std::vector<std::pair<std::string, std::string>>> failures();  // path, error
 

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <mutex>
@@ -49,13 +50,61 @@ namespace {
 // The track this exact file holds when its analyses are current; nullopt otherwise (also when the
 // corpus cannot say: the file is then analysed again, which is slow but never wrong).
 std::optional<std::string> known_current(corpus::Corpus& corpus, const corpus::FileStamp& file,
-                                         const std::vector<analysis::AnalyzerStamp>& stamps) {
+                                         const std::vector<corpus::ResultStamp>& stamps) {
   auto known = corpus.tracks().track_for_file(file);
   if (!known || !*known) return std::nullopt;
   auto current = corpus.analyses().is_current(**known, stamps);
   return current && *current ? *known : std::nullopt;
 }
 }  // namespace
+
+corpus::TrackWrite track_write(const std::string& track_id, const corpus::FileStamp& file,
+                               const analysis::TrackAnalysis& a) {
+  auto tag_or = [&](std::initializer_list<const char*> names) -> std::string {
+    for (const char* n : names) {
+      auto it = a.info.tags.find(n);
+      if (it != a.info.tags.end() && !it->second.empty()) return it->second;
+    }
+    return "";
+  };
+  corpus::TrackWrite w;
+  w.track_id = track_id;
+  w.file = file;
+  w.title = tag_or({"title"});
+  if (w.title.empty()) {
+    const size_t slash = file.path.find_last_of('/');
+    w.title = slash == std::string::npos ? file.path : file.path.substr(slash + 1);
+    const size_t dot = w.title.find_last_of('.');
+    if (dot != std::string::npos && dot > 0) w.title.resize(dot);
+  }
+  w.artist = tag_or({"artist", "album_artist"});
+  w.album = tag_or({"album"});
+  w.genre = tag_or({"genre"});
+  if (std::string b = tag_or({"bpm", "tbpm", "tempo", "tmpo"}); !b.empty()) {
+    char* end = nullptr;
+    const double v = std::strtod(b.c_str(), &end);
+    if (end != b.c_str() && v > 0 && v < 1000) w.tag_bpm = v;
+  }
+  if (std::string k = tag_or({"initialkey", "key", "tkey", "initial_key"}); !k.empty()) w.tag_key = k;
+  w.duration_s = a.stats.duration_s;
+  w.container = a.info.container;
+  w.codec = a.info.codec;
+  w.sample_rate = a.info.native_rate_hz;
+  w.channels = a.info.source_channels;
+  w.bit_rate = a.info.bit_rate;
+  w.flags = a.flags;
+  w.tags = a.info.tags;
+  for (const auto& r : a.results) {
+    w.results.push_back({{r.stamp.id, r.stamp.version, r.stamp.params_hash}, r.output.confidence, r.output.values});
+  }
+  return w;
+}
+
+std::vector<corpus::ResultStamp> result_stamps(const std::vector<analysis::AnalyzerStamp>& stamps) {
+  std::vector<corpus::ResultStamp> out;
+  for (const auto& s : stamps) out.push_back({s.id, s.version, s.params_hash});
+  return out;
+}
 
 AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::string>& files,
                              const AnalyzeOptions& options, const AnalyzeCallbacks& cb,
@@ -66,7 +115,7 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
   if (cb.on_begin) cb.on_begin(files.size());
   int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
   jobs = std::max(1, std::min<int>(jobs, static_cast<int>(std::max<size_t>(1, files.size()))));
-  const auto stamps = analysis::stamps_of(analysis::default_analyzers());
+  const auto stamps = result_stamps(analysis::stamps_of(analysis::default_analyzers()));
   // In an empty corpus no file can be a known track at a new path: skip the id pre-pass.
   // (When the count cannot be read, the pre-pass runs: slower, never wrong.)
   const auto n_tracks = corpus.tracks().count();
@@ -139,7 +188,7 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
             if (cancel && cancel->load()) break;
             fail(result.status().message());
           } else {
-            Status s = corpus.tracks().store(result->stats.track_id, *file, *result);
+            Status s = corpus.tracks().store(track_write(result->stats.track_id, *file, *result));
             if (s) {
               ev.outcome = Outcome::kAnalyzed;
               ev.track_id = result->stats.track_id;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "codex/audio/decoder.h"
+#include "codex/analysis/pass.h"
 #include "codex/corpus/corpus.h"
 
 namespace codex::library {
@@ -48,6 +49,12 @@ struct AnalyzeCallbacks {
   std::function<void(const std::string& path)> on_file_start;  // from worker threads
   std::function<void(const FileEvent& event)> on_file_done;    // serialised
 };
+
+// What the corpus stores for an analysed file: title (the tag, else the file name), artist (or album
+// artist), album, genre, a BPM and key from the tags, the format, flags, every tag and the results.
+corpus::TrackWrite track_write(const std::string& track_id, const corpus::FileStamp& file,
+                               const analysis::TrackAnalysis& analysis);
+std::vector<corpus::ResultStamp> result_stamps(const std::vector<analysis::AnalyzerStamp>& stamps);
 
 AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::string>& files,
                              const AnalyzeOptions& options, const AnalyzeCallbacks& callbacks = {},
