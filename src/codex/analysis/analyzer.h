@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codex/analysis/params.h"
-#include "codex/audio/decoder.h"
+#include "codex/audio/pcm.h"
 #include "codex/core/status.h"
 
 namespace codex::analysis {

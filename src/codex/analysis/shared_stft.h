@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "codex/analysis/fft.h"
-#include "codex/audio/decoder.h"
+#include "codex/audio/pcm.h"
 
 namespace codex::analysis {
 

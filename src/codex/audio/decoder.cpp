@@ -13,10 +13,11 @@ extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/channel_layout.h>
+#include <libavutil/mem.h>
 #include <libavutil/opt.h>
+#include <libavutil/sha.h>
 #include <libswresample/swresample.h>
 }
-#include <openssl/evp.h>
 
 #include "codex/core/text.h"
 
@@ -64,23 +65,25 @@ Result<std::pair<FormatPtr, int>> open_container(const std::string& path) {
   return std::make_pair(std::move(fmt), stream);
 }
 
+// SHA-256 from FFmpeg's own libavutil (the network library OpenSSL stays with the LLM client).
 class PacketHasher {
  public:
-  PacketHasher() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
-  ~PacketHasher() { EVP_MD_CTX_free(ctx_); }
+  PacketHasher() : ctx_(av_sha_alloc()) { av_sha_init(ctx_, 256); }
+  ~PacketHasher() { av_free(ctx_); }
+  PacketHasher(const PacketHasher&) = delete;
+  PacketHasher& operator=(const PacketHasher&) = delete;
   void add(const AVPacket* pkt) {
-    if (pkt->data && pkt->size > 0) EVP_DigestUpdate(ctx_, pkt->data, static_cast<size_t>(pkt->size));
+    if (pkt->data && pkt->size > 0) av_sha_update(ctx_, pkt->data, static_cast<size_t>(pkt->size));
   }
   // 64 bits of SHA-256 as 16 hex digits: collisions are negligible for any real library.
   std::string finish() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx_, digest, &len);
+    unsigned char digest[32];
+    av_sha_final(ctx_, digest);
     return to_hex(digest, 8);
   }
 
  private:
-  EVP_MD_CTX* ctx_;
+  AVSHA* ctx_;
 };
 
 }  // namespace

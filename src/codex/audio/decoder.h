@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "codex/audio/pcm.h"
 #include "codex/core/status.h"
 
 namespace codex::audio {
@@ -35,15 +36,6 @@ struct AudioInfo {
   int64_t bit_rate = 0;
   double header_duration_s = -1.0;  // what the container claims; < 0 when unknown
   std::map<std::string, std::string> tags;  // lower-case keys, container and stream tags merged
-};
-
-struct AudioBlock {
-  const float* mono = nullptr;    // analysis rate
-  int64_t mono_frames = 0;
-  const float* native = nullptr;  // interleaved, native rate
-  int64_t native_frames = 0;
-  int native_channels = 0;
-  int64_t mono_offset = 0;        // index of this block's first mono frame in the track
 };
 
 struct DecodeStats {
