@@ -1,0 +1,109 @@
+// The arrows of docs/ARCHITECTURE.md, checked on the sources: every #include "codex/<part>/..."
+// must follow an allowed arrow, only the LLM client includes the HTTP and TLS libraries, only the
+// corpus includes SQLite, and no analysis kernel includes the decoder (kernels see audio/pcm.h).
+// The CMake targets enforce the same arrows at link time; this catches a header-only include too.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// part -> the parts it may include (its own always).
+const std::map<std::string, std::set<std::string>>& allowed() {
+  static const std::set<std::string> bottom = {"audio", "schema", "music", "core"};
+  static const std::map<std::string, std::set<std::string>> kAllowed = [] {
+    std::map<std::string, std::set<std::string>> a;
+    a["core"] = {};
+    a["music"] = {"core"};
+    a["schema"] = {"music", "core"};
+    a["audio"] = {"core"};
+    a["index"] = {"core"};                 // index uses nothing else
+    a["corpus"] = {"core"};                // stores what it is given, knows no semantics
+    a["analysis"] = bottom;
+    a["semantic"] = bottom;
+    a["prompt"] = bottom;
+    a["demo"] = bottom;
+    a["embed"] = bottom;
+    a["embed"].insert("prompt");
+    a["rank"] = bottom;
+    a["rank"].insert({"index", "embed", "prompt"});
+    a["library"] = {"analysis", "semantic", "rank", "embed", "index", "prompt", "corpus", "audio", "schema", "music",
+                    "core"};
+    return a;
+  }();
+  return kAllowed;
+}
+
+struct Include {
+  std::string file;  // relative to src/
+  int line;
+  std::string target;
+};
+
+std::vector<Include> includes_under(const fs::path& root) {
+  std::vector<Include> out;
+  const std::regex inc(R"(^\s*#\s*include\s*[<"]([^>"]+)[>"])");
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file()) continue;
+    const auto ext = e.path().extension();
+    if (ext != ".cpp" && ext != ".h") continue;
+    std::ifstream in(e.path());
+    std::string text;
+    int n = 0;
+    for (std::string line; std::getline(in, line);) {
+      ++n;
+      std::smatch m;
+      if (std::regex_search(line, m, inc)) out.push_back({fs::relative(e.path(), root).string(), n, m[1]});
+    }
+  }
+  return out;
+}
+
+std::string part_of(const std::string& rel) {  // "codex/rank/x.cpp" -> "rank", "cli/..." -> "cli"
+  if (rel.rfind("codex/", 0) == 0) return rel.substr(6, rel.find('/', 6) - 6);
+  return rel.substr(0, rel.find('/'));
+}
+
+TEST(Architecture, IncludesFollowTheAllowedArrows) {
+  const auto incs = includes_under(CODEX_SRC_DIR);
+  ASSERT_GT(incs.size(), 100u) << "sources not found under " << CODEX_SRC_DIR;
+  std::set<std::string> seen_parts;
+  for (const auto& i : incs) {
+    const std::string from = part_of(i.file);
+    seen_parts.insert(from);
+    if (i.target.rfind("codex/", 0) != 0) continue;
+    const std::string to = part_of(i.target);
+    if (from == "cli" || from == to) continue;  // the front end may use every part
+    auto it = allowed().find(from);
+    ASSERT_NE(it, allowed().end()) << "a part the architecture does not name: " << from << " (" << i.file << ")";
+    EXPECT_TRUE(it->second.count(to)) << i.file << ":" << i.line << " includes " << i.target << ": " << from << " -> "
+                                      << to << " is not an allowed arrow (docs/ARCHITECTURE.md)";
+  }
+  for (const auto& [part, _] : allowed()) EXPECT_TRUE(seen_parts.count(part)) << part << " has no sources";
+}
+
+TEST(Architecture, OnlyTheLlmClientTalksToTheNetworkAndOnlyTheCorpusToSqlite) {
+  for (const auto& i : includes_under(CODEX_SRC_DIR)) {
+    if (i.target.rfind("httplib", 0) == 0 || i.target.rfind("openssl/", 0) == 0) {
+      EXPECT_EQ(i.file.rfind("codex/semantic/gemini_client.", 0), 0u) << i.file << " includes " << i.target;
+    }
+    if (i.target == "sqlite3.h") EXPECT_EQ(i.file.rfind("codex/corpus/", 0), 0u) << i.file << " includes sqlite3.h";
+  }
+}
+
+TEST(Architecture, AnalysisKernelsNeverSeeFiles) {
+  for (const auto& i : includes_under(CODEX_SRC_DIR)) {
+    if (part_of(i.file) != "analysis" || i.file.rfind("codex/analysis/pass.", 0) == 0) continue;
+    EXPECT_NE(i.target, "codex/audio/decoder.h") << i.file << ": kernels take audio/pcm.h blocks";
+    EXPECT_NE(i.target, "codex/audio/encoder.h") << i.file;
+  }
+}
+
+}  // namespace
