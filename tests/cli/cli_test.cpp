@@ -1,4 +1,4 @@
-// Drives the real codex binary: the command-line contract (DESIGN.md section 5), exit codes, one-line
+// Drives the real codex binary: the command-line contract (docs/ARCHITECTURE.md section 6), exit codes, one-line
 // errors, JSON output, and a run killed with SIGKILL that the next run completes.
 #include <fcntl.h>
 #include <gtest/gtest.h>

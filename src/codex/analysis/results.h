@@ -41,7 +41,7 @@ struct Results {
 Results read_results(const nlohmann::json& analyses);
 
 // `codex probe` prints an analyzer's headline fields at the top level of its object (bpm, key,
-// beats, energy, loudness_lufs ...; the contract in DESIGN.md section 5): copies those of analyzer
+// beats, energy, loudness_lufs ...; the contract in docs/ARCHITECTURE.md section 6): copies those of analyzer
 // `id`'s result `values` into `out`.
 void add_probe_fields(const std::string& id, const nlohmann::json& values, nlohmann::json* out);
 

@@ -22,7 +22,7 @@ struct Key {
 // Returns nullopt when it is not a key.
 std::optional<Key> parse_key(const std::string& text);
 
-// Harmonic-mixing compatibility of playing `to` after `from` (DESIGN.md section 4): same key 1.0;
+// Harmonic-mixing compatibility of playing `to` after `from` (docs/ARCHITECTURE.md section 5): same key 1.0;
 // one step round the wheel, same letter 0.9; relative major/minor 0.9; two steps 0.7; diagonal
 // (one step and the other letter) 0.6; +7 steps (one semitone up, "energy boost") 0.3; else 0.
 double camelot_compatibility(const Key& from, const Key& to);

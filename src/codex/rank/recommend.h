@@ -1,4 +1,4 @@
-// Next-track recommendation over CODEX-schema features (DESIGN.md section 1, "codex-rank"): the hard
+// Next-track recommendation over CODEX-schema features (docs/ARCHITECTURE.md section 2): the hard
 // constraints first (constraints.h) — a mixable tempo (±6%, counting half and double time) and a
 // harmonically compatible key, as the intent adjusts them — relaxed step by step when too few
 // tracks pass (relax.h); then, in the embedding modes, retrieval of the ~50 candidates nearest the

@@ -1,4 +1,4 @@
-// The CODEX record of one track (DESIGN.md section 3), typed. One table below — CODEX_SCHEMA_FIELDS —
+// The CODEX record of one track (docs/ARCHITECTURE.md section 3), typed. One table below — CODEX_SCHEMA_FIELDS —
 // lists every schema field once with its C++ type, JSON type, range, enum values, group and
 // description; the TrackRecord struct, its JSON reading and writing, and the schema's FieldSpec table
 // (validation, `codex schema`) are all generated from it. The enum value lists are spelled only here.

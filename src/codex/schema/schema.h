@@ -1,4 +1,4 @@
-// The CODEX feature schema 1.0 (DESIGN.md section 3) as code: the field table (CODEX_SCHEMA_FIELDS in
+// The CODEX feature schema 1.0 (docs/ARCHITECTURE.md section 3) as code: the field table (CODEX_SCHEMA_FIELDS in
 // record.h) as FieldSpecs with types, ranges, enums and required flags, used to validate records (import, LLM replies), to export,
 // and to print the schema. Extra fields beside these are allowed and preserved.
 #pragma once

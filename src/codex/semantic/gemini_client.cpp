@@ -1,5 +1,5 @@
 // HTTP lives in this translation unit only: httplib.h pulls in <resolv.h>, whose macros clash
-// with numeric headers (DESIGN.md section 6).
+// with numeric headers (docs/ARCHITECTURE.md section 7).
 #include "codex/semantic/gemini_client.h"
 
 #include <httplib.h>
