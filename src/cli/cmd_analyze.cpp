@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "codex/core/config.h"
+#include "codex/core/settings.h"
 #include "codex/core/text.h"
 #include "codex/corpus/corpus.h"
 #include "codex/library/analyze_job.h"
@@ -26,16 +26,17 @@ std::string minutes(double s) {
 }  // namespace
 
 int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
-  auto settings = load_config();
+  SettingFlags flags;
+  if (args.no_llm) flags.llm = false;
+  else if (!args.llm.empty()) flags.llm = true;
+  if (args.max_cost >= 0) flags.max_cost_usd = args.max_cost;
+  auto settings = resolve_settings(flags);
   if (!settings) {
     print_error(settings.status().message());
     return 1;
   }
   for (const auto& w : settings->warnings) print_error("warning: " + w);
   AnalyzeArgs a = args;
-  if (a.no_llm) a.llm.clear();
-  else if (a.llm.empty() && settings->get("llm") == std::string("gemini")) a.llm = "gemini";
-  if (a.max_cost < 0) a.max_cost = settings->number("max_cost_usd").value_or(-1.0);
   const std::string db_path = resolve_db(g);
   auto corpus = corpus::Corpus::open(db_path);
   if (!corpus) {
@@ -108,18 +109,17 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
   }
   // Build the cached CODEX records now, so the first `codex recommend` is as quick as the rest.
   if (s.analyzed > 0 || s.new_location > 0) (void)library::all_records(**corpus, library::RecordDetail::kRank);
-  if (!a.llm.empty()) {
+  if (settings->llm) {
     library::LlmJobOptions lo;
     lo.gemini = semantic::gemini_config_from(*settings);
-    lo.usd_per_million_tokens = settings->number("usd_per_million_tokens").value_or(lo.usd_per_million_tokens);
-    lo.concurrency = static_cast<int>(settings->number("llm_concurrency").value_or(lo.concurrency));
-    lo.requests_per_minute = static_cast<int>(settings->number("llm_requests_per_minute").value_or(lo.requests_per_minute));
+    lo.usd_per_million_tokens = settings->usd_per_million_tokens;
+    lo.concurrency = settings->llm_concurrency;
+    lo.requests_per_minute = settings->llm_requests_per_minute;
     lo.dry_run = a.dry_run;
     lo.refresh = a.refresh;
-    lo.max_cost_usd = a.max_cost;
-    if (const char* p = std::getenv("CODEX_GEMINI_USD_PER_MTOK"); p && *p) lo.usd_per_million_tokens = std::atof(p);
+    lo.max_cost_usd = settings->max_cost_usd;
     if (!a.dry_run && lo.gemini.api_key.empty()) {
-      print_error("--llm gemini needs your API key in GEMINI_API_KEY or gemini_api_key in " + default_config_path() +
+      print_error("--llm gemini needs your API key in GEMINI_API_KEY or gemini_api_key in " + settings->path +
                   " (nothing was sent)");
       return 1;
     }

@@ -1,9 +1,11 @@
-// codex config: where the settings file is, and the settings in effect (file, then environment),
-// with the API key masked.
+// codex config: where the settings file is, and the settings in effect (file, then environment)
+// with the source of each, the API key masked.
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 
 #include "codex/core/config.h"
+#include "codex/core/settings.h"
 #include "codex/core/text.h"
 #include "commands.h"
 
@@ -18,43 +20,40 @@ std::string masked(const std::string& key) {
 }  // namespace
 
 int run_config(const GlobalArgs& g) {
-  const std::string path = default_config_path();
-  auto settings = load_config(path);
+  auto settings = resolve_settings();
   if (!settings) {
     print_error(settings.status().message());
     return 1;
   }
-  // Environment variables that override the file, by setting.
-  static const std::pair<const char*, const char*> kEnv[] = {{"gemini_api_key", "GEMINI_API_KEY"},
-                                                             {"gemini_model", "CODEX_GEMINI_MODEL"},
-                                                             {"gemini_base_url", "CODEX_GEMINI_BASE_URL"},
-                                                             {"usd_per_million_tokens", "CODEX_GEMINI_USD_PER_MTOK"}};
+  const Settings& st = *settings;
+  const std::string& path = st.path;
+  // The value of every setting not at its default, and where it came from.
+  auto number = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return std::string(buf);
+  };
+  const std::map<std::string, std::string> values = {
+      {"llm", st.llm ? "gemini" : "none"},
+      {"gemini_api_key", masked(st.gemini_api_key)},
+      {"gemini_model", st.gemini_model},
+      {"gemini_base_url", st.gemini_base_url},
+      {"max_cost_usd", number(st.max_cost_usd)},
+      {"usd_per_million_tokens", number(st.usd_per_million_tokens)},
+      {"llm_concurrency", std::to_string(st.llm_concurrency)},
+      {"llm_requests_per_minute", std::to_string(st.llm_requests_per_minute)}};
   nlohmann::json effective = nlohmann::json::object();
-  for (const auto& [key, help] : config_keys()) {
-    std::string value, source;
-    if (auto v = settings->get(key)) {
-      value = *v;
-      source = "file";
-    }
-    for (const auto& [k, env] : kEnv) {
-      if (key == k) {
-        if (const char* e = std::getenv(env); e && *e) {
-          value = e;
-          source = std::string("env ") + env;
-        }
-      }
-    }
-    if (source.empty()) continue;
-    if (key == "gemini_api_key") value = masked(value);
-    effective[key] = {{"value", value}, {"from", source}};
+  for (const auto& [key, source] : st.source) {
+    auto v = values.find(key);
+    if (v != values.end()) effective[key] = {{"value", v->second}, {"from", source}};
   }
   if (g.json) {
-    nlohmann::json j = {{"path", path}, {"exists", !settings->path.empty()}, {"settings", effective},
+    nlohmann::json j = {{"path", path}, {"exists", st.file_exists}, {"settings", effective},
                         {"warnings", settings->warnings}};
     std::printf("%s\n", json_text(j, 2).c_str());
     return 0;
   }
-  std::printf("Settings file: %s%s\n", to_valid_utf8(path).c_str(), settings->path.empty() ? " (not present)" : "");
+  std::printf("Settings file: %s%s\n", to_valid_utf8(path).c_str(), st.file_exists ? "" : " (not present)");
   for (const auto& w : settings->warnings) std::printf("warning: %s\n", w.c_str());
   if (effective.empty()) std::printf("No settings in effect: defaults everywhere (no LLM unless --llm gemini).\n");
   for (auto it = effective.begin(); it != effective.end(); ++it) {

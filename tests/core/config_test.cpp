@@ -1,6 +1,7 @@
 // The settings file: what it accepts, every malformed line rejected with its line number, the
 // permission warning for a key others can read, and environment variables winning over it.
 #include "codex/core/config.h"
+#include "codex/core/settings.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -104,27 +105,52 @@ TEST(Config, DefaultPathFollowsTheEnvironment) {
   EXPECT_EQ(default_config_path(), "/home/dj/.config/codex/config");
 }
 
-TEST(Config, EnvironmentOverridesTheFileForGemini) {
-  const auto c = parse_config("gemini_api_key = from-file\ngemini_model = file-model\ngemini_base_url = http://proxy\n", "c");
-  ASSERT_TRUE(c);
-  ::unsetenv("GEMINI_API_KEY");
-  ::unsetenv("CODEX_GEMINI_MODEL");
-  ::unsetenv("CODEX_GEMINI_BASE_URL");
-  auto g = semantic::gemini_config_from(*c);
-  EXPECT_EQ(g.api_key, "from-file");
-  EXPECT_EQ(g.model, "file-model");
-  EXPECT_EQ(g.base_url, "http://proxy");
+TEST(Settings, FileThenEnvironmentThenFlagsEachWithItsSource) {
+  test::TempDir dir;
+  const std::string path = dir.file("config");
+  test::write_bytes(path, "llm = gemini\ngemini_api_key = from-file\ngemini_model = file-model\n"
+                          "gemini_base_url = http://proxy\nmax_cost_usd = 2.5\nllm_concurrency = 4\n");
+  ::chmod(path.c_str(), 0600);
+  for (const char* v : {"GEMINI_API_KEY", "CODEX_GEMINI_MODEL", "CODEX_GEMINI_BASE_URL", "CODEX_GEMINI_USD_PER_MTOK"}) {
+    ::unsetenv(v);
+  }
+  auto s = resolve_settings({}, path);
+  ASSERT_TRUE(s) << s.status().message();
+  EXPECT_TRUE(s->file_exists);
+  EXPECT_TRUE(s->llm);
+  EXPECT_EQ(s->gemini_api_key, "from-file");
+  EXPECT_EQ(s->max_cost_usd, 2.5);
+  EXPECT_EQ(s->llm_concurrency, 4);
+  EXPECT_EQ(s->llm_requests_per_minute, 30) << "a default";
+  EXPECT_EQ(s->source.at("gemini_model"), "file");
+  EXPECT_FALSE(s->source.count("llm_requests_per_minute")) << "defaults have no source";
   ::setenv("GEMINI_API_KEY", "from-env", 1);
   ::setenv("CODEX_GEMINI_MODEL", "env-model", 1);
-  g = semantic::gemini_config_from(*c);
+  ::setenv("CODEX_GEMINI_USD_PER_MTOK", "0.3", 1);
+  s = resolve_settings({false, 1.0}, path);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->gemini_api_key, "from-env");
+  EXPECT_EQ(s->source.at("gemini_api_key"), "env GEMINI_API_KEY");
+  EXPECT_EQ(s->usd_per_million_tokens, 0.3);
+  EXPECT_FALSE(s->llm) << "--no-llm beats the file";
+  EXPECT_EQ(s->source.at("llm"), "flag --no-llm");
+  EXPECT_EQ(s->max_cost_usd, 1.0);
+  EXPECT_EQ(s->source.at("max_cost_usd"), "flag --max-cost");
+  const auto g = semantic::gemini_config_from(*s);
   EXPECT_EQ(g.api_key, "from-env");
   EXPECT_EQ(g.model, "env-model");
   EXPECT_EQ(g.base_url, "http://proxy");
-  ::unsetenv("GEMINI_API_KEY");
-  ::unsetenv("CODEX_GEMINI_MODEL");
-  g = semantic::gemini_config_from(Config{});
-  EXPECT_TRUE(g.api_key.empty());
-  EXPECT_EQ(g.model, "gemini-2.5-flash");
+  ::setenv("CODEX_GEMINI_USD_PER_MTOK", "cheap", 1);
+  const auto bad = resolve_settings({}, path);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.status().message().find("CODEX_GEMINI_USD_PER_MTOK"), std::string::npos);
+  for (const char* v : {"GEMINI_API_KEY", "CODEX_GEMINI_MODEL", "CODEX_GEMINI_USD_PER_MTOK"}) ::unsetenv(v);
+  const auto none = resolve_settings({}, dir.file("missing"));
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->file_exists);
+  EXPECT_FALSE(none->llm);
+  EXPECT_EQ(none->gemini_model, "gemini-2.5-flash");
+  EXPECT_TRUE(none->source.empty());
 }
 
 }  // namespace

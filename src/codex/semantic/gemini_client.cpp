@@ -14,11 +14,6 @@
 namespace codex::semantic {
 namespace {
 
-const char* env_or(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-
 nlohmann::json gemini_type(const schema::FieldSpec& f) {
   using T = schema::FieldType;
   nlohmann::json p;
@@ -38,16 +33,11 @@ nlohmann::json gemini_type(const schema::FieldSpec& f) {
 
 }  // namespace
 
-GeminiConfig gemini_config_from_env() { return gemini_config_from(Config{}); }
-
-GeminiConfig gemini_config_from(const Config& settings) {
+GeminiConfig gemini_config_from(const Settings& settings) {
   GeminiConfig c;
-  c.api_key = settings.get("gemini_api_key").value_or("");
-  c.model = settings.get("gemini_model").value_or(c.model);
-  c.base_url = settings.get("gemini_base_url").value_or(c.base_url);
-  c.api_key = env_or("GEMINI_API_KEY", c.api_key.c_str());
-  c.model = env_or("CODEX_GEMINI_MODEL", c.model.c_str());
-  c.base_url = env_or("CODEX_GEMINI_BASE_URL", c.base_url.c_str());
+  c.api_key = settings.gemini_api_key;
+  c.model = settings.gemini_model;
+  c.base_url = settings.gemini_base_url;
   return c;
 }
 

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "codex/core/config.h"
+#include "codex/core/settings.h"
 #include "codex/core/status.h"
 
 namespace codex::semantic {
@@ -31,11 +31,8 @@ struct GeminiConfig {
   std::function<void(double seconds)> sleep;
 };
 
-// Reads GEMINI_API_KEY, CODEX_GEMINI_MODEL and CODEX_GEMINI_BASE_URL.
-GeminiConfig gemini_config_from_env();
-// The settings file's gemini_api_key / gemini_model / gemini_base_url, each overridden by its
-// environment variable when that is set.
-GeminiConfig gemini_config_from(const Config& settings);
+// The key, model and base URL of the settings in effect (file < environment, core/settings.h).
+GeminiConfig gemini_config_from(const Settings& settings);
 
 struct GeminiRequest {
   std::string instruction;        // the versioned instruction prompt
