@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "codex/core/dot.h"
+#include "codex/index/id_positions.h"
 #include "codex/index/vector_index.h"
 
 namespace codex::index {
@@ -33,16 +34,14 @@ class CompactIndex final : public VectorIndex {
   int dims() const override { return dims_; }
   size_t size() const override { return ids_.size(); }
   void add(uint32_t id, const float* v) override {
-    if (id >= pos_.size()) pos_.resize(static_cast<size_t>(id) + 1, -1);
-    pos_[id] = static_cast<int64_t>(ids_.size());
-    ids_.push_back(id);
+    ids_.add(id);
     data_.insert(data_.end(), v, v + dims_);
     small_.resize(small_.size() + static_cast<size_t>(dims_));
     quantise(v, dims_, small_.data() + small_.size() - static_cast<size_t>(dims_));
   }
   std::vector<Hit> search(const float* q, size_t k, const Filter& filter) const override {
     std::vector<uint32_t> ids;
-    for (uint32_t id : ids_) {
+    for (uint32_t id : ids_.ids()) {
       if (!filter || filter(id)) ids.push_back(id);
     }
     return search_among(q, k, ids);
@@ -51,7 +50,7 @@ class CompactIndex final : public VectorIndex {
     std::vector<size_t> pos;
     pos.reserve(ids.size());
     for (uint32_t id : ids) {
-      if (id < pos_.size() && pos_[id] >= 0) pos.push_back(static_cast<size_t>(pos_[id]));
+      if (const int64_t p = ids_.position(id); p >= 0) pos.push_back(static_cast<size_t>(p));
     }
     const size_t shortlist = 4 * k;
     if (pos.size() > shortlist) {
@@ -71,14 +70,14 @@ class CompactIndex final : public VectorIndex {
       }
       std::partial_sort(coarse.begin(), coarse.begin() + static_cast<std::ptrdiff_t>(shortlist), coarse.end(),
                         [&](const auto& a, const auto& b) {
-                          return a.first > b.first || (a.first == b.first && ids_[a.second] < ids_[b.second]);
+                          return a.first > b.first || (a.first == b.first && ids_.id_at(a.second) < ids_.id_at(b.second));
                         });
       pos.resize(shortlist);
       for (size_t j = 0; j < shortlist; ++j) pos[j] = coarse[j].second;
     }
     std::vector<Hit> hits;
     hits.reserve(pos.size());
-    for (size_t p : pos) hits.push_back({ids_[p], dot_product(q, data_.data() + p * static_cast<size_t>(dims_), dims_)});
+    for (size_t p : pos) hits.push_back({ids_.id_at(p), dot_product(q, data_.data() + p * static_cast<size_t>(dims_), dims_)});
     const size_t n = std::min(k, hits.size());
     std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n), hits.end(), better);
     hits.resize(n);
@@ -88,8 +87,7 @@ class CompactIndex final : public VectorIndex {
  private:
   const int8_t* small_row(size_t p) const { return small_.data() + p * static_cast<size_t>(dims_); }
   int dims_;
-  std::vector<uint32_t> ids_;
-  std::vector<int64_t> pos_;
+  IdPositions ids_;
   std::vector<float> data_;
   std::vector<int8_t> small_;
 };

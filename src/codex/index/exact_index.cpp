@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "codex/core/dot.h"
+#include "codex/index/id_positions.h"
 #include "codex/index/vector_index.h"
 
 namespace codex::index {
@@ -21,17 +22,15 @@ class ExactIndex final : public VectorIndex {
   int dims() const override { return dims_; }
   size_t size() const override { return ids_.size(); }
   void add(uint32_t id, const float* v) override {
-    if (id >= pos_.size()) pos_.resize(static_cast<size_t>(id) + 1, -1);
-    pos_[id] = static_cast<int64_t>(ids_.size());
-    ids_.push_back(id);
+    ids_.add(id);
     data_.insert(data_.end(), v, v + dims_);
   }
   std::vector<Hit> search(const float* q, size_t k, const Filter& filter) const override {
     std::vector<Hit> hits;
     hits.reserve(filter ? 64 : ids_.size());
     for (size_t i = 0; i < ids_.size(); ++i) {
-      if (filter && !filter(ids_[i])) continue;
-      hits.push_back({ids_[i], dot_product(q, row(i), dims_)});
+      if (filter && !filter(ids_.id_at(i))) continue;
+      hits.push_back({ids_.id_at(i), dot_product(q, row(i), dims_)});
     }
     keep_best(hits, k);
     return hits;
@@ -40,8 +39,8 @@ class ExactIndex final : public VectorIndex {
     std::vector<Hit> hits;
     hits.reserve(ids.size());
     for (uint32_t id : ids) {
-      if (id >= pos_.size() || pos_[id] < 0) continue;
-      hits.push_back({id, dot_product(q, row(static_cast<size_t>(pos_[id])), dims_)});
+      const int64_t p = ids_.position(id);
+      if (p >= 0) hits.push_back({id, dot_product(q, row(static_cast<size_t>(p)), dims_)});
     }
     keep_best(hits, k);
     return hits;
@@ -50,8 +49,7 @@ class ExactIndex final : public VectorIndex {
  private:
   const float* row(size_t i) const { return data_.data() + i * static_cast<size_t>(dims_); }
   int dims_;
-  std::vector<uint32_t> ids_;
-  std::vector<int64_t> pos_;  // id -> position, -1 when absent
+  IdPositions ids_;
   std::vector<float> data_;
 };
 
