@@ -106,6 +106,8 @@ TEST(Golden, DemoLibraryOutputsAreUnchanged) {
   const std::string exported = dir.file("all.jsonl"), imported = dir.file("imported.db");
   ASSERT_EQ(test::run_codex({"export", "--db", db, "-o", exported}).status, 0);
   ASSERT_EQ(test::run_codex({"import", "--db", imported, exported}).status, 0);
+  // Export is lossless: the imported corpus exports the very bytes it was given.
+  EXPECT_EQ(test::run_codex({"export", "--db", imported}).out, test::read_bytes(exported));
   got["recommend_imported"] = recommendations(imported, fifth);
   got = normalise(got, demo);
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "codex/rank/relax.h"
 
 namespace codex::rank {
@@ -66,6 +68,24 @@ TEST(Constraints, PassingAppliesTheSameTestsToPackedAttributes) {
   }
   const Exclusion played(lib, 0, {"b"});
   EXPECT_EQ(passing(packed, p, p.window, played), (std::vector<size_t>{1}));
+}
+
+TEST(Constraints, PassingAgreesWithTheReasonsTestAtTheWindowEdges) {
+  // One tempo test: a track the pool admits is never called "outside the usual tempo window".
+  std::vector<TrackFeatures> lib = {track("cur", 100, k8A)};
+  for (double b : {94.0, 94.0000001, 106.0, 105.9999999, 99.5, 100.5, 47.0, 53.0, 188.0, 212.0, 212.0000001}) {
+    lib.push_back(track("t" + std::to_string(lib.size()), b, k8A));
+  }
+  const auto packed = pack_attributes(lib);
+  const Exclusion none(lib, 0, {});
+  for (const char* prompt : {"", "faster", "slower", "keep the tempo"}) {
+    const Plan p = plan_for(lib[0], prompt::parse_intent(prompt));
+    const auto pool = passing(packed, p, p.window, none);
+    for (size_t i = 1; i < lib.size(); ++i) {
+      const bool in_pool = std::find(pool.begin(), pool.end(), i) != pool.end();
+      EXPECT_EQ(in_pool, tempo_ok(p, p.window, lib[i].bpm)) << prompt << ": " << *lib[i].bpm;
+    }
+  }
 }
 
 TEST(Relax, WidensThenDropsTheKeyThenTheTempo) {

@@ -50,12 +50,6 @@ std::optional<std::string> Config::get(const std::string& key) const {
   return it->second;
 }
 
-std::optional<double> Config::number(const std::string& key) const {
-  auto v = get(key);
-  if (!v) return std::nullopt;
-  return std::strtod(v->c_str(), nullptr);  // validated at parse time
-}
-
 Result<Config> parse_config(const std::string& text, const std::string& origin) {
   Config c;
   std::istringstream in(text);

@@ -25,7 +25,6 @@ struct Config {
   std::vector<std::string> warnings;          // e.g. a key in a file others can read
 
   std::optional<std::string> get(const std::string& key) const;
-  std::optional<double> number(const std::string& key) const;  // nullopt if absent
 };
 
 // The keys the file may hold, with one line of help each.

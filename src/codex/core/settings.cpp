@@ -53,10 +53,12 @@ Result<Settings> resolve_settings(const SettingFlags& flags, const std::string& 
     errno = 0;
     const double d = std::strtod(v, &end);
     if (errno || end == v || *end != '\0' || !(d >= 0.0) || d > 1e6) {
-      return Status::Error("CODEX_GEMINI_USD_PER_MTOK must be a non-negative number");
+      // Only a cost estimate depends on it: say so and go on, so `codex config` can show it.
+      s.warnings.push_back("CODEX_GEMINI_USD_PER_MTOK is not a non-negative number; ignored");
+    } else {
+      s.usd_per_million_tokens = d;
+      s.source["usd_per_million_tokens"] = "env CODEX_GEMINI_USD_PER_MTOK";
     }
-    s.usd_per_million_tokens = d;
-    s.source["usd_per_million_tokens"] = "env CODEX_GEMINI_USD_PER_MTOK";
   }
   // The command line.
   if (flags.llm) {

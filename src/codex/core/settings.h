@@ -1,6 +1,7 @@
 // The settings in effect, typed and resolved once: built-in defaults, then the settings file
 // (config.h), then environment variables, then command-line flags — each later source wins — with
-// where each value came from, for `codex config`. Bad values are errors naming their source.
+// where each value came from, for `codex config`. A bad settings file is an error naming its line;
+// a bad CODEX_GEMINI_USD_PER_MTOK (only a cost estimate reads it) is a warning.
 //
 //   setting                   environment                  flag
 //   llm                       -                            --llm gemini / --no-llm

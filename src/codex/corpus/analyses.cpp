@@ -41,9 +41,10 @@ Result<std::vector<StoredAnalysis>> AnalysisStore::of(const std::string& track_i
   return out;
 }
 
-Result<std::map<std::string, nlohmann::json>> AnalysisStore::results_of_all(const std::vector<std::string>& analyzers) {
+Status AnalysisStore::for_each_result(
+    const std::vector<std::string>& analyzers,
+    const std::function<void(const std::string&, const std::string&, nlohmann::json&&)>& fn) {
   std::lock_guard<std::mutex> lock(c_.mu);
-  std::map<std::string, nlohmann::json> out;
   auto st = c_.db->prepare("SELECT track_id, result FROM analyses WHERE analyzer=?1");
   if (!st) return st.status();
   for (const auto& id : analyzers) {
@@ -51,11 +52,11 @@ Result<std::map<std::string, nlohmann::json>> AnalysisStore::results_of_all(cons
     st->bind(1, id);
     Status s = each_row(*st, [&] {
       auto v = nlohmann::json::parse(st->text(1), nullptr, false);
-      if (v.is_object()) out[st->text(0)][id] = std::move(v);
+      if (v.is_object()) fn(st->text(0), id, std::move(v));
     });
     if (!s) return s;
   }
-  return out;
+  return Status::Ok();
 }
 
 }  // namespace codex::corpus

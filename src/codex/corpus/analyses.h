@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -45,8 +46,11 @@ class AnalysisStore {
   Result<bool> is_current(const std::string& track_id, const std::vector<ResultStamp>& stamps);
   // A track's results, by analyzer id.
   Result<std::vector<StoredAnalysis>> of(const std::string& track_id);
-  // For every track: analyzer id -> result object, for the named analyzers only.
-  Result<std::map<std::string, nlohmann::json>> results_of_all(const std::vector<std::string>& analyzers);
+  // Every stored result of the named analyzers, one at a time (track id, analyzer id, result
+  // object): a large library is never held whole. `fn` must not call back into the corpus.
+  Status for_each_result(const std::vector<std::string>& analyzers,
+                         const std::function<void(const std::string& track_id, const std::string& analyzer,
+                                                  nlohmann::json&& result)>& fn);
 
  private:
   Connection& c_;

@@ -46,21 +46,23 @@ Result<int64_t> RecordStore::count() {
 }
 
 Result<std::vector<nlohmann::json>> RecordStore::imported() {
-  std::lock_guard<std::mutex> lock(c_.mu);
   std::vector<nlohmann::json> out;
-  auto st = c_.db->prepare("SELECT record FROM records ORDER BY track_id");
-  if (!st) return st.status();
-  Status s = each_row(*st, [&] {
-    auto r = nlohmann::json::parse(st->text(0), nullptr, false);
-    if (r.is_object()) out.push_back(std::move(r));
-  });
-  if (!s) return s;
+  if (Status s = for_each_imported([&](nlohmann::json&& r) { out.push_back(std::move(r)); }); !s) return s;
   return out;
 }
 
-Result<std::vector<RecordSource>> RecordStore::analysed_sources(bool with_meta) {
+Status RecordStore::for_each_imported(const std::function<void(nlohmann::json&&)>& fn) {
   std::lock_guard<std::mutex> lock(c_.mu);
-  std::vector<RecordSource> out;
+  auto st = c_.db->prepare("SELECT record FROM records ORDER BY track_id");
+  if (!st) return st.status();
+  return each_row(*st, [&] {
+    auto r = nlohmann::json::parse(st->text(0), nullptr, false);
+    if (r.is_object()) fn(std::move(r));
+  });
+}
+
+Status RecordStore::for_each_analysed_source(bool with_meta, const std::function<void(RecordSource&&)>& fn) {
+  std::lock_guard<std::mutex> lock(c_.mu);
   // Row ids, not timestamps, say when an analysis or reply was written: INSERT OR REPLACE gives a
   // new row id, and reading them needs no trip to the large result column's overflow pages.
   auto st = c_.db->prepare(
@@ -75,7 +77,7 @@ Result<std::vector<RecordSource>> RecordStore::analysed_sources(bool with_meta) 
       "LEFT JOIN local_records lr ON lr.track_id = t.track_id "
       "WHERE t.track_id NOT IN (SELECT track_id FROM records) ORDER BY t.track_id");
   if (!st) return st.status();
-  Status s = each_row(*st, [&] {
+  return each_row(*st, [&] {
     RecordSource r;
     r.track_id = st->text(0);
     r.change = st->text(1);
@@ -85,10 +87,8 @@ Result<std::vector<RecordSource>> RecordStore::analysed_sources(bool with_meta) 
       r.record = st->blob(3);
       if (with_meta) r.meta = st->blob(4);
     }
-    out.push_back(std::move(r));
+    fn(std::move(r));
   });
-  if (!s) return s;
-  return out;
 }
 
 Status RecordStore::put_cached(const std::vector<CachedRecord>& entries) {

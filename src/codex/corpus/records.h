@@ -43,8 +43,12 @@ class RecordStore {
   Result<int64_t> count();
   // Imported records ordered by track_id (damaged rows are skipped).
   Result<std::vector<nlohmann::json>> imported();
-  // Analysed tracks without an imported record, ordered by track_id, with their cache entries.
-  Result<std::vector<RecordSource>> analysed_sources(bool with_meta);
+  // The same one at a time, so a large library is never held twice. `fn` must not call back into
+  // the corpus (its lock is held).
+  Status for_each_imported(const std::function<void(nlohmann::json&& record)>& fn);
+  // Analysed tracks without an imported record, ordered by track_id, with their cache entries,
+  // one at a time (`fn` must not call back into the corpus).
+  Status for_each_analysed_source(bool with_meta, const std::function<void(RecordSource&& source)>& fn);
   // Writes cache entries; a cache that cannot be written now (another writer) is not an error
   // worth stopping for, so callers may ignore the status.
   Status put_cached(const std::vector<CachedRecord>& entries);

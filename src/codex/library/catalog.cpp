@@ -1,6 +1,7 @@
 #include "codex/library/catalog.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -11,8 +12,20 @@
 namespace codex::library {
 namespace {
 
-TrackSummary summary_of(const corpus::TrackRow& row, const nlohmann::json& analyses) {
-  const analysis::Results a = analysis::read_results(analyses);
+// The four measurements a summary shows.
+struct Headline {
+  std::optional<double> lufs, energy, bpm;
+  std::optional<std::string> key;
+};
+
+void add_headline(Headline* h, const analysis::Results& a) {
+  if (a.has_loudness) h->lufs = a.lufs;
+  if (a.energy) h->energy = a.energy;
+  if (a.bpm) h->bpm = a.bpm;
+  if (a.key) h->key = a.key;
+}
+
+TrackSummary summary_of(const corpus::TrackRow& row, const Headline& a) {
   TrackSummary s;
   s.track_id = row.track_id;
   s.title = row.title;
@@ -37,13 +50,22 @@ const std::vector<std::string>& summary_analyzers() {
 Result<std::vector<TrackSummary>> list_tracks(corpus::Corpus& corpus) {
   auto rows = corpus.tracks().rows();
   if (!rows) return rows.status();
-  auto results = corpus.analyses().results_of_all(summary_analyzers());
-  if (!results) return results.status();
+  // Read result by result, keeping only the headline numbers: a large library's beat grids and
+  // envelopes are never held at once.
+  std::map<std::string, Headline> headlines;
+  Status read = corpus.analyses().for_each_result(
+      summary_analyzers(), [&](const std::string& track_id, const std::string& analyzer, nlohmann::json&& result) {
+        nlohmann::json one = nlohmann::json::object();
+        one[analyzer] = std::move(result);
+        add_headline(&headlines[track_id], analysis::read_results(one));
+      });
+  if (!read) return read;
   std::vector<TrackSummary> out;
   std::set<std::string> analysed;
+  static const Headline kNone;
   for (const auto& row : *rows) {
-    auto it = results->find(row.track_id);
-    out.push_back(summary_of(row, it == results->end() ? nlohmann::json::object() : it->second));
+    auto it = headlines.find(row.track_id);
+    out.push_back(summary_of(row, it == headlines.end() ? kNone : it->second));
     analysed.insert(row.track_id);
   }
   // Imported records with no audio analysed are tracks of the library too.
@@ -94,7 +116,9 @@ Result<TrackDetail> find_track(corpus::Corpus& corpus, const std::string& query)
                               {"created_at", a.created_at}};
   }
   const corpus::TrackRow& t = **row;
-  d.summary = summary_of(t, results);
+  Headline h;
+  add_headline(&h, analysis::read_results(results));
+  d.summary = summary_of(t, h);
   d.track = {{"track_id", id},         {"title", t.title},          {"artist", t.artist},
              {"album", t.album},       {"genre", t.genre},          {"duration_s", t.duration_s},
              {"container", t.container}, {"codec", t.codec},        {"sample_rate", t.sample_rate},

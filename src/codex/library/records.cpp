@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <iterator>
 #include <string_view>
 
 #include "codex/semantic/similar_artists.h"
@@ -129,57 +130,60 @@ Result<schema::TrackRecord> build_record(corpus::Corpus& corpus, const std::stri
 }
 
 Result<std::vector<schema::TrackRecord>> all_records(corpus::Corpus& corpus, RecordDetail detail) {
-  auto imported = corpus.records().imported();
-  if (!imported) return imported.status();
-  std::vector<json> out = std::move(imported).value();
-  const size_t n_imported = out.size();
+  // Records are made typed as they are read, so the library is held once (plus the blobs of one row).
+  std::vector<schema::TrackRecord> imported;
+  Status read = corpus.records().for_each_imported([&](json&& r) { imported.push_back(schema::from_json(r)); });
+  if (!read) return read;
   // Analysed tracks without an imported record: the cached record when it is current, else built
-  // again (and cached).
-  auto sources = corpus.records().analysed_sources(detail == RecordDetail::kFull);
-  if (!sources) return sources.status();
-  std::vector<std::pair<std::string, size_t>> stale;  // stamp, index in out
-  for (const auto& src : *sources) {
+  // again (and cached) once the corpus is no longer being read.
+  std::vector<schema::TrackRecord> analysed;
+  struct Stale {
+    size_t index;
+    std::string track_id, stamp;
+  };
+  std::vector<Stale> stale;
+  read = corpus.records().for_each_analysed_source(detail == RecordDetail::kFull, [&](corpus::RecordSource&& src) {
     const std::string stamp = stamp_of(src.change);
     if (src.cached && src.stamp == stamp) {
       json r = json::from_cbor(src.record, true, false);
       json meta = detail == RecordDetail::kFull ? json::from_cbor(src.meta, true, false) : json::object();
       if (r.is_object() && meta.is_object()) {  // else damaged: built again below
         for (auto it = meta.begin(); it != meta.end(); ++it) r[it.key()] = std::move(it.value());
-        out.push_back(std::move(r));
-        continue;
+        analysed.push_back(schema::from_json(r));
+        return;
       }
     }
-    auto built = local_record_of(corpus, src.track_id);
-    if (!built) return built.status();
-    out.push_back(std::move(built).value());
-    stale.emplace_back(stamp, out.size() - 1);
-  }
+    analysed.emplace_back();
+    stale.push_back({analysed.size() - 1, std::move(src.track_id), stamp});
+  });
+  if (!read) return read;
   if (!stale.empty()) {
     std::vector<corpus::CachedRecord> entries;
-    for (const auto& [stamp, i] : stale) {
-      json record = out[i], meta = json::object();
+    for (const auto& s : stale) {
+      auto built = local_record_of(corpus, s.track_id);
+      if (!built) return built.status();
+      json record = std::move(built).value(), meta = json::object();
+      analysed[s.index] = schema::from_json(record);
       for (const char* k : {"provenance", "field_confidence"}) {
         if (record.contains(k)) {
           meta[k] = std::move(record[k]);
           record.erase(k);
         }
       }
-      entries.push_back({record.value("track_id", std::string()), stamp, json::to_cbor(record), json::to_cbor(meta)});
+      entries.push_back({s.track_id, s.stamp, json::to_cbor(record), json::to_cbor(meta)});
     }
     // A cache: if it cannot be written now (another process holds the write lock), the records are
     // simply built again next time.
     (void)corpus.records().put_cached(entries);
   }
-  // Imported records first, then the analysed tracks, each in track_id order: merge them.
-  auto id_of = [](const json& r) -> std::string_view {
-    auto it = r.find("track_id");
-    return it != r.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
-  };
-  std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n_imported), out.end(),
-                     [&](const json& a, const json& b) { return id_of(a) < id_of(b); });
+  // Imported records, then the analysed tracks, each in track_id order: merge them.
   std::vector<schema::TrackRecord> records;
-  records.reserve(out.size());
-  for (const auto& r : out) records.push_back(schema::from_json(r));
+  records.reserve(imported.size() + analysed.size());
+  std::merge(std::make_move_iterator(imported.begin()), std::make_move_iterator(imported.end()),
+             std::make_move_iterator(analysed.begin()), std::make_move_iterator(analysed.end()),
+             std::back_inserter(records), [](const schema::TrackRecord& a, const schema::TrackRecord& b) {
+               return a.track_id.value_or("") < b.track_id.value_or("");
+             });
   semantic::fill_similar_artists(records);
   return records;
 }

@@ -111,27 +111,18 @@ bool Exclusion::excluded(size_t i, uint32_t hash) const {
 std::vector<size_t> passing(const PackedAttributes& packed, const Plan& plan, const Window& w,
                             const Exclusion& exclusion) {
   std::vector<size_t> pool;
-  // The tempo window as three bpm ranges, b * m / target within [lo, hi] for m in {1/2, 1, 2}
-  // (NaN fails all).
-  const double lo = 1.0 + w.tempo_lo_pct / 100.0, hi = 1.0 + w.tempo_hi_pct / 100.0;
-  const double target = plan.target_bpm.value_or(0.0);
-  float r_lo[3], r_hi[3];
-  int ri = 0;
-  for (double m : {0.5, 1.0, 2.0}) {
-    r_lo[ri] = static_cast<float>(lo * target / m);
-    r_hi[ri++] = static_cast<float>(hi * target / m);
-  }
   const bool check_key = w.key && !plan.any_key;
-  const float* bpm = packed.bpm.data();
+  const double target = plan.target_bpm.value_or(0.0);
+  const double* bpm = packed.bpm.data();
   const int8_t* key = packed.key.data();
   const size_t n = packed.bpm.size();
   for (size_t i = 0; i < n; ++i) {
     if (check_key && (key[i] < 0 || !plan.key_pass[static_cast<size_t>(key[i])])) continue;
     if (w.tempo) {
-      const float b = bpm[i];
-      if (!((b >= r_lo[0] && b <= r_hi[0]) || (b >= r_lo[1] && b <= r_hi[1]) || (b >= r_lo[2] && b <= r_hi[2]))) {
-        continue;
-      }
+      // The same test as tempo_ok (NaN, an unknown tempo, fails it).
+      if (std::isnan(bpm[i])) continue;
+      const double pct = tempo_shift_pct(target, bpm[i]);
+      if (!(pct >= w.tempo_lo_pct && pct <= w.tempo_hi_pct)) continue;
     }
     if (!exclusion.excluded(i, packed.id_hash[i])) pool.push_back(i);
   }

@@ -71,7 +71,7 @@ PackedAttributes pack_attributes(const std::vector<TrackFeatures>& lib) {
   p.key.reserve(lib.size());
   p.id_hash.reserve(lib.size());
   for (const auto& t : lib) {
-    p.bpm.push_back(t.bpm ? static_cast<float>(*t.bpm) : std::nanf(""));
+    p.bpm.push_back(t.bpm ? *t.bpm : std::nan(""));
     p.key.push_back(t.key ? static_cast<int8_t>(t.key->tonic * 2 + (t.key->minor ? 1 : 0)) : int8_t{-1});
     p.id_hash.push_back(id_hash32(t.track_id));
   }

@@ -29,10 +29,10 @@ TrackFeatures features_from_record(const schema::TrackRecord& record);
 // Finds the current track by id, unique id prefix, file path, or a loose "artist - title" / title.
 Result<size_t> find_track(const std::vector<TrackFeatures>& library, const std::string& query);
 
-// The attributes the hard constraints read, packed (9 bytes a track) so that filtering a large
+// The attributes the hard constraints read, packed (13 bytes a track) so that filtering a large
 // library is a short linear scan rather than a walk through every TrackFeatures.
 struct PackedAttributes {
-  std::vector<float> bpm;         // NaN when unknown
+  std::vector<double> bpm;        // NaN when unknown (double: the window test is exact at its edges)
   std::vector<int8_t> key;        // tonic * 2 + minor, -1 when unknown
   std::vector<uint32_t> id_hash;  // id_hash32(track_id): exclusions are checked without the strings
 };

@@ -72,7 +72,7 @@ json encode(const std::vector<T>& v) {
 }
 
 template <typename T>
-void read_field(const json& obj, const char* name, Value<T>* field, json* extra) {
+void read_field(const json& obj, const char* name, FieldId id, Value<T>* field, json* extra, uint64_t* spelling) {
   auto it = obj.find(name);
   if (it == obj.end()) return;
   if (it->is_null()) {
@@ -100,8 +100,16 @@ void read_field(const json& obj, const char* name, Value<T>* field, json* extra)
     (*extra)[name] = *it;
   } else if constexpr (std::is_default_constructible_v<T>) {
     T v{};
-    if (decode(*it, &v)) field->set(std::move(v));
-    else (*extra)[name] = *it;
+    if (decode(*it, &v)) {
+      field->set(std::move(v));
+      if constexpr (std::is_same_v<T, double>) {
+        if (it->is_number_integer()) *spelling |= uint64_t{1} << static_cast<int>(id);
+      } else if constexpr (std::is_same_v<T, int64_t>) {
+        if (it->is_number_float()) *spelling |= uint64_t{1} << static_cast<int>(id);
+      }
+    } else {
+      (*extra)[name] = *it;
+    }
   } else {
     // Enums.
     auto c = it->is_string() ? T::parse(it->template get_ref<const std::string&>()) : std::nullopt;
@@ -111,9 +119,25 @@ void read_field(const json& obj, const char* name, Value<T>* field, json* extra)
 }
 
 template <typename T>
-void write_field(const Value<T>& field, const char* name, json* out) {
+void write_field(const Value<T>& field, const char* name, FieldId id, uint64_t spelling, json* out) {
   if (!field.present()) return;
-  (*out)[name] = field ? encode(*field) : json(nullptr);
+  if (!field) {
+    (*out)[name] = nullptr;
+    return;
+  }
+  const bool other = (spelling >> static_cast<int>(id)) & 1u;
+  if constexpr (std::is_same_v<T, double>) {
+    if (other && *field == std::floor(*field) && std::fabs(*field) < 9.0e15) {
+      (*out)[name] = static_cast<int64_t>(*field);
+      return;
+    }
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    if (other) {
+      (*out)[name] = static_cast<double>(*field);
+      return;
+    }
+  }
+  (*out)[name] = encode(*field);
 }
 
 bool is_schema_field(std::string_view name) {
@@ -129,7 +153,8 @@ bool is_schema_field(std::string_view name) {
 TrackRecord from_json(const json& j) {
   TrackRecord r;
   if (!j.is_object()) return r;
-#define CODEX_READ_FIELD(n, type, kind, req, nul, lo, hi, values, group, desc) read_field(j, #n, &r.n, &r.extra);
+#define CODEX_READ_FIELD(n, type, kind, req, nul, lo, hi, values, group, desc) \
+  read_field(j, #n, FieldId::n, &r.n, &r.extra, &r.other_spelling);
   CODEX_SCHEMA_FIELDS(CODEX_READ_FIELD)
 #undef CODEX_READ_FIELD
   for (auto it = j.begin(); it != j.end(); ++it) {
@@ -151,7 +176,7 @@ TrackRecord from_json(const json& j) {
       std::map<std::string, double> c;
       bool ok = true;
       for (auto f = it->begin(); f != it->end() && ok; ++f) {
-        if (f->is_number()) c[f.key()] = f->get<double>();
+        if (f->is_number_float()) c[f.key()] = f->get<double>();
         else ok = false;
       }
       if (ok) {
@@ -166,7 +191,8 @@ TrackRecord from_json(const json& j) {
 
 json to_json(const TrackRecord& r) {
   json out = r.extra.is_object() ? r.extra : json::object();
-#define CODEX_WRITE_FIELD(n, type, kind, req, nul, lo, hi, values, group, desc) write_field(r.n, #n, &out);
+#define CODEX_WRITE_FIELD(n, type, kind, req, nul, lo, hi, values, group, desc) \
+  write_field(r.n, #n, FieldId::n, r.other_spelling, &out);
   CODEX_SCHEMA_FIELDS(CODEX_WRITE_FIELD)
 #undef CODEX_WRITE_FIELD
   if (r.provenance) out["provenance"] = *r.provenance;

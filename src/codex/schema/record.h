@@ -151,6 +151,15 @@ using Sections = std::vector<Section>;
   X(analyzer_model, std::string, kString, false, true, 0, 200, kNoValues, "metadata", "LLM model, if any")             \
   X(codex_schema_version, std::string, kString, true, false, 1, 16, kNoValues, "metadata", "\"1.0\"")
 
+// Every field's place in the table, as an enumerator named like the field.
+enum class FieldId : uint8_t {
+#define CODEX_FIELD_ID(n, ...) n,
+  CODEX_SCHEMA_FIELDS(CODEX_FIELD_ID)
+#undef CODEX_FIELD_ID
+  kCount
+};
+static_assert(static_cast<int>(FieldId::kCount) <= 64);
+
 struct TrackRecord {
 #define CODEX_RECORD_MEMBER(name, type, kind, req, nul, lo, hi, values, group, desc) Value<type> name;
   CODEX_SCHEMA_FIELDS(CODEX_RECORD_MEMBER)
@@ -162,6 +171,9 @@ struct TrackRecord {
   std::optional<std::map<std::string, double>> field_confidence;
   // Everything else, and schema fields whose value did not fit their type, verbatim.
   nlohmann::json extra = nlohmann::json::object();
+  // Bit FieldId: a number spelled the other way in the JSON it was read from (128 for a real field,
+  // 7.0 for an integer one), written back the same way.
+  uint64_t other_spelling = 0;
 
   bool operator==(const TrackRecord&) const = default;
 };

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "codex/core/json_fields.h"
 #include "codex/core/text.h"
 #include "codex/music/key.h"
 #include "codex/semantic/local_fill_timbre.h"
