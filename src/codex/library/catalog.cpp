@@ -68,12 +68,10 @@ Result<std::vector<TrackSummary>> list_tracks(corpus::Corpus& corpus) {
     out.push_back(summary_of(row, it == headlines.end() ? kNone : it->second));
     analysed.insert(row.track_id);
   }
-  // Imported records with no audio analysed are tracks of the library too.
-  auto imported = corpus.records().imported();
-  if (!imported) return imported.status();
-  for (const auto& j : *imported) {
+  // Imported records with no audio analysed are tracks of the library too (read one at a time).
+  read = corpus.records().for_each_imported([&](nlohmann::json&& j) {
     const schema::TrackRecord r = schema::from_json(j);
-    if (!r.track_id || analysed.count(*r.track_id)) continue;
+    if (!r.track_id || analysed.count(*r.track_id)) return;
     TrackSummary t;
     t.track_id = *r.track_id;
     t.title = r.title.value_or("");
@@ -85,7 +83,8 @@ Result<std::vector<TrackSummary>> list_tracks(corpus::Corpus& corpus) {
     if (r.key) t.key = r.key->camelot();
     if (r.energy) t.energy = static_cast<double>(*r.energy);
     out.push_back(std::move(t));
-  }
+  });
+  if (!read) return read;
   std::stable_sort(out.begin(), out.end(), [](const TrackSummary& a, const TrackSummary& b) {
     return std::tie(a.artist, a.title, a.track_id) < std::tie(b.artist, b.title, b.track_id);
   });

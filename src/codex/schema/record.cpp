@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
 namespace codex::schema {
 namespace {
@@ -72,9 +73,8 @@ json encode(const std::vector<T>& v) {
 }
 
 template <typename T>
-void read_field(const json& obj, const char* name, FieldId id, Value<T>* field, json* extra, uint64_t* spelling) {
-  auto it = obj.find(name);
-  if (it == obj.end()) return;
+void read_field(const json& value, const char* name, FieldId id, Value<T>* field, json* extra, uint64_t* spelling) {
+  const json* it = &value;
   if (it->is_null()) {
     field->set_null();
     return;
@@ -140,12 +140,14 @@ void write_field(const Value<T>& field, const char* name, FieldId id, uint64_t s
   (*out)[name] = encode(*field);
 }
 
-bool is_schema_field(std::string_view name) {
-#define CODEX_IS_FIELD(n, type, kind, req, nul, lo, hi, values, group, desc) \
-  if (name == #n) return true;
-  CODEX_SCHEMA_FIELDS(CODEX_IS_FIELD)
-#undef CODEX_IS_FIELD
-  return false;
+// Field name -> its place in the table.
+const std::unordered_map<std::string_view, FieldId>& field_index() {
+  static const std::unordered_map<std::string_view, FieldId> kIndex = {
+#define CODEX_INDEX_ENTRY(n, ...) {#n, FieldId::n},
+      CODEX_SCHEMA_FIELDS(CODEX_INDEX_ENTRY)
+#undef CODEX_INDEX_ENTRY
+  };
+  return kIndex;
 }
 
 }  // namespace
@@ -153,13 +155,21 @@ bool is_schema_field(std::string_view name) {
 TrackRecord from_json(const json& j) {
   TrackRecord r;
   if (!j.is_object()) return r;
-#define CODEX_READ_FIELD(n, type, kind, req, nul, lo, hi, values, group, desc) \
-  read_field(j, #n, FieldId::n, &r.n, &r.extra, &r.other_spelling);
-  CODEX_SCHEMA_FIELDS(CODEX_READ_FIELD)
-#undef CODEX_READ_FIELD
+  const auto& index = field_index();
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
-    if (is_schema_field(k)) continue;
+    if (auto f = index.find(k); f != index.end()) {
+      switch (f->second) {
+#define CODEX_READ_FIELD(n, type, kind, req, nul, lo, hi, values, group, desc) \
+  case FieldId::n:                                                             \
+    read_field(*it, #n, FieldId::n, &r.n, &r.extra, &r.other_spelling);       \
+    break;
+        CODEX_SCHEMA_FIELDS(CODEX_READ_FIELD)
+#undef CODEX_READ_FIELD
+        case FieldId::kCount: break;
+      }
+      continue;
+    }
     if (k == "provenance" && it->is_object()) {
       std::map<std::string, std::string> p;
       bool ok = true;
