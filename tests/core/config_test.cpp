@@ -60,6 +60,19 @@ TEST(Config, MalformedLinesAreRejectedWithTheLineNumber) {
   }
 }
 
+TEST(Config, AMalformedLineNeverEchoesItsValue) {
+  const auto c = parse_config("gemini_api_key: AIzaSyD-secret-value\n", "config");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.status().message().find("AIza"), std::string::npos) << c.status().message();
+  EXPECT_NE(c.status().message().find("gemini_api_key"), std::string::npos) << "the line is still named";
+}
+
+TEST(Config, AByteOrderMarkIsNotPartOfTheFirstKey) {
+  const auto c = parse_config("\xEF\xBB\xBFllm = gemini\n", "config");
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_EQ(c->get("llm"), "gemini");
+}
+
 TEST(Config, MissingFileIsEmptyOthersAreErrors) {
   test::TempDir dir;
   const auto missing = load_config(dir.file("nope"));

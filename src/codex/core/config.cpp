@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -58,11 +59,17 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
   auto fail = [&](const std::string& why) { return Status::Error(origin + ":" + std::to_string(n) + ": " + why); };
   while (std::getline(in, line)) {
     ++n;
+    if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a UTF-8 byte order mark
     if (to_valid_utf8(line) != line) return fail("not UTF-8 text");
     std::string s = trim(line);
     if (s.empty() || s[0] == '#') continue;
     const size_t eq = s.find('=');
-    if (eq == std::string::npos) return fail("expected `key = value`, got \"" + s.substr(0, 60) + "\"");
+    if (eq == std::string::npos) {
+      // Name the line by its leading word only: the rest may be a secret (`gemini_api_key: AIza...`).
+      size_t word = 0;
+      while (word < s.size() && word < 40 && (std::isalnum(static_cast<unsigned char>(s[word])) || s[word] == '_')) ++word;
+      return fail("expected `key = value`" + (word ? " (the line starts with \"" + s.substr(0, word) + "\")" : std::string()));
+    }
     const std::string key = trim(s.substr(0, eq));
     std::string value = trim(s.substr(eq + 1));
     if (key.empty()) return fail("missing key before '='");
