@@ -49,7 +49,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
     if (g.json) {
       std::printf("%s\n", json_text({{"path", path}, {"status", "failed"}, {"error", why}}).c_str());
     } else {
-      bar.message("codex: skipped " + to_valid_utf8(path) + ": " + why);
+      bar.message("codex: skipped " + printable(path) + ": " + why);
     }
   }
   std::signal(SIGINT, on_sigint);
@@ -73,11 +73,11 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
       std::printf("%s\n", json_text(j).c_str());
       std::fflush(stdout);
     } else if (ev.outcome == library::Outcome::kFailed) {
-      bar.message("codex: skipped " + to_valid_utf8(ev.path) + ": " + ev.error);
+      bar.message("codex: skipped " + printable(ev.path) + ": " + ev.error);
     } else if (!ev.flags.empty()) {
       std::string flags;
       for (const auto& f : ev.flags) flags += (flags.empty() ? "" : ", ") + f;
-      bar.message("codex: warning: " + to_valid_utf8(ev.path) + ": analysed, flagged " + flags);
+      bar.message("codex: warning: " + printable(ev.path) + ": analysed, flagged " + flags);
     }
     bar.advance();
   };
@@ -100,7 +100,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
     if (!s.flagged.empty()) std::printf("; %zu flagged", s.flagged.size());
     if (failed) std::printf("; %zu failed (listed above)", failed);
     const auto n_tracks = (*corpus)->tracks().count();
-    std::printf(".\nCorpus: %s (%lld tracks)\n", to_valid_utf8(db_path).c_str(),
+    std::printf(".\nCorpus: %s (%lld tracks)\n", printable(db_path).c_str(),
                 static_cast<long long>(n_tracks ? *n_tracks : -1));
   }
   if (s.cancelled) {
@@ -142,7 +142,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
       if (ls.over_budget) std::printf("; %zu not sent to stay within --max-cost", ls.over_budget);
       if (ls.failed) std::printf("; %zu failed (tried again next run)", ls.failed);
       std::printf(".\n");
-      for (const auto& [id, why] : ls.failures) print_error("llm: " + id + ": " + to_valid_utf8(why));
+      for (const auto& [id, why] : ls.failures) print_error("llm: " + id + ": " + printable(why));
     }
     if (ls.sent > 0) (void)library::all_records(**corpus, library::RecordDetail::kRank);  // re-warm the cache
     if (ls.failed) return 1;

@@ -53,11 +53,11 @@ int run_config(const GlobalArgs& g) {
     std::printf("%s\n", json_text(j, 2).c_str());
     return 0;
   }
-  std::printf("Settings file: %s%s\n", to_valid_utf8(path).c_str(), st.file_exists ? "" : " (not present)");
+  std::printf("Settings file: %s%s\n", printable(path).c_str(), st.file_exists ? "" : " (not present)");
   for (const auto& w : settings->warnings) std::printf("warning: %s\n", w.c_str());
   if (effective.empty()) std::printf("No settings in effect: defaults everywhere (no LLM unless --llm gemini).\n");
   for (auto it = effective.begin(); it != effective.end(); ++it) {
-    std::printf("  %-24s %s  (%s)\n", it.key().c_str(), to_valid_utf8(it.value()["value"].get<std::string>()).c_str(),
+    std::printf("  %-24s %s  (%s)\n", it.key().c_str(), printable(it.value()["value"].get<std::string>()).c_str(),
                 it.value()["from"].get<std::string>().c_str());
   }
   std::printf("Keys it may hold:\n");

@@ -30,7 +30,7 @@ int run_demo(const GlobalArgs& g, const DemoArgs& a) {
     }
   }
   std::printf("Demo library: %zu tracks in %s (ground truth in ground_truth.json)\n", tracks.size(),
-              to_valid_utf8(dir).c_str());
+              printable(dir).c_str());
   if (!a.analyze) return 0;
   // The demo keeps its own corpus beside the files unless one is named.
   GlobalArgs demo_g = g;

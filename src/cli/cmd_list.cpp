@@ -13,7 +13,7 @@ namespace {
 
 // Pads or cuts a UTF-8 string to `width` code points.
 std::string fit(const std::string& raw, size_t width) {
-  const std::string s = to_valid_utf8(raw);
+  const std::string s = printable(raw);
   std::string out;
   size_t cps = 0;
   for (size_t i = 0; i < s.size();) {
@@ -124,16 +124,16 @@ int run_show(const GlobalArgs& g, const std::string& track) {
     return 0;
   }
   const auto& s = d->summary;
-  std::printf("%s — %s\n", to_valid_utf8(s.artist.empty() ? "(unknown artist)" : s.artist).c_str(),
-              to_valid_utf8(s.title).c_str());
+  std::printf("%s — %s\n", printable(s.artist.empty() ? "(unknown artist)" : s.artist).c_str(),
+              printable(s.title).c_str());
   std::printf("  track id   %s\n", s.track_id.c_str());
   std::printf("  duration   %s (%.3f s)\n", mmss(s.duration_s).c_str(), s.duration_s);
   std::printf("  format     %s / %s, %lld Hz, %lld ch\n", j["container"].get<std::string>().c_str(),
               j["codec"].get<std::string>().c_str(), static_cast<long long>(j["sample_rate"].get<int64_t>()),
               static_cast<long long>(j["channels"].get<int64_t>()));
   if (!s.flags.empty()) std::printf("  flags      %s\n", s.flags.c_str());
-  for (const auto& l : d->locations) std::printf("  file       %s\n", to_valid_utf8(l).c_str());
-  for (const auto& [k, v] : d->tags) std::printf("  tag        %s = %s\n", to_valid_utf8(k).c_str(), to_valid_utf8(v).c_str());
+  for (const auto& l : d->locations) std::printf("  file       %s\n", printable(l).c_str());
+  for (const auto& [k, v] : d->tags) std::printf("  tag        %s = %s\n", printable(k).c_str(), printable(v).c_str());
   if (record.is_object()) {
     const nlohmann::json prov = record.value("provenance", nlohmann::json::object());
     const nlohmann::json conf = record.value("field_confidence", nlohmann::json::object());
@@ -151,7 +151,7 @@ int run_show(const GlobalArgs& g, const std::string& track) {
         origin += c;
       }
       const nlohmann::json& v = record[name];
-      std::printf("  %-18s %s%s%s\n", name.c_str(), to_valid_utf8(v.is_string() ? v.get<std::string>() : json_text(v)).c_str(),
+      std::printf("  %-18s %s%s%s\n", name.c_str(), printable(v.is_string() ? v.get<std::string>() : json_text(v)).c_str(),
                   origin.empty() ? "" : "  [", origin.empty() ? "" : (origin + "]").c_str());
     }
   }

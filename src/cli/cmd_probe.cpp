@@ -45,7 +45,7 @@ int run_probe(const GlobalArgs&, const std::string& file, const std::vector<std:
   }
   auto result = analysis::analyze_file(file, analyzers);
   if (!result) {
-    print_error(to_valid_utf8(file) + ": " + result.status().message());
+    print_error(printable(file) + ": " + result.status().message());
     return 1;
   }
   const auto& a = *result;

@@ -91,10 +91,10 @@ int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const lib
     std::printf("%s\n", json_text(out).c_str());
     return 0;
   }
-  std::printf("Now playing: %s — %s  (%s)\n", to_valid_utf8(cur.artist).c_str(), to_valid_utf8(cur.title).c_str(),
+  std::printf("Now playing: %s — %s  (%s)\n", printable(cur.artist).c_str(), printable(cur.title).c_str(),
               describe(cur).c_str());
   if (!a.prompt.empty()) {
-    std::printf("Prompt: \"%s\"", to_valid_utf8(a.prompt).c_str());
+    std::printf("Prompt: \"%s\"", printable(a.prompt).c_str());
     if (!intent.understood.empty()) {
       std::string u;
       for (const auto& s : intent.understood) u += (u.empty() ? "" : ", ") + s;
@@ -117,8 +117,8 @@ int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const lib
     const auto& t = lib[r.index];
     std::string reasons;
     for (const auto& s : r.reasons) reasons += (reasons.empty() ? "" : " · ") + s;
-    std::printf("%2d. %.2f  %s — %s  (%s)\n      %s\n", ++n, r.score, to_valid_utf8(t.artist).c_str(),
-                to_valid_utf8(t.title).c_str(), describe(t).c_str(), to_valid_utf8(reasons).c_str());
+    std::printf("%2d. %.2f  %s — %s  (%s)\n      %s\n", ++n, r.score, printable(t.artist).c_str(),
+                printable(t.title).c_str(), describe(t).c_str(), printable(reasons).c_str());
   }
   return 0;
 }

@@ -22,7 +22,7 @@ int run_import(const GlobalArgs& g, const std::string& file) {
     return 1;
   }
   for (const auto& e : rep->errors) {
-    print_error(to_valid_utf8(file) + ":" + std::to_string(e.line) + ": skipped: " + to_valid_utf8(e.reason));
+    print_error(printable(file) + ":" + std::to_string(e.line) + ": skipped: " + printable(e.reason));
   }
   if (g.json) {
     std::printf("%s\n", json_text({{"lines", rep->lines},
@@ -56,15 +56,15 @@ int run_export(const GlobalArgs& g, const std::string& out_path) {
   }
   const std::string tmp = out_path + ".part";
   std::ofstream out(tmp, std::ios::binary);
-  Result<size_t> n = Status::Error("cannot write " + to_valid_utf8(out_path));
+  Result<size_t> n = Status::Error("cannot write " + printable(out_path));
   if (out) n = library::export_jsonl(**corpus, out);
   out.close();
   if (!n || !out || std::rename(tmp.c_str(), out_path.c_str()) != 0) {
     std::remove(tmp.c_str());
-    print_error(!n ? n.status().message() : "cannot write " + to_valid_utf8(out_path));
+    print_error(!n ? n.status().message() : "cannot write " + printable(out_path));
     return 1;
   }
-  std::fprintf(stderr, "Exported %zu records to %s\n", *n, to_valid_utf8(out_path).c_str());
+  std::fprintf(stderr, "Exported %zu records to %s\n", *n, printable(out_path).c_str());
   return 0;
 }
 

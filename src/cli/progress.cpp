@@ -26,7 +26,7 @@ void ProgressBar::begin(size_t total, std::string unit) {
 void ProgressBar::set_current(const std::string& label) {
   std::lock_guard<std::mutex> lock(mu_);
   const size_t slash = label.find_last_of('/');
-  current_ = to_valid_utf8(slash == std::string::npos ? label : label.substr(slash + 1));
+  current_ = printable(slash == std::string::npos ? label : label.substr(slash + 1));
   draw(false);
 }
 
@@ -39,7 +39,7 @@ void ProgressBar::advance(size_t n) {
 void ProgressBar::message(const std::string& line) {
   std::lock_guard<std::mutex> lock(mu_);
   if (enabled_ && drawn_) std::fputs("\r\033[2K", stderr);
-  std::fputs(line.c_str(), stderr);
+  std::fputs(printable(line).c_str(), stderr);  // paths and reasons are outside text
   std::fputc('\n', stderr);
   if (enabled_) draw(true);
 }

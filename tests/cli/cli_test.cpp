@@ -288,3 +288,36 @@ TEST_F(Cli, RunKilledMidWayIsResumedWithoutDuplicates) {
 
 }  // namespace
 }  // namespace codex
+
+namespace codex {
+namespace {
+
+TEST(CliOutsideText, EscapeSequencesInTagsAreShownNotObeyed) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.file("music"));
+  const std::string evil_title = "Evil\x1b]0;pwned\x07\x1b[2J";
+  test::write_audio(dir.file("music/a.flac"), test::to_stereo(demo::render_clicks(128, 5.0, 44100)), 2, 44100,
+                    audio::Format::kFlac, {{"title", evil_title}, {"artist", "Row\nforged"}});
+  test::write_audio(dir.file("music/b.flac"), test::to_stereo(demo::render_clicks(126, 5.0, 44100)), 2, 44100,
+                    audio::Format::kFlac, {{"title", "Plain"}, {"artist", "Other"}});
+  const std::string db = dir.file("c.db");
+  ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"list", "--db", db}, {"recommend", "--db", db, "--current", "Other - Plain"}}) {
+    const CmdResult r = run_codex(args);
+    ASSERT_EQ(r.status, 0) << args[0] << ": " << r.err;
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << args[0] << " printed a raw ESC";
+    EXPECT_EQ(r.out.find('\x07'), std::string::npos) << args[0];
+    EXPECT_NE(r.out.find("Evil\\x1b]0;pwned"), std::string::npos) << args[0] << ": " << r.out;
+    EXPECT_EQ(r.out.find("Row\nforged"), std::string::npos) << args[0] << " let a tag forge a line";
+  }
+  // JSON stays exact (escaped by JSON itself).
+  const CmdResult j = run_codex({"list", "--db", db, "--json"});
+  ASSERT_EQ(j.status, 0);
+  bool found = false;
+  for (const auto& t : nlohmann::json::parse(j.out)) found |= t["title"] == evil_title;
+  EXPECT_TRUE(found) << j.out;
+}
+
+}  // namespace
+}  // namespace codex

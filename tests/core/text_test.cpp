@@ -24,3 +24,19 @@ TEST(Hex, Encodes) {
 
 }  // namespace
 }  // namespace codex
+
+namespace codex {
+namespace {
+
+TEST(Printable, ControlCharactersAreShownNotObeyed) {
+  EXPECT_EQ(printable("plain — text"), "plain — text");
+  EXPECT_EQ(printable("a\x1b]0;owned\x07title"), "a\\x1b]0;owned\\x07title");
+  EXPECT_EQ(printable("two\nlines\r"), "two\\x0alines\\x0d");
+  EXPECT_EQ(printable("del\x7f"), "del\\x7f");
+  EXPECT_EQ(printable("csi\xc2\x9b" "2J"), "csi\\u009b2J") << "C1 controls too";
+  EXPECT_EQ(printable("caf\xe9"), "caf\xef\xbf\xbd") << "invalid UTF-8 becomes U+FFFD first";
+  EXPECT_EQ(printable("\xc2\xa0nbsp"), "\xc2\xa0nbsp") << "printable non-ASCII stays";
+}
+
+}  // namespace
+}  // namespace codex

@@ -1,6 +1,7 @@
 #include "codex/core/text.h"
 
 #include <cctype>
+#include <cstdio>
 #include <chrono>
 #include <ctime>
 
@@ -74,6 +75,27 @@ std::string to_hex(const unsigned char* data, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     out[2 * i] = kDigits[data[i] >> 4];
     out[2 * i + 1] = kDigits[data[i] & 15];
+  }
+  return out;
+}
+
+std::string printable(std::string_view bytes) {
+  const std::string s = to_valid_utf8(bytes);
+  std::string out;
+  out.reserve(s.size());
+  char buf[8];
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(s[i + 1]));  // U+0080..U+009F
+      out += buf;
+      ++i;
+    } else {
+      out += s[i];
+    }
   }
   return out;
 }

@@ -9,6 +9,11 @@ namespace codex {
 // Replaces bytes that are not valid UTF-8 with U+FFFD so a path or tag can be printed or put in JSON.
 std::string to_valid_utf8(std::string_view bytes);
 
+// Outside text (titles, tags, file names, error text) for a terminal: valid UTF-8, and every
+// control character — C0 (newline, ESC ...), DEL and C1 — shown as an escape (\x1b, \u009b)
+// instead of acting on the terminal. The one policy for human-readable output; JSON stays exact.
+std::string printable(std::string_view bytes);
+
 // Lower-case ASCII copy.
 std::string ascii_lower(std::string_view s);
 
