@@ -75,6 +75,30 @@ TEST(Jsonl, ImportIsOneTransactionAndTheRoundTripLosesNothing) {
   EXPECT_EQ(back[1], original) << "extra fields and values survive the round trip";
 }
 
+TEST(Jsonl, ADeeplyNestedLineIsRejectedAndTheRestIsImported) {
+  // 200,000 levels fit in the 1 MB line limit; parsing, storing and freeing such a value recursed
+  // until the stack overflowed and the whole file was lost.
+  test::TempDir dir;
+  const size_t depth = 200000;
+  std::string nested = good("deep");
+  nested.pop_back();  // the closing brace
+  nested += ",\"x\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
+  const std::string quoted = good("q");  // brackets inside strings do not count
+  std::string with_string = quoted;
+  with_string.pop_back();
+  with_string += ",\"note\":\"" + std::string(500, '[') + "\"}";
+  test::write_bytes(dir.file("in.jsonl"), good("a") + "\n" + nested + "\n" + with_string + "\n" + good("b") + "\n");
+  auto c = corpus::Corpus::open(dir.file("c.db"));
+  ASSERT_TRUE(c.ok());
+  auto rep = import_jsonl(**c, dir.file("in.jsonl"));
+  ASSERT_TRUE(rep.ok()) << rep.status().message();
+  EXPECT_EQ(rep->imported, 3u);
+  ASSERT_EQ(rep->errors.size(), 1u);
+  EXPECT_EQ(rep->errors[0].line, 2u);
+  EXPECT_NE(rep->errors[0].reason.find("nested"), std::string::npos) << rep->errors[0].reason;
+  EXPECT_EQ((*c)->records().count().value(), 3);
+}
+
 TEST(Jsonl, MissingFileIsAnError) {
   test::TempDir dir;
   auto c = corpus::Corpus::open(dir.file("c.db"));

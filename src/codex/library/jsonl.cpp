@@ -1,14 +1,42 @@
 #include "codex/library/jsonl.h"
 
-#include "codex/library/records.h"
-
+#include <algorithm>
 #include <fstream>
 #include <map>
+
+#include "codex/library/records.h"
 
 #include "codex/core/text.h"
 #include "codex/schema/schema.h"
 
 namespace codex::library {
+namespace {
+
+constexpr int kMaxDepth = 64;  // a record is flat; extra fields may nest a little, never thousands deep
+
+// The deepest nesting of arrays and objects in a JSON text (brackets inside strings do not count).
+// Checked before parsing: a line nested 50,000 deep would overflow the stack of the recursive code
+// that later copies, writes and frees the parsed value.
+int nesting_depth(const std::string& text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
 
 bool JsonlReader::next(nlohmann::json* out) {
   std::string line;
@@ -25,6 +53,10 @@ bool JsonlReader::next(nlohmann::json* out) {
     }
     if (to_valid_utf8(line) != line) {
       reject("not valid UTF-8");
+      continue;
+    }
+    if (nesting_depth(line) > kMaxDepth) {
+      reject("nested more than " + std::to_string(kMaxDepth) + " levels deep");
       continue;
     }
     nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
