@@ -194,3 +194,35 @@ TEST(Base64, KnownVectors) {
 
 }  // namespace
 }  // namespace codex::semantic
+
+namespace codex::semantic {
+namespace {
+
+TEST(GeminiReplyParse, MalformedRepliesAreErrorsOrZerosNeverExceptions) {
+  const std::vector<std::string> errors = {
+      "", "[]", "\"text\"", "{}", R"({"candidates": "x"})", R"({"candidates": []})", R"({"candidates": [3]})",
+      R"({"candidates": [{"content": "not an object"}]})", R"({"candidates": [{"nocontent": 1}]})",
+      R"({"promptFeedback": {"blockReason": "SAFETY"}})"};
+  for (const auto& body : errors) {
+    Result<GeminiReply> r = Status::Error("unset");
+    EXPECT_NO_THROW(r = parse_generate_content(body)) << body;
+    EXPECT_FALSE(r.ok()) << body;
+  }
+  const auto blocked = parse_generate_content(R"({"promptFeedback": {"blockReason": "SAFETY"}})");
+  EXPECT_NE(blocked.status().message().find("SAFETY"), std::string::npos);
+  const auto odd = parse_generate_content(
+      R"({"candidates": [{"content": {"parts": [{"text": "{\"a\""}, 7, {"text": 5}, {"text": ": 1}"}]}}],
+          "usageMetadata": {"promptTokenCount": "12", "candidatesTokenCount": -4, "totalTokenCount": 1e300}})");
+  ASSERT_TRUE(odd.ok()) << odd.status().message();
+  EXPECT_EQ(odd->text, R"({"a": 1})");
+  EXPECT_EQ(odd->prompt_tokens, 0) << "a count as a string is 0";
+  EXPECT_EQ(odd->output_tokens, 0);
+  EXPECT_EQ(odd->total_tokens, 0);
+  const auto good = parse_generate_content(
+      R"({"candidates": [{"content": {"parts": [{"text": "{}"}]}}], "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 5}})");
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good->total_tokens, 15);
+}
+
+}  // namespace
+}  // namespace codex::semantic

@@ -41,6 +41,45 @@ GeminiConfig gemini_config_from(const Settings& settings) {
   return c;
 }
 
+Result<GeminiReply> parse_generate_content(const std::string& body) {
+  using nlohmann::json;
+  const auto j = json::parse(body, nullptr, false);
+  if (!j.is_object()) return Status::Error("Gemini reply is not a JSON object");
+  GeminiReply reply;
+  const auto cand = j.find("candidates");
+  const json* content = nullptr;
+  if (cand != j.end() && cand->is_array() && !cand->empty() && (*cand)[0].is_object()) {
+    auto c = (*cand)[0].find("content");
+    if (c != (*cand)[0].end() && c->is_object()) content = &*c;
+  }
+  if (!content) {
+    std::string why = "Gemini reply has no candidate content";
+    if (auto f = j.find("promptFeedback"); f != j.end()) why += " (blocked: " + f->dump().substr(0, 200) + ")";
+    return Status::Error(why);
+  }
+  if (auto parts = content->find("parts"); parts != content->end() && parts->is_array()) {
+    for (const auto& part : *parts) {
+      if (!part.is_object()) continue;
+      auto t = part.find("text");
+      if (t != part.end() && t->is_string()) reply.text += t->get<std::string>();
+    }
+  }
+  // Token counts are for the cost report only: a count of the wrong type or size is taken as 0.
+  auto count = [](const json& u, const char* key) -> int64_t {
+    auto it = u.find(key);
+    if (it == u.end() || !it->is_number_integer()) return 0;
+    const auto v = it->get<int64_t>();
+    return v >= 0 && v < (int64_t{1} << 40) ? v : 0;
+  };
+  if (auto u = j.find("usageMetadata"); u != j.end() && u->is_object()) {
+    reply.prompt_tokens = count(*u, "promptTokenCount");
+    reply.output_tokens = count(*u, "candidatesTokenCount");
+    reply.total_tokens = count(*u, "totalTokenCount");
+  }
+  if (reply.total_tokens == 0) reply.total_tokens = reply.prompt_tokens + reply.output_tokens;
+  return reply;
+}
+
 nlohmann::json gemini_response_schema() {
   // Identity and bookkeeping fields are CODEX's own, never asked of the model.
   static const std::vector<std::string> kLocalOnly = {"track_id", "title", "artist", "file_path", "duration_seconds",
@@ -157,21 +196,10 @@ Result<GeminiReply> gemini_generate(const GeminiConfig& c, const GeminiRequest& 
       last_error = "Gemini request failed: " + httplib::to_string(res.error());
       wait = c.backoff_base_s * std::pow(2.0, attempt);
     } else if (res->status == 200) {
-      const auto j = nlohmann::json::parse(res->body, nullptr, false);
-      if (!j.is_object()) return Status::Error("Gemini reply is not JSON");
-      const auto& cand = j.value("candidates", nlohmann::json::array());
-      if (!cand.is_array() || cand.empty() || !cand[0].contains("content")) {
-        return Status::Error("Gemini reply has no candidates" +
-                             (j.contains("promptFeedback") ? " (blocked: " + j["promptFeedback"].dump() + ")" : ""));
-      }
-      for (const auto& part : cand[0]["content"].value("parts", nlohmann::json::array())) {
-        if (part.contains("text") && part["text"].is_string()) reply.text += part["text"].get<std::string>();
-      }
-      const auto u = j.value("usageMetadata", nlohmann::json::object());
-      reply.prompt_tokens = u.value("promptTokenCount", 0);
-      reply.output_tokens = u.value("candidatesTokenCount", 0);
-      reply.total_tokens = u.value("totalTokenCount", reply.prompt_tokens + reply.output_tokens);
-      return reply;
+      auto parsed = parse_generate_content(res->body);
+      if (!parsed) return parsed.status();
+      parsed->attempts = reply.attempts;
+      return parsed;
     } else if (res->status == 429 || res->status >= 500) {
       last_error = "Gemini answered " + std::to_string(res->status);
       wait = c.backoff_base_s * std::pow(2.0, attempt);
@@ -183,7 +211,10 @@ Result<GeminiReply> gemini_generate(const GeminiConfig& c, const GeminiRequest& 
       // 4xx other than 429: our request or key is wrong; retrying will not help.
       std::string msg;
       const auto j = nlohmann::json::parse(res->body, nullptr, false);
-      if (j.is_object() && j.contains("error") && j["error"].is_object()) msg = j["error"].value("message", "");
+      if (j.is_object() && j.contains("error") && j["error"].is_object()) {
+        const auto& e = j["error"];
+        if (auto m = e.find("message"); m != e.end() && m->is_string()) msg = m->get<std::string>().substr(0, 300);
+      }
       return Status::Error("Gemini answered " + std::to_string(res->status) + (msg.empty() ? "" : ": " + msg));
     }
     if (attempt == c.max_retries) break;

@@ -48,6 +48,11 @@ struct GeminiReply {
   int attempts = 0;
 };
 
+// Reads a generateContent response body: the first candidate's text and the token counts. Any
+// other shape (a string where an object belongs, counts as strings) is an error or a zero, never
+// an exception.
+Result<GeminiReply> parse_generate_content(const std::string& body);
+
 // The CODEX schema in the OpenAPI subset Gemini's responseSchema accepts.
 nlohmann::json gemini_response_schema();
 
