@@ -114,11 +114,12 @@ int run_show(const GlobalArgs& g, const std::string& track) {
     print_error(records.status().message());
     return 1;
   }
-  nlohmann::json record;
+  const schema::TrackRecord* typed = nullptr;
   for (const auto& r : *records) {
-    if (r.track_id.opt() == d->summary.track_id) record = schema::to_json(r);
+    if (r.track_id.opt() == d->summary.track_id) typed = &r;
   }
-  if (!record.is_null()) j["record"] = record;
+  nlohmann::json record;
+  if (typed) j["record"] = record = schema::to_json(*typed);
   if (g.json) {
     std::printf("%s\n", json_text(j, 2).c_str());
     return 0;
@@ -128,15 +129,15 @@ int run_show(const GlobalArgs& g, const std::string& track) {
               printable(s.title).c_str());
   std::printf("  track id   %s\n", s.track_id.c_str());
   std::printf("  duration   %s (%.3f s)\n", mmss(s.duration_s).c_str(), s.duration_s);
-  std::printf("  format     %s / %s, %lld Hz, %lld ch\n", j["container"].get<std::string>().c_str(),
-              j["codec"].get<std::string>().c_str(), static_cast<long long>(j["sample_rate"].get<int64_t>()),
-              static_cast<long long>(j["channels"].get<int64_t>()));
+  if (!d->imported) {
+    std::printf("  format     %s / %s, %lld Hz, %lld ch\n", printable(j.value("container", "")).c_str(),
+                printable(j.value("codec", "")).c_str(), static_cast<long long>(j.value("sample_rate", int64_t{0})),
+                static_cast<long long>(j.value("channels", int64_t{0})));
+  }
   if (!s.flags.empty()) std::printf("  flags      %s\n", s.flags.c_str());
   for (const auto& l : d->locations) std::printf("  file       %s\n", printable(l).c_str());
   for (const auto& [k, v] : d->tags) std::printf("  tag        %s = %s\n", printable(k).c_str(), printable(v).c_str());
-  if (record.is_object()) {
-    const nlohmann::json prov = record.value("provenance", nlohmann::json::object());
-    const nlohmann::json conf = record.value("field_confidence", nlohmann::json::object());
+  if (typed) {
     for (const auto& f : schema::fields()) {
       const std::string name = f.name;
       if (!record.contains(name) || name == "track_id" || name == "title" || name == "artist" ||
@@ -144,15 +145,20 @@ int run_show(const GlobalArgs& g, const std::string& track) {
           name == "analyzer_version" || name == "codex_schema_version") {
         continue;
       }
-      std::string origin = prov.value(name, std::string());
-      if (conf.contains(name) && origin == "local") {
-        char c[16];
-        std::snprintf(c, sizeof c, " %.2f", conf[name].get<double>());
-        origin += c;
+      std::string origin;
+      if (typed->provenance) {
+        if (auto p = typed->provenance->find(name); p != typed->provenance->end()) origin = p->second;
+      }
+      if (typed->field_confidence && origin == "local") {
+        if (auto c = typed->field_confidence->find(name); c != typed->field_confidence->end()) {
+          char buf[16];
+          std::snprintf(buf, sizeof buf, " %.2f", c->second);
+          origin += buf;
+        }
       }
       const nlohmann::json& v = record[name];
       std::printf("  %-18s %s%s%s\n", name.c_str(), printable(v.is_string() ? v.get<std::string>() : json_text(v)).c_str(),
-                  origin.empty() ? "" : "  [", origin.empty() ? "" : (origin + "]").c_str());
+                  origin.empty() ? "" : "  [", origin.empty() ? "" : printable(origin + "]").c_str());
     }
   }
   for (const auto& [name, a] : d->analyses.items()) {

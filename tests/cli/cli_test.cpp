@@ -193,6 +193,15 @@ TEST_F(Cli, ImportReportsBadLinesAndExportRoundTrips) {
   ASSERT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("imported"), std::string::npos) << "imported records are listed: " << r.out;
   EXPECT_NE(r.out.find("1 tracks"), std::string::npos) << r.out;
+  // show finds an imported record too (by id and by prefix), with its fields.
+  r = run_codex({"show", "--db", db, "t1"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("A — One"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("8A"), std::string::npos) << r.out;
+  r = run_codex({"show", "--db", db, "--json", "t"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["record"]["x"], 1);
+  EXPECT_EQ(run_codex({"show", "--db", db, "t2"}).status, 1);
   r = run_codex({"schema"});
   ASSERT_EQ(r.status, 0);
   EXPECT_TRUE(nlohmann::json::parse(r.out).contains("properties"));

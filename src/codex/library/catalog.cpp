@@ -91,11 +91,53 @@ Result<std::vector<TrackSummary>> list_tracks(corpus::Corpus& corpus) {
   return out;
 }
 
+namespace {
+
+// An imported record (no audio analysed) by id or unique id prefix.
+Result<TrackDetail> find_imported(corpus::Corpus& corpus, const std::string& query) {
+  std::vector<schema::TrackRecord> hits;
+  bool exact = false;
+  Status read = corpus.records().for_each_imported([&](nlohmann::json&& j) {
+    if (exact) return;
+    schema::TrackRecord r = schema::from_json(j);
+    if (!r.track_id) return;
+    if (*r.track_id == query) {
+      hits.assign(1, std::move(r));
+      exact = true;
+    } else if (r.track_id->rfind(query, 0) == 0) {
+      hits.push_back(std::move(r));
+    }
+  });
+  if (!read) return read;
+  if (hits.empty()) return Status::Error("no track matches '" + to_valid_utf8(query) + "'");
+  if (hits.size() > 1) {
+    return Status::Error("'" + to_valid_utf8(query) + "' matches " + std::to_string(hits.size()) + " tracks");
+  }
+  const schema::TrackRecord& r = hits[0];
+  TrackDetail d;
+  d.imported = true;
+  d.summary.track_id = *r.track_id;
+  d.summary.title = r.title.value_or("");
+  d.summary.artist = r.artist.value_or("");
+  d.summary.path = r.file_path.value_or("");
+  d.summary.duration_s = r.duration_seconds.value_or(0.0);
+  d.summary.flags = "imported";
+  d.summary.bpm = r.bpm.opt();
+  if (r.key) d.summary.key = r.key->camelot();
+  if (r.energy) d.summary.energy = static_cast<double>(*r.energy);
+  d.track = {{"track_id", d.summary.track_id}, {"title", d.summary.title}, {"artist", d.summary.artist},
+             {"flags", "imported"}};
+  d.analyses = nlohmann::json::object();
+  return d;
+}
+
+}  // namespace
+
 Result<TrackDetail> find_track(corpus::Corpus& corpus, const std::string& query) {
   if (query.empty()) return Status::Error("empty track reference");
   auto ids = corpus.tracks().resolve(query);
   if (!ids) return ids.status();
-  if (ids->empty()) return Status::Error("no track matches '" + to_valid_utf8(query) + "'");
+  if (ids->empty()) return find_imported(corpus, query);
   if (ids->size() > 1) {
     return Status::Error("'" + to_valid_utf8(query) + "' matches " + std::to_string(ids->size()) + " tracks");
   }

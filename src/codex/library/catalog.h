@@ -32,13 +32,15 @@ Result<std::vector<TrackSummary>> list_tracks(corpus::Corpus& corpus);
 
 struct TrackDetail {
   TrackSummary summary;
+  bool imported = false;  // an imported record without analysed audio: no row, files, tags or analyses
   nlohmann::json track;  // the tracks row
   std::vector<std::string> locations;
   std::map<std::string, std::string> tags;
   nlohmann::json analyses;  // analyzer id -> {version, params_hash, confidence, result, created_at}
 };
 
-// By track id, unique id prefix, or a known path.
+// By track id, unique id prefix, or a known path; imported records without audio by id or unique
+// id prefix.
 Result<TrackDetail> find_track(corpus::Corpus& corpus, const std::string& query);
 
 }  // namespace codex::library
