@@ -330,3 +330,48 @@ TEST(CliOutsideText, EscapeSequencesInTagsAreShownNotObeyed) {
 
 }  // namespace
 }  // namespace codex
+
+namespace codex {
+namespace {
+
+// Zeroes the root page of one table, as a bad disk block would.
+void damage_table(const std::string& db, const std::string& table) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(h, ("SELECT rootpage FROM sqlite_master WHERE name='" + table + "'").c_str(), -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  const int64_t root = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_prepare_v2(h, "PRAGMA page_size", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  const int64_t page = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  std::string bytes = test::read_bytes(db);
+  ASSERT_GE(static_cast<int64_t>(bytes.size()), root * page);
+  std::fill(bytes.begin() + (root - 1) * page, bytes.begin() + root * page, '\0');
+  test::write_bytes(db, bytes);
+}
+
+TEST_F(Cli, ADamagedCorpusFailsWithOneLineInsteadOfAShortAnswer) {
+  ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);
+  damage_table(db, "tracks");
+  for (const auto& args : std::vector<std::vector<std::string>>{{"list", "--db", db},
+                                                                {"export", "--db", db},
+                                                                {"show", "--db", db, "Clicker"},
+                                                                {"recommend", "--db", db, "--current", "Clicker - One"}}) {
+    const CmdResult r = run_codex(args);
+    EXPECT_EQ(r.status, 1) << args[0] << " exited " << r.status << " with: " << r.out;
+    EXPECT_EQ(line_count(r.err), 1u) << args[0] << ": " << r.err;
+  }
+  // A backup is never partial: export to a file writes nothing.
+  const CmdResult e = run_codex({"export", "--db", db, "-o", dir.file("backup.jsonl")});
+  EXPECT_EQ(e.status, 1);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("backup.jsonl")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("backup.jsonl.part")));
+}
+
+}  // namespace
+}  // namespace codex
