@@ -91,6 +91,12 @@ TEST(Key, ParsesCommonSpellings) {
   EXPECT_EQ(parse_key(" 12b "), (Key{4, false}));
 }
 
+TEST(Key, ALongDigitRunIsNotAKey) {
+  EXPECT_FALSE(parse_key("4294967304A")) << "used to wrap round to 8A";
+  EXPECT_FALSE(parse_key("99999999999999999999999B"));
+  EXPECT_FALSE(parse_key("008A").has_value() && parse_key("008A")->camelot() != "8A");
+}
+
 TEST(Key, RejectsNonsense) {
   for (const char* bad : {"", "13A", "0B", "8C", "H minor", "A dorian", "8AA", "x", "13m", "0d", "1x"}) {
     EXPECT_FALSE(parse_key(bad).has_value()) << bad;

@@ -80,7 +80,9 @@ TEST(Schema, BadValuesAreNamed) {
       {{{"mood_tags", {"a", "b", 3}}}, "mood_tags"}, {{{"structure", {"intro", "solo"}}}, "structure"},
       {{{"title", 5}}, "title"},          {{{"track_id", ""}}, "track_id"},
       {{{"duration_seconds", -1}}, "duration_seconds"}, {{{"genre", nullptr}}, "genre"},
-      {{{"codex_schema_version", "2.0"}}, "codex_schema_version"}};
+      {{{"codex_schema_version", "2.0"}}, "codex_schema_version"},
+      {{{"track_id", "../../etc/passwd"}}, "track_id"},      {{{"track_id", "abc\n"}}, "track_id"},
+      {{{"track_id", "a\x1b[2J"}}, "track_id"},              {{{"track_id", "a\\b"}}, "track_id"}};
   for (const auto& [patch, field] : cases) {
     auto r = complete_record();
     r.merge_patch(patch);
@@ -90,6 +92,12 @@ TEST(Schema, BadValuesAreNamed) {
   }
   EXPECT_FALSE(validate(nlohmann::json::array(), Mode::kImport).empty());
   EXPECT_FALSE(validate("text", Mode::kImport).empty());
+  auto long_title = complete_record();
+  long_title["title"] = std::string(1001, 'x');
+  EXPECT_EQ(validate(long_title, Mode::kComplete)[0].message, "is longer than 1000 bytes");
+  auto ok_id = complete_record();
+  ok_id["track_id"] = "rekordbox:1234-abcd.E";
+  EXPECT_TRUE(validate(ok_id, Mode::kComplete).empty()) << "ids from other software stay welcome";
 }
 
 TEST(Schema, JsonSchemaListsEveryField) {

@@ -1,5 +1,6 @@
 #include "codex/music/key.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace codex::music {
@@ -75,7 +76,8 @@ std::optional<Key> parse_key(const std::string& raw) {
   if (std::isdigit(static_cast<unsigned char>(s[0]))) {
     size_t pos = 0;
     int n = 0;
-    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) n = n * 10 + (s[pos++] - '0');
+    // Saturates past two digits: "4294967304A" is not 8A.
+    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) n = std::min(100, n * 10 + (s[pos++] - '0'));
     if (pos + 1 != s.size() || n < 1 || n > 12) return std::nullopt;
     const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(s[pos])));
     if (lower == 'd' || lower == 'm') {  // Open Key: n = Camelot number - 7 (mod 12)

@@ -61,7 +61,7 @@ void check_value(const FieldSpec& f, const nlohmann::json& v, std::vector<Issue>
     case FieldType::kString:
       if (!v.is_string()) return bad("must be a string, got " + describe(v));
       if (v.get_ref<const std::string&>().size() < f.min) return bad("must not be empty");
-      if (v.get_ref<const std::string&>().size() > f.max) return bad("is longer than " + range_text(f.max, f.max) + " bytes");
+      if (v.get_ref<const std::string&>().size() > f.max) return bad("is longer than " + std::to_string(static_cast<long long>(f.max)) + " bytes");
       return;
     case FieldType::kNumber:
     case FieldType::kInteger: {
@@ -121,6 +121,15 @@ std::vector<Issue> validate(const nlohmann::json& record, Mode mode) {
       continue;
     }
     check_value(f, *it, &out);
+  }
+  // A track id names a track in paths, URLs and terminals: no control characters, no path separators.
+  if (auto it = record.find("track_id"); it != record.end() && it->is_string()) {
+    for (unsigned char c : it->get_ref<const std::string&>()) {
+      if (c < 0x20 || c == 0x7F || c == '/' || c == '\\') {
+        out.push_back({"track_id", "must not contain control characters or path separators"});
+        break;
+      }
+    }
   }
   if (auto it = record.find("codex_schema_version"); it != record.end() && it->is_string()) {
     const std::string v = it->get<std::string>();
