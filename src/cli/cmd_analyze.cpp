@@ -118,6 +118,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
     lo.dry_run = a.dry_run;
     lo.refresh = a.refresh;
     lo.max_cost_usd = settings->max_cost_usd;
+    lo.cancel = &g_interrupted;
     if (!a.dry_run && lo.gemini.api_key.empty()) {
       print_error("--llm gemini needs your API key in GEMINI_API_KEY or gemini_api_key in " + settings->path +
                   " (nothing was sent)");
@@ -145,6 +146,10 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
       for (const auto& [id, why] : ls.failures) print_error("llm: " + id + ": " + printable(why));
     }
     if (ls.sent > 0) (void)library::all_records(**corpus, library::RecordDetail::kRank);  // re-warm the cache
+    if (ls.cancelled) {
+      print_error("interrupted; run the same command again to describe the rest");
+      return 1;
+    }
     if (ls.failed) return 1;
   }
   return failed > 0 ? 1 : 0;

@@ -1,5 +1,6 @@
 // The opt-in LLM pass over a corpus, against a fake Gemini server on 127.0.0.1.
 #include "codex/library/llm_job.h"
+#include "codex/semantic/instruction.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -150,6 +151,38 @@ TEST_F(LlmJob, AnalyzingWithoutOptInMakesNoConnection) {
   EXPECT_EQ(calls_.load(), 0);
   unsetenv("CODEX_GEMINI_BASE_URL");
   unsetenv("GEMINI_API_KEY");
+}
+
+TEST_F(LlmJob, ACancelBreaksOffARequestThatNeverAnswers) {
+  // The server holds every request (as a hung proxy would); the 120 s timeout and the retries
+  // must not keep the user waiting after Ctrl-C.
+  std::atomic<bool> release{false};
+  reply_ = [&](httplib::Response& res) {
+    for (int i = 0; i < 300 && !release; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    res.status = 503;
+  };
+  LlmJobOptions o = options();
+  o.gemini.timeout_s = 120;
+  o.gemini.max_retries = 4;
+  o.gemini.sleep = nullptr;
+  std::atomic<bool> cancel{false};
+  o.cancel = &cancel;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    cancel = true;
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  const LlmJobSummary s = run_llm_job(*corpus_, {}, o);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stopper.join();
+  release = true;
+  EXPECT_TRUE(s.cancelled);
+  EXPECT_LT(took, 3.0) << "the job must stop soon after the cancel";
+  EXPECT_GE(calls_.load(), 1);
+  // Nothing was stored for the broken-off tracks: the next run asks again.
+  auto cached = corpus_->llm_replies().has(corpus_->tracks().with_files().value()[0].first, o.gemini.model, kPromptVersion);
+  ASSERT_TRUE(cached.ok());
+  EXPECT_FALSE(*cached);
 }
 
 }  // namespace

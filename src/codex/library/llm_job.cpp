@@ -54,8 +54,11 @@ LlmJobSummary run_llm_job(corpus::Corpus& corpus, const std::vector<std::string>
   std::atomic<size_t> next{0};
   std::atomic<bool> stop{false};
 
+  LlmJobOptions opt = o;
+  opt.gemini.cancel = o.cancel;
+  auto cancelled = [&] { return o.cancel && o.cancel->load(); };
   auto worker = [&]() {
-    while (!stop) {
+    while (!stop && !cancelled()) {
       const size_t i = next.fetch_add(1);
       if (i >= work.size()) return;
       const auto& [id, path] = work[i];
@@ -82,7 +85,7 @@ LlmJobSummary run_llm_job(corpus::Corpus& corpus, const std::vector<std::string>
       }
       if (o.dry_run) continue;
       // Requests-per-minute limit, shared by the workers.
-      while (!stop) {
+      while (!stop && !cancelled()) {
         std::unique_lock<std::mutex> lock(mu);
         const auto now = std::chrono::steady_clock::now();
         while (!recent.empty() && now - recent.front() > std::chrono::minutes(1)) recent.pop_front();
@@ -92,14 +95,16 @@ LlmJobSummary run_llm_job(corpus::Corpus& corpus, const std::vector<std::string>
         }
         const auto wait = std::chrono::minutes(1) - (now - recent.front());
         lock.unlock();
-        std::this_thread::sleep_for(wait);
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(wait, std::chrono::milliseconds(100)));
       }
+      if (cancelled()) return;
       GeminiRequest req;
       req.instruction = instruction_prompt();
       req.audio_mime = rendition->mime;
       req.audio = std::move(rendition->bytes);
       req.response_schema = schema;
-      auto reply = gemini_generate(o.gemini, req);
+      auto reply = gemini_generate(opt.gemini, req);
+      if (cancelled()) return;  // broken off: nothing is stored, the track is asked again next run
       corpus::LlmReply stored;
       stored.track_id = id;
       stored.model = o.gemini.model;
@@ -136,6 +141,7 @@ LlmJobSummary run_llm_job(corpus::Corpus& corpus, const std::vector<std::string>
   for (int t = 1; t < std::max(1, o.concurrency); ++t) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
+  sum.cancelled = cancelled();
   return sum;
 }
 

@@ -6,6 +6,7 @@
 // seconds, bytes, estimated tokens and cost); a budget stops the run before it is exceeded.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,8 @@ struct LlmJobOptions {
   int concurrency = 2;
   int requests_per_minute = 30;
   semantic::RenditionOptions rendition;
+  // When set and it turns true, no new track starts and requests in flight are broken off.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct LlmJobSummary {
@@ -33,6 +36,7 @@ struct LlmJobSummary {
   int64_t bytes = 0, estimated_tokens = 0, prompt_tokens = 0, output_tokens = 0;
   double estimated_cost_usd = 0.0;
   std::vector<std::pair<std::string, std::string>> failures;  // track id, reason
+  bool cancelled = false;  // stopped by `cancel`; the tracks not done are asked again next run
 };
 
 // `track_ids` empty = every track with a known file.

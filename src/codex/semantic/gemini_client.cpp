@@ -186,11 +186,30 @@ Result<GeminiReply> gemini_generate(const GeminiConfig& c, const GeminiRequest& 
   std::mt19937 jitter(std::random_device{}());
   auto sleep = c.sleep ? c.sleep : [](double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); };
 
+  auto cancelled = [&] { return c.cancel && c.cancel->load(); };
   GeminiReply reply;
   std::string last_error;
   for (int attempt = 0; attempt <= c.max_retries; ++attempt) {
+    if (cancelled()) return Status::Error("cancelled");
     reply.attempts = attempt + 1;
+    // A watcher breaks the request off when the user cancels (httplib's stop() is meant for this).
+    std::atomic<bool> done{false};
+    std::thread watcher;
+    if (c.cancel) {
+      watcher = std::thread([&] {
+        while (!done.load()) {
+          if (cancelled()) {
+            http.stop();
+            return;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+      });
+    }
     auto res = http.Post(path, headers, body, "application/json");
+    done = true;
+    if (watcher.joinable()) watcher.join();
+    if (cancelled()) return Status::Error("cancelled");
     double wait = -1.0;
     if (!res) {
       last_error = "Gemini request failed: " + httplib::to_string(res.error());
@@ -220,7 +239,15 @@ Result<GeminiReply> gemini_generate(const GeminiConfig& c, const GeminiRequest& 
     if (attempt == c.max_retries) break;
     wait = std::min(wait, c.max_wait_s);
     std::uniform_real_distribution<double> jit(0.0, 0.25 * wait);
-    sleep(wait + jit(jitter));
+    if (c.cancel && !c.sleep) {
+      // Wait in steps, so a cancel is heard.
+      const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait + jit(jitter));
+      while (std::chrono::steady_clock::now() < until && !cancelled()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    } else {
+      sleep(wait + jit(jitter));
+    }
   }
   return Status::Error(last_error + " (gave up after " + std::to_string(reply.attempts) + " attempts)");
 }

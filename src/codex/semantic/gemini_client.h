@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct GeminiConfig {
   size_t inline_limit_bytes = 20u * 1024 * 1024;  // larger audio goes through the Files API
   // Sleeps between retries; tests replace it to avoid waiting.
   std::function<void(double seconds)> sleep;
+  // When set and it turns true, a request in flight is broken off and retries stop: the call
+  // returns "cancelled" within about a tenth of a second (Ctrl-C during `analyze --llm`).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // The key, model and base URL of the settings in effect (file < environment, core/settings.h).
