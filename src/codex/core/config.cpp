@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -73,7 +74,13 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
     const std::string key = trim(s.substr(0, eq));
     std::string value = trim(s.substr(eq + 1));
     if (key.empty()) return fail("missing key before '='");
-    if (!known_key(key)) return fail("unknown setting \"" + key.substr(0, 60) + "\"");
+    if (!known_key(key)) {
+      // Named only when it looks like a setting name: a garbled line may hold a secret.
+      const bool name_like = key.size() <= 40 && std::all_of(key.begin(), key.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+      });
+      return fail(name_like ? "unknown setting \"" + key + "\"" : std::string("unknown setting (not a setting name)"));
+    }
     if (!value.empty() && value[0] == '"') {
       const size_t close = value.find('"', 1);
       if (close == std::string::npos) return fail("unterminated quote");
@@ -91,7 +98,7 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
       errno = 0;
       const double v = std::strtod(value.c_str(), &end);
       if (errno || end == value.c_str() || *end != '\0' || !(v >= 0.0) || v > 1e6) {
-        return fail(key + " must be a non-negative number, got \"" + value.substr(0, 40) + "\"");
+        return fail(key + " must be a non-negative number");
       }
       if (key == "llm_concurrency" && (v < 1 || v > 16 || v != static_cast<int>(v))) {
         return fail("llm_concurrency must be a whole number from 1 to 16");
