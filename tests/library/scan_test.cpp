@@ -38,6 +38,7 @@ TEST(Scan, WalksFoldersAndReportsWhatCannotBeRead) {
   test::write_bytes(weird, "x");
   ASSERT_EQ(mkfifo(dir.file("pipe.mp3").c_str(), 0600), 0);
   fs::create_symlink(dir.file("gone.mp3"), dir.file("dangling.mp3"));
+  fs::create_symlink(dir.file("gone.jpg"), dir.file("a/cover-link.jpg"));  // not audio: not a problem
   fs::create_directory_symlink(dir.path(), dir.file("a/loop"));  // must not be followed
 
   const ScanResult r = scan_paths({dir.path(), dir.file("missing-folder")});

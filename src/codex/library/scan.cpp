@@ -24,6 +24,9 @@ void consider_file(const fs::path& p, bool named_explicitly, ScanResult* out) {
   std::error_code ec;
   const fs::file_status st = fs::status(p, ec);  // follows links
   if (ec || st.type() == fs::file_type::not_found) {
+    // A broken link found in a folder matters only if it was meant to be audio (a dangling link to
+    // a cover image is not a failed track).
+    if (!named_explicitly && !has_audio_extension(p.string())) return;
     const bool dangling = fs::is_symlink(fs::symlink_status(p, ec));
     out->problems.emplace_back(p.string(), dangling ? "broken link" : "no such file or directory");
     return;
