@@ -1,5 +1,5 @@
-// Retrieval alone (top 50 by inner product over 384-d unit track embeddings), CODEX's exact scan
-// and HNSW beside FAISS IndexFlatIP and IndexHNSWFlat on the same vectors, one thread, in one run.
+// Retrieval alone (top 50 by inner product over 384-d unit track embeddings), CODEX's exact and
+// compact (8-bit) scans beside FAISS IndexFlatIP and IndexHNSWFlat on the same vectors, one thread, in one run.
 // Also the filtered case (a tempo band x compatible keys, ~5% of the library) for CODEX, which
 // filters first. Usage: codex_retrieval_bench [N...]  (default 10000 100000)
 #include <faiss/IndexFlat.h>
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
       f();
       return std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
     };
-    std::unique_ptr<index::VectorIndex> exact = index::make_exact_index(d), hnsw;
+    std::unique_ptr<index::VectorIndex> exact = index::make_exact_index(d), compact = index::make_compact_index(d);
     double b = timed_build([&] {
       for (size_t i = 0; i < n; ++i) exact->add(static_cast<uint32_t>(i), row(i));
     });
@@ -72,10 +72,9 @@ int main(int argc, char** argv) {
              exact->search(row((q * 7919) % n), k, [&](uint32_t id) { return band[id] != 0; });
            }));
     b = timed_build([&] {
-      hnsw = index::make_hnsw_index(d, n);
-      for (size_t i = 0; i < n; ++i) hnsw->add(static_cast<uint32_t>(i), row(i));
+      for (size_t i = 0; i < n; ++i) compact->add(static_cast<uint32_t>(i), row(i));
     });
-    report("codex hnsw", b, time_queries(nq, [&](int q) { hnsw->search(row((q * 7919) % n), k); }));
+    report("codex compact", b, time_queries(nq, [&](int q) { compact->search(row((q * 7919) % n), k); }));
     faiss::IndexFlatIP flat(d);
     b = timed_build([&] { flat.add(static_cast<faiss::Index::idx_t>(n), xs.data()); });
     std::vector<float> dist(k);

@@ -8,7 +8,7 @@ PKGS=(
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
   libebur128-dev libfftw3-dev libsqlite3-dev libssl-dev
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libhnswlib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Extra packages a caller asks for (e.g. the benchmark peers).
 PKGS+=("$@")

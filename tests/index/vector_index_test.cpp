@@ -53,11 +53,9 @@ TEST(SearchAmong, ScansOnlyTheCandidatesInEveryIndex) {
   const auto vecs = data(400, dims, 5);
   auto exact = make_exact_index(dims);
   auto compact = make_compact_index(dims);
-  auto hnsw = make_hnsw_index(dims, 400);
   for (uint32_t i = 0; i < vecs.size(); ++i) {
     exact->add(i, vecs[i].data());
     compact->add(i, vecs[i].data());
-    hnsw->add(i, vecs[i].data());
   }
   std::vector<uint32_t> ids;
   for (uint32_t i = 0; i < 400; i += 7) ids.push_back(i);
@@ -65,7 +63,7 @@ TEST(SearchAmong, ScansOnlyTheCandidatesInEveryIndex) {
   const auto want = exact->search_among(vecs[3].data(), 5, ids);
   ASSERT_EQ(want.size(), 5u);
   for (const auto& h : want) EXPECT_EQ(h.id % 7, 0u);
-  for (const VectorIndex* idx : {compact.get(), hnsw.get()}) {
+  for (const VectorIndex* idx : {compact.get()}) {
     const auto got = idx->search_among(vecs[3].data(), 5, ids);
     ASSERT_EQ(got.size(), 5u);
     for (size_t k = 0; k < 5; ++k) EXPECT_EQ(got[k].id, want[k].id);
@@ -106,38 +104,6 @@ TEST(CompactIndex, AgreesWithExactOnLargeCandidateSets) {
   const auto a = exact->search(vecs[1].data(), 10), b = compact->search(vecs[1].data(), 10);
   ASSERT_EQ(a.size(), b.size());
   EXPECT_EQ(a[0].id, b[0].id);
-}
-
-TEST(HnswIndex, RecallAtTenAgainstExactIsAtLeast95Percent) {
-  const int dims = embed::kDims;
-  const auto vecs = data(5000, dims, 3);
-  auto exact = make_exact_index(dims);
-  auto hnsw = make_hnsw_index(dims, 1000);  // grows as needed
-  for (uint32_t i = 0; i < vecs.size(); ++i) {
-    exact->add(i, vecs[i].data());
-    hnsw->add(i, vecs[i].data());
-  }
-  ASSERT_EQ(hnsw->size(), vecs.size());
-  const auto queries = data(200, dims, 9);
-  for (const bool filtered : {false, true}) {
-    // A selective filter like a tempo band and compatible keys: about 8% of the library.
-    const Filter f = filtered ? Filter([](uint32_t id) { return id % 12 == 0; }) : Filter();
-    size_t found = 0, total = 0;
-    for (const auto& q : queries) {
-      const auto truth = exact->search(q.data(), 10, f);
-      const auto got = hnsw->search(q.data(), 10, f);
-      std::set<uint32_t> t;
-      for (const auto& h : truth) t.insert(h.id);
-      for (const auto& h : got) {
-        found += t.count(h.id);
-        if (f) {
-          EXPECT_TRUE(f(h.id));
-        }
-      }
-      total += truth.size();
-    }
-    EXPECT_GE(static_cast<double>(found) / static_cast<double>(total), 0.95) << (filtered ? "filtered" : "plain");
-  }
 }
 
 }  // namespace

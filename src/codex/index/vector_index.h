@@ -1,9 +1,8 @@
-// Vector search behind one interface: an exact scan (the reference the tests compare against), an
-// 8-bit scan with float re-scoring, and an approximate HNSW graph (hnswlib), all by inner product on
-// unit vectors and all taking a filter (tempo band, compatible keys, tracks already played) or a
-// candidate list. hnswlib 0.6 has no filtered search, so the HNSW index over-fetches and widens
-// until enough results pass, and falls back to an exact scan of its own stored vectors when the
-// filter is very selective.
+// Vector search behind one interface: an exact scan (the reference the tests compare against) and
+// an 8-bit scan with float re-scoring, both by inner product on unit vectors and both taking a
+// filter (tempo band, compatible keys, tracks already played) or a candidate list. (An HNSW graph
+// from Debian's hnswlib 0.6.2 was here, unused by the product; it read past a link list under
+// AddressSanitizer, and the hard constraints leave few enough candidates for a scan.)
 #pragma once
 
 #include <cstdint>
@@ -30,9 +29,8 @@ class VectorIndex {
   // The k best by inner product among ids the filter accepts (all when empty), best first.
   virtual std::vector<Hit> search(const float* q, size_t k, const Filter& filter = {}) const = 0;
   // The k best among `ids` (ids this index holds; others are ignored), best first, ties to the
-  // lower id. The hard constraints have already chosen the candidates: the exact and compact
-  // indexes scan only those; the default asks search() with a membership filter.
-  virtual std::vector<Hit> search_among(const float* q, size_t k, const std::vector<uint32_t>& ids) const;
+  // lower id. The hard constraints have already chosen the candidates: only those are scanned.
+  virtual std::vector<Hit> search_among(const float* q, size_t k, const std::vector<uint32_t>& ids) const = 0;
 };
 
 std::unique_ptr<VectorIndex> make_exact_index(int dims);
@@ -40,8 +38,4 @@ std::unique_ptr<VectorIndex> make_exact_index(int dims);
 // prefetching a few candidates ahead) and re-scores the best 4k in float: the answer of the exact
 // index unless the 8-bit pass drops a true neighbour from its 4k (tests compare the two).
 std::unique_ptr<VectorIndex> make_compact_index(int dims);
-// m: graph degree; ef_construction: build beam; ef_search: query beam.
-std::unique_ptr<VectorIndex> make_hnsw_index(int dims, size_t capacity, int m = 16, int ef_construction = 200,
-                                             int ef_search = 128);
-
 }  // namespace codex::index
