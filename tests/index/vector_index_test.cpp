@@ -48,15 +48,22 @@ TEST(ExactIndex, FindsTheBestAndHonoursTheFilter) {
   EXPECT_TRUE(idx->search(q, 3, [](uint32_t) { return false; }).empty());
 }
 
-TEST(SearchAmong, ScansOnlyTheCandidatesInEveryIndex) {
-  const int dims = 16;
-  const auto vecs = data(400, dims, 5);
+// The same vectors in an exact and a compact index, ids = positions.
+std::pair<std::unique_ptr<VectorIndex>, std::unique_ptr<VectorIndex>> exact_and_compact(
+    const std::vector<std::vector<float>>& vecs, int dims) {
   auto exact = make_exact_index(dims);
   auto compact = make_compact_index(dims);
   for (uint32_t i = 0; i < vecs.size(); ++i) {
     exact->add(i, vecs[i].data());
     compact->add(i, vecs[i].data());
   }
+  return {std::move(exact), std::move(compact)};
+}
+
+TEST(SearchAmong, ScansOnlyTheCandidatesInEveryIndex) {
+  const int dims = 16;
+  const auto vecs = data(400, dims, 5);
+  auto [exact, compact] = exact_and_compact(vecs, dims);
   std::vector<uint32_t> ids;
   for (uint32_t i = 0; i < 400; i += 7) ids.push_back(i);
   ids.push_back(9999);  // not in the index: ignored
@@ -79,12 +86,7 @@ TEST(CompactIndex, AgreesWithExactOnLargeCandidateSets) {
   // The 8-bit pass keeps 4k candidates; on clustered unit vectors the true top 10 survive it.
   const int dims = embed::kDims;
   const auto vecs = data(6000, dims, 9);
-  auto exact = make_exact_index(dims);
-  auto compact = make_compact_index(dims);
-  for (uint32_t i = 0; i < vecs.size(); ++i) {
-    exact->add(i, vecs[i].data());
-    compact->add(i, vecs[i].data());
-  }
+  auto [exact, compact] = exact_and_compact(vecs, dims);
   std::vector<uint32_t> ids;
   for (uint32_t i = 0; i < vecs.size(); i += 2) ids.push_back(i);
   size_t same = 0, total = 0;

@@ -52,20 +52,31 @@ TEST(Jsonl, MalformedLinesAreRejectedWithTheirNumbers) {
   EXPECT_NE(rep.errors[6].reason.find("UTF-8"), std::string::npos);
 }
 
+// Imports dir/in.jsonl into a new corpus in dir; null (and a test failure) when the import fails.
+std::unique_ptr<corpus::Corpus> import_into_new_corpus(const test::TempDir& dir, ImportReport* report) {
+  auto c = corpus::Corpus::open(dir.file("c.db"));
+  EXPECT_TRUE(c.ok());
+  if (!c.ok()) return nullptr;
+  auto rep = import_jsonl(**c, dir.file("in.jsonl"));
+  EXPECT_TRUE(rep.ok()) << rep.status().message();
+  if (!rep.ok()) return nullptr;
+  *report = *rep;
+  return std::move(c).value();
+}
+
 TEST(Jsonl, ImportIsOneTransactionAndTheRoundTripLosesNothing) {
   test::TempDir dir;
   test::write_bytes(dir.file("in.jsonl"), good("x1") + "\n" + good("x2") + "\nnot json\n" + good("x3") + "\n");
-  auto c = corpus::Corpus::open(dir.file("c.db"));
-  ASSERT_TRUE(c.ok());
-  auto rep = import_jsonl(**c, dir.file("in.jsonl"));
-  ASSERT_TRUE(rep.ok()) << rep.status().message();
-  EXPECT_EQ(rep->imported, 3u);
-  ASSERT_EQ(rep->errors.size(), 1u);
-  EXPECT_EQ(rep->errors[0].line, 3u);
-  EXPECT_EQ((*c)->records().count().value(), 3);
+  ImportReport rep;
+  auto c = import_into_new_corpus(dir, &rep);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(rep.imported, 3u);
+  ASSERT_EQ(rep.errors.size(), 1u);
+  EXPECT_EQ(rep.errors[0].line, 3u);
+  EXPECT_EQ(c->records().count().value(), 3);
 
   std::stringstream out;
-  EXPECT_EQ(export_jsonl(**c, out).value(), 3u);
+  EXPECT_EQ(export_jsonl(*c, out).value(), 3u);
   std::vector<nlohmann::json> back;
   const ImportReport again = parse_jsonl(out, &back);
   EXPECT_TRUE(again.errors.empty());
@@ -88,15 +99,14 @@ TEST(Jsonl, ADeeplyNestedLineIsRejectedAndTheRestIsImported) {
   with_string.pop_back();
   with_string += ",\"note\":\"" + std::string(500, '[') + "\"}";
   test::write_bytes(dir.file("in.jsonl"), good("a") + "\n" + nested + "\n" + with_string + "\n" + good("b") + "\n");
-  auto c = corpus::Corpus::open(dir.file("c.db"));
-  ASSERT_TRUE(c.ok());
-  auto rep = import_jsonl(**c, dir.file("in.jsonl"));
-  ASSERT_TRUE(rep.ok()) << rep.status().message();
-  EXPECT_EQ(rep->imported, 3u);
-  ASSERT_EQ(rep->errors.size(), 1u);
-  EXPECT_EQ(rep->errors[0].line, 2u);
-  EXPECT_NE(rep->errors[0].reason.find("nested"), std::string::npos) << rep->errors[0].reason;
-  EXPECT_EQ((*c)->records().count().value(), 3);
+  ImportReport rep;
+  auto c = import_into_new_corpus(dir, &rep);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(rep.imported, 3u);
+  ASSERT_EQ(rep.errors.size(), 1u);
+  EXPECT_EQ(rep.errors[0].line, 2u);
+  EXPECT_NE(rep.errors[0].reason.find("nested"), std::string::npos) << rep.errors[0].reason;
+  EXPECT_EQ(c->records().count().value(), 3);
 }
 
 TEST(Jsonl, MissingFileIsAnError) {
