@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -371,6 +372,28 @@ TEST_F(Cli, ADamagedCorpusFailsWithOneLineInsteadOfAShortAnswer) {
   EXPECT_EQ(e.status, 1);
   EXPECT_FALSE(std::filesystem::exists(dir.file("backup.jsonl")));
   EXPECT_FALSE(std::filesystem::exists(dir.file("backup.jsonl.part")));
+}
+
+}  // namespace
+}  // namespace codex
+
+namespace codex {
+namespace {
+
+TEST_F(Cli, TwoAnalyzeRunsStartedTogetherOnANewCorpusBothSucceed) {
+  // Both create and migrate the same new file at once: the second must wait for the first.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const std::string fresh = dir.file("race" + std::to_string(attempt) + ".db");
+    CmdResult a, b;
+    std::thread ta([&] { a = run_codex({"analyze", "--db", fresh, dir.file("music/one.flac")}); });
+    std::thread tb([&] { b = run_codex({"analyze", "--db", fresh, dir.file("music/two.mp3")}); });
+    ta.join();
+    tb.join();
+    EXPECT_EQ(a.status, 0) << a.err;
+    EXPECT_EQ(b.status, 0) << b.err;
+    const CmdResult l = run_codex({"list", "--db", fresh});
+    EXPECT_NE(l.out.find("2 tracks"), std::string::npos) << l.out;
+  }
 }
 
 }  // namespace

@@ -23,23 +23,36 @@ Result<int> Corpus::schema_version() {
 }
 
 Status Corpus::migrate() {
-  auto st = c_.db->prepare("PRAGMA user_version");
-  if (!st) return st.status();
-  const int64_t have = st->step() ? st->int64(0) : 0;
-  if (!st->status()) return st->status();
   const auto& all = migrations();
-  if (have < 0) return Status::Error("corpus schema version " + std::to_string(have) + " is not valid");
-  if (have > static_cast<int64_t>(all.size())) {
-    return Status::Error("corpus schema version " + std::to_string(have) + " is newer than this codex understands");
-  }
-  for (size_t i = static_cast<size_t>(have); i < all.size(); ++i) {
-    Status s = in_transaction(*c_.db, [&] {
+  // The version, read with the statement finished at once: a statement left open would hold a
+  // read snapshot, and upgrading it to a write while another process migrates fails at once
+  // ("database is locked") instead of waiting.
+  auto version = [&]() -> Result<int64_t> {
+    auto st = c_.db->prepare("PRAGMA user_version");
+    if (!st) return st.status();
+    const bool row = st->step();
+    if (!st->status()) return st->status();
+    const int64_t v = row ? st->int64(0) : 0;
+    if (v < 0) return Status::Error("corpus schema version " + std::to_string(v) + " is not valid");
+    if (v > static_cast<int64_t>(all.size())) {
+      return Status::Error("corpus schema version " + std::to_string(v) + " is newer than this codex understands");
+    }
+    return v;
+  };
+  auto have = version();
+  if (!have) return have.status();
+  if (*have == static_cast<int64_t>(all.size())) return Status::Ok();  // current: no write lock taken
+  // Under the write lock (waiting for another process that may be migrating the same new corpus),
+  // read the version again and apply what is still pending.
+  return in_transaction(*c_.db, [&]() -> Status {
+    auto now = version();
+    if (!now) return now.status();
+    for (size_t i = static_cast<size_t>(*now); i < all.size(); ++i) {
       if (Status e = c_.db->exec(all[i]); !e) return e;
-      return c_.db->exec("PRAGMA user_version=" + std::to_string(i + 1));
-    });
-    if (!s) return s;
-  }
-  return Status::Ok();
+      if (Status e = c_.db->exec("PRAGMA user_version=" + std::to_string(i + 1)); !e) return e;
+    }
+    return Status::Ok();
+  });
 }
 
 }  // namespace codex::corpus
