@@ -174,7 +174,10 @@ TEST(Corpus, ImportedRecordsNeedAStringTrackId) {
   EXPECT_FALSE((*c)->records().put({{{"track_id", 7}}}, "import").ok());
   EXPECT_EQ((*c)->records().count().value(), 0) << "nothing of a failed batch is written";
   ASSERT_TRUE((*c)->records().put({{{"track_id", "x"}, {"energy", 5}}}, "import").ok());
-  EXPECT_EQ((*c)->records().imported().value().at(0)["energy"], 5);
+  std::vector<nlohmann::json> back;
+  ASSERT_TRUE((*c)->records().for_each_imported([&](nlohmann::json&& r) { back.push_back(std::move(r)); }).ok());
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0]["energy"], 5);
 }
 
 TEST(Corpus, ReadsOfADamagedCorpusAreErrorsNotEmptyAnswers) {

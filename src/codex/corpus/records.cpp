@@ -45,12 +45,6 @@ Result<int64_t> RecordStore::count() {
   return st->int64(0);
 }
 
-Result<std::vector<nlohmann::json>> RecordStore::imported() {
-  std::vector<nlohmann::json> out;
-  if (Status s = for_each_imported([&](nlohmann::json&& r) { out.push_back(std::move(r)); }); !s) return s;
-  return out;
-}
-
 Status RecordStore::for_each_imported(const std::function<void(nlohmann::json&&)>& fn) {
   std::lock_guard<std::mutex> lock(c_.mu);
   auto st = c_.db->prepare("SELECT record FROM records ORDER BY track_id");

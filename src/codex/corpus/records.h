@@ -41,10 +41,8 @@ class RecordStore {
   Status put(const std::function<bool(nlohmann::json*)>& next, const std::string& provenance);
   Status put(const std::vector<nlohmann::json>& records, const std::string& provenance);
   Result<int64_t> count();
-  // Imported records ordered by track_id (damaged rows are skipped).
-  Result<std::vector<nlohmann::json>> imported();
-  // The same one at a time, so a large library is never held twice. `fn` must not call back into
-  // the corpus (its lock is held).
+  // Imported records ordered by track_id (damaged rows are skipped), one at a time, so a large
+  // library is never held twice. `fn` must not call back into the corpus (its lock is held).
   Status for_each_imported(const std::function<void(nlohmann::json&& record)>& fn);
   // Analysed tracks without an imported record, ordered by track_id, with their cache entries,
   // one at a time (`fn` must not call back into the corpus).

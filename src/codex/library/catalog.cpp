@@ -40,6 +40,21 @@ TrackSummary summary_of(const corpus::TrackRow& row, const Headline& a) {
   return s;
 }
 
+// An imported record (no audio analysed) as a summary line.
+TrackSummary summary_of_imported(const schema::TrackRecord& r) {
+  TrackSummary t;
+  t.track_id = r.track_id.value_or("");
+  t.title = r.title.value_or("");
+  t.artist = r.artist.value_or("");
+  t.path = r.file_path.value_or("");
+  t.duration_s = r.duration_seconds.value_or(0.0);
+  t.flags = "imported";
+  t.bpm = r.bpm.opt();
+  if (r.key) t.key = r.key->camelot();
+  if (r.energy) t.energy = static_cast<double>(*r.energy);
+  return t;
+}
+
 const std::vector<std::string>& summary_analyzers() {
   static const std::vector<std::string> kIds = {"loudness", "energy", "tempo", "key"};
   return kIds;
@@ -71,18 +86,7 @@ Result<std::vector<TrackSummary>> list_tracks(corpus::Corpus& corpus) {
   // Imported records with no audio analysed are tracks of the library too (read one at a time).
   read = corpus.records().for_each_imported([&](nlohmann::json&& j) {
     const schema::TrackRecord r = schema::from_json(j);
-    if (!r.track_id || analysed.count(*r.track_id)) return;
-    TrackSummary t;
-    t.track_id = *r.track_id;
-    t.title = r.title.value_or("");
-    t.artist = r.artist.value_or("");
-    t.path = r.file_path.value_or("");
-    t.duration_s = r.duration_seconds.value_or(0.0);
-    t.flags = "imported";
-    t.bpm = r.bpm.opt();
-    if (r.key) t.key = r.key->camelot();
-    if (r.energy) t.energy = static_cast<double>(*r.energy);
-    out.push_back(std::move(t));
+    if (r.track_id && !analysed.count(*r.track_id)) out.push_back(summary_of_imported(r));
   });
   if (!read) return read;
   std::stable_sort(out.begin(), out.end(), [](const TrackSummary& a, const TrackSummary& b) {
@@ -116,15 +120,7 @@ Result<TrackDetail> find_imported(corpus::Corpus& corpus, const std::string& que
   const schema::TrackRecord& r = hits[0];
   TrackDetail d;
   d.imported = true;
-  d.summary.track_id = *r.track_id;
-  d.summary.title = r.title.value_or("");
-  d.summary.artist = r.artist.value_or("");
-  d.summary.path = r.file_path.value_or("");
-  d.summary.duration_s = r.duration_seconds.value_or(0.0);
-  d.summary.flags = "imported";
-  d.summary.bpm = r.bpm.opt();
-  if (r.key) d.summary.key = r.key->camelot();
-  if (r.energy) d.summary.energy = static_cast<double>(*r.energy);
+  d.summary = summary_of_imported(r);
   d.track = {{"track_id", d.summary.track_id}, {"title", d.summary.title}, {"artist", d.summary.artist},
              {"flags", "imported"}};
   d.analyses = nlohmann::json::object();

@@ -83,11 +83,17 @@ bool key_ok(const Plan& plan, const std::optional<music::Key>& key) {
   return key && plan.key_pass[static_cast<size_t>(key->tonic * 2 + (key->minor ? 1 : 0))];
 }
 
+namespace {
+// The tempo window's one test, for the pool and for the reasons alike (NaN, an unknown tempo, fails).
+bool in_window(double target, const Window& w, double bpm) {
+  const double pct = tempo_shift_pct(target, bpm);
+  return pct >= w.tempo_lo_pct && pct <= w.tempo_hi_pct;
+}
+}  // namespace
+
 bool tempo_ok(const Plan& plan, const Window& w, const std::optional<double>& bpm) {
   if (!w.tempo) return true;
-  if (!bpm) return false;
-  const double pct = tempo_shift_pct(*plan.target_bpm, *bpm);
-  return pct >= w.tempo_lo_pct && pct <= w.tempo_hi_pct;
+  return bpm && in_window(*plan.target_bpm, w, *bpm);
 }
 
 Exclusion::Exclusion(const std::vector<TrackFeatures>& lib, size_t current, const std::vector<std::string>& exclude)
@@ -118,12 +124,7 @@ std::vector<size_t> passing(const PackedAttributes& packed, const Plan& plan, co
   const size_t n = packed.bpm.size();
   for (size_t i = 0; i < n; ++i) {
     if (check_key && (key[i] < 0 || !plan.key_pass[static_cast<size_t>(key[i])])) continue;
-    if (w.tempo) {
-      // The same test as tempo_ok (NaN, an unknown tempo, fails it).
-      if (std::isnan(bpm[i])) continue;
-      const double pct = tempo_shift_pct(target, bpm[i]);
-      if (!(pct >= w.tempo_lo_pct && pct <= w.tempo_hi_pct)) continue;
-    }
+    if (w.tempo && !in_window(target, w, bpm[i])) continue;
     if (!exclusion.excluded(i, packed.id_hash[i])) pool.push_back(i);
   }
   return pool;

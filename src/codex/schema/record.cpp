@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <unordered_map>
 
 namespace codex::schema {
@@ -9,52 +10,55 @@ namespace {
 
 using nlohmann::json;
 
-// Reading one value; false when it does not fit the type (the caller keeps it verbatim).
-bool decode(const json& j, std::string* out) {
-  if (!j.is_string()) return false;
-  *out = j.get<std::string>();
-  return true;
+// Reading one value of type T; nullopt when it does not fit (the caller keeps it verbatim).
+template <typename T>
+struct Tag {};
+
+std::optional<std::string> decode(const json& j, Tag<std::string>) {
+  if (!j.is_string()) return std::nullopt;
+  return j.get<std::string>();
 }
-bool decode(const json& j, double* out) {
-  if (!j.is_number()) return false;
-  *out = j.get<double>();
-  return std::isfinite(*out);
+std::optional<double> decode(const json& j, Tag<double>) {
+  if (!j.is_number()) return std::nullopt;
+  const double d = j.get<double>();
+  return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
 }
-bool decode(const json& j, int64_t* out) {
+std::optional<int64_t> decode(const json& j, Tag<int64_t>) {
   if (j.is_number_integer()) {
     if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return false;
+      return std::nullopt;
     }
-    *out = j.get<int64_t>();
-    return true;
+    return j.get<int64_t>();
   }
   // A whole number written as a float (7.0) is the integer it names.
-  if (!j.is_number_float()) return false;
+  if (!j.is_number_float()) return std::nullopt;
   const double d = j.get<double>();
-  if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9.0e15) return false;
-  *out = static_cast<int64_t>(d);
-  return true;
+  if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9.0e15) return std::nullopt;
+  return static_cast<int64_t>(d);
 }
-bool decode(const json& j, music::Key* out) {
-  if (!j.is_string()) return false;
-  const std::string s = j.get<std::string>();
+std::optional<music::Key> decode(const json& j, Tag<music::Key>) {
+  if (!j.is_string()) return std::nullopt;
+  const std::string& s = j.get_ref<const std::string&>();
   auto k = music::parse_key(s);
-  if (!k || k->camelot() != s) return false;  // only the Camelot spelling round-trips
-  *out = *k;
-  return true;
+  if (!k || k->camelot() != s) return std::nullopt;  // only the Camelot spelling round-trips
+  return k;
+}
+template <const auto& V>
+std::optional<Choice<V>> decode(const json& j, Tag<Choice<V>>) {
+  if (!j.is_string()) return std::nullopt;
+  return Choice<V>::parse(j.get_ref<const std::string&>());
 }
 template <typename T>
-bool decode(const json& j, std::vector<T>* out) {
-  if (!j.is_array()) return false;
+std::optional<std::vector<T>> decode(const json& j, Tag<std::vector<T>>) {
+  if (!j.is_array()) return std::nullopt;
   std::vector<T> v;
   v.reserve(j.size());
   for (const auto& item : j) {
-    T x{};
-    if (!decode(item, &x)) return false;
-    v.push_back(std::move(x));
+    auto x = decode(item, Tag<T>{});
+    if (!x) return std::nullopt;
+    v.push_back(std::move(*x));
   }
-  *out = std::move(v);
-  return true;
+  return v;
 }
 
 json encode(const std::string& v) { return v; }
@@ -74,47 +78,19 @@ json encode(const std::vector<T>& v) {
 
 template <typename T>
 void read_field(const json& value, const char* name, FieldId id, Value<T>* field, json* extra, uint64_t* spelling) {
-  const json* it = &value;
-  if (it->is_null()) {
+  if (value.is_null()) {
     field->set_null();
     return;
   }
-  if constexpr (std::is_same_v<T, Sections>) {
-    // Enum arrays (Choice has no default value).
-    Sections v;
-    if (it->is_array()) {
-      bool ok = true;
-      for (const auto& item : *it) {
-        auto c = item.is_string() ? Section::parse(item.get_ref<const std::string&>()) : std::nullopt;
-        if (!c) {
-          ok = false;
-          break;
-        }
-        v.push_back(*c);
-      }
-      if (ok) {
-        field->set(std::move(v));
-        return;
-      }
-    }
-    (*extra)[name] = *it;
-  } else if constexpr (std::is_default_constructible_v<T>) {
-    T v{};
-    if (decode(*it, &v)) {
-      field->set(std::move(v));
-      if constexpr (std::is_same_v<T, double>) {
-        if (it->is_number_integer()) *spelling |= uint64_t{1} << static_cast<int>(id);
-      } else if constexpr (std::is_same_v<T, int64_t>) {
-        if (it->is_number_float()) *spelling |= uint64_t{1} << static_cast<int>(id);
-      }
-    } else {
-      (*extra)[name] = *it;
-    }
-  } else {
-    // Enums.
-    auto c = it->is_string() ? T::parse(it->template get_ref<const std::string&>()) : std::nullopt;
-    if (c) field->set(*c);
-    else (*extra)[name] = *it;
+  auto v = decode(value, Tag<T>{});
+  if (!v) {
+    (*extra)[name] = value;
+    return;
+  }
+  field->set(std::move(*v));
+  // A number spelled the other way is written back the same way.
+  if ((std::is_same_v<T, double> && value.is_number_integer()) || (std::is_same_v<T, int64_t> && value.is_number_float())) {
+    *spelling |= uint64_t{1} << static_cast<int>(id);
   }
 }
 
@@ -208,14 +184,6 @@ json to_json(const TrackRecord& r) {
   if (r.provenance) out["provenance"] = *r.provenance;
   if (r.field_confidence) out["field_confidence"] = *r.field_confidence;
   return out;
-}
-
-bool has_field(const TrackRecord& r, std::string_view name) {
-#define CODEX_HAS_FIELD(n, type, kind, req, nul, lo, hi, values, group, desc) \
-  if (name == #n) return r.n.present();
-  CODEX_SCHEMA_FIELDS(CODEX_HAS_FIELD)
-#undef CODEX_HAS_FIELD
-  return false;
 }
 
 }  // namespace codex::schema

@@ -182,7 +182,4 @@ struct TrackRecord {
 TrackRecord from_json(const nlohmann::json& j);
 nlohmann::json to_json(const TrackRecord& r);
 
-// Whether a schema field is present (holds a value or null), by name; false for unknown names.
-bool has_field(const TrackRecord& r, std::string_view name);
-
 }  // namespace codex::schema
