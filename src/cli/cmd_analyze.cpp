@@ -84,6 +84,13 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
   const library::AnalyzeSummary s = library::analyze_files(**corpus, scan.files, opt, cb, &g_interrupted);
   bar.end();
   const size_t failed = s.failed + scan.problems.size();
+  if (!s.corpus_error.empty()) {
+    // One line, not one per remaining file: every later file would fail the same way.
+    print_error("stopped after " + std::to_string(s.analyzed + s.up_to_date + s.new_location + s.failed) + " of " +
+                std::to_string(s.total) + " files: the corpus " + db_path + " failed (" + s.corpus_error +
+                "); what was stored before is kept; run the same command again to resume");
+    return 1;
+  }
   if (g.json) {
     nlohmann::json j = {{"summary",
                          {{"files", s.total},           {"analyzed", s.analyzed},       {"up_to_date", s.up_to_date},

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "codex/corpus/faults.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -84,6 +85,11 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "codex: %s\n", e.what());
+    return 2;
+  }
+  // Fault injection for the tests that run this binary (CODEX_FAULTS; see corpus/faults.h).
+  if (codex::Status s = codex::corpus::faults::set_from_environment(); !s) {
+    print_error(s.message());
     return 2;
   }
   if (*analyze) return run_analyze(g, aa);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "codex/corpus/faults.h"
 #include "codex/corpus/schema.h"
 #include "support/test_util.h"
 
@@ -221,3 +222,72 @@ TEST(Corpus, ReadsOfADamagedCorpusAreErrorsNotEmptyAnswers) {
 }  // namespace
 }  // namespace codex::corpus
 
+
+namespace codex::corpus {
+namespace {
+
+TEST(Faults, PlansParseAndBadOnesAreRefused) {
+  auto p = faults::parse("full@12");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->kind, faults::Kind::kFull);
+  EXPECT_EQ(p->after, 12);
+  EXPECT_FALSE(p->once);
+  p = faults::parse("corrupt@0+once");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->kind, faults::Kind::kCorrupt);
+  EXPECT_TRUE(p->once);
+  EXPECT_EQ(faults::describe(*p), "corrupt@0+once");
+  EXPECT_EQ(faults::parse("none")->kind, faults::Kind::kNone);
+  for (const char* bad : {"full", "full@", "full@-1", "full@1x", "disk@3", "@3", "full@3+twice",
+                          "full@99999999999999999999", "read@3+once+once"}) {
+    EXPECT_FALSE(faults::parse(bad).ok()) << bad;
+  }
+}
+
+TEST(Faults, AnInjectedFullDiskFailsTheWriteAndLeavesTheCorpusAsItWas) {
+  test::TempDir dir;
+  const std::string path = dir.file("c.db");
+  {
+    auto c = Corpus::open(path);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE((*c)->tracks().store(fake_track("aaaa", {"/m/a.wav", 10, 1}, 60)).ok());
+  }
+  faults::set({faults::Kind::kFull, 0, false});
+  {
+    auto c = Corpus::open(path);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    const Status s = (*c)->tracks().store(fake_track("bbbb", {"/m/b.wav", 10, 1}, 60));
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("full"), std::string::npos) << s.message();
+    EXPECT_GT(faults::injected(), 0);
+  }
+  faults::set({});
+  EXPECT_EQ(faults::vfs_name(), nullptr);
+  auto c = Corpus::open(path);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ((*c)->tracks().count().value(), 1);
+}
+
+TEST(Faults, AZeroedPageIsAnErrorNeverAShortAnswer) {
+  test::TempDir dir;
+  const std::string path = dir.file("c.db");
+  {
+    auto c = Corpus::open(path);
+    ASSERT_TRUE(c.ok());
+    for (int i = 0; i < 200; ++i) {
+      const std::string id = "id" + std::to_string(1000 + i);
+      ASSERT_TRUE((*c)->tracks().store(fake_track(id, {"/m/" + id + ".wav", 10, 1}, 60)).ok());
+    }
+  }
+  // Every page read after the first few comes back zeroed.
+  faults::set({faults::Kind::kCorrupt, 4, false});
+  auto c = Corpus::open(path);
+  if (c.ok()) {
+    auto n = (*c)->tracks().count();
+    EXPECT_TRUE(!n.ok() || *n == 200) << "a short count from a damaged corpus";
+  }
+  faults::set({});
+}
+
+}  // namespace
+}  // namespace codex::corpus

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "codex/corpus/faults.h"
+
 namespace codex::corpus {
 
 Statement::~Statement() {
@@ -83,14 +85,15 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 nullptr);
+                                 faults::vfs_name());
   if (rc != SQLITE_OK) {
     std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
     sqlite3_close_v2(raw);
     return Status::Error("cannot open corpus " + path + ": " + msg);
   }
   std::unique_ptr<Database> db(new Database(raw));
-  sqlite3_busy_timeout(raw, 10000);
+  // An injected busy lock never clears: do not wait the full timeout for it.
+  sqlite3_busy_timeout(raw, faults::current().kind == faults::Kind::kBusy ? 50 : 10000);
   // WAL keeps readers and one writer apart and makes a killed run leave a consistent file.
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
     if (Status s = db->exec(pragma); !s) return Status::Error("cannot open corpus " + path + ": " + s.message());

@@ -122,6 +122,7 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
   const bool may_know_audio = !n_tracks || *n_tracks > 0;
 
   std::atomic<size_t> next{0};
+  std::atomic<bool> stopped{false};
   std::mutex done_mu;
   auto finish = [&](FileEvent ev) {
     std::lock_guard<std::mutex> lock(done_mu);
@@ -145,7 +146,7 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
     pass.decode = options.decode;
     pass.cancel = cancel;
     while (true) {
-      if (cancel && cancel->load()) return;
+      if ((cancel && cancel->load()) || stopped.load()) return;
       const size_t i = next.fetch_add(1);
       if (i >= files.size()) return;
       const std::string& path = files[i];
@@ -157,6 +158,14 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
         ev.outcome = Outcome::kFailed;
         ev.error = why;
         (void)corpus.tracks().record_failure(path, why);  // best effort: the summary reports it too
+      };
+      // The corpus failed, not the file: stop the whole job (this file is not reported).
+      bool corpus_failed = false;
+      auto stop = [&](const Status& s) {
+        corpus_failed = true;
+        std::lock_guard<std::mutex> lock(done_mu);
+        if (summary.corpus_error.empty()) summary.corpus_error = s.message();
+        stopped.store(true);
       };
       auto file = stamp_file(path);
       if (!file) {
@@ -171,13 +180,16 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
           if (!id) {
             fail(id.status().message());
             done = true;
-          } else if (auto current = corpus.analyses().is_current(*id, stamps); current && *current) {
+          } else if (auto current = corpus.analyses().is_current(*id, stamps); !current) {
+            stop(current.status());
+            done = true;
+          } else if (*current) {
             Status s = corpus.tracks().add_location(*id, *file);
             if (s) {
               ev.outcome = Outcome::kNewLocation;
               ev.track_id = *id;
             } else {
-              fail(s.message());
+              stop(s);
             }
             done = true;
           }
@@ -195,11 +207,12 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
               ev.flags = result->flags;
               ev.audio_s = result->stats.duration_s;
             } else {
-              fail(s.message());
+              stop(s);
             }
           }
         }
       }
+      if (corpus_failed) return;
       ev.cpu_s = thread_cpu_s() - c0;
       finish(std::move(ev));
     }

@@ -40,6 +40,10 @@ struct AnalyzeSummary {
   double wall_s = 0.0;
   double cpu_s = 0.0;
   bool cancelled = false;
+  // The corpus could not be read or written (a full disk, an I/O error, damage): the job stopped
+  // at the first such error, since every later file would fail the same way. What was stored
+  // before it is kept; the files not reached are not counted as failed.
+  std::string corpus_error;
   std::vector<FileEvent> failures;
   std::vector<FileEvent> flagged;
 };
