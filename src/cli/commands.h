@@ -48,6 +48,7 @@ int run_demo(const GlobalArgs& g, const DemoArgs& a);
 int run_import(const GlobalArgs& g, const std::string& file);
 int run_export(const GlobalArgs& g, const std::string& out_path);  // "" or "-" = stdout
 int run_schema(const GlobalArgs& g);
+int run_check(const GlobalArgs& g, bool repair);
 int run_config(const GlobalArgs& g);
 
 struct RecommendArgs {

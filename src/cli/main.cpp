@@ -72,6 +72,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"full", "embedding", "features"}));
   rec->add_flag("--json", g.json, "print one JSON object");
 
+  bool repair = false;
+  auto* check = app.add_subcommand("check", "check the corpus file for damage; --repair saves what can be read");
+  check->add_flag("--repair", repair,
+                  "copy what can be read to a new corpus, keep the damaged file beside it, analyse the rest again");
+  check->add_flag("--json", g.json, "print JSON");
+
   auto* schema_cmd = app.add_subcommand("schema", "print the CODEX feature schema as JSON Schema");
 
   auto* config_cmd = app.add_subcommand("config", "show the settings file and the settings in effect (key masked)");
@@ -99,6 +105,7 @@ int main(int argc, char** argv) {
   if (*import) return run_import(g, import_file);
   if (*exp) return run_export(g, export_out);
   if (*schema_cmd) return run_schema(g);
+  if (*check) return run_check(g, repair);
   if (*config_cmd) return run_config(g);
   if (*rec) return run_recommend(g, ra);
   if (*demo) {

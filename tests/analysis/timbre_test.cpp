@@ -88,6 +88,14 @@ TEST(Timbre, SilenceIsFlaggedAndNamesNothing) {
   EXPECT_TRUE(t["vocals"]["presence"].is_null());
 }
 
+TEST(Timbre, HalfASecondOfLoudNoiseIsNotSilent) {
+  demo::Rng rng(7);
+  std::vector<float> noise(22050 / 2);
+  for (auto& x : noise) x = 0.8f * rng.noise();
+  const auto t = measure(noise);
+  EXPECT_FALSE(t.contains("_flags") && t["_flags"] == nlohmann::json::array({"silent"})) << t;
+}
+
 TEST(Timbre, BandSharesRolloffAndOnsetsFollowTheSignal) {
   const auto low = measure(demo::render_sine(100.0, 0.3, 10.0, 22050));
   EXPECT_GT(low["band_share"]["bass"].get<double>(), 0.95) << low;

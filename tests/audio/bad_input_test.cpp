@@ -7,6 +7,8 @@
 #include <fstream>
 
 #include "codex/audio/decoder.h"
+#include "codex/audio/encoder.h"
+#include "codex/audio/truncation.h"
 #include "codex/demo/synth.h"
 #include "support/test_util.h"
 
@@ -125,6 +127,50 @@ TEST(BadInput, HalfSecondAndSilenceDecode) {
   ASSERT_TRUE(decode_all(dir.file("silence.flac"), &b).ok());
   EXPECT_NEAR(a.duration_s, 0.5, 1e-3);
   EXPECT_NEAR(b.duration_s, 5.0, 1e-3);
+}
+
+}  // namespace
+}  // namespace codex::audio
+
+namespace codex::audio {
+namespace {
+
+// The containers whose readers stop quietly at the end of the bytes: the file's own structure
+// (WAV's data size, Ogg's last page, ADTS's frame lengths) tells that it was cut.
+TEST(BadInput, TruncatedWavOggOpusAndAdtsAreFlagged) {
+  TempDir dir;
+  for (Format f : {Format::kWav16, Format::kOggVorbis, Format::kOpus, Format::kAdtsAac}) {
+    const int rate = f == Format::kOpus ? 48000 : 44100;
+    const std::string ext = format_extension(f);
+    SCOPED_TRACE(ext);
+    const std::string full = dir.file("full." + ext), cut = dir.file("cut." + ext);
+    test::write_audio(full, demo::render_sine(440.0, 0.4, 8.0, rate), 1, rate, f);
+    DecodeStats stats;
+    ASSERT_TRUE(decode_all(full, &stats).ok());
+    EXPECT_FALSE(stats.truncated) << "a whole file";
+    const std::string bytes = test::read_bytes(full);
+    test::write_bytes(cut, bytes.substr(0, bytes.size() / 2 + 13));
+    Status s = decode_all(cut, &stats);
+    ASSERT_TRUE(s.ok()) << s.message();
+    EXPECT_TRUE(stats.truncated);
+    EXPECT_GT(stats.duration_s, 2.0) << "what is there is decoded";
+  }
+}
+
+TEST(BadInput, EndsEarlyJudgesOnlyWhatItCanRead) {
+  TempDir dir;
+  EXPECT_FALSE(ends_early(dir.file("missing.wav"), "wav"));
+  test::write_bytes(dir.file("junk.wav"), "RIFF\x04\x00\x00\x00WAVEdata");  // chunk header cut
+  EXPECT_FALSE(ends_early(dir.file("junk.wav"), "wav"));
+  test::write_bytes(dir.file("big.wav"), std::string("RIFF\x24\x00\x00\x00WAVEdata\x00\x10\x00\x00", 16) + "abcd");
+  EXPECT_TRUE(ends_early(dir.file("big.wav"), "wav")) << "promises 4096 bytes, holds 4";
+  test::write_bytes(dir.file("x.aac"), std::string("\xff\xf1\x50\x80\x02\x1f\xfc", 7));  // 16-byte frame, 7 there
+  EXPECT_TRUE(ends_early(dir.file("x.aac"), "aac"));
+  test::write_bytes(dir.file("y.aac"), "not adts at all");
+  EXPECT_FALSE(ends_early(dir.file("y.aac"), "aac"));
+  test::write_bytes(dir.file("z.ogg"), "OggS");
+  EXPECT_TRUE(ends_early(dir.file("z.ogg"), "ogg")) << "a page header cut short";
+  EXPECT_FALSE(ends_early(dir.file("z.ogg"), "mp3")) << "not a container it judges";
 }
 
 }  // namespace

@@ -374,6 +374,43 @@ TEST_F(Cli, ADamagedCorpusFailsWithOneLineInsteadOfAShortAnswer) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("backup.jsonl.part")));
 }
 
+TEST_F(Cli, CheckFindsDamageAndRepairSavesWhatIsReadableAndAnalysesTheRest) {
+  ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);
+  const std::string before = run_codex({"list", "--db", db, "--json"}).out;
+  CmdResult c = run_codex({"check", "--db", db});
+  EXPECT_EQ(c.status, 0) << c.err;
+  EXPECT_NE(c.out.find("is sound: 2 tracks"), std::string::npos) << c.out;
+
+  for (const char* table : {"analyses", "tracks"}) {
+    SCOPED_TRACE(table);
+    damage_table(db, table);
+    c = run_codex({"check", "--db", db});
+    EXPECT_EQ(c.status, 1);
+    EXPECT_NE(c.out.find("is damaged"), std::string::npos) << c.out;
+    EXPECT_EQ(line_count(c.err), 1u) << c.err;
+    EXPECT_NE(c.err.find("--repair"), std::string::npos) << c.err;
+    // The other commands say what to do about it.
+    const CmdResult l = run_codex({"list", "--db", db});
+    EXPECT_EQ(l.status, 1);
+    EXPECT_NE(l.err.find("codex check --repair"), std::string::npos) << l.err;
+
+    const CmdResult r = run_codex({"check", "--db", db, "--repair", "--json"});
+    ASSERT_EQ(r.status, 0) << r.err << r.out;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["analysed_again"], 2) << r.out;
+    EXPECT_TRUE(fs::exists(j["damaged_copy"].get<std::string>())) << "the damaged file is kept";
+    EXPECT_EQ(run_codex({"check", "--db", db}).status, 0);
+    // Everything came back: the same tracks with the same analysis.
+    EXPECT_EQ(run_codex({"list", "--db", db, "--json"}).out, before);
+  }
+  // A sound corpus has nothing to repair; a missing one is an error.
+  EXPECT_EQ(run_codex({"check", "--db", db, "--repair"}).status, 0);
+  const CmdResult none = run_codex({"check", "--db", dir.file("nope.db")});
+  EXPECT_EQ(none.status, 1);
+  EXPECT_EQ(line_count(none.err), 1u);
+  EXPECT_FALSE(fs::exists(dir.file("nope.db"))) << "check creates nothing";
+}
+
 }  // namespace
 }  // namespace codex
 

@@ -117,13 +117,16 @@ TEST_P(Faults, EveryFaultEndsInTheRightAnswerOrOneLineAndANonZeroExit) {
     return db;
   };
   // What a run without faults prints and leaves behind.
-  const std::string clean_db = fresh_copy("clean.db");
+  // (At the same path as the runs with faults, so that outputs naming it compare equal.)
+  const std::string clean_db = fresh_copy("t.db");
   const std::string clean_out = work.file("t.out");
   const CmdResult clean = run_codex(fill(cmd.args, clean_db, clean_out));
   ASSERT_EQ(clean.status, 0) << cmd.name << ": " << clean.err;
   const std::string clean_file = fs::exists(clean_out) ? test::read_bytes(clean_out) : "";
   fs::remove(clean_out);
   const std::string clean_export = export_of(clean_db);
+  fs::remove(clean_db + "-wal");
+  fs::remove(clean_db + "-shm");
   const std::string start_export = export_of(fresh_copy("start.db"));
 
   std::map<std::string, int> outcomes;
@@ -189,6 +192,7 @@ std::vector<Command> commands() {
       {"recommend", {"recommend", "--db", "{db}", "--current", "{track}", "--json"}},
       {"recommend_session", {"recommend", "--db", "{db}", "--current", "{track}", "--session", "set1", "--json"}},
       {"import", {"import", "--db", "{db}", "{records}"}},
+      {"check", {"check", "--db", "{db}"}, true},  // a damage report is its answer
       {"analyze", {"analyze", "--db", "{db}", "--force", "-j", "1", "{one}"}, false, false},
   };
 }

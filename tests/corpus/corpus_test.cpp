@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "codex/corpus/check.h"
 #include "codex/corpus/faults.h"
 #include "codex/corpus/schema.h"
 #include "support/test_util.h"
@@ -287,6 +288,65 @@ TEST(Faults, AZeroedPageIsAnErrorNeverAShortAnswer) {
     EXPECT_TRUE(!n.ok() || *n == 200) << "a short count from a damaged corpus";
   }
   faults::set({});
+}
+
+}  // namespace
+}  // namespace codex::corpus
+
+namespace codex::corpus {
+namespace {
+
+TEST(Salvage, AZeroedLeafPageLosesOnlyItsRows) {
+  test::TempDir dir;
+  const std::string path = dir.file("c.db");
+  {
+    auto c = Corpus::open(path);
+    ASSERT_TRUE(c.ok());
+    for (int i = 0; i < 400; ++i) {
+      const std::string id = "id" + std::to_string(1000 + i);
+      ASSERT_TRUE((*c)->tracks().store(fake_track(id, {"/m/" + id + ".wav", 10, 1}, 60)).ok());
+    }
+  }
+  // Zero one leaf page of the tracks table, in the middle: the page holding rowid 200.
+  int64_t page = 0, page_size = 0;
+  {
+    auto db = Database::open(path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+    auto st = (*db)->prepare("SELECT pageno FROM dbstat WHERE name='tracks' AND pagetype='leaf' ORDER BY pageno");
+    if (!st.ok()) GTEST_SKIP() << "SQLite built without dbstat";
+    std::vector<int64_t> leaves;
+    while (st->step()) leaves.push_back(st->int64(0));
+    ASSERT_GE(leaves.size(), 3u);
+    page = leaves[leaves.size() / 2];
+    auto ps = (*db)->prepare("PRAGMA page_size");
+    ASSERT_TRUE(ps->step());
+    page_size = ps->int64(0);
+  }
+  std::string bytes = test::read_bytes(path);
+  std::fill(bytes.begin() + (page - 1) * page_size, bytes.begin() + page * page_size, '\0');
+  test::write_bytes(path, bytes);
+
+  auto damaged = check(path);
+  ASSERT_TRUE(damaged.ok());
+  EXPECT_FALSE(damaged->ok);
+  EXPECT_FALSE(damaged->problems.empty());
+
+  auto r = salvage(path, dir.file("fresh.db"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const TableSalvage& tracks = r->tables.at(0);
+  EXPECT_EQ(tracks.table, "tracks");
+  EXPECT_EQ(tracks.damaged, 1);
+  EXPECT_GT(tracks.kept, 300) << "one page lost more than its rows";
+  EXPECT_LT(tracks.kept, 400);
+  // The locations of the lost tracks come back as files to analyse again.
+  EXPECT_EQ(static_cast<int64_t>(r->orphan_paths.size()), 400 - tracks.kept);
+  auto fresh = check(dir.file("fresh.db"));
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(fresh->ok);
+  EXPECT_EQ(fresh->tracks, tracks.kept);
+  // Salvage never overwrites.
+  EXPECT_FALSE(salvage(path, dir.file("fresh.db")).ok());
 }
 
 }  // namespace

@@ -139,7 +139,7 @@ TEST(Fuzz, IntentParser) {
                  [&](const std::string& text) {
                    const prompt::Intent in = prompt::parse_intent(text, vocab);
                    (void)in.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-                   if (in.target_bpm) EXPECT_TRUE(std::isfinite(*in.target_bpm));
+                   EXPECT_TRUE(!in.target_bpm || std::isfinite(*in.target_bpm));
                  }),
             0u);
 }

@@ -77,7 +77,9 @@ AnalyzerOutput TimbreAnalyzer::finish() {
   }
   if (n_active < 10) {
     out.values["vocals"] = {{"presence", nullptr}, {"style", nullptr}, {"ratio", 0.0}};
-    out.flags.push_back(n == 0 ? "short" : "silent");
+    // Too little sound to describe. Silent only when most frames are below the gate: half a
+    // second of loud noise is short (the duration analyzer says so), not silent.
+    if (n >= 10 && 2 * n_active < n) out.flags.push_back("silent");
     out.confidence = 0.0;
     return out;
   }

@@ -1,5 +1,7 @@
 #include "codex/audio/decoder.h"
 
+#include "codex/audio/truncation.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -334,7 +336,8 @@ Status Decoder::run(const Sink& sink, DecodeStats* stats_out) {
                          std::to_string(stats.packets) + " packets undecodable");
   }
   const double header = info_.header_duration_s;
-  stats.truncated = read_error || (header > 0 && stats.duration_s + std::max(1.0, 0.05 * header) < header);
+  stats.truncated = read_error || (header > 0 && stats.duration_s + std::max(1.0, 0.05 * header) < header) ||
+                    ends_early(impl_->fmt->url ? impl_->fmt->url : "", info_.container);
   if (stats_out) *stats_out = stats;
   return Status::Ok();
 }

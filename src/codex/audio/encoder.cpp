@@ -33,6 +33,7 @@ Spec spec_of(Format f) {
     case Format::kM4aAlac: return {"ipod", "alac", "m4a"};
     case Format::kOggVorbis: return {"ogg", "libvorbis", "ogg"};
     case Format::kOpus: return {"ogg", "libopus", "opus"};
+    case Format::kAdtsAac: return {"adts", "aac", "aac"};
   }
   return {"wav", "pcm_s16le", "wav"};
 }
@@ -96,7 +97,8 @@ bool parse_format(const std::string& name, Format* out) {
   static const std::pair<const char*, Format> kNames[] = {
       {"wav", Format::kWav16},   {"wavf", Format::kWavFloat},   {"aiff", Format::kAiff},
       {"flac", Format::kFlac},   {"mp3", Format::kMp3},         {"m4a", Format::kM4aAac},
-      {"alac", Format::kM4aAlac}, {"ogg", Format::kOggVorbis},  {"opus", Format::kOpus}};
+      {"alac", Format::kM4aAlac}, {"ogg", Format::kOggVorbis},  {"opus", Format::kOpus},
+      {"aac", Format::kAdtsAac}};
   for (const auto& [n, f] : kNames) {
     if (name == n) {
       *out = f;

@@ -11,7 +11,7 @@
 
 namespace codex::audio {
 
-enum class Format { kWav16, kWavFloat, kAiff, kFlac, kMp3, kM4aAac, kM4aAlac, kOggVorbis, kOpus };
+enum class Format { kWav16, kWavFloat, kAiff, kFlac, kMp3, kM4aAac, kM4aAlac, kOggVorbis, kOpus, kAdtsAac };
 
 struct EncodeOptions {
   Format format = Format::kWav16;

@@ -45,10 +45,20 @@ Statement& Statement::bind_null(int i) {
   return *this;
 }
 
+namespace {
+// SQLite's message, and for damage what to do about it.
+std::string error_text(sqlite3* db, int rc) {
+  std::string m = std::string("database: ") + sqlite3_errmsg(db);
+  const int primary = rc & 0xff;
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) m += " (codex check --repair saves what can be read)";
+  return m;
+}
+}  // namespace
+
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) status_ = Status::Error(std::string("database: ") + sqlite3_errmsg(db_));
+  if (rc != SQLITE_DONE) status_ = Status::Error(error_text(db_, rc));
   return false;
 }
 
@@ -103,18 +113,17 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
 
 Status Database::exec(const std::string& sql) {
   char* err = nullptr;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
+  if (const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
     sqlite3_free(err);
-    return Status::Error("database: " + msg);
+    return Status::Error(error_text(db_, rc));
   }
   return Status::Ok();
 }
 
 Result<Statement> Database::prepare(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-    return Status::Error(std::string("database: ") + sqlite3_errmsg(db_));
+  if (const int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr); rc != SQLITE_OK) {
+    return Status::Error(error_text(db_, rc));
   }
   return Statement(db_, stmt);
 }

@@ -41,7 +41,7 @@ Result<Rendition> render_for_llm(const std::string& path, const RenditionOptions
     case audio::Format::kOggVorbis: case audio::Format::kOpus: r.mime = "audio/ogg"; break;
     case audio::Format::kFlac: r.mime = "audio/flac"; break;
     case audio::Format::kAiff: r.mime = "audio/aiff"; break;
-    case audio::Format::kM4aAac: case audio::Format::kM4aAlac: r.mime = "audio/aac"; break;
+    case audio::Format::kM4aAac: case audio::Format::kM4aAlac: case audio::Format::kAdtsAac: r.mime = "audio/aac"; break;
     default: r.mime = "audio/wav";
   }
   r.seconds = static_cast<double>(samples.size()) / o.rate_hz;

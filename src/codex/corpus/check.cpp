@@ -1,0 +1,228 @@
+#include "codex/corpus/check.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <limits>
+#include <memory>
+
+#include "codex/corpus/corpus.h"
+#include "codex/corpus/faults.h"
+
+namespace codex::corpus {
+namespace {
+
+struct Closer {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using Handle = std::unique_ptr<sqlite3, Closer>;
+struct Finalizer {
+  void operator()(sqlite3_stmt* st) const { sqlite3_finalize(st); }
+};
+using Stmt = std::unique_ptr<sqlite3_stmt, Finalizer>;
+
+// Opens a corpus that may be damaged, for reading only: no checkpoint when it closes, no writes.
+Result<Handle> open_for_reading(const std::string& path) {
+  if (!std::filesystem::exists(path)) return Status::Error("no corpus at " + path);
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, faults::vfs_name());
+  Handle db(raw);
+  if (rc != SQLITE_OK) return Status::Error("cannot open corpus " + path + ": " + (raw ? sqlite3_errmsg(raw) : "?"));
+  sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  sqlite3_exec(raw, "PRAGMA query_only=1", nullptr, nullptr, nullptr);
+  sqlite3_busy_timeout(raw, 10000);
+  return db;
+}
+
+Stmt prepare(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return Stmt();
+  return Stmt(st);
+}
+
+// The tables salvage copies, parents first (the built-record cache is rebuilt, not copied).
+constexpr const char* kTables[] = {"tracks", "locations", "tags",    "analyses",
+                                   "failures", "records",  "history", "llm_replies"};
+
+// Whether a read of `table` from `from` on succeeds (finds a row or the end).
+bool readable_from(sqlite3* db, const std::string& table, int64_t from) {
+  Stmt st = prepare(db, "SELECT rowid FROM \"" + table + "\" WHERE rowid >= ?1 ORDER BY rowid LIMIT 1");
+  if (!st) return false;
+  sqlite3_bind_int64(st.get(), 1, from);
+  const int rc = sqlite3_step(st.get());
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+// The first rowid after `bad` from which `table` reads again; nullopt when nothing after it does.
+std::optional<int64_t> resume_after(sqlite3* db, const std::string& table, int64_t bad) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  int64_t fails = bad, ok = 0;
+  bool found = false;
+  for (int64_t step = 1; step > 0; step *= 2) {
+    if (bad > kMax - step) break;
+    if (readable_from(db, table, bad + step)) {
+      ok = bad + step;
+      found = true;
+      break;
+    }
+    fails = bad + step;
+    if (step > kMax / 2) break;
+  }
+  if (!found) return std::nullopt;
+  while (ok - fails > 1) {  // bisect: `fails` cannot be read from, `ok` can
+    const int64_t mid = fails + (ok - fails) / 2;
+    (readable_from(db, table, mid) ? ok : fails) = mid;
+  }
+  return ok;
+}
+
+Status exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string m = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::Error("database: " + m);
+  }
+  return Status::Ok();
+}
+
+// Copies the readable rows of one table (rowids kept) from `src` into `dst`.
+Result<TableSalvage> copy_table(sqlite3* src, sqlite3* dst, const std::string& table,
+                                std::vector<std::string>& orphan_paths) {
+  TableSalvage t;
+  t.table = table;
+  constexpr int kBatch = 512;
+  Stmt read = prepare(src, "SELECT rowid, * FROM \"" + table + "\" WHERE rowid >= ?1 ORDER BY rowid LIMIT " +
+                               std::to_string(kBatch));
+  if (!read) {
+    t.unreadable = true;
+    return t;
+  }
+  const int columns = sqlite3_column_count(read.get());
+  std::string names = "rowid", marks = "?";
+  int path_column = -1;
+  for (int c = 1; c < columns; ++c) {
+    const std::string name = sqlite3_column_name(read.get(), c);
+    if (name == "path") path_column = c;
+    names += ",\"" + name + "\"";
+    marks += ",?";
+  }
+  Stmt write = prepare(dst, "INSERT INTO \"" + table + "\"(" + names + ") VALUES(" + marks + ")");
+  if (!write) return Status::Error(std::string("database: ") + sqlite3_errmsg(dst));
+  int64_t next = std::numeric_limits<int64_t>::min();
+  while (true) {
+    sqlite3_reset(read.get());
+    sqlite3_bind_int64(read.get(), 1, next);
+    int n = 0, rc = 0;
+    int64_t last = next;
+    while ((rc = sqlite3_step(read.get())) == SQLITE_ROW) {
+      ++n;
+      last = sqlite3_column_int64(read.get(), 0);
+      sqlite3_reset(write.get());
+      for (int c = 0; c < columns; ++c) sqlite3_bind_value(write.get(), c + 1, sqlite3_column_value(read.get(), c));
+      const int w = sqlite3_step(write.get());
+      if (w == SQLITE_DONE) {
+        ++t.kept;
+      } else if ((w & 0xff) == SQLITE_CONSTRAINT) {
+        ++t.dropped;
+        if (table == "locations" && path_column >= 0) {
+          const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(read.get(), path_column));
+          if (p) orphan_paths.emplace_back(p);
+        }
+      } else {
+        return Status::Error(std::string("database: ") + sqlite3_errmsg(dst));
+      }
+    }
+    if (rc == SQLITE_DONE) {
+      if (n < kBatch || last == std::numeric_limits<int64_t>::max()) break;
+      next = last + 1;
+      continue;
+    }
+    ++t.damaged;
+    auto resume = resume_after(src, table, n > 0 ? last + 1 : next);
+    if (!resume) {
+      t.unreadable = t.kept == 0 && t.dropped == 0;
+      break;
+    }
+    next = *resume;
+  }
+  return t;
+}
+
+}  // namespace
+
+Result<CheckReport> check(const std::string& path) {
+  auto db = open_for_reading(path);
+  if (!db) return db.status();
+  CheckReport r;
+  // Damage is a finding; any other failure (an I/O error, a lock) means the check could not run.
+  Status failed = Status::Ok();
+  auto collect = [&](const char* sql, auto&& row) {
+    if (!failed) return;
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db->get(), sql, -1, &raw, nullptr);
+    Stmt st(raw);
+    if (rc == SQLITE_OK) {
+      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) row(st.get());
+      if (rc == SQLITE_DONE) return;
+    }
+    const int primary = rc & 0xff;
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+      r.problems.push_back(sqlite3_errmsg(db->get()));
+    } else {
+      failed = Status::Error("cannot check corpus " + path + ": " + sqlite3_errmsg(db->get()));
+    }
+  };
+  collect("PRAGMA integrity_check(100)", [&](sqlite3_stmt* st) {
+    const auto* m = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    if (!m || std::string(m) == "ok") return;
+    std::string text = m;  // one message may hold several lines
+    for (size_t a = 0, b; a < text.size(); a = b + 1) {
+      b = text.find('\n', a);
+      if (b == std::string::npos) b = text.size();
+      if (b > a) r.problems.push_back(text.substr(a, b - a));
+    }
+  });
+  collect("PRAGMA foreign_key_check", [&](sqlite3_stmt* st) {
+    const auto* table = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    r.problems.push_back(std::string(table ? table : "?") + " row " + std::to_string(sqlite3_column_int64(st, 1)) +
+                         " refers to a track that is not in the corpus");
+  });
+  collect("SELECT count(*) FROM tracks", [&](sqlite3_stmt* st) { r.tracks = sqlite3_column_int64(st, 0); });
+  if (!failed) return failed;
+  r.ok = r.problems.empty();
+  return r;
+}
+
+Result<SalvageReport> salvage(const std::string& damaged, const std::string& fresh) {
+  if (std::filesystem::exists(fresh)) return Status::Error(fresh + " already exists");
+  auto src = open_for_reading(damaged);
+  if (!src) return src.status();
+  {
+    auto made = Corpus::open(fresh);  // the current schema
+    if (!made) return made.status();
+  }
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(fresh.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, faults::vfs_name());
+  Handle dst(raw);
+  if (rc != SQLITE_OK) return Status::Error("cannot open " + fresh + ": " + (raw ? sqlite3_errmsg(raw) : "?"));
+  sqlite3_busy_timeout(raw, 10000);
+  if (Status s = exec(raw, "PRAGMA foreign_keys=ON"); !s) return s;
+  if (Status s = exec(raw, "BEGIN IMMEDIATE"); !s) return s;
+  SalvageReport report;
+  for (const char* table : kTables) {
+    auto t = copy_table(src->get(), raw, table, report.orphan_paths);
+    if (!t) {
+      exec(raw, "ROLLBACK");
+      return t.status();
+    }
+    report.tables.push_back(*t);
+  }
+  if (Status s = exec(raw, "COMMIT"); !s) {
+    exec(raw, "ROLLBACK");
+    return s;
+  }
+  return report;
+}
+
+}  // namespace codex::corpus

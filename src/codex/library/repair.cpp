@@ -1,0 +1,85 @@
+#include "codex/library/repair.h"
+
+#include <ctime>
+#include <filesystem>
+#include <set>
+
+#include "codex/analysis/analyzer.h"
+#include "codex/corpus/corpus.h"
+
+namespace codex::library {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string timestamp() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+// Keeps the damaged file and its WAL under `to` (a hard link where possible, else a copy).
+Status keep_copy(const std::string& from, const std::string& to) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string a = from + suffix, b = to + suffix;
+    if (!fs::exists(a)) continue;
+    std::error_code ec;
+    fs::create_hard_link(a, b, ec);
+    if (ec) fs::copy_file(a, b, ec);
+    if (ec) return Status::Error("cannot keep a copy of the damaged corpus at " + b + ": " + ec.message());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<RepairSummary> repair_corpus(const std::string& path, const AnalyzeOptions& options,
+                                    const AnalyzeCallbacks& callbacks, const std::atomic<bool>* cancel) {
+  RepairSummary out;
+  const std::string fresh = path + ".repair";
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(fresh + suffix);  // an earlier repair cut short
+  auto report = corpus::salvage(path, fresh);
+  if (!report) {
+    fs::remove(fresh);
+    return report.status();
+  }
+  out.salvage = std::move(report).value();
+  out.damaged_copy = path + ".damaged-" + timestamp();
+  if (Status s = keep_copy(path, out.damaged_copy); !s) {
+    fs::remove(fresh);
+    return s;
+  }
+  // The damaged file's journal must not be applied to the new file: remove it, then swap the new
+  // file in (rename replaces the old one in one step).
+  std::error_code ec;
+  fs::remove(path + "-wal", ec);
+  fs::remove(path + "-shm", ec);
+  fs::rename(fresh, path, ec);
+  if (ec) return Status::Error("cannot put the repaired corpus in place: " + ec.message() + " (it is at " + fresh + ")");
+
+  // What to analyse again: tracks whose results are not all there and current, and files whose
+  // track row was lost.
+  auto corpus = corpus::Corpus::open(path);
+  if (!corpus) return corpus.status();
+  const auto stamps = result_stamps(analysis::stamps_of(analysis::default_analyzers()));
+  auto with_files = (*corpus)->tracks().with_files();
+  if (!with_files) return with_files.status();
+  std::set<std::string> paths(out.salvage.orphan_paths.begin(), out.salvage.orphan_paths.end());
+  for (const auto& [id, first] : *with_files) {
+    auto current = (*corpus)->analyses().is_current(id, stamps);
+    if (!current) return current.status();
+    if (!*current) paths.insert(first);
+  }
+  for (const auto& p : paths) (fs::exists(p) ? out.to_analyse : out.missing).push_back(p);
+  if (!out.to_analyse.empty()) {
+    AnalyzeOptions opt = options;
+    opt.force = false;
+    out.analyze = analyze_files(**corpus, out.to_analyse, opt, callbacks, cancel);
+  }
+  return out;
+}
+
+}  // namespace codex::library
