@@ -1,4 +1,6 @@
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -52,7 +54,11 @@ int run_export(const GlobalArgs& g, const std::string& out_path) {
       print_error(n.status().message());
       return 1;
     }
-    return std::cout ? 0 : 1;
+    if (!std::cout) {
+      print_error(std::string("cannot write the export: ") + std::strerror(errno));
+      return 1;
+    }
+    return 0;
   }
   const std::string tmp = out_path + ".part";
   std::ofstream out(tmp, std::ios::binary);

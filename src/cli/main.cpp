@@ -1,7 +1,9 @@
 // codex: command-line front end. Parses arguments and dispatches; all behaviour is in the library.
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "codex/corpus/faults.h"
 #include "commands.h"
@@ -98,19 +100,28 @@ int main(int argc, char** argv) {
     print_error(s.message());
     return 2;
   }
-  if (*analyze) return run_analyze(g, aa);
-  if (*probe) return run_probe(g, probe_file, probe_params);
-  if (*list) return run_list(g);
-  if (*show) return run_show(g, show_track);
-  if (*import) return run_import(g, import_file);
-  if (*exp) return run_export(g, export_out);
-  if (*schema_cmd) return run_schema(g);
-  if (*check) return run_check(g, repair);
-  if (*config_cmd) return run_config(g);
-  if (*rec) return run_recommend(g, ra);
-  if (*demo) {
-    da.analyze = !no_analyze;
-    return run_demo(g, da);
+  const int rc = [&] {
+    if (*analyze) return run_analyze(g, aa);
+    if (*probe) return run_probe(g, probe_file, probe_params);
+    if (*list) return run_list(g);
+    if (*show) return run_show(g, show_track);
+    if (*import) return run_import(g, import_file);
+    if (*exp) return run_export(g, export_out);
+    if (*schema_cmd) return run_schema(g);
+    if (*check) return run_check(g, repair);
+    if (*config_cmd) return run_config(g);
+    if (*rec) return run_recommend(g, ra);
+    if (*demo) {
+      da.analyze = !no_analyze;
+      return run_demo(g, da);
+    }
+    return 2;
+  }();
+  // Output that could not be written (a full disk behind `> file`) is a failure with one line,
+  // never a silent exit 0. (A command that failed has said why already.)
+  if ((std::fflush(stdout) != 0 || std::ferror(stdout)) && rc == 0) {
+    print_error(std::string("cannot write the output: ") + std::strerror(errno));
+    return 1;
   }
-  return 2;
+  return rc;
 }

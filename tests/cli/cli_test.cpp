@@ -374,6 +374,51 @@ TEST_F(Cli, ADamagedCorpusFailsWithOneLineInsteadOfAShortAnswer) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("backup.jsonl.part")));
 }
 
+TEST_F(Cli, OutputThatCannotBeWrittenFailsWithOneLine) {
+  ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);
+  for (const auto& args : std::vector<std::vector<std::string>>{{"export", "--db", db},
+                                                                {"list", "--db", db},
+                                                                {"list", "--db", db, "--json"},
+                                                                {"show", "--db", db, dir.file("music/one.flac")},
+                                                                {"recommend", "--db", db, "--current", "Clicker - One"},
+                                                                {"schema"}}) {
+    const CmdResult r = run_codex(args, {}, "/dev/full");  // `codex ... > file` on a full disk
+    EXPECT_EQ(r.status, 1) << args[0];
+    EXPECT_EQ(line_count(r.err), 1u) << args[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("No space left"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(Cli, ACorpusThatCannotBeWrittenIsStillRead) {
+  ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);
+  const std::string list = run_codex({"list", "--db", db}).out;
+  const std::string exported = run_codex({"export", "--db", db}).out;
+  const std::string bytes = test::read_bytes(db);
+  // Read-only to whoever runs codex: as root (who may write anything) codex runs as nobody.
+  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(db, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  std::vector<std::string> as;
+  if (geteuid() == 0) as.push_back("CODEX_TEST_UID=65534");
+  CmdResult r = run_codex({"list", "--db", db}, as);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, list);
+  r = run_codex({"export", "--db", db}, as);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, exported);
+  r = run_codex({"check", "--db", db}, as);
+  EXPECT_EQ(r.status, 0) << r.err;
+  r = run_codex({"recommend", "--db", db, "--current", "Clicker - One"}, as);
+  EXPECT_EQ(r.status, 0) << r.err;
+  // A command that must write says so in one line.
+  r = run_codex({"recommend", "--db", db, "--current", "Clicker - One", "--session", "fri"}, as);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("readonly"), std::string::npos) << r.err;
+  EXPECT_EQ(test::read_bytes(db), bytes) << "the file was changed";
+  fs::permissions(db, fs::perms::owner_read | fs::perms::owner_write);
+}
+
 TEST_F(Cli, CheckFindsDamageAndRepairSavesWhatIsReadableAndAnalysesTheRest) {
   ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);
   const std::string before = run_codex({"list", "--db", db, "--json"}).out;

@@ -19,10 +19,13 @@ struct CmdResult {
   std::string out, err;
 };
 
-// `env` entries are "NAME=value" and are set after the hermetic defaults (later entries win).
-inline CmdResult run_codex(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+// `env` entries are "NAME=value" and are set after the hermetic defaults (later entries win);
+// CODEX_TEST_UID=N runs codex as that user instead.
+// `stdout_to` sends standard output to that file instead (e.g. /dev/full); `out` is then empty.
+inline CmdResult run_codex(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+                           const std::string& stdout_to = "") {
   TempDir io;
-  const std::string out = io.file("out"), err = io.file("err");
+  const std::string out = stdout_to.empty() ? io.file("out") : stdout_to, err = io.file("err");
   const std::string no_settings = "CODEX_CONFIG=" + io.file("no-settings");
   const pid_t pid = fork();
   if (pid == 0) {
@@ -31,7 +34,15 @@ inline CmdResult run_codex(const std::vector<std::string>& args, const std::vect
     dup2(o, 1);
     dup2(e, 2);
     putenv(const_cast<char*>(no_settings.c_str()));
-    for (const auto& kv : env) putenv(const_cast<char*>(kv.c_str()));
+    for (const auto& kv : env) {
+      // Not for codex: run it as this user (a test run as root that needs a file it cannot write).
+      if (kv.rfind("CODEX_TEST_UID=", 0) == 0) {
+        const int uid = std::atoi(kv.c_str() + 15);
+        if (setgid(uid) != 0 || setuid(uid) != 0) _exit(126);
+        continue;
+      }
+      putenv(const_cast<char*>(kv.c_str()));
+    }
     std::vector<char*> argv{const_cast<char*>(CODEX_BIN)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -42,7 +53,7 @@ inline CmdResult run_codex(const std::vector<std::string>& args, const std::vect
   waitpid(pid, &st, 0);
   CmdResult r;
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  r.out = read_bytes(out);
+  if (stdout_to.empty()) r.out = read_bytes(out);
   r.err = read_bytes(err);
   return r;
 }

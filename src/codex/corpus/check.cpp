@@ -8,6 +8,7 @@
 
 #include "codex/corpus/corpus.h"
 #include "codex/corpus/faults.h"
+#include "codex/corpus/sqlite.h"
 
 namespace codex::corpus {
 namespace {
@@ -28,6 +29,14 @@ Result<Handle> open_for_reading(const std::string& path) {
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, faults::vfs_name());
   Handle db(raw);
   if (rc != SQLITE_OK) return Status::Error("cannot open corpus " + path + ": " + (raw ? sqlite3_errmsg(raw) : "?"));
+  if (sqlite3_db_readonly(raw, "main") == 1 && sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr,
+                                                             nullptr, nullptr) != SQLITE_OK) {
+    db.reset();  // a file we may not write, whose WAL memory cannot be made: read it as it is
+    std::string err;
+    raw = open_immutable(path, &err);
+    if (!raw) return Status::Error("cannot open corpus " + path + " (read-only): " + err);
+    db.reset(raw);
+  }
   sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   sqlite3_exec(raw, "PRAGMA query_only=1", nullptr, nullptr, nullptr);
   sqlite3_busy_timeout(raw, 10000);

@@ -42,6 +42,10 @@ Status Corpus::migrate() {
   auto have = version();
   if (!have) return have.status();
   if (*have == static_cast<int64_t>(all.size())) return Status::Ok();  // current: no write lock taken
+  if (c_.db->read_only()) {
+    return Status::Error("it is read-only and needs upgrading (schema version " + std::to_string(*have) + " of " +
+                         std::to_string(all.size()) + "); open it once with write access");
+  }
   // Under the write lock (waiting for another process that may be migrating the same new corpus),
   // read the version again and apply what is still pending.
   return in_transaction(*c_.db, [&]() -> Status {

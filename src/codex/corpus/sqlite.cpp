@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "codex/corpus/faults.h"
@@ -89,6 +90,28 @@ std::vector<uint8_t> Statement::blob(int c) const {
 
 Database::~Database() { sqlite3_close_v2(db_); }
 
+sqlite3* open_immutable(const std::string& path, std::string* error) {
+  std::string uri = "file:";
+  for (const unsigned char ch : path) {
+    if (ch == '%' || ch == '?' || ch == '#' || ch < 0x21 || ch > 0x7e) {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", ch);
+      uri += hex;
+    } else {
+      uri += static_cast<char>(ch);
+    }
+  }
+  uri += "?immutable=1";
+  sqlite3* ro = nullptr;
+  if (sqlite3_open_v2(uri.c_str(), &ro, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX,
+                      faults::vfs_name()) != SQLITE_OK) {
+    *error = ro ? sqlite3_errmsg(ro) : "out of memory";
+    sqlite3_close_v2(ro);
+    return nullptr;
+  }
+  return ro;
+}
+
 Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
@@ -104,6 +127,21 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   std::unique_ptr<Database> db(new Database(raw));
   // An injected busy lock never clears: do not wait the full timeout for it.
   sqlite3_busy_timeout(raw, faults::current().kind == faults::Kind::kBusy ? 50 : 10000);
+  if (sqlite3_db_readonly(raw, "main") == 1) {
+    // A file we may not write (another user's corpus, a read-only disk): read it as it is. WAL
+    // needs its shared-memory file; when that cannot be made either, read the file as immutable.
+    db->read_only_ = true;
+    if (!db->exec("SELECT count(*) FROM sqlite_master")) {
+      db.reset();
+      std::string err;
+      sqlite3* ro = open_immutable(path, &err);
+      if (!ro) return Status::Error("cannot open corpus " + path + " (read-only): " + err);
+      db.reset(new Database(ro));
+      db->read_only_ = true;
+    }
+    if (Status s = db->exec("PRAGMA foreign_keys=ON"); !s) return Status::Error("cannot open corpus " + path + ": " + s.message());
+    return db;
+  }
   // WAL keeps readers and one writer apart and makes a killed run leave a consistent file.
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
     if (Status s = db->exec(pragma); !s) return Status::Error("cannot open corpus " + path + ": " + s.message());

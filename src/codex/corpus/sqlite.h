@@ -58,17 +58,25 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Opens (creating parent folders and the file if needed) with WAL, foreign keys and a busy timeout.
+  // Opens (creating parent folders and the file if needed) with WAL, foreign keys and a busy timeout;
+  // a file that cannot be written is opened for reading (see read_only()).
   static Result<std::unique_ptr<Database>> open(const std::string& path);
 
   Status exec(const std::string& sql);
   Result<Statement> prepare(const std::string& sql);
   int64_t changes() const;
+  // Opened from a file this process may not write: reads work, writes fail.
+  bool read_only() const { return read_only_; }
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  bool read_only_ = false;
 };
+
+// Opens a file for reading only, as immutable (no locks, no WAL): for a corpus this process may
+// not write. nullptr (and `error`) when it cannot be opened.
+sqlite3* open_immutable(const std::string& path, std::string* error);
 
 // Runs a function inside BEGIN IMMEDIATE / COMMIT, rolling back if it fails.
 template <class F>
