@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codex/core/text.h"
 #include "codex/demo/synth.h"
 #include "support/run_codex.h"
 #include "support/test_util.h"
@@ -417,6 +418,37 @@ TEST_F(Cli, ACorpusThatCannotBeWrittenIsStillRead) {
   EXPECT_NE(r.err.find("readonly"), std::string::npos) << r.err;
   EXPECT_EQ(test::read_bytes(db), bytes) << "the file was changed";
   fs::permissions(db, fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST_F(Cli, AFilePathThatIsNotUtf8SurvivesExportAndImport) {
+  const std::string odd = dir.file("music/bad\xff\xfe" "name.flac");
+  fs::copy_file(dir.file("music/one.flac"), odd);
+  fs::remove(dir.file("music/one.flac"));
+  ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);
+  const CmdResult e = run_codex({"export", "--db", db});
+  ASSERT_EQ(e.status, 0) << e.err;
+  bool found = false;
+  std::istringstream lines(e.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto j = nlohmann::json::parse(line);
+    if (!j.contains("file_path_bytes")) continue;
+    found = true;
+    EXPECT_EQ(base64_decode(j["file_path_bytes"].get<std::string>()).value_or(""), odd);
+  }
+  EXPECT_TRUE(found) << e.out;
+  // Export, import, export: the same bytes.
+  test::write_bytes(dir.file("a.jsonl"), e.out);
+  ASSERT_EQ(run_codex({"import", "--db", dir.file("b.db"), dir.file("a.jsonl")}).status, 0);
+  EXPECT_EQ(run_codex({"export", "--db", dir.file("b.db")}).out, e.out);
+  // Bytes that are not base64 are refused, line by line.
+  test::write_bytes(dir.file("bad.jsonl"),
+                    R"({"track_id":"aaaa1111","title":"T","artist":"A","bpm":120,"key":"8A","energy":5,"file_path_bytes":"not base64!"})" "\n"
+                    R"({"track_id":"aaaa2222","title":"T","artist":"A","bpm":120,"key":"8A","energy":5,"file_path_bytes":42})" "\n"
+                    R"({"track_id":"aaaa3333","title":"T","artist":"A","bpm":120,"key":"8A","energy":5,"file_path_bytes":"L20vYQ=="})" "\n");
+  const CmdResult i = run_codex({"import", "--db", dir.file("c.db"), dir.file("bad.jsonl")});
+  EXPECT_EQ(i.status, 1);
+  EXPECT_EQ(line_count(i.err), 2u) << i.err;
+  EXPECT_NE(i.out.find("Imported 1 records"), std::string::npos) << i.out;
 }
 
 TEST_F(Cli, CheckFindsDamageAndRepairSavesWhatIsReadableAndAnalysesTheRest) {

@@ -40,3 +40,26 @@ TEST(Printable, ControlCharactersAreShownNotObeyed) {
 
 }  // namespace
 }  // namespace codex
+
+namespace codex {
+namespace {
+
+TEST(Base64, RoundTripsAnyBytesAndRefusesWhatIsNotCanonical) {
+  for (const std::string& s : {std::string(""), std::string("f"), std::string("fo"), std::string("foo"),
+                              std::string("foob"), std::string("/music/bad\xff\xfe" "name.mp3"),
+                              std::string("\0\x01\x80", 3)}) {
+    const auto back = base64_decode(base64_encode(s));
+    ASSERT_TRUE(back.has_value()) << base64_encode(s);
+    EXPECT_EQ(*back, s);
+  }
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  for (const char* bad : {"Zm9", "Zm8", "Z===", "====", "Zm=8", "Zm9v!mFy", "Zm9=Zm9v", "Zm9 ", "Zn==", "Zm9\n"}) {
+    EXPECT_FALSE(base64_decode(bad).has_value()) << bad;
+  }
+  EXPECT_TRUE(is_valid_utf8("caf\xc3\xa9"));
+  EXPECT_FALSE(is_valid_utf8("caf\xe9"));
+}
+
+}  // namespace
+}  // namespace codex

@@ -1,5 +1,7 @@
 #include "codex/core/text.h"
 
+#include <cstring>
+
 #include <cctype>
 #include <cstdio>
 #include <chrono>
@@ -97,6 +99,60 @@ std::string printable(std::string_view bytes) {
       out += s[i];
     }
   }
+  return out;
+}
+
+bool is_valid_utf8(std::string_view bytes) { return to_valid_utf8(bytes) == bytes; }
+
+namespace {
+constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+}
+
+std::string base64_encode(std::string_view in) {
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(in[i])); };
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const uint32_t v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
+    for (int shift : {18, 12, 6, 0}) out += kBase64[(v >> shift) & 63];
+  }
+  if (i + 1 == in.size()) {
+    const uint32_t v = byte(i) << 16;
+    out += kBase64[(v >> 18) & 63];
+    out += kBase64[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    const uint32_t v = byte(i) << 16 | byte(i + 1) << 8;
+    for (int shift : {18, 12, 6}) out += kBase64[(v >> shift) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  auto value = [](char c) -> int {
+    const char* p = std::strchr(kBase64, c);
+    return c != '\0' && p ? static_cast<int>(p - kBase64) : -1;
+  };
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    const int pad = last ? (text[i + 3] == '=') + (text[i + 2] == '=') : 0;
+    if (pad == 1 && text[i + 2] == '=') return std::nullopt;  // "x=y=" style
+    uint32_t v = 0;
+    for (int k = 0; k < 4; ++k) {
+      const int d = k >= 4 - pad ? 0 : value(text[i + k]);
+      if (d < 0) return std::nullopt;
+      v = v << 6 | static_cast<uint32_t>(d);
+    }
+    out += static_cast<char>(v >> 16 & 0xff);
+    if (pad < 2) out += static_cast<char>(v >> 8 & 0xff);
+    if (pad < 1) out += static_cast<char>(v & 0xff);
+  }
+  if (base64_encode(out) != text) return std::nullopt;  // non-canonical (stray bits in padding)
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Small text helpers shared by the front ends and the corpus.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,13 @@ std::string to_valid_utf8(std::string_view bytes);
 // control character — C0 (newline, ESC ...), DEL and C1 — shown as an escape (\x1b, \u009b)
 // instead of acting on the terminal. The one policy for human-readable output; JSON stays exact.
 std::string printable(std::string_view bytes);
+
+// Whether the bytes are valid UTF-8 (what to_valid_utf8 would leave unchanged).
+bool is_valid_utf8(std::string_view bytes);
+
+// Standard base64 (RFC 4648, with padding); decode returns nullopt for anything else.
+std::string base64_encode(std::string_view bytes);
+std::optional<std::string> base64_decode(std::string_view text);
 
 // Lower-case ASCII copy.
 std::string ascii_lower(std::string_view s);

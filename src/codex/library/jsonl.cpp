@@ -71,6 +71,15 @@ bool JsonlReader::next(nlohmann::json* out) {
       reject(why);
       continue;
     }
+    // A path that is not UTF-8 travels as its bytes (see export_jsonl), kept as they came so the
+    // next export writes them again.
+    if (auto b = j.find("file_path_bytes"); b != j.end()) {
+      const auto raw = b->is_string() ? base64_decode(b->get<std::string>()) : std::nullopt;
+      if (!raw || raw->empty() || raw->size() > 4096 || raw->find('\0') != std::string::npos) {
+        reject("file_path_bytes is not the base64 of a file path");
+        continue;
+      }
+    }
     if (!j.contains("codex_schema_version")) j["codex_schema_version"] = schema::kSchemaVersion;
     if (seen_.insert(j["track_id"].get<std::string>()).second) {
       ++report_.imported;
@@ -116,7 +125,14 @@ Result<size_t> export_jsonl(corpus::Corpus& corpus, std::ostream& out) {
   if (!records) return records.status();
   size_t n = 0;
   for (const auto& r : *records) {
-    out << schema::to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    nlohmann::json j = schema::to_json(r);
+    // JSON holds only UTF-8: a path that is not (a Linux file name may be any bytes) is written
+    // readable in file_path (U+FFFD for the bad bytes) and exactly in file_path_bytes (base64),
+    // which import reads back.
+    if (auto p = j.find("file_path"); p != j.end() && p->is_string() && !is_valid_utf8(p->get<std::string>())) {
+      j["file_path_bytes"] = base64_encode(p->get<std::string>());
+    }
+    out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     ++n;
   }
   return n;

@@ -6,6 +6,8 @@
 // is never printed. Nothing here runs unless the user opts in.
 #pragma once
 
+#include "codex/core/text.h"
+
 #include <cstdint>
 #include <atomic>
 #include <functional>
@@ -70,6 +72,8 @@ Result<GeminiReply> gemini_generate(const GeminiConfig& config, const GeminiRequ
 // The Files API upload alone; returns the file's URI.
 Result<std::string> gemini_upload(const GeminiConfig& config, const std::string& mime, const std::vector<uint8_t>& bytes);
 
-std::string base64_encode(const std::vector<uint8_t>& bytes);
+inline std::string base64_encode(const std::vector<uint8_t>& bytes) {
+  return codex::base64_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
 
 }  // namespace codex::semantic
