@@ -2,20 +2,29 @@
 // scripts/sanitize.sh with ASan/UBSan): seeds are mutated (bit flips, byte edits, truncation,
 // splices, deep nesting, long digit runs, control characters) and each result is fed to the parser,
 // which must return — no crash, no exception, errors as one line. Each target runs for
-// CODEX_FUZZ_SECONDS (default 2) with a fixed seed, and prints how many inputs it tried.
+// CODEX_FUZZ_SECONDS (default 2) with a fixed seed, and prints how many inputs it tried. Seeds are
+// the committed corpus in tests/fuzz/seeds/<target>/ (regressions included) plus a few in code; an
+// input that makes a target fail is saved to fuzz-failures/<target>-<n> in the working directory.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "codex/analysis/pass.h"
 #include "codex/analysis/results.h"
+#include "codex/audio/truncation.h"
 #include "codex/core/config.h"
+#include "codex/corpus/check.h"
+#include "codex/corpus/corpus.h"
 #include "codex/demo/synth.h"
 #include "codex/library/jsonl.h"
 #include "codex/music/key.h"
@@ -71,21 +80,79 @@ class Mutator {
   demo::Rng rng_;
 };
 
-// Runs `target` on mutations of `seeds` for the time budget; returns the number of inputs tried.
-size_t fuzz(const char* name, const std::vector<std::string>& seeds, const std::function<void(const std::string&)>& target,
+// The committed seeds of one target (tests/fuzz/seeds/<name>/*), sorted by file name.
+std::vector<std::string> committed_seeds(const std::string& name) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(CODEX_FUZZ_SEEDS) + "/" + name, ec)) {
+    if (e.is_regular_file()) files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> out;
+  for (const auto& f : files) out.push_back(test::read_bytes(f));
+  return out;
+}
+
+// Runs `target` on the committed and given seeds and on their mutations for the time budget;
+// returns the number of inputs tried. Stops at the first input that fails, and saves it.
+size_t fuzz(const char* name, std::vector<std::string> seeds, const std::function<void(const std::string&)>& target,
             double seconds = budget_s()) {
+  for (auto& s : committed_seeds(name)) seeds.push_back(std::move(s));
   Mutator m(0xC0DE5EEDull ^ std::hash<std::string>{}(name));
   std::vector<std::string> corpus = seeds;
   size_t runs = 0;
+  // A watchdog for hangs: an input that runs for more than a minute is saved and the test aborts.
+  std::atomic<int64_t> started_ms{-1};
+  std::atomic<bool> done{false};
+  std::atomic<const std::string*> current{nullptr};
+  auto now_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  std::thread watchdog([&] {
+    while (!done.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      const int64_t t = started_ms.load();
+      if (t >= 0 && now_ms() - t > 60000) {
+        std::filesystem::create_directories("fuzz-failures");
+        const std::string saved = "fuzz-failures/" + std::string(name) + "-hang";
+        std::ofstream(saved, std::ios::binary) << *current.load();
+        std::fprintf(stderr, "fuzz %s: an input ran for over a minute; saved as %s\n", name, saved.c_str());
+        std::abort();
+      }
+    }
+  });
+  struct Join {
+    std::atomic<bool>& done;
+    std::thread& t;
+    ~Join() {
+      done.store(true);
+      t.join();
+    }
+  } join{done, watchdog};
+  auto run = [&](const std::string& input) {
+    current.store(&input);
+    started_ms.store(now_ms());
+    target(input);
+    started_ms.store(-1);
+    ++runs;
+    if (!::testing::Test::HasFailure()) return true;
+    std::filesystem::create_directories("fuzz-failures");
+    const std::string saved = "fuzz-failures/" + std::string(name) + "-" + std::to_string(runs);
+    std::ofstream(saved, std::ios::binary) << input;
+    ADD_FAILURE() << "the failing input is saved as " << std::filesystem::absolute(saved).string();
+    return false;
+  };
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  for (const auto& s : seeds) target(s), ++runs;
+  for (const auto& s : seeds) {
+    if (!run(s)) return runs;
+  }
   while (std::chrono::steady_clock::now() < until) {
     const std::string input = m.mutate(corpus[m.next() % corpus.size()], corpus);
-    target(input);
-    ++runs;
+    if (!run(input)) return runs;
     if (corpus.size() < 256 && m.next() % 8 == 0) corpus.push_back(input);  // keep some mutants as seeds
   }
-  std::printf("fuzz %-16s %zu inputs in %.0f s\n", name, runs, seconds);
+  std::printf("fuzz %-16s %zu inputs in %.0f s (%zu seeds)\n", name, runs, seconds, seeds.size());
   return runs;
 }
 
@@ -200,8 +267,9 @@ TEST(Fuzz, SmallCorruptAudioFiles) {
   // Decoding goes through FFmpeg: fewer, slower runs, each a real file on disk.
   test::TempDir dir;
   std::vector<std::string> seeds;
-  for (auto format : {audio::Format::kWav16, audio::Format::kFlac, audio::Format::kMp3}) {
-    const std::string path = dir.file("seed");
+  for (auto format : {audio::Format::kWav16, audio::Format::kFlac, audio::Format::kMp3, audio::Format::kOggVorbis,
+                      audio::Format::kAdtsAac}) {
+    const std::string path = dir.file(std::string("seed.") + audio::format_extension(format));
     test::write_audio(path, test::to_stereo(demo::render_clicks(128, 1.0, 44100)), 2, 44100, format);
     seeds.push_back(test::read_bytes(path));
   }
@@ -212,6 +280,65 @@ TEST(Fuzz, SmallCorruptAudioFiles) {
                    auto analyzers = analysis::default_analyzers();
                    auto r = analysis::analyze_file(path, analyzers);
                    if (!r) one_line(r.status().message());
+                 }),
+            0u);
+}
+
+TEST(Fuzz, ContainerEnds) {
+  // The truncation check reads a file's own structure (WAV chunks, Ogg pages, ADTS frames).
+  test::TempDir dir;
+  std::vector<std::string> seeds = {std::string("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00", 20) + std::string(16, '\1') +
+                                        std::string("data\x04\x00\x00\x00" "abcd", 12),
+                                    std::string("OggS\0\x04", 6) + std::string(20, '\0') + std::string("\x01\x03" "abc", 5),
+                                    std::string("\xff\xf1\x50\x80\x01\x1f\xfc", 7) + "abcdefghi"};
+  const std::string path = dir.file("f");
+  EXPECT_GT(fuzz("ends", seeds,
+                 [&](const std::string& bytes) {
+                   test::write_bytes(path, bytes);
+                   for (const char* c : {"wav", "ogg", "aac"}) (void)audio::ends_early(path, c);
+                 }),
+            0u);
+}
+
+TEST(Fuzz, DamagedCorpusFiles) {
+  // check, salvage and the stores on a corpus file with damaged bytes: an answer or one error
+  // line, never a crash, a hang or a short answer.
+  test::TempDir dir;
+  const std::string good = dir.file("good.db");
+  {
+    auto c = corpus::Corpus::open(good);
+    ASSERT_TRUE(c.ok());
+    for (int i = 0; i < 3; ++i) {
+      corpus::TrackWrite w;
+      w.track_id = "track" + std::to_string(i);
+      w.file = {"/music/" + std::to_string(i) + ".wav", 10, 1};
+      w.title = "T";
+      w.container = "wav";
+      w.codec = "pcm_s16le";
+      w.duration_s = 60;
+      w.results.push_back({{"energy", 1, "00"}, 0.9, {{"energy", 7}}});
+      ASSERT_TRUE((*c)->tracks().store(w).ok());
+    }
+  }
+  const std::string path = dir.file("fuzzed.db"), fresh = dir.file("fresh.db");
+  EXPECT_GT(fuzz("corpus", {test::read_bytes(good)},
+                 [&](const std::string& bytes) {
+                   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+                   test::write_bytes(path, bytes);
+                   if (auto r = corpus::check(path); !r) one_line(r.status().message());
+                   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(fresh + suffix);
+                   if (auto s = corpus::salvage(path, fresh); !s) {
+                     one_line(s.status().message());
+                   } else {
+                     auto back = corpus::check(fresh);
+                     ASSERT_TRUE(back.ok()) << back.status().message();
+                     EXPECT_TRUE(back->ok) << "a salvaged corpus is sound";
+                   }
+                   if (auto c = corpus::Corpus::open(path); !c) {
+                     one_line(c.status().message());
+                   } else if (auto rows = (*c)->tracks().rows(); !rows) {
+                     one_line(rows.status().message());
+                   }
                  }),
             0u);
 }

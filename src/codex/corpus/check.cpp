@@ -53,13 +53,22 @@ Stmt prepare(sqlite3* db, const std::string& sql) {
 constexpr const char* kTables[] = {"tracks", "locations", "tags",    "analyses",
                                    "failures", "records",  "history", "llm_replies"};
 
-// Whether a read of `table` from `from` on succeeds (finds a row or the end).
-bool readable_from(sqlite3* db, const std::string& table, int64_t from) {
+// Seeking the first rowid of `table` at or after `from`: found (with its rowid), the end, or a
+// read error (the b-tree on the way is damaged).
+struct Seek {
+  enum { kFound, kEnd, kFailed } state;
+  int64_t rowid = 0;
+};
+Seek seek(sqlite3* db, const std::string& table, int64_t from) {
   Stmt st = prepare(db, "SELECT rowid FROM \"" + table + "\" WHERE rowid >= ?1 ORDER BY rowid LIMIT 1");
-  if (!st) return false;
+  if (!st) return {Seek::kFailed};
   sqlite3_bind_int64(st.get(), 1, from);
   const int rc = sqlite3_step(st.get());
-  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+  if (rc == SQLITE_ROW) return {Seek::kFound, sqlite3_column_int64(st.get(), 0)};
+  return {rc == SQLITE_DONE ? Seek::kEnd : Seek::kFailed};
+}
+bool readable_from(sqlite3* db, const std::string& table, int64_t from) {
+  return seek(db, table, from).state != Seek::kFailed;
 }
 
 // The first rowid after `bad` from which `table` reads again; nullopt when nothing after it does.
@@ -148,7 +157,15 @@ Result<TableSalvage> copy_table(sqlite3* src, sqlite3* dst, const std::string& t
       continue;
     }
     ++t.damaged;
-    auto resume = resume_after(src, table, n > 0 ? last + 1 : next);
+    const int64_t from = n > 0 ? last + 1 : next;
+    // A row whose rowid can be found but whose content cannot be read: skip just that row.
+    if (const Seek at = seek(src, table, from); at.state != Seek::kFailed) {
+      if (at.state == Seek::kEnd || at.rowid == std::numeric_limits<int64_t>::max()) break;
+      next = at.rowid + 1;
+      continue;
+    }
+    // The way to the rows is damaged: find where reading works again.
+    auto resume = resume_after(src, table, from);
     if (!resume) {
       t.unreadable = t.kept == 0 && t.dropped == 0;
       break;
