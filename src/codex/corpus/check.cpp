@@ -28,7 +28,7 @@ Result<Handle> open_for_reading(const std::string& path) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, faults::vfs_name());
   Handle db(raw);
-  if (rc != SQLITE_OK) return Status::Error("cannot open corpus " + path + ": " + (raw ? sqlite3_errmsg(raw) : "?"));
+  if (rc != SQLITE_OK) return Status::Error("cannot open corpus " + path + ": " + one_line(raw ? sqlite3_errmsg(raw) : "?"));
   if (sqlite3_db_readonly(raw, "main") == 1 && sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr,
                                                              nullptr, nullptr) != SQLITE_OK) {
     db.reset();  // a file we may not write, whose WAL memory cannot be made: read it as it is
@@ -126,7 +126,7 @@ Result<TableSalvage> copy_table(sqlite3* src, sqlite3* dst, const std::string& t
     marks += ",?";
   }
   Stmt write = prepare(dst, "INSERT INTO \"" + table + "\"(" + names + ") VALUES(" + marks + ")");
-  if (!write) return Status::Error(std::string("database: ") + sqlite3_errmsg(dst));
+  if (!write) return Status::Error("database: " + one_line(sqlite3_errmsg(dst)));
   int64_t next = std::numeric_limits<int64_t>::min();
   while (true) {
     sqlite3_reset(read.get());
@@ -148,7 +148,7 @@ Result<TableSalvage> copy_table(sqlite3* src, sqlite3* dst, const std::string& t
           if (p) orphan_paths.emplace_back(p);
         }
       } else {
-        return Status::Error(std::string("database: ") + sqlite3_errmsg(dst));
+        return Status::Error("database: " + one_line(sqlite3_errmsg(dst)));
       }
     }
     if (rc == SQLITE_DONE) {
@@ -194,9 +194,9 @@ Result<CheckReport> check(const std::string& path) {
     }
     const int primary = rc & 0xff;
     if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
-      r.problems.push_back(sqlite3_errmsg(db->get()));
+      r.problems.push_back(one_line(sqlite3_errmsg(db->get())));
     } else {
-      failed = Status::Error("cannot check corpus " + path + ": " + sqlite3_errmsg(db->get()));
+      failed = Status::Error("cannot check corpus " + path + ": " + one_line(sqlite3_errmsg(db->get())));
     }
   };
   collect("PRAGMA integrity_check(100)", [&](sqlite3_stmt* st) {
@@ -231,7 +231,7 @@ Result<SalvageReport> salvage(const std::string& damaged, const std::string& fre
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(fresh.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, faults::vfs_name());
   Handle dst(raw);
-  if (rc != SQLITE_OK) return Status::Error("cannot open " + fresh + ": " + (raw ? sqlite3_errmsg(raw) : "?"));
+  if (rc != SQLITE_OK) return Status::Error("cannot open " + fresh + ": " + one_line(raw ? sqlite3_errmsg(raw) : "?"));
   sqlite3_busy_timeout(raw, 10000);
   if (Status s = exec(raw, "PRAGMA foreign_keys=ON"); !s) return s;
   if (Status s = exec(raw, "BEGIN IMMEDIATE"); !s) return s;

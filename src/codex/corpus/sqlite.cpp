@@ -46,10 +46,17 @@ Statement& Statement::bind_null(int i) {
   return *this;
 }
 
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return text;
+}
+
 namespace {
 // SQLite's message, and for damage what to do about it.
 std::string error_text(sqlite3* db, int rc) {
-  std::string m = std::string("database: ") + sqlite3_errmsg(db);
+  std::string m = "database: " + one_line(sqlite3_errmsg(db));
   const int primary = rc & 0xff;
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) m += " (codex check --repair saves what can be read)";
   return m;
@@ -105,7 +112,7 @@ sqlite3* open_immutable(const std::string& path, std::string* error) {
   sqlite3* ro = nullptr;
   if (sqlite3_open_v2(uri.c_str(), &ro, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX,
                       faults::vfs_name()) != SQLITE_OK) {
-    *error = ro ? sqlite3_errmsg(ro) : "out of memory";
+    *error = ro ? one_line(sqlite3_errmsg(ro)) : "out of memory";
     sqlite3_close_v2(ro);
     return nullptr;
   }
@@ -120,7 +127,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                                  faults::vfs_name());
   if (rc != SQLITE_OK) {
-    std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
+    std::string msg = raw ? one_line(sqlite3_errmsg(raw)) : "out of memory";
     sqlite3_close_v2(raw);
     return Status::Error("cannot open corpus " + path + ": " + msg);
   }

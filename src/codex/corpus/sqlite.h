@@ -74,6 +74,9 @@ class Database {
   bool read_only_ = false;
 };
 
+// SQLite's messages may quote schema text over several lines: errors are one line.
+std::string one_line(std::string text);
+
 // Opens a file for reading only, as immutable (no locks, no WAL): for a corpus this process may
 // not write. nullptr (and `error`) when it cannot be opened.
 sqlite3* open_immutable(const std::string& path, std::string* error);
