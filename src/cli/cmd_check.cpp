@@ -16,7 +16,7 @@ extern "C" void on_signal(int) { g_interrupted.store(true); }
 
 int run_check(const GlobalArgs& g, bool repair) {
   const std::string db = resolve_db(g);
-  if (!std::filesystem::exists(db)) {
+  if (std::error_code ec; !std::filesystem::exists(db, ec)) {
     print_error("no corpus at " + db + " (codex analyze makes one)");
     return 1;
   }
@@ -88,7 +88,7 @@ int run_check(const GlobalArgs& g, bool repair) {
     std::printf("Repaired %s (the damaged file is kept as %s).\n", printable(db).c_str(),
                 printable(r->damaged_copy).c_str());
     for (const auto& t : r->salvage.tables) {
-      if (t.kept == 0 && t.dropped == 0 && t.damaged == 0) continue;
+      if (t.kept == 0 && t.dropped == 0 && t.damaged == 0 && !t.unreadable) continue;
       std::printf("  %-12s %lld rows kept", t.table.c_str(), static_cast<long long>(t.kept));
       if (t.unreadable) std::printf(", unreadable");
       else if (t.damaged) std::printf(", %lld damaged ranges skipped", static_cast<long long>(t.damaged));

@@ -160,7 +160,7 @@ TEST(BadInput, TruncatedWavOggOpusAndAdtsAreFlagged) {
 TEST(BadInput, EndsEarlyJudgesOnlyWhatItCanRead) {
   TempDir dir;
   EXPECT_FALSE(ends_early(dir.file("missing.wav"), "wav"));
-  test::write_bytes(dir.file("junk.wav"), "RIFF\x04\x00\x00\x00WAVEdata");  // chunk header cut
+  test::write_bytes(dir.file("junk.wav"), std::string("RIFF\x04\x00\x00\x00WAVEdata", 16));  // chunk header cut
   EXPECT_FALSE(ends_early(dir.file("junk.wav"), "wav"));
   test::write_bytes(dir.file("big.wav"), std::string("RIFF\x24\x00\x00\x00WAVEdata\x00\x10\x00\x00", 16) + "abcd");
   EXPECT_TRUE(ends_early(dir.file("big.wav"), "wav")) << "promises 4096 bytes, holds 4";

@@ -444,10 +444,12 @@ TEST_F(Cli, AFilePathThatIsNotUtf8SurvivesExportAndImport) {
   test::write_bytes(dir.file("bad.jsonl"),
                     R"({"track_id":"aaaa1111","title":"T","artist":"A","bpm":120,"key":"8A","energy":5,"file_path_bytes":"not base64!"})" "\n"
                     R"({"track_id":"aaaa2222","title":"T","artist":"A","bpm":120,"key":"8A","energy":5,"file_path_bytes":42})" "\n"
-                    R"({"track_id":"aaaa3333","title":"T","artist":"A","bpm":120,"key":"8A","energy":5,"file_path_bytes":"L20vYQ=="})" "\n");
+                    R"({"track_id":"aaaa3333","title":"T","artist":"A","bpm":120,"key":"8A","energy":5,"file_path_bytes":"L20vYQ=="})" "\n"
+                    R"({"track_id":"aaaa4444","title":"T","artist":"A","bpm":120,"key":"8A","energy":5,"file_path":"/x","file_path_bytes":"L20vYQ=="})" "\n");
   const CmdResult i = run_codex({"import", "--db", dir.file("c.db"), dir.file("bad.jsonl")});
   EXPECT_EQ(i.status, 1);
-  EXPECT_EQ(line_count(i.err), 2u) << i.err;
+  EXPECT_EQ(line_count(i.err), 3u) << i.err;
+  EXPECT_NE(i.err.find("not the same path"), std::string::npos) << i.err;
   EXPECT_NE(i.out.find("Imported 1 records"), std::string::npos) << i.out;
 }
 
@@ -480,6 +482,19 @@ TEST_F(Cli, CheckFindsDamageAndRepairSavesWhatIsReadableAndAnalysesTheRest) {
     // Everything came back: the same tracks with the same analysis.
     EXPECT_EQ(run_codex({"list", "--db", db, "--json"}).out, before);
   }
+  // A file with nothing readable (its first page gone) is left as it is: no empty corpus in its place.
+  {
+    std::string bytes = test::read_bytes(db);
+    std::fill(bytes.begin(), bytes.begin() + 4096, '\0');
+    test::write_bytes(db, bytes);
+    const CmdResult r = run_codex({"check", "--db", db, "--repair"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("left as it is"), std::string::npos) << r.err;
+    EXPECT_EQ(test::read_bytes(db), bytes);
+    fs::remove(db);
+  }
+  ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);
   // A sound corpus has nothing to repair; a missing one is an error.
   EXPECT_EQ(run_codex({"check", "--db", db, "--repair"}).status, 0);
   const CmdResult none = run_codex({"check", "--db", dir.file("nope.db")});

@@ -227,6 +227,12 @@ TEST(Corpus, ReadsOfADamagedCorpusAreErrorsNotEmptyAnswers) {
 namespace codex::corpus {
 namespace {
 
+// Sets a fault plan for one test and always clears it, even when an assertion returns early.
+struct FaultPlan {
+  explicit FaultPlan(faults::Plan p) { faults::set(p); }
+  ~FaultPlan() { faults::set({}); }
+};
+
 TEST(Faults, PlansParseAndBadOnesAreRefused) {
   auto p = faults::parse("full@12");
   ASSERT_TRUE(p.ok());
@@ -253,8 +259,8 @@ TEST(Faults, AnInjectedFullDiskFailsTheWriteAndLeavesTheCorpusAsItWas) {
     ASSERT_TRUE(c.ok());
     ASSERT_TRUE((*c)->tracks().store(fake_track("aaaa", {"/m/a.wav", 10, 1}, 60)).ok());
   }
-  faults::set({faults::Kind::kFull, 0, false});
   {
+    FaultPlan plan({faults::Kind::kFull, 0, false});
     auto c = Corpus::open(path);
     ASSERT_TRUE(c.ok()) << c.status().message();
     const Status s = (*c)->tracks().store(fake_track("bbbb", {"/m/b.wav", 10, 1}, 60));
@@ -262,7 +268,6 @@ TEST(Faults, AnInjectedFullDiskFailsTheWriteAndLeavesTheCorpusAsItWas) {
     EXPECT_NE(s.message().find("full"), std::string::npos) << s.message();
     EXPECT_GT(faults::injected(), 0);
   }
-  faults::set({});
   EXPECT_EQ(faults::vfs_name(), nullptr);
   auto c = Corpus::open(path);
   ASSERT_TRUE(c.ok());
@@ -281,13 +286,12 @@ TEST(Faults, AZeroedPageIsAnErrorNeverAShortAnswer) {
     }
   }
   // Every page read after the first few comes back zeroed.
-  faults::set({faults::Kind::kCorrupt, 4, false});
+  FaultPlan plan({faults::Kind::kCorrupt, 4, false});
   auto c = Corpus::open(path);
   if (c.ok()) {
     auto n = (*c)->tracks().count();
     EXPECT_TRUE(!n.ok() || *n == 200) << "a short count from a damaged corpus";
   }
-  faults::set({});
 }
 
 }  // namespace
@@ -296,7 +300,7 @@ TEST(Faults, AZeroedPageIsAnErrorNeverAShortAnswer) {
 namespace codex::corpus {
 namespace {
 
-TEST(Salvage, AZeroedLeafPageLosesOnlyItsRows) {
+void zeroed_leaf_loses_only_its_rows(bool first_leaf) {
   test::TempDir dir;
   const std::string path = dir.file("c.db");
   {
@@ -314,11 +318,11 @@ TEST(Salvage, AZeroedLeafPageLosesOnlyItsRows) {
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
     auto st = (*db)->prepare("SELECT pageno FROM dbstat WHERE name='tracks' AND pagetype='leaf' ORDER BY pageno");
-    if (!st.ok()) GTEST_SKIP() << "SQLite built without dbstat";
+    ASSERT_TRUE(st.ok()) << "SQLite built without dbstat";
     std::vector<int64_t> leaves;
     while (st->step()) leaves.push_back(st->int64(0));
     ASSERT_GE(leaves.size(), 3u);
-    page = leaves[leaves.size() / 2];
+    page = first_leaf ? leaves.front() : leaves[leaves.size() / 2];
     auto ps = (*db)->prepare("PRAGMA page_size");
     ASSERT_TRUE(ps->step());
     page_size = ps->int64(0);
@@ -347,6 +351,35 @@ TEST(Salvage, AZeroedLeafPageLosesOnlyItsRows) {
   EXPECT_EQ(fresh->tracks, tracks.kept);
   // Salvage never overwrites.
   EXPECT_FALSE(salvage(path, dir.file("fresh.db")).ok());
+}
+
+TEST(Salvage, AZeroedLeafPageLosesOnlyItsRows) { zeroed_leaf_loses_only_its_rows(false); }
+// The first leaf holds the lowest rowids: stepping over it must still reach the rest (rowids start
+// far above the smallest int64 where the search begins).
+TEST(Salvage, AZeroedFirstLeafLosesOnlyItsRows) { zeroed_leaf_loses_only_its_rows(true); }
+
+TEST(Salvage, AnIoErrorStopsItInsteadOfDroppingRows) {
+  test::TempDir dir;
+  const std::string path = dir.file("c.db");
+  {
+    auto c = Corpus::open(path);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE((*c)->tracks().store(fake_track("aaaa", {"/m/a.wav", 10, 1}, 60)).ok());
+  }
+  // One failed read at every point in turn: salvage either copies everything or stops with the
+  // error; an I/O error is never taken for damage (rows dropped, ranges skipped).
+  for (int n = 0; n < 60; ++n) {
+    SCOPED_TRACE(n);
+    std::filesystem::remove(dir.file("fresh.db"));
+    FaultPlan plan({faults::Kind::kReadError, n, true});
+    auto r = salvage(path, dir.file("fresh.db"));
+    if (r.ok()) {
+      EXPECT_EQ(r->tables.at(0).kept, 1);
+      EXPECT_EQ(r->tables.at(0).damaged, 0);
+    } else {
+      EXPECT_NE(r.status().message().find("I/O"), std::string::npos) << r.status().message();
+    }
+  }
 }
 
 }  // namespace

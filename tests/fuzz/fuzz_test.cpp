@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -104,7 +105,8 @@ size_t fuzz(const char* name, std::vector<std::string> seeds, const std::functio
   // A watchdog for hangs: an input that runs for more than a minute is saved and the test aborts.
   std::atomic<int64_t> started_ms{-1};
   std::atomic<bool> done{false};
-  std::atomic<const std::string*> current{nullptr};
+  std::mutex current_mu;
+  std::string current;  // the input running now, for the watchdog
   auto now_ms = [] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
@@ -116,7 +118,10 @@ size_t fuzz(const char* name, std::vector<std::string> seeds, const std::functio
       if (t >= 0 && now_ms() - t > 60000) {
         std::filesystem::create_directories("fuzz-failures");
         const std::string saved = "fuzz-failures/" + std::string(name) + "-hang";
-        std::ofstream(saved, std::ios::binary) << *current.load();
+        {
+          std::lock_guard<std::mutex> lock(current_mu);
+          std::ofstream(saved, std::ios::binary) << current;
+        }
         std::fprintf(stderr, "fuzz %s: an input ran for over a minute; saved as %s\n", name, saved.c_str());
         std::abort();
       }
@@ -131,7 +136,10 @@ size_t fuzz(const char* name, std::vector<std::string> seeds, const std::functio
     }
   } join{done, watchdog};
   auto run = [&](const std::string& input) {
-    current.store(&input);
+    {
+      std::lock_guard<std::mutex> lock(current_mu);
+      current = input;
+    }
     started_ms.store(now_ms());
     target(input);
     started_ms.store(-1);

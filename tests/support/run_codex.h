@@ -3,6 +3,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,7 +39,7 @@ inline CmdResult run_codex(const std::vector<std::string>& args, const std::vect
       // Not for codex: run it as this user (a test run as root that needs a file it cannot write).
       if (kv.rfind("CODEX_TEST_UID=", 0) == 0) {
         const int uid = std::atoi(kv.c_str() + 15);
-        if (setgid(uid) != 0 || setuid(uid) != 0) _exit(126);
+        if (setgroups(0, nullptr) != 0 || setgid(uid) != 0 || setuid(uid) != 0) _exit(126);
         continue;
       }
       putenv(const_cast<char*>(kv.c_str()));

@@ -24,13 +24,13 @@ using Stmt = std::unique_ptr<sqlite3_stmt, Finalizer>;
 
 // Opens a corpus that may be damaged, for reading only: no checkpoint when it closes, no writes.
 Result<Handle> open_for_reading(const std::string& path) {
-  if (!std::filesystem::exists(path)) return Status::Error("no corpus at " + path);
+  if (std::error_code ec; !std::filesystem::exists(path, ec)) return Status::Error("no corpus at " + path);
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, faults::vfs_name());
   Handle db(raw);
   if (rc != SQLITE_OK) return Status::Error("cannot open corpus " + path + ": " + one_line(raw ? sqlite3_errmsg(raw) : "?"));
-  if (sqlite3_db_readonly(raw, "main") == 1 && sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr,
-                                                             nullptr, nullptr) != SQLITE_OK) {
+  const auto probe = [&] { return sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) & 0xff; };
+  if (sqlite3_db_readonly(raw, "main") == 1 && (probe() == SQLITE_CANTOPEN || probe() == SQLITE_READONLY)) {
     db.reset();  // a file we may not write, whose WAL memory cannot be made: read it as it is
     std::string err;
     raw = open_immutable(path, &err);
@@ -53,45 +53,57 @@ Stmt prepare(sqlite3* db, const std::string& sql) {
 constexpr const char* kTables[] = {"tracks", "locations", "tags",    "analyses",
                                    "failures", "records",  "history", "llm_replies"};
 
-// Seeking the first rowid of `table` at or after `from`: found (with its rowid), the end, or a
-// read error (the b-tree on the way is damaged).
+constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+
+bool is_damage(int rc) { return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB; }
+
+// Seeking the first rowid of `table` at or after `from`: found (with its rowid), the end, damage
+// on the way (the b-tree is damaged there), or another error (I/O, lock: salvage must stop).
 struct Seek {
-  enum { kFound, kEnd, kFailed } state;
+  enum { kFound, kEnd, kDamaged, kError } state;
   int64_t rowid = 0;
 };
 Seek seek(sqlite3* db, const std::string& table, int64_t from) {
-  Stmt st = prepare(db, "SELECT rowid FROM \"" + table + "\" WHERE rowid >= ?1 ORDER BY rowid LIMIT 1");
-  if (!st) return {Seek::kFailed};
-  sqlite3_bind_int64(st.get(), 1, from);
-  const int rc = sqlite3_step(st.get());
-  if (rc == SQLITE_ROW) return {Seek::kFound, sqlite3_column_int64(st.get(), 0)};
-  return {rc == SQLITE_DONE ? Seek::kEnd : Seek::kFailed};
-}
-bool readable_from(sqlite3* db, const std::string& table, int64_t from) {
-  return seek(db, table, from).state != Seek::kFailed;
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db, ("SELECT rowid FROM \"" + table + "\" WHERE rowid >= ?1 ORDER BY rowid LIMIT 1").c_str(),
+                              -1, &raw, nullptr);
+  Stmt st(raw);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_int64(st.get(), 1, from);
+    rc = sqlite3_step(st.get());
+    if (rc == SQLITE_ROW) return {Seek::kFound, sqlite3_column_int64(st.get(), 0)};
+    if (rc == SQLITE_DONE) return {Seek::kEnd};
+  }
+  return {is_damage(rc) ? Seek::kDamaged : Seek::kError};
 }
 
-// The first rowid after `bad` from which `table` reads again; nullopt when nothing after it does.
-std::optional<int64_t> resume_after(sqlite3* db, const std::string& table, int64_t bad) {
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+// The first rowid after `bad` from which `table` reads again (nullopt: nothing after it does),
+// probing bad+1, bad+2, bad+4 ... up to the largest rowid, then bisecting back. An error that is
+// not damage is returned as such.
+Result<std::optional<int64_t>> resume_after(sqlite3* db, const std::string& table, int64_t bad) {
   int64_t fails = bad, ok = 0;
   bool found = false;
-  for (int64_t step = 1; step > 0; step *= 2) {
-    if (bad > kMax - step) break;
-    if (readable_from(db, table, bad + step)) {
-      ok = bad + step;
+  for (__int128 step = 1;; step *= 2) {
+    const int64_t probe = static_cast<int64_t>(std::min<__int128>(static_cast<__int128>(bad) + step, kMax));
+    const Seek at = seek(db, table, probe);
+    if (at.state == Seek::kError) return Status::Error("database: " + one_line(sqlite3_errmsg(db)));
+    if (at.state != Seek::kDamaged) {
+      ok = probe;
       found = true;
       break;
     }
-    fails = bad + step;
-    if (step > kMax / 2) break;
+    fails = probe;
+    if (probe == kMax) break;
   }
-  if (!found) return std::nullopt;
-  while (ok - fails > 1) {  // bisect: `fails` cannot be read from, `ok` can
-    const int64_t mid = fails + (ok - fails) / 2;
-    (readable_from(db, table, mid) ? ok : fails) = mid;
+  if (!found) return std::optional<int64_t>();
+  while (static_cast<__int128>(ok) - fails > 1) {  // bisect: `fails` cannot be read from, `ok` can
+    const int64_t mid = static_cast<int64_t>(fails + (static_cast<__int128>(ok) - fails) / 2);
+    const Seek at = seek(db, table, mid);
+    if (at.state == Seek::kError) return Status::Error("database: " + one_line(sqlite3_errmsg(db)));
+    (at.state == Seek::kDamaged ? fails : ok) = mid;
   }
-  return ok;
+  return std::optional<int64_t>(ok);
 }
 
 Status exec(sqlite3* db, const char* sql) {
@@ -113,6 +125,10 @@ Result<TableSalvage> copy_table(sqlite3* src, sqlite3* dst, const std::string& t
   Stmt read = prepare(src, "SELECT rowid, * FROM \"" + table + "\" WHERE rowid >= ?1 ORDER BY rowid LIMIT " +
                                std::to_string(kBatch));
   if (!read) {
+    const int rc = sqlite3_errcode(src);
+    const std::string why = sqlite3_errmsg(src);
+    if (why.rfind("no such table", 0) == 0) return t;  // a corpus from before the table existed
+    if (!is_damage(rc)) return Status::Error("database: " + one_line(why));
     t.unreadable = true;
     return t;
   }
@@ -127,7 +143,7 @@ Result<TableSalvage> copy_table(sqlite3* src, sqlite3* dst, const std::string& t
   }
   Stmt write = prepare(dst, "INSERT INTO \"" + table + "\"(" + names + ") VALUES(" + marks + ")");
   if (!write) return Status::Error("database: " + one_line(sqlite3_errmsg(dst)));
-  int64_t next = std::numeric_limits<int64_t>::min();
+  int64_t next = kMin;
   while (true) {
     sqlite3_reset(read.get());
     sqlite3_bind_int64(read.get(), 1, next);
@@ -152,25 +168,30 @@ Result<TableSalvage> copy_table(sqlite3* src, sqlite3* dst, const std::string& t
       }
     }
     if (rc == SQLITE_DONE) {
-      if (n < kBatch || last == std::numeric_limits<int64_t>::max()) break;
+      if (n < kBatch || last == kMax) break;
       next = last + 1;
       continue;
     }
+    if (!is_damage(rc)) return Status::Error("database: " + one_line(sqlite3_errmsg(src)));
     ++t.damaged;
+    if (n > 0 && last == kMax) break;
     const int64_t from = n > 0 ? last + 1 : next;
     // A row whose rowid can be found but whose content cannot be read: skip just that row.
-    if (const Seek at = seek(src, table, from); at.state != Seek::kFailed) {
-      if (at.state == Seek::kEnd || at.rowid == std::numeric_limits<int64_t>::max()) break;
+    const Seek at = seek(src, table, from);
+    if (at.state == Seek::kError) return Status::Error("database: " + one_line(sqlite3_errmsg(src)));
+    if (at.state != Seek::kDamaged) {
+      if (at.state == Seek::kEnd || at.rowid == kMax) break;
       next = at.rowid + 1;
       continue;
     }
     // The way to the rows is damaged: find where reading works again.
     auto resume = resume_after(src, table, from);
-    if (!resume) {
+    if (!resume) return resume.status();
+    if (!*resume) {
       t.unreadable = t.kept == 0 && t.dropped == 0;
       break;
     }
-    next = *resume;
+    next = **resume;
   }
   return t;
 }
@@ -221,7 +242,9 @@ Result<CheckReport> check(const std::string& path) {
 }
 
 Result<SalvageReport> salvage(const std::string& damaged, const std::string& fresh) {
-  if (std::filesystem::exists(fresh)) return Status::Error(fresh + " already exists");
+  if (std::error_code ec; std::filesystem::exists(fresh, ec) || ec) {
+    return Status::Error(fresh + (ec ? ": " + ec.message() : " already exists"));
+  }
   auto src = open_for_reading(damaged);
   if (!src) return src.status();
   {
@@ -247,6 +270,12 @@ Result<SalvageReport> salvage(const std::string& damaged, const std::string& fre
   if (Status s = exec(raw, "COMMIT"); !s) {
     exec(raw, "ROLLBACK");
     return s;
+  }
+  // Everything into the one file, checked (a checkpoint that fails on close would leave the rows
+  // in a WAL file that the swap in place does not carry).
+  if (Status s = exec(raw, "PRAGMA journal_mode=DELETE"); !s) return s;
+  if (std::error_code ec; std::filesystem::exists(fresh + "-wal", ec)) {
+    return Status::Error("the salvaged rows could not all be written into " + fresh);
   }
   return report;
 }

@@ -98,8 +98,16 @@ std::vector<uint8_t> Statement::blob(int c) const {
 Database::~Database() { sqlite3_close_v2(db_); }
 
 sqlite3* open_immutable(const std::string& path, std::string* error) {
-  std::string uri = "file:";
-  for (const unsigned char ch : path) {
+  // Only when nothing waits in a WAL file: immutable reads the main file alone.
+  std::error_code ec;
+  if (std::filesystem::file_size(path + "-wal", ec) > 0 && !ec) {
+    *error = "its journal (" + path + "-wal) holds changes that only a process that may write it can apply";
+    return nullptr;
+  }
+  // An absolute path, so that "file:" never reads a leading "//" as a host name.
+  const std::string absolute = std::filesystem::absolute(path, ec).string();
+  std::string uri = "file://";
+  for (const unsigned char ch : ec ? path : absolute) {
     if (ch == '%' || ch == '?' || ch == '#' || ch < 0x21 || ch > 0x7e) {
       char hex[4];
       std::snprintf(hex, sizeof hex, "%%%02X", ch);
@@ -138,7 +146,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
     // A file we may not write (another user's corpus, a read-only disk): read it as it is. WAL
     // needs its shared-memory file; when that cannot be made either, read the file as immutable.
     db->read_only_ = true;
-    if (!db->exec("SELECT count(*) FROM sqlite_master")) {
+    const int probe = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) & 0xff;
+    if (probe == SQLITE_CANTOPEN || probe == SQLITE_READONLY) {
       db.reset();
       std::string err;
       sqlite3* ro = open_immutable(path, &err);
@@ -146,7 +155,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
       db.reset(new Database(ro));
       db->read_only_ = true;
     }
-    if (Status s = db->exec("PRAGMA foreign_keys=ON"); !s) return Status::Error("cannot open corpus " + path + ": " + s.message());
+    if (Status s = db->exec("PRAGMA foreign_keys=ON"); !s) {
+      return Status::Error("cannot open corpus " + path + " (read-only): " + s.message());
+    }
     return db;
   }
   // WAL keeps readers and one writer apart and makes a killed run leave a consistent file.

@@ -79,6 +79,10 @@ bool JsonlReader::next(nlohmann::json* out) {
         reject("file_path_bytes is not the base64 of a file path");
         continue;
       }
+      if (auto p = j.find("file_path"); p != j.end() && (!p->is_string() || to_valid_utf8(*raw) != p->get<std::string>())) {
+        reject("file_path_bytes is not the same path as file_path");
+        continue;
+      }
     }
     if (!j.contains("codex_schema_version")) j["codex_schema_version"] = schema::kSchemaVersion;
     if (seen_.insert(j["track_id"].get<std::string>()).second) {
