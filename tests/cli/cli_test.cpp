@@ -16,6 +16,7 @@
 
 #include "codex/core/text.h"
 #include "codex/demo/synth.h"
+#include "support/damage.h"
 #include "support/run_codex.h"
 #include "support/test_util.h"
 
@@ -336,26 +337,7 @@ TEST(CliOutsideText, EscapeSequencesInTagsAreShownNotObeyed) {
 namespace codex {
 namespace {
 
-// Zeroes the root page of one table, as a bad disk block would.
-void damage_table(const std::string& db, const std::string& table) {
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(h, ("SELECT rootpage FROM sqlite_master WHERE name='" + table + "'").c_str(), -1, &st, nullptr);
-  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  const int64_t root = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_prepare_v2(h, "PRAGMA page_size", -1, &st, nullptr);
-  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  const int64_t page = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(h);
-  std::string bytes = test::read_bytes(db);
-  ASSERT_GE(static_cast<int64_t>(bytes.size()), root * page);
-  std::fill(bytes.begin() + (root - 1) * page, bytes.begin() + root * page, '\0');
-  test::write_bytes(db, bytes);
-}
+using test::damage_table;
 
 TEST_F(Cli, ADamagedCorpusFailsWithOneLineInsteadOfAShortAnswer) {
   ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);

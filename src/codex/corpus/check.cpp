@@ -39,7 +39,7 @@ Result<Handle> open_for_reading(const std::string& path) {
   }
   sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   sqlite3_exec(raw, "PRAGMA query_only=1", nullptr, nullptr, nullptr);
-  sqlite3_busy_timeout(raw, 10000);
+  sqlite3_busy_timeout(raw, faults::current().kind == faults::Kind::kBusy ? 50 : 10000);
   return db;
 }
 
@@ -255,7 +255,7 @@ Result<SalvageReport> salvage(const std::string& damaged, const std::string& fre
   const int rc = sqlite3_open_v2(fresh.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, faults::vfs_name());
   Handle dst(raw);
   if (rc != SQLITE_OK) return Status::Error("cannot open " + fresh + ": " + one_line(raw ? sqlite3_errmsg(raw) : "?"));
-  sqlite3_busy_timeout(raw, 10000);
+  sqlite3_busy_timeout(raw, faults::current().kind == faults::Kind::kBusy ? 50 : 10000);
   if (Status s = exec(raw, "PRAGMA foreign_keys=ON"); !s) return s;
   if (Status s = exec(raw, "BEGIN IMMEDIATE"); !s) return s;
   SalvageReport report;

@@ -61,7 +61,13 @@ Result<RepairSummary> repair_corpus(const std::string& path, const AnalyzeOption
     return Status::Error("nothing in " + path + " could be read; it is left as it is (restore a backup, or analyse "
                          "your music again into a new corpus)");
   }
+  // A name not taken yet (two repairs in one second must not collide).
   out.damaged_copy = path + ".damaged-" + timestamp();
+  for (int n = 2; n < 1000; ++n) {
+    std::error_code e;
+    if (!fs::exists(out.damaged_copy, e) && !e) break;
+    out.damaged_copy = path + ".damaged-" + timestamp() + "-" + std::to_string(n);
+  }
   if (Status s = keep_copy(path, out.damaged_copy); !s) {
     remove_all_of(fresh);
     return s;
