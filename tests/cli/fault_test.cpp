@@ -27,7 +27,7 @@ namespace fs = std::filesystem;
 using test::CmdResult;
 using test::run_codex;
 
-size_t line_count(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+using test::line_count;
 
 std::string integrity(const std::string& db) {
   sqlite3* h = nullptr;

@@ -233,6 +233,16 @@ struct FaultPlan {
   ~FaultPlan() { faults::set({}); }
 };
 
+// A corpus at `path` holding `n` fake tracks (ids id1000, id1001, ...).
+void store_fake_tracks(const std::string& path, int n) {
+  auto c = Corpus::open(path);
+  ASSERT_TRUE(c.ok());
+  for (int i = 0; i < n; ++i) {
+    const std::string id = "id" + std::to_string(1000 + i);
+    ASSERT_TRUE((*c)->tracks().store(fake_track(id, {"/m/" + id + ".wav", 10, 1}, 60)).ok());
+  }
+}
+
 TEST(Faults, PlansParseAndBadOnesAreRefused) {
   auto p = faults::parse("full@12");
   ASSERT_TRUE(p.ok());
@@ -277,14 +287,7 @@ TEST(Faults, AnInjectedFullDiskFailsTheWriteAndLeavesTheCorpusAsItWas) {
 TEST(Faults, AZeroedPageIsAnErrorNeverAShortAnswer) {
   test::TempDir dir;
   const std::string path = dir.file("c.db");
-  {
-    auto c = Corpus::open(path);
-    ASSERT_TRUE(c.ok());
-    for (int i = 0; i < 200; ++i) {
-      const std::string id = "id" + std::to_string(1000 + i);
-      ASSERT_TRUE((*c)->tracks().store(fake_track(id, {"/m/" + id + ".wav", 10, 1}, 60)).ok());
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(store_fake_tracks(path, 200));
   // Every page read after the first few comes back zeroed.
   FaultPlan plan({faults::Kind::kCorrupt, 4, false});
   auto c = Corpus::open(path);
@@ -303,14 +306,7 @@ namespace {
 void zeroed_leaf_loses_only_its_rows(bool first_leaf) {
   test::TempDir dir;
   const std::string path = dir.file("c.db");
-  {
-    auto c = Corpus::open(path);
-    ASSERT_TRUE(c.ok());
-    for (int i = 0; i < 400; ++i) {
-      const std::string id = "id" + std::to_string(1000 + i);
-      ASSERT_TRUE((*c)->tracks().store(fake_track(id, {"/m/" + id + ".wav", 10, 1}, 60)).ok());
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(store_fake_tracks(path, 400));
   // Zero one leaf page of the tracks table, in the middle: the page holding rowid 200.
   int64_t page = 0, page_size = 0;
   {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "support/test_util.h"
 
 namespace codex::test {
+
+inline size_t line_count(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
 
 struct CmdResult {
   int status = -1;  // exit status, -1 when killed by a signal

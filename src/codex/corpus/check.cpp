@@ -29,8 +29,10 @@ Result<Handle> open_for_reading(const std::string& path) {
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, faults::vfs_name());
   Handle db(raw);
   if (rc != SQLITE_OK) return Status::Error("cannot open corpus " + path + ": " + one_line(raw ? sqlite3_errmsg(raw) : "?"));
-  const auto probe = [&] { return sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) & 0xff; };
-  if (sqlite3_db_readonly(raw, "main") == 1 && (probe() == SQLITE_CANTOPEN || probe() == SQLITE_READONLY)) {
+  const int probe = sqlite3_db_readonly(raw, "main") == 1
+                        ? sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) & 0xff
+                        : SQLITE_OK;
+  if (probe == SQLITE_CANTOPEN || probe == SQLITE_READONLY) {
     db.reset();  // a file we may not write, whose WAL memory cannot be made: read it as it is
     std::string err;
     raw = open_immutable(path, &err);
