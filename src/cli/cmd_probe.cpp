@@ -5,6 +5,9 @@
 #include "codex/analysis/pass.h"
 #include "codex/analysis/results.h"
 #include "codex/core/text.h"
+#include "codex/corpus/corpus.h"
+#include "codex/library/embedding.h"
+#include "codex/library/records.h"
 #include "commands.h"
 
 namespace codex::cli {
@@ -35,7 +38,7 @@ Status apply_param(std::vector<std::unique_ptr<analysis::Analyzer>>& analyzers, 
 }
 }  // namespace
 
-int run_probe(const GlobalArgs&, const std::string& file, const std::vector<std::string>& params) {
+int run_probe(const GlobalArgs& g, const std::string& file, const std::vector<std::string>& params, bool embedding) {
   auto analyzers = analysis::default_analyzers();
   for (const auto& spec : params) {
     if (Status st = apply_param(analyzers, spec); !st.ok()) {
@@ -61,11 +64,45 @@ int run_probe(const GlobalArgs&, const std::string& file, const std::vector<std:
                         {"channels", a.info.source_channels},
                         {"flags", a.flags},
                         {"tags", a.info.tags}};
+  nlohmann::json analyses = nlohmann::json::object();
   for (const auto& r : a.results) {
+    analyses[r.stamp.id] = r.output.values;
     nlohmann::json v = r.output.values;
+    if (r.stamp.id == "acoustic") v.erase("windows");  // kept out of sight: the track summary says it
     v["confidence"] = std::round(r.output.confidence * 1000) / 1000;
     out["analysis"][r.stamp.id] = std::move(v);
     analysis::add_probe_fields(r.stamp.id, r.output.values, &out);
+  }
+  if (embedding) {
+    // In the space of the corpus (--db): its trained model, else its statistics.
+    auto corpus = corpus::Corpus::open(resolve_db(g));
+    if (!corpus) {
+      print_error(corpus.status().message());
+      return 1;
+    }
+    auto space = library::embedding_space_for(**corpus);
+    if (!space) {
+      print_error(space.status().message());
+      return 1;
+    }
+    corpus::TrackRow row;
+    row.track_id = a.stats.track_id;
+    row.duration_s = a.stats.duration_s;
+    row.codec = a.info.codec;
+    std::vector<schema::TrackRecord> one = {schema::from_json(
+        library::record_from_analyses(a.stats.track_id, row, analyses, &*space))};
+    library::attach_acoustic(one, &*space);
+    const embed::Vector v = embed::embed_record(one[0]);
+    const std::vector<float> acoustic = embed::acoustic_of(one[0]);
+    auto rounded = [](const float* x, size_t n) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (size_t i = 0; i < n; ++i) arr.push_back(std::round(x[i] * 1e5) / 1e5);
+      return arr;
+    };
+    out["embedding"] = {{"model", "codex-384/" + space->id()},
+                        {"dims", embed::kDims},
+                        {"vector", rounded(v.data(), v.size())},
+                        {"acoustic", rounded(acoustic.data(), acoustic.size())}};
   }
   if (!params.empty()) out["param_overrides"] = params;  // an experiment's output says what it ran with
   std::printf("%s\n", json_text(out).c_str());

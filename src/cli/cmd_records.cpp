@@ -41,14 +41,14 @@ int run_import(const GlobalArgs& g, const std::string& file) {
   return rep->errors.empty() ? 0 : 1;
 }
 
-int run_export(const GlobalArgs& g, const std::string& out_path) {
+int run_export(const GlobalArgs& g, const std::string& out_path, bool embeddings) {
   auto corpus = corpus::Corpus::open(resolve_db(g));
   if (!corpus) {
     print_error(corpus.status().message());
     return 1;
   }
   if (out_path.empty() || out_path == "-") {
-    auto n = library::export_jsonl(**corpus, std::cout);
+    auto n = library::export_jsonl(**corpus, std::cout, embeddings);
     std::cout.flush();
     if (!n) {
       print_error(n.status().message());
@@ -63,7 +63,7 @@ int run_export(const GlobalArgs& g, const std::string& out_path) {
   const std::string tmp = out_path + ".part";
   std::ofstream out(tmp, std::ios::binary);
   Result<size_t> n = Status::Error("cannot write " + printable(out_path));
-  if (out) n = library::export_jsonl(**corpus, out);
+  if (out) n = library::export_jsonl(**corpus, out, embeddings);
   out.close();
   if (!n || !out || std::rename(tmp.c_str(), out_path.c_str()) != 0) {
     std::remove(tmp.c_str());

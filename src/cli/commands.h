@@ -33,7 +33,18 @@ struct AnalyzeArgs {
 };
 int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a);
 
-int run_probe(const GlobalArgs& g, const std::string& file, const std::vector<std::string>& params = {});
+int run_probe(const GlobalArgs& g, const std::string& file, const std::vector<std::string>& params = {},
+              bool embedding = false);
+
+struct TrainEmbedArgs {
+  int steps = 0;  // 0: chosen from the library's size
+  int hidden = 256;
+  int batch = 256;
+  double temperature = 0.1;
+  uint64_t seed = 1;
+};
+int run_train_embed(const GlobalArgs& g, const TrainEmbedArgs& a);
+int run_models(const GlobalArgs& g);
 int run_list(const GlobalArgs& g);
 int run_show(const GlobalArgs& g, const std::string& track);
 
@@ -46,7 +57,7 @@ struct DemoArgs {
 int run_demo(const GlobalArgs& g, const DemoArgs& a);
 
 int run_import(const GlobalArgs& g, const std::string& file);
-int run_export(const GlobalArgs& g, const std::string& out_path);  // "" or "-" = stdout
+int run_export(const GlobalArgs& g, const std::string& out_path, bool embeddings = false);  // "" or "-" = stdout
 int run_schema(const GlobalArgs& g);
 int run_check(const GlobalArgs& g, bool repair);
 int run_config(const GlobalArgs& g);

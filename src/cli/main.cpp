@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
   probe->add_option("--param", probe_params,
                     "override a declared analyzer parameter, ANALYZER.NAME=VALUE (repeatable; for experiments)");
 
+  bool probe_embedding = false;
+  probe->add_flag("--embedding", probe_embedding,
+                  "also print the track's acoustic embedding in the corpus's space (its trained model, else its statistics)");
+
   auto* list = app.add_subcommand("list", "list the tracks in the corpus");
   list->add_flag("--json", g.json, "print a JSON array");
 
@@ -60,6 +64,22 @@ int main(int argc, char** argv) {
   std::string export_out;
   auto* exp = app.add_subcommand("export", "export every record as CODEX-schema JSON Lines");
   exp->add_option("-o,--out", export_out, "file to write (default: stdout)");
+  bool export_embeddings = false;
+  exp->add_flag("--embeddings", export_embeddings, "also write each track's 384-d embedding (model id + base64 float16)");
+
+  TrainEmbedArgs ta;
+  auto* train = app.add_subcommand("train", "learn from your own library, on this machine");
+  train->require_subcommand(1);
+  auto* train_embed = train->add_subcommand("embed", "learn the acoustic embedding (codex-embed) from the analysed tracks");
+  train_embed->add_option("--steps", ta.steps, "training steps (default: from the library's size)")->check(CLI::Range(1, 1000000));
+  train_embed->add_option("--hidden", ta.hidden, "hidden units")->check(CLI::Range(8, 4096));
+  train_embed->add_option("--batch", ta.batch, "tracks per step")->check(CLI::Range(2, 4096));
+  train_embed->add_option("--temperature", ta.temperature, "InfoNCE temperature")->check(CLI::Range(0.01, 10.0));
+  train_embed->add_option("--seed", ta.seed, "random seed (the same seed gives the same model)");
+  train_embed->add_flag("--json", g.json, "print the report as JSON, no progress bar");
+
+  auto* models = app.add_subcommand("models", "list the models installed beside the corpus");
+  models->add_flag("--json", g.json, "print JSON");
 
   RecommendArgs ra;
   auto* rec = app.add_subcommand("recommend", "recommend what to play next, with a score and reasons");
@@ -102,11 +122,13 @@ int main(int argc, char** argv) {
   }
   const int rc = [&] {
     if (*analyze) return run_analyze(g, aa);
-    if (*probe) return run_probe(g, probe_file, probe_params);
+    if (*probe) return run_probe(g, probe_file, probe_params, probe_embedding);
     if (*list) return run_list(g);
     if (*show) return run_show(g, show_track);
     if (*import) return run_import(g, import_file);
-    if (*exp) return run_export(g, export_out);
+    if (*exp) return run_export(g, export_out, export_embeddings);
+    if (*train_embed) return run_train_embed(g, ta);
+    if (*models) return run_models(g);
     if (*schema_cmd) return run_schema(g);
     if (*check) return run_check(g, repair);
     if (*config_cmd) return run_config(g);

@@ -10,6 +10,7 @@ Result<std::unique_ptr<Corpus>> Corpus::open(const std::string& path) {
   auto db = Database::open(path);
   if (!db) return db.status();
   std::unique_ptr<Corpus> c(new Corpus(std::move(db).value()));
+  c->path_ = path;
   if (Status s = c->migrate(); !s) return Status::Error("cannot prepare corpus " + path + ": " + s.message());
   return c;
 }

@@ -26,6 +26,8 @@ class Corpus {
   static Result<std::unique_ptr<Corpus>> open(const std::string& path);
 
   Result<int> schema_version();
+  // The path it was opened with.
+  const std::string& path() const { return path_; }
 
   TrackStore& tracks() { return tracks_; }
   AnalysisStore& analyses() { return analyses_; }
@@ -36,6 +38,7 @@ class Corpus {
  private:
   explicit Corpus(std::unique_ptr<Database> db);
   Status migrate();
+  std::string path_;
   Connection c_;
   TrackStore tracks_{c_};
   AnalysisStore analyses_{c_};

@@ -7,6 +7,8 @@
 #include <string_view>
 
 #include "codex/core/dot.h"
+#include "codex/core/half.h"
+#include "codex/embed/acoustic_model.h"
 #include "codex/core/text.h"
 #include "codex/music/key.h"
 
@@ -28,13 +30,15 @@ constexpr Block kGroove{78, 5, 0.5f};
 constexpr Block kFeel{83, 3, 0.3f};
 constexpr Block kVocals{86, 11, 0.5f};
 constexpr Block kProduction{97, 9, 0.3f};
-constexpr Block kGenre{106, 64, 0.9f};
-constexpr Block kMoods{170, 96, 0.6f};
-constexpr Block kInstruments{266, 48, 0.3f};
-constexpr Block kArtists{314, 32, 0.3f};
-constexpr Block kQuality{346, 2, 0.1f};
-constexpr Block kMix{348, 2, 0.1f};
-static_assert(kMix.offset + kMix.size <= kDims);
+constexpr Block kGenre{106, 48, 0.9f};
+constexpr Block kMoods{154, 64, 0.6f};
+constexpr Block kInstruments{218, 36, 0.3f};
+constexpr Block kArtists{254, 30, 0.3f};
+constexpr Block kQuality{284, 2, 0.1f};
+constexpr Block kMix{286, 2, 0.1f};
+constexpr Block kAcoustic{kAcousticOffset, kDims - kAcousticOffset, kAcousticWeight};
+static_assert(kMix.offset + kMix.size == kAcoustic.offset);
+static_assert(kAcoustic.size == kAcousticDims);
 
 // Fills a block with a unit-norm pattern scaled by sqrt(weight).
 void put(Vector& v, const Block& b, const std::vector<float>& pattern) {
@@ -122,8 +126,22 @@ void normalise(Vector& v) {
 
 }  // namespace
 
+std::vector<float> acoustic_of(const schema::TrackRecord& r) {
+  const auto it = r.extra.find("acoustic");
+  if (it == r.extra.end() || !it->is_object()) return {};
+  const auto vec = it->find("vector");
+  if (vec == it->end() || !vec->is_string()) return {};
+  auto v = halves_from_base64(vec->get_ref<const std::string&>());
+  if (!v || v->size() != static_cast<size_t>(kAcousticDims)) return {};
+  for (float x : *v) {
+    if (!std::isfinite(x)) return {};
+  }
+  return std::move(*v);
+}
+
 Vector embed_record(const schema::TrackRecord& r) {
   Vector v{};
+  put(v, kAcoustic, acoustic_of(r));
   if (r.bpm) put(v, kTempo, rbf(std::log2(*r.bpm), std::log2(60.0), std::log2(200.0), kTempo.size));
   if (r.key) put(v, kKey, key_pattern(*r.key));
   if (r.energy) put(v, kEnergy, rbf(number_or(r.energy, 0), 1, 10, kEnergy.size));
@@ -153,8 +171,26 @@ Vector embed_record(const schema::TrackRecord& r) {
   return v;
 }
 
-Vector intent_direction(const prompt::Intent& in, const schema::TrackRecord& cur) {
+Vector intent_direction(const prompt::Intent& in, const schema::TrackRecord& cur, const AcousticDirections* dirs) {
   Vector d{};
+  // In the acoustic block: along the library's own directions for energy and vibe.
+  if (dirs) {
+    std::vector<float> a(static_cast<size_t>(kAcoustic.size), 0.0f);
+    bool any = false;
+    if ((in.energy == prompt::Direction::kUp || in.energy == prompt::Direction::kDown) &&
+        dirs->energy.size() == a.size()) {
+      const float sign = in.energy == prompt::Direction::kUp ? 1.0f : -1.0f;
+      for (size_t i = 0; i < a.size(); ++i) a[i] += sign * dirs->energy[i];
+      any = true;
+    }
+    if (in.vibe) {
+      if (auto v = schema::Vibe::parse(*in.vibe); v && dirs->vibe[v->index()].size() == a.size()) {
+        for (size_t i = 0; i < a.size(); ++i) a[i] += dirs->vibe[v->index()][i];
+        any = true;
+      }
+    }
+    if (any) put(d, kAcoustic, a);
+  }
   const double e = number_or(cur.energy, 5.0);
   if (in.energy == prompt::Direction::kUp || in.energy == prompt::Direction::kDown) {
     const double target = std::clamp(e + (in.energy == prompt::Direction::kUp ? 1 : -1) * in.energy_steps, 1.0, 10.0);

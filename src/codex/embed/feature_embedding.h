@@ -6,11 +6,13 @@
 //   energy     10  radial basis over 1-10            danceability 10  likewise
 //   vibe        6  one-hot                            intensity 4, groove 5, tempo feel 3: one-hot
 //   vocals     11  presence (5) and style (6) one-hot production style 9: one-hot
-//   genre      64  hashed words of genre + subgenre   moods 96: hashed mood tags
-//   instruments 48 hashed                             similar artists 32: hashed
+//   genre      48  hashed words of genre + subgenre   moods 64: hashed mood tags
+//   instruments 36 hashed                             similar artists 30: hashed
 //   quality     2  audio fidelity, production quality   mixability 2: in/out ease
-//   (34 dims reserved for the acoustic embedding)
-// Missing fields leave their block at zero. An intent becomes a direction in the same space.
+//   acoustic   96  the track's acoustic block (embed/acoustic_model.h): how it sounds, learned on
+//                  the DJ's library or its standardised acoustic summary; weight kAcousticWeight
+// Missing fields leave their block at zero. An intent becomes a direction in the same space; in
+// the acoustic block it moves along directions learned from this library (AcousticDirections).
 #pragma once
 
 #include <array>
@@ -25,13 +27,26 @@
 namespace codex::embed {
 
 inline constexpr int kDims = 384;
+inline constexpr int kAcousticOffset = 288;  // the acoustic block: kAcousticOffset .. kDims
+inline constexpr float kAcousticWeight = 3.0f;
 using Vector = std::array<float, kDims>;
+
+// The record's acoustic block (extra "acoustic": {"model", "vector": base64 float16}); empty when
+// it has none.
+std::vector<float> acoustic_of(const schema::TrackRecord& record);
 
 Vector embed_record(const schema::TrackRecord& record);
 
+// Unit directions in the acoustic block (empty when the library cannot tell).
+struct AcousticDirections {
+  std::vector<float> energy;               // towards more energy
+  std::array<std::vector<float>, 6> vibe;  // towards each vibe (schema::kVibes order)
+};
+
 // The direction an intent points in (not normalised; zero when the intent says nothing that
 // features can express). `current` is the playing track's record.
-Vector intent_direction(const prompt::Intent& intent, const schema::TrackRecord& current);
+Vector intent_direction(const prompt::Intent& intent, const schema::TrackRecord& current,
+                        const AcousticDirections* directions = nullptr);
 
 // normalize(base + weight * direction); returns base when the direction is zero.
 Vector steer(const Vector& base, const Vector& direction, float weight);

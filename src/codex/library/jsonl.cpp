@@ -1,5 +1,8 @@
 #include "codex/library/jsonl.h"
 
+#include "codex/core/half.h"
+#include "codex/embed/feature_embedding.h"
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -124,12 +127,25 @@ Result<ImportReport> import_jsonl(corpus::Corpus& corpus, const std::string& pat
   return reader.report();
 }
 
-Result<size_t> export_jsonl(corpus::Corpus& corpus, std::ostream& out) {
+Result<size_t> export_jsonl(corpus::Corpus& corpus, std::ostream& out, bool embeddings) {
   auto records = all_records(corpus);
   if (!records) return records.status();
   size_t n = 0;
   for (const auto& r : *records) {
     nlohmann::json j = schema::to_json(r);
+    // The acoustic block belongs to this library's space: exported only with the embeddings, as
+    // the whole 384-d vector (model id + base64 float16) beside it. The acoustic summary, which
+    // any library can place in its own space, always travels.
+    if (embeddings) {
+      const auto block = j.find("acoustic");
+      const std::string space = block != j.end() && block->is_object() ? block->value("model", "") : "";
+      const embed::Vector v = embed::embed_record(r);
+      j["embedding"] = {{"model", "codex-384/" + (space.empty() ? std::string("features") : space)},
+                        {"dims", embed::kDims},
+                        {"vector", halves_base64(v.data(), v.size())}};
+    } else {
+      j.erase("acoustic");
+    }
     // JSON holds only UTF-8: a path that is not (a Linux file name may be any bytes) is written
     // readable in file_path (U+FFFD for the bad bytes) and exactly in file_path_bytes (base64),
     // which import reads back.

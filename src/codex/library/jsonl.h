@@ -57,6 +57,8 @@ ImportReport parse_jsonl(std::istream& in, std::vector<nlohmann::json>* records,
 Result<ImportReport> import_jsonl(corpus::Corpus& corpus, const std::string& path, const ImportOptions& options = {});
 
 // Writes every record of the corpus, one per line. Returns the number written.
-Result<size_t> export_jsonl(corpus::Corpus& corpus, std::ostream& out);
+// With `embeddings`, each record also carries "embedding": {"model", "dims", "vector"} (the
+// 384-d vector retrieval uses, base64 float16) and its acoustic block.
+Result<size_t> export_jsonl(corpus::Corpus& corpus, std::ostream& out, bool embeddings = false);
 
 }  // namespace codex::library

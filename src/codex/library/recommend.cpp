@@ -21,6 +21,7 @@ LoadedLibrary load_library(std::vector<schema::TrackRecord> records) {
   lib.vocabulary.genres.assign(genres.begin(), genres.end());
   lib.vocabulary.moods.assign(moods.begin(), moods.end());
   lib.packed = rank::pack_attributes(lib.features);
+  lib.directions = acoustic_directions(lib.records);
   lib.index = std::move(idx);
   return lib;
 }
@@ -56,6 +57,7 @@ Result<RecommendResponse> recommend(const LoadedLibrary& lib, const RecommendReq
   opt.records = &lib.records;
   opt.packed = &lib.packed;
   opt.weights = req.weights;
+  opt.directions = &lib.directions;
   out.ranked = rank::recommend(lib.features, *current, out.intent, opt);
   return out;
 }

@@ -12,6 +12,7 @@
 #include "codex/corpus/corpus.h"
 #include "codex/embed/feature_embedding.h"
 #include "codex/index/vector_index.h"
+#include "codex/library/embedding.h"
 #include "codex/library/records.h"
 #include "codex/prompt/intent.h"
 #include "codex/rank/recommend.h"
@@ -25,6 +26,7 @@ struct LoadedLibrary {
   rank::PackedAttributes packed;                  // of the features
   std::shared_ptr<const index::VectorIndex> index;  // the records' embeddings, ids = positions
   prompt::Vocabulary vocabulary;                  // the library's genres and moods
+  embed::AcousticDirections directions;           // "more energy", "darker" ... in the acoustic block
 };
 
 Result<LoadedLibrary> load_library(corpus::Corpus& corpus, RecordDetail detail = RecordDetail::kRank);

@@ -6,6 +6,8 @@
 #include <iterator>
 #include <string_view>
 
+#include "codex/core/half.h"
+#include "codex/library/embedding.h"
 #include "codex/semantic/similar_artists.h"
 
 namespace codex::library {
@@ -15,7 +17,7 @@ using nlohmann::json;
 
 // The record of an analysed track, as JSON (provenance and field confidence included).
 json local_record(const std::string& id, const std::optional<corpus::TrackRow>& row, const json& analyses,
-                  const std::optional<corpus::LlmRecord>& llm) {
+                  const std::optional<corpus::LlmRecord>& llm, const embed::AcousticModel* model) {
   json r = {{"track_id", id}, {"codex_schema_version", "1.0"}, {"analyzer_version", "codex 0.1.0"}};
   corpus::TrackRow track;
   if (row) {
@@ -37,6 +39,17 @@ json local_record(const std::string& id, const std::optional<corpus::TrackRow>& 
   r["key"] = m.key ? json(*m.key) : json(nullptr);
   if (m.key_confidence) r["key_confidence"] = *m.key_confidence;
   if (results.has_loudness) r["loudness_lufs"] = results.lufs ? json(*results.lufs) : json(nullptr);
+  // How it sounds: the acoustic summary (exported, so a corpus travels without audio) and, with a
+  // learned model, its acoustic block (cached with the record; the fallback needs the whole
+  // library's statistics and is made when the library is read).
+  if (auto a = analyses.find("acoustic"); a != analyses.end()) {
+    if (auto summary = acoustic_track_summary(*a)) {
+      r["acoustic_summary"] = a->at("track");
+      if (model && model->is_learned()) {
+        r["acoustic"] = {{"model", model->id()}, {"vector", halves_base64(model->embed(summary->data()))}};
+      }
+    }
+  }
   const semantic::Filled filled = semantic::local_fill(m);
   for (auto it = filled.fields.begin(); it != filled.fields.end(); ++it) {
     if (!r.contains(it.key())) r[it.key()] = it.value();
@@ -67,7 +80,7 @@ json local_record(const std::string& id, const std::optional<corpus::TrackRow>& 
   return r;
 }
 
-Result<json> local_record_of(corpus::Corpus& corpus, const std::string& id) {
+Result<json> local_record_of(corpus::Corpus& corpus, const std::string& id, const embed::AcousticModel* model) {
   auto row = corpus.tracks().row(id);
   if (!row) return row.status();
   auto stored = corpus.analyses().of(id);
@@ -78,7 +91,7 @@ Result<json> local_record_of(corpus::Corpus& corpus, const std::string& id) {
   }
   auto llm = corpus.llm_replies().newest(id);
   if (!llm) return llm.status();
-  return local_record(id, *row, analyses, *llm);
+  return local_record(id, *row, analyses, *llm, model);
 }
 
 std::string stamp_of(const std::string& change) {
@@ -89,6 +102,11 @@ std::string stamp_of(const std::string& change) {
 }
 
 }  // namespace
+
+nlohmann::json record_from_analyses(const std::string& track_id, const corpus::TrackRow& row,
+                                    const nlohmann::json& analyses, const embed::AcousticModel* model) {
+  return local_record(track_id, row, analyses, std::nullopt, model);
+}
 
 semantic::Measurements measurements_of(const analysis::Results& a, const corpus::TrackRow& track) {
   semantic::Measurements m;
@@ -124,12 +142,18 @@ semantic::Measurements measurements_of(const analysis::Results& a, const corpus:
 }
 
 Result<schema::TrackRecord> build_record(corpus::Corpus& corpus, const std::string& track_id) {
-  auto r = local_record_of(corpus, track_id);
+  auto model = load_model_for(corpus.path());
+  if (!model) return model.status();
+  auto r = local_record_of(corpus, track_id, *model ? &**model : nullptr);
   if (!r) return r.status();
   return schema::from_json(*r);
 }
 
 Result<std::vector<schema::TrackRecord>> all_records(corpus::Corpus& corpus, RecordDetail detail) {
+  auto loaded_model = load_model_for(corpus.path());
+  if (!loaded_model) return loaded_model.status();
+  const embed::AcousticModel* model = *loaded_model ? &**loaded_model : nullptr;
+  const std::string space = model ? "|" + model->id() : "";
   // Records are made typed as they are read, so the library is held once (plus the blobs of one row).
   std::vector<schema::TrackRecord> imported;
   Status read = corpus.records().for_each_imported([&](json&& r) { imported.push_back(schema::from_json(r)); });
@@ -143,7 +167,7 @@ Result<std::vector<schema::TrackRecord>> all_records(corpus::Corpus& corpus, Rec
   };
   std::vector<Stale> stale;
   read = corpus.records().for_each_analysed_source(detail == RecordDetail::kFull, [&](corpus::RecordSource&& src) {
-    const std::string stamp = stamp_of(src.change);
+    const std::string stamp = stamp_of(src.change + space);
     if (src.cached && src.stamp == stamp) {
       json r = json::from_cbor(src.record, true, false);
       json meta = detail == RecordDetail::kFull ? json::from_cbor(src.meta, true, false) : json::object();
@@ -160,7 +184,7 @@ Result<std::vector<schema::TrackRecord>> all_records(corpus::Corpus& corpus, Rec
   if (!stale.empty()) {
     std::vector<corpus::CachedRecord> entries;
     for (const auto& s : stale) {
-      auto built = local_record_of(corpus, s.track_id);
+      auto built = local_record_of(corpus, s.track_id, model);
       if (!built) return built.status();
       json record = std::move(built).value(), meta = json::object();
       analysed[s.index] = schema::from_json(record);
@@ -185,6 +209,7 @@ Result<std::vector<schema::TrackRecord>> all_records(corpus::Corpus& corpus, Rec
                return a.track_id.value_or("") < b.track_id.value_or("");
              });
   semantic::fill_similar_artists(records);
+  attach_acoustic(records, model);
   return records;
 }
 

@@ -14,6 +14,7 @@
 #include "codex/analysis/results.h"
 #include "codex/core/status.h"
 #include "codex/corpus/corpus.h"
+#include "codex/embed/acoustic_model.h"
 #include "codex/schema/record.h"
 #include "codex/semantic/local_fill.h"
 
@@ -21,6 +22,11 @@ namespace codex::library {
 
 // What the local fill reads, from the analyzers' typed results and the track row.
 semantic::Measurements measurements_of(const analysis::Results& results, const corpus::TrackRow& track);
+
+// The record (JSON) of a track from its analyses (analyzer id -> result) and track row, as the
+// corpus would build it (without an LLM reply); with a learned model, its acoustic block too.
+nlohmann::json record_from_analyses(const std::string& track_id, const corpus::TrackRow& row,
+                                    const nlohmann::json& analyses, const embed::AcousticModel* model);
 
 // The record CODEX builds for one analysed track (no similar artists: they need the library).
 Result<schema::TrackRecord> build_record(corpus::Corpus& corpus, const std::string& track_id);

@@ -45,7 +45,7 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
                                    ? (*opt.embeddings)[current]
                                    : embed::embed_record((*opt.records)[current]);
     const schema::TrackRecord cur_record = opt.records ? (*opt.records)[current] : schema::TrackRecord{};
-    const embed::Vector query = embed::steer(base, embed::intent_direction(in, cur_record), 1.0f);
+    const embed::Vector query = embed::steer(base, embed::intent_direction(in, cur_record, opt.directions), 1.0f);
     const size_t keep = std::max<size_t>(50, opt.top);
     std::vector<uint32_t> ids(pool.ids.begin(), pool.ids.end());
     const auto hits = idx->search_among(query.data(), std::min(keep, ids.size()), ids);

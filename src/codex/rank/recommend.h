@@ -38,6 +38,7 @@ struct RecommendOptions {
   const std::vector<schema::TrackRecord>* records = nullptr;  // the current track's record steers the intent
   const PackedAttributes* packed = nullptr;                    // optional, from pack_attributes(library)
   const std::vector<Factor>* weights = nullptr;                // default_weights() when null
+  const embed::AcousticDirections* directions = nullptr;       // the library's acoustic directions
 };
 
 struct RecommendResult {

@@ -1,0 +1,223 @@
+#include "codex/library/embedding.h"
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include "codex/analysis/acoustic_summary.h"
+#include "codex/core/half.h"
+
+namespace codex::library {
+namespace {
+
+static_assert(analysis::acoustic::kDims == embed::kSummaryDims, "the model reads the analyzer's summary");
+
+using nlohmann::json;
+
+std::optional<std::vector<float>> halves_field(const json& obj, const char* key) {
+  if (!obj.is_object()) return std::nullopt;
+  const auto it = obj.find(key);
+  if (it == obj.end() || !it->is_string()) return std::nullopt;
+  auto v = halves_from_base64(it->get_ref<const std::string&>());
+  if (!v) return std::nullopt;
+  for (float x : *v) {
+    if (!std::isfinite(x)) return std::nullopt;
+  }
+  return v;
+}
+
+void set_block(schema::TrackRecord& r, const std::string& model, const std::vector<float>& v) {
+  r.extra["acoustic"] = {{"model", model}, {"vector", halves_base64(v)}};
+}
+
+std::string model_of(const json& block) {
+  if (!block.is_object()) return "";
+  const auto it = block.find("model");
+  return it != block.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+}  // namespace
+
+std::string models_dir_for(const std::string& db_path) {
+  if (db_path.empty() || db_path == ":memory:" || db_path.rfind("file:", 0) == 0) return "";
+  const std::filesystem::path p(db_path);
+  return (p.parent_path().empty() ? std::filesystem::path("models") : p.parent_path() / "models").string();
+}
+
+std::string model_path_for(const std::string& db_path) {
+  const std::string dir = models_dir_for(db_path);
+  if (dir.empty()) return "";
+  return (std::filesystem::path(dir) / (std::filesystem::path(db_path).stem().string() + ".embed.cxm")).string();
+}
+
+Result<std::optional<embed::AcousticModel>> load_model_for(const std::string& db_path) {
+  const std::string path = model_path_for(db_path);
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::exists(path, ec)) return std::optional<embed::AcousticModel>{};
+  auto m = embed::AcousticModel::load(path);
+  if (!m) return Status::Error(m.status().message() + " (train it again: codex train embed)");
+  return std::optional<embed::AcousticModel>(std::move(m).value());
+}
+
+std::optional<std::vector<float>> acoustic_track_summary(const json& a) {
+  auto v = halves_field(a, "track");
+  if (!v || v->size() != static_cast<size_t>(embed::kSummaryDims)) return std::nullopt;
+  return v;
+}
+
+std::optional<std::vector<float>> acoustic_windows(const json& a) {
+  auto v = halves_field(a, "windows");
+  if (!v || v->empty() || v->size() % embed::kSummaryDims != 0) return std::nullopt;
+  return v;
+}
+
+Result<TrainEmbedReport> train_embed(corpus::Corpus& corpus, const embed::TrainOptions& options) {
+  const std::string path = model_path_for(corpus.path());
+  if (path.empty()) return Status::Error("an in-memory corpus has no place for a model");
+  std::map<std::string, size_t> index;
+  std::vector<embed::TrainTrack> tracks;
+  Status read = corpus.analyses().for_each_result({"acoustic"}, [&](const std::string& id, const std::string&, json&& r) {
+    auto w = acoustic_windows(r);
+    if (!w) return;
+    index[id] = tracks.size();
+    tracks.push_back({std::move(*w), -1});
+  });
+  if (!read) return read;
+  // Album groups (same album and album artist tag... or artist): tracks the DJ keeps together.
+  auto rows = corpus.tracks().rows();
+  if (!rows) return rows.status();
+  std::map<std::string, int> groups;
+  std::map<int, size_t> group_size;
+  for (const auto& row : *rows) {
+    const auto it = index.find(row.track_id);
+    if (it == index.end() || row.album.empty()) continue;
+    const auto g = groups.emplace(row.album + "\x1f" + row.artist, static_cast<int>(groups.size())).first->second;
+    tracks[it->second].group = g;
+    ++group_size[g];
+  }
+  TrainEmbedReport report;
+  for (const auto& t : tracks) report.grouped_tracks += t.group >= 0 && group_size[t.group] > 1;
+  auto model = embed::train_acoustic(tracks, options);
+  if (!model) return model.status();
+  std::error_code ec;
+  std::filesystem::create_directories(models_dir_for(corpus.path()), ec);
+  if (ec) return Status::Error("cannot make the models folder " + models_dir_for(corpus.path()) + ": " + ec.message());
+  if (Status s = model->save(path); !s) return s;
+  report.path = path;
+  report.model = std::move(model).value();
+  return report;
+}
+
+Result<embed::AcousticModel> embedding_space_for(corpus::Corpus& corpus) {
+  auto learned = load_model_for(corpus.path());
+  if (!learned) return learned.status();
+  if (*learned) return std::move(**learned);
+  std::vector<float> all;
+  Status read = corpus.analyses().for_each_result({"acoustic"}, [&](const std::string&, const std::string&, json&& r) {
+    if (auto v = acoustic_track_summary(r)) all.insert(all.end(), v->begin(), v->end());
+  });
+  if (!read) return read;
+  const size_t n = all.size() / embed::kSummaryDims;
+  if (n < 2) {
+    return Status::Error("the corpus has no embedding space yet: analyse a library into it (codex analyze FOLDER)");
+  }
+  return embed::AcousticModel::summary(embed::fit_standardiser(all.data(), n));
+}
+
+void attach_acoustic(std::vector<schema::TrackRecord>& records, const embed::AcousticModel* learned) {
+  // The summaries, and the space they go to.
+  std::vector<std::optional<std::vector<float>>> summaries(records.size());
+  std::vector<float> all;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto it = records[i].extra.find("acoustic_summary");
+    if (it == records[i].extra.end() || !it->is_string()) continue;
+    auto v = halves_from_base64(it->get_ref<const std::string&>());
+    if (!v || v->size() != static_cast<size_t>(embed::kSummaryDims)) continue;
+    bool finite = true;
+    for (float x : *v) finite = finite && std::isfinite(x);
+    if (!finite) continue;
+    all.insert(all.end(), v->begin(), v->end());
+    summaries[i] = std::move(v);
+  }
+  const size_t n_summaries = all.size() / embed::kSummaryDims;
+  embed::AcousticModel fallback;
+  const embed::AcousticModel* model = learned && learned->valid() ? learned : nullptr;
+  if (!model && n_summaries >= 2) {
+    fallback = embed::AcousticModel::summary(embed::fit_standardiser(all.data(), n_summaries));
+    model = &fallback;
+  }
+  // Without summaries at all (a corpus imported without audio), exported blocks of one space are
+  // kept as they are.
+  std::string keep_space = model ? model->id() : "";
+  if (!model) {
+    std::set<std::string> spaces;
+    for (const auto& r : records) {
+      if (auto it = r.extra.find("acoustic"); it != r.extra.end()) spaces.insert(model_of(*it));
+    }
+    if (spaces.size() == 1) keep_space = *spaces.begin();
+  }
+  for (size_t i = 0; i < records.size(); ++i) {
+    auto& r = records[i];
+    const auto it = r.extra.find("acoustic");
+    const std::string have = it == r.extra.end() ? "" : model_of(*it);
+    if (!have.empty() && have == keep_space && !embed::acoustic_of(r).empty()) continue;  // already there
+    if (model && summaries[i]) {
+      set_block(r, model->id(), model->embed(summaries[i]->data()));
+    } else if (it != r.extra.end()) {
+      r.extra.erase("acoustic");
+    }
+  }
+}
+
+embed::Vector track_vector(const schema::TrackRecord& record) { return embed::embed_record(record); }
+
+embed::AcousticDirections acoustic_directions(const std::vector<schema::TrackRecord>& records) {
+  embed::AcousticDirections d;
+  const size_t dims = embed::kAcousticDims;
+  std::vector<std::vector<float>> blocks(records.size());
+  std::vector<double> mean(dims, 0.0), energy_cov(dims, 0.0);
+  std::array<std::vector<double>, 6> vibe_sum;
+  std::array<size_t, 6> vibe_n{};
+  for (auto& v : vibe_sum) v.assign(dims, 0.0);
+  size_t n = 0, n_energy = 0;
+  double energy_mean = 0;
+  for (size_t i = 0; i < records.size(); ++i) {
+    blocks[i] = embed::acoustic_of(records[i]);
+    if (blocks[i].empty()) continue;
+    ++n;
+    for (size_t k = 0; k < dims; ++k) mean[k] += blocks[i][k];
+    if (records[i].energy) energy_mean += static_cast<double>(*records[i].energy), ++n_energy;
+  }
+  if (n < 10) return d;
+  for (double& m : mean) m /= static_cast<double>(n);
+  if (n_energy) energy_mean /= static_cast<double>(n_energy);
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (blocks[i].empty()) continue;
+    if (records[i].energy) {
+      const double e = static_cast<double>(*records[i].energy) - energy_mean;
+      for (size_t k = 0; k < dims; ++k) energy_cov[k] += e * (blocks[i][k] - mean[k]);
+    }
+    if (records[i].vibe) {
+      const size_t v = records[i].vibe->index();
+      ++vibe_n[v];
+      for (size_t k = 0; k < dims; ++k) vibe_sum[v][k] += blocks[i][k] - mean[k];
+    }
+  }
+  auto unit = [&](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x * x;
+    std::vector<float> out;
+    if (s <= 1e-18) return out;
+    for (double x : v) out.push_back(static_cast<float>(x / std::sqrt(s)));
+    return out;
+  };
+  if (n_energy >= 10) d.energy = unit(energy_cov);
+  for (size_t v = 0; v < 6; ++v) {
+    if (vibe_n[v] >= 3) d.vibe[v] = unit(vibe_sum[v]);
+  }
+  return d;
+}
+
+}  // namespace codex::library
