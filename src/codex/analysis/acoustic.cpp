@@ -64,7 +64,7 @@ Status AcousticAnalyzer::start(const StreamFormat& format) {
   for (int k = 1; k < bins; ++k) {
     const double f = k * bin_hz;
     bin_log2_hz_[k] = static_cast<float>(std::log2(f));
-    if (f >= 100.0 && f <= 5000.0) {
+    if (f >= 180.0 && f <= 5000.0) {
       const long midi = std::lround(12.0 * std::log2(f / 440.0) + 69.0);
       pitch_class_[k] = static_cast<int>(((midi % 12) + 12) % 12);
     }

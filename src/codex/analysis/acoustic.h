@@ -32,7 +32,7 @@ class AcousticAnalyzer final : public BasicAnalyzer {
   StftLink stft_;
   std::vector<Band> mel_;                 // triangular filters over the power bins
   std::vector<float> dct_;                // kMfcc x mels, orthonormal DCT-II
-  std::vector<int> pitch_class_;          // per bin, -1 outside 100 Hz - 5 kHz
+  std::vector<int> pitch_class_;          // per bin, -1 outside 180 Hz - 5 kHz
   std::vector<int> contrast_edges_;       // kContrastBands + 1 bin edges
   std::vector<float> bin_log2_hz_;        // per bin
   int bass_mels_ = 0, high_mel_ = 0;      // mel bands below 150 Hz; first band above 5 kHz

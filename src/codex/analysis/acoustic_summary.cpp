@@ -178,7 +178,10 @@ std::vector<float> summarise(const FrameSeries& s, size_t f0, size_t f1, const E
   if (e1 > e0 + 8 && env.rate > 0) {
     const size_t n = e1 - e0;
     const auto max_lag = std::min(n / 2, static_cast<size_t>(2.6 * env.rate));
-    const std::vector<double> r = autocorrelation(env.onset.data() + e0, n, max_lag);
+    // Smoothed a little, so a beat that falls between two envelope steps still meets itself.
+    std::vector<float> onset(env.onset.begin() + static_cast<std::ptrdiff_t>(e0), env.onset.begin() + static_cast<std::ptrdiff_t>(e1));
+    for (size_t i = 1; i + 1 < n; ++i) onset[i] = 0.25f * env.onset[e0 + i - 1] + 0.5f * env.onset[e0 + i] + 0.25f * env.onset[e0 + i + 1];
+    const std::vector<double> r = autocorrelation(onset.data(), n, max_lag);
     // The beat period: the strongest autocorrelation between 60 and 200 BPM, leaning to 120 BPM.
     double best = -1e9, period = 0;
     for (size_t lag = static_cast<size_t>(0.3 * env.rate); lag <= max_lag && lag <= static_cast<size_t>(1.0 * env.rate); ++lag) {

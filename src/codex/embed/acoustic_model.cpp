@@ -131,7 +131,8 @@ AcousticModel AcousticModel::learned(Standardiser st, int hidden, std::vector<fl
 }
 
 void AcousticModel::make_id() {
-  const std::string body = serialise_body(st_, hidden_, w1_, b1_, w2_, b2_, hidden_ > 0 ? info_ : ModelInfo{});
+  // Of what the model computes (statistics, shape, weights), not of when or how fast it was trained.
+  const std::string body = serialise_body(st_, hidden_, w1_, b1_, w2_, b2_, ModelInfo{});
   char id[40];
   std::snprintf(id, sizeof id, "%s-%012llx", hidden_ > 0 ? "codex-embed" : "summary",
                 static_cast<unsigned long long>(fnv(body.data(), body.size()) & 0xFFFFFFFFFFFFull));

@@ -5,7 +5,7 @@
 //  - summary (the fallback without a trained model): the standardised summary itself, each value
 //    clipped to +-4 standard deviations, padded to kAcousticDims and normalised. Its statistics
 //    come from the library at hand, so it is never zeros and never a fixed guess.
-// A model is immutable once built; its id is a hash of its contents, so a stored vector names the
+// A model is immutable once built; its id is a hash of what it computes (statistics and weights), so a stored vector names the
 // model that made it. The file format: magic "CDXEMBED", format version, shape, training facts,
 // float32 arrays, and a checksum; load() checks every one of them.
 #pragma once
