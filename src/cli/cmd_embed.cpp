@@ -51,6 +51,7 @@ int run_train_embed(const GlobalArgs& g, const TrainEmbedArgs& a) {
   opt.batch = a.batch;
   opt.temperature = static_cast<float>(a.temperature);
   opt.seed = a.seed;
+  opt.min_tracks = static_cast<size_t>(a.min_tracks);
   ProgressBar bar(!g.json && ProgressBar::stderr_is_terminal());
   int last = 0;
   opt.progress = [&](int step, int steps, double) {
@@ -71,7 +72,7 @@ int run_train_embed(const GlobalArgs& g, const TrainEmbedArgs& a) {
     j["grouped_tracks"] = report->grouped_tracks;
     std::printf("%s\n", json_text(j).c_str());
   } else {
-    std::printf("Trained %s on %llu tracks (%llu windows) in %.1f s: held-out window match %.0f%%\n", m.id().c_str(),
+    std::printf("Trained %s on %llu tracks (%llu windows) in %.1f s: first and last windows of a track find each other %.0f%% of the time\n", m.id().c_str(),
                 static_cast<unsigned long long>(m.info().trained_tracks),
                 static_cast<unsigned long long>(m.info().trained_windows), m.info().train_seconds,
                 100.0 * m.info().window_top1);

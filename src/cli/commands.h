@@ -42,6 +42,7 @@ struct TrainEmbedArgs {
   int batch = 256;
   double temperature = 0.1;
   uint64_t seed = 1;
+  int min_tracks = 100;
 };
 int run_train_embed(const GlobalArgs& g, const TrainEmbedArgs& a);
 int run_models(const GlobalArgs& g);

@@ -76,6 +76,8 @@ int main(int argc, char** argv) {
   train_embed->add_option("--batch", ta.batch, "tracks per step")->check(CLI::Range(2, 4096));
   train_embed->add_option("--temperature", ta.temperature, "InfoNCE temperature")->check(CLI::Range(0.01, 10.0));
   train_embed->add_option("--seed", ta.seed, "random seed (the same seed gives the same model)");
+  train_embed->add_option("--min-tracks", ta.min_tracks, "tracks of 15 s or more needed before training (default 100)")
+      ->check(CLI::Range(8, 1000000));
   train_embed->add_flag("--json", g.json, "print the report as JSON, no progress bar");
 
   auto* models = app.add_subcommand("models", "list the models installed beside the corpus");

@@ -99,6 +99,7 @@ std::vector<TrainTrack> synthetic_library(size_t tracks, uint64_t seed) {
 TEST(TrainAcoustic, SameSeedSameModelAndItLearns) {
   const auto lib = synthetic_library(64, 1);
   TrainOptions o;
+  o.min_tracks = 8;
   o.steps = 120;
   o.hidden = 32;
   o.batch = 32;
@@ -122,6 +123,8 @@ TEST(TrainAcoustic, SameSeedSameModelAndItLearns) {
 
 TEST(TrainAcoustic, RefusesTooSmallALibraryAndStopsWhenAsked) {
   TrainOptions o;
+  EXPECT_FALSE(train_acoustic(synthetic_library(99, 1), o).ok()) << "fewer than kMinTrainTracks";
+  o.min_tracks = 8;
   EXPECT_FALSE(train_acoustic(synthetic_library(5, 1), o).ok());
   std::vector<TrainTrack> broken(10);
   for (auto& t : broken) t.windows.assign(kSummaryDims + 3, 0.0f);  // not whole windows: skipped
@@ -156,6 +159,7 @@ TEST(SummaryFallback, StandardisedNeverZerosAndConstantDimensionsCarryNothing) {
 TEST(ModelFile, RoundTripAndMalformedFiles) {
   test::TempDir dir;
   TrainOptions o;
+  o.min_tracks = 8;
   o.steps = 20;
   o.hidden = 12;
   auto m = train_acoustic(synthetic_library(16, 3), o);

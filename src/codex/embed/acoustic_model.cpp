@@ -153,9 +153,10 @@ std::vector<float> AcousticModel::embed(const float* summary) const {
   std::vector<float> out(kAcousticDims, 0.0f);
   if (!valid()) return out;
   const std::vector<float> x = standardise(summary);
-  if (hidden_ == 0) {
-    std::copy(x.begin(), x.end(), out.begin());
-  } else {
+  std::copy(x.begin(), x.end(), out.begin());
+  normalise(out);
+  if (hidden_ > 0) {
+    std::vector<float> y(kAcousticDims, 0.0f);
     std::vector<float> h(static_cast<size_t>(hidden_));
     for (int j = 0; j < hidden_; ++j) {
       float a = b1_[j];
@@ -167,10 +168,13 @@ std::vector<float> AcousticModel::embed(const float* summary) const {
       float a = b2_[o];
       const float* w = &w2_[static_cast<size_t>(o) * hidden_];
       for (int j = 0; j < hidden_; ++j) a += w[j] * h[j];
-      out[o] = a;
+      y[o] = a + (o < kSummaryDims ? x[o] : 0.0f);  // the residual: the standardised summary
     }
+    // Half the summary fallback, half what was learned (see the header).
+    normalise(y);
+    for (int o = 0; o < kAcousticDims; ++o) out[o] += kLearnedShare * y[o];
+    normalise(out);
   }
-  normalise(out);
   return out;
 }
 

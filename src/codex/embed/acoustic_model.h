@@ -1,7 +1,12 @@
 // The acoustic block of codex-embed: a track's acoustic summary (analysis/acoustic_summary.h, 90
 // numbers) becomes a kAcousticDims unit vector. Two kinds:
-//  - learned: standardise with the training library's statistics, then a two-layer perceptron
-//    (ReLU hidden layer, linear output, L2-normalised) trained with InfoNCE (embed/train.h);
+//  - learned: standardise with the training library's statistics, then add a two-layer
+//    perceptron's output (ReLU hidden layer, linear output) to the standardised summary and
+//    L2-normalise; the perceptron is trained with InfoNCE (embed/train.h). The block is the sum of
+//    that unit vector and the fallback's, normalised: on real libraries the learned part alone
+//    finds other windows of the same track far better, but it also pulls apart tracks of one
+//    style that the standardised summary keeps together (bench/embed_eval.py; figures in
+//    docs/ARCHITECTURE.md), so each gets an equal share;
 //  - summary (the fallback without a trained model): the standardised summary itself, each value
 //    clipped to +-4 standard deviations, padded to kAcousticDims and normalised. Its statistics
 //    come from the library at hand, so it is never zeros and never a fixed guess.
@@ -20,6 +25,7 @@ namespace codex::embed {
 
 inline constexpr int kAcousticDims = 96;
 inline constexpr int kSummaryDims = 90;  // analysis/acoustic_summary.h kDims (checked in the library)
+inline constexpr float kLearnedShare = 1.0f;  // the learned unit vector's weight beside the fallback's
 
 struct Standardiser {
   std::vector<float> mean, scale;  // kSummaryDims each; scale = 1 / standard deviation

@@ -21,7 +21,7 @@ struct Block {
 };
 // Layout (offset, size, weight); weights are the share of similarity each block carries.
 constexpr Block kTempo{0, 24, 1.0f};
-constexpr Block kKey{24, 24, 1.0f};
+constexpr Block kKey{24, 24, 0.5f};
 constexpr Block kEnergy{48, 10, 1.0f};
 constexpr Block kDance{58, 10, 0.4f};
 constexpr Block kVibe{68, 6, 0.8f};

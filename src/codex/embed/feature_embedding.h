@@ -28,7 +28,7 @@ namespace codex::embed {
 
 inline constexpr int kDims = 384;
 inline constexpr int kAcousticOffset = 288;  // the acoustic block: kAcousticOffset .. kDims
-inline constexpr float kAcousticWeight = 3.0f;
+inline constexpr float kAcousticWeight = 7.0f;
 using Vector = std::array<float, kDims>;
 
 // The record's acoustic block (extra "acoustic": {"model", "vector": base64 float16}); empty when

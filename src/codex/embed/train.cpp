@@ -52,11 +52,13 @@ Forward forward(const MlpParams& p, const float* x, int batch) {
   gemm_nt(f.h.data(), p.w2.data(), f.z.data(), batch, p.out, p.hidden, false);
   f.y.resize(f.z.size());
   f.norm.resize(static_cast<size_t>(batch));
+  const int skip = std::min(p.in, p.out);
   for (int b = 0; b < batch; ++b) {
     double n = 0;
     for (int o = 0; o < p.out; ++o) {
       float& v = f.z[static_cast<size_t>(b) * p.out + o];
       v += p.b2[o];
+      if (o < skip) v += x[static_cast<size_t>(b) * p.in + o];  // the input itself, passed through
       n += static_cast<double>(v) * v;
     }
     const auto norm = static_cast<float>(std::sqrt(std::max(n, 1e-12)));
@@ -191,9 +193,12 @@ Result<AcousticModel> train_acoustic(const std::vector<TrainTrack>& tracks, cons
     const size_t n = tracks[t].windows.size() / kSummaryDims;
     if (n > 0 && tracks[t].windows.size() % kSummaryDims == 0) usable.push_back(t), n_windows += n;
   }
-  if (usable.size() < 8) {
-    return Status::Error("too few analysed tracks to learn from (" + std::to_string(usable.size()) +
-                         "; at least 8 are needed)");
+  size_t multi = 0;
+  for (size_t t : usable) multi += tracks[t].windows.size() >= 2 * static_cast<size_t>(kSummaryDims);
+  if (multi < opt.min_tracks) {
+    return Status::Error("too few tracks to learn from: " + std::to_string(multi) +
+                         " analysed tracks of 15 s or more, at least " + std::to_string(opt.min_tracks) +
+                         " are needed (until then the standardised acoustic summary is used)");
   }
   // Statistics of every window.
   std::vector<float> all;
@@ -206,7 +211,9 @@ Result<AcousticModel> train_acoustic(const std::vector<TrainTrack>& tracks, cons
   MlpParams p;
   p.in = kSummaryDims, p.hidden = std::max(8, opt.hidden), p.out = kAcousticDims;
   {
-    std::normal_distribution<float> n1(0.0f, std::sqrt(2.0f / p.in)), n2(0.0f, std::sqrt(1.0f / p.hidden));
+    // The perceptron starts near zero, so the model starts as the summary fallback and learns what
+    // to add to it.
+    std::normal_distribution<float> n1(0.0f, std::sqrt(2.0f / p.in)), n2(0.0f, 0.1f * std::sqrt(1.0f / p.hidden));
     p.w1.resize(static_cast<size_t>(p.hidden) * p.in);
     for (float& w : p.w1) w = n1(rng);
     p.b1.assign(p.hidden, 0.0f);
