@@ -43,7 +43,7 @@ Measurements base() {
   return m;
 }
 
-TEST(LocalFill, VibeFollowsModeBrightnessAndEnergy) {
+TEST(LocalFill, WithoutTheAcousticSummaryVibeFollowsModeBrightnessAndEnergy) {
   Measurements m = base();
   EXPECT_EQ(local_fill(m).fields["vibe"], "dark");  // minor, dark timbre
   m.energy = 8;
@@ -55,6 +55,73 @@ TEST(LocalFill, VibeFollowsModeBrightnessAndEnergy) {
   m.energy = 2;
   EXPECT_EQ(local_fill(m).fields["vibe"], "chill");
   EXPECT_EQ(local_fill(m).fields["intensity"], "opener");
+}
+
+// A sound at the middle of the real recordings' spread on every cue (local_fill_mood.cpp).
+SoundEvidence middle() {
+  SoundEvidence s;
+  s.key_clarity = 0.6, s.major_lean = 0.0, s.centroid_log2 = 8.2, s.flatness_db = -11, s.onset_log = 0.0;
+  s.beat_repeat = 0.4, s.bass_pulse = 0.25, s.tempo_log2 = -0.05, s.level_db = -17;
+  return s;
+}
+
+TEST(LocalFillMood, ValenceFollowsModeBrightnessAndTempoArousalFollowsEnergyAndDensity) {
+  SoundEvidence happy = middle(), sad = middle();
+  happy.major_lean = 0.2, happy.centroid_log2 = 9.0, happy.tempo_log2 = 0.2;
+  sad.major_lean = -0.2, sad.centroid_log2 = 7.4, sad.tempo_log2 = -0.4;
+  EXPECT_GT(read_mood(happy, 6, std::nullopt).valence, 0.3);
+  EXPECT_LT(read_mood(sad, 6, std::nullopt).valence, -0.3);
+  EXPECT_GT(read_mood(middle(), 6, false).valence, read_mood(middle(), 6, true).valence) << "the key's mode counts";
+  SoundEvidence dense = middle();
+  dense.onset_log = 1.0;
+  EXPECT_GT(read_mood(dense, 6, std::nullopt).arousal, read_mood(middle(), 6, std::nullopt).arousal);
+  EXPECT_GT(read_mood(middle(), 9, std::nullopt).arousal, 0.5);
+  EXPECT_LT(read_mood(middle(), 2, std::nullopt).arousal, -0.5);
+}
+
+TEST(LocalFillMood, QuadrantsGiveTheVibesWithConfidence) {
+  SoundEvidence happy = middle(), sad = middle(), harsh = middle(), loop = middle();
+  happy.major_lean = 0.2, happy.centroid_log2 = 9.0;
+  sad.major_lean = -0.2, sad.centroid_log2 = 7.4;
+  harsh.major_lean = -0.2, harsh.flatness_db = -4, harsh.onset_log = 0.6;
+  loop.beat_repeat = 0.85;
+  EXPECT_EQ(read_mood(happy, 8, std::nullopt).vibe, "euphoric");
+  EXPECT_EQ(read_mood(sad, 8, std::nullopt).vibe, "dark");
+  EXPECT_EQ(read_mood(harsh, 8, std::nullopt).vibe, "aggressive");
+  EXPECT_EQ(read_mood(happy, 5, std::nullopt).vibe, "bright");
+  EXPECT_EQ(read_mood(middle(), 2, std::nullopt).vibe, "chill");
+  EXPECT_EQ(read_mood(sad, 2, std::nullopt).vibe, "dark");
+  EXPECT_EQ(read_mood(loop, 8, std::nullopt).vibe, "hypnotic");
+  for (double e : {1.0, 4.0, 6.0, 8.0, 10.0}) {
+    for (const auto& s : {happy, sad, harsh, loop, middle()}) {
+      const MoodReading r = read_mood(s, e, std::nullopt);
+      EXPECT_GE(r.confidence, 0.2);
+      EXPECT_LE(r.confidence, 0.6 + 1e-9);
+      EXPECT_TRUE(schema::Vibe::parse(r.vibe).has_value()) << r.vibe;
+    }
+  }
+  // Far from a boundary is surer than near one.
+  EXPECT_GT(read_mood(happy, 9, std::nullopt).confidence, read_mood(middle(), 6, std::nullopt).confidence);
+}
+
+TEST(LocalFillMood, TheFillUsesTheSoundWhenItHasIt) {
+  Measurements m = base();
+  SoundEvidence happy = middle();
+  happy.major_lean = 0.25, happy.centroid_log2 = 9.2;
+  m.sound = happy;
+  m.energy = 8;
+  const Filled f = local_fill(m);
+  EXPECT_EQ(f.fields["vibe"], "euphoric") << "minor key by the key analyzer, but the sound is bright and major";
+  EXPECT_NEAR(f.confidence["vibe"].get<double>(), read_mood(happy, 8, true).confidence, 0.005);
+  const auto moods = f.fields["mood_tags"].get<std::vector<std::string>>();
+  EXPECT_GE(moods.size(), 3u);
+  EXPECT_LE(moods.size(), 7u);
+  EXPECT_NE(std::find(moods.begin(), moods.end(), "energetic"), moods.end());
+  SoundEvidence loop = middle();
+  loop.beat_repeat = 0.9, loop.bass_pulse = 0.6;
+  m.sound = loop;
+  const int steady = f.fields["danceability"].get<int>();
+  EXPECT_GE(local_fill(m).fields["danceability"].get<int>(), steady) << "a steadier groove dances at least as well";
 }
 
 TEST(LocalFill, EveryFilledFieldIsValidSchemaWithAConfidence) {

@@ -35,6 +35,8 @@ struct Results {
   std::optional<double> duration_s;
   // timbre: passed on whole (spectral shape, drum rates, vocals)
   nlohmann::json timbre = nlohmann::json::object();
+  // acoustic: the track summary (acoustic_summary.h; empty when absent or damaged)
+  std::vector<float> acoustic_track;
 };
 
 // `analyses`: analyzer id -> result object, or -> {"result": object, ...} as `codex show` prints it.

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <string_view>
 
+#include "codex/analysis/acoustic_summary.h"
 #include "codex/core/half.h"
 #include "codex/library/embedding.h"
 #include "codex/semantic/similar_artists.h"
@@ -132,6 +133,21 @@ semantic::Measurements measurements_of(const analysis::Results& a, const corpus:
   m.true_peak_dbtp = a.true_peak_dbtp;
   m.duration_s = a.duration_s;
   m.timbre = a.timbre;
+  if (a.acoustic_track.size() == static_cast<size_t>(analysis::acoustic::kDims)) {
+    namespace ac = analysis::acoustic;
+    const auto& v = a.acoustic_track;
+    semantic::SoundEvidence s;
+    s.key_clarity = v[ac::kHarmony + 0];
+    s.major_lean = v[ac::kHarmony + 1];
+    s.centroid_log2 = v[ac::kSpectral + 2];
+    s.flatness_db = v[ac::kSpectral + 0];
+    s.beat_repeat = v[ac::kRhythm + 4];
+    s.onset_log = v[ac::kRhythm + 7];
+    s.tempo_log2 = v[ac::kRhythm + 9];
+    s.bass_pulse = v[ac::kRhythm + 10];
+    s.level_db = v[ac::kDynamics + 0];
+    m.sound = s;
+  }
   m.codec = track.codec;
   m.genre_tag = track.genre;
   m.title = track.title;

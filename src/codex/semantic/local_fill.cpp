@@ -26,7 +26,9 @@ Filled local_fill(const Measurements& m) {
 
   // Danceability: a clear, steady pulse at a dance tempo, with some density of onsets.
   if (m.bpm) {
-    const double pulse = std::clamp(m.periodicity.value_or(0.2) / 0.5, 0.0, 1.0);
+    double pulse = std::clamp(m.periodicity.value_or(0.2) / 0.5, 0.0, 1.0);
+    // The acoustic summary's beat repetition and bass pulse say how steadily the groove drives.
+    if (m.sound) pulse = 0.5 * pulse + 0.3 * std::clamp(m.sound->beat_repeat, 0.0, 1.0) + 0.2 * std::clamp(m.sound->bass_pulse / 0.5, 0.0, 1.0);
     const double tempo_fit = std::exp(-0.5 * std::pow(std::log2(*m.bpm / 122.0) / 0.35, 2));
     const double density = std::clamp(m.onset_rate_hz.value_or(2.0) / 5.0, 0.0, 1.0);
     f.set("danceability", clamp10(1.0 + 9.0 * (0.45 * pulse + 0.35 * tempo_fit + 0.2 * density)), 0.5);
@@ -115,25 +117,37 @@ Filled local_fill(const Measurements& m) {
   // Intensity (place in a set) from energy.
   f.set("intensity", energy >= 7.0 ? "peak" : energy >= 5.0 ? "journey" : "opener", 0.35);
 
-  // Vibe from mode, brightness and energy.
+  // Vibe: from valence and arousal read off the sound (local_fill_mood.cpp); without the acoustic
+  // summary (a corpus analysed before it existed), from mode, brightness and energy.
   std::string vibe;
-  if (energy <= 3.0) vibe = "chill";
-  else if (key && key->minor && brightness < 0.35 && energy >= 7.0) vibe = "aggressive";
-  else if (key && key->minor && brightness < 0.4) vibe = "dark";
-  else if (key && !key->minor && energy >= 7.0) vibe = "euphoric";
-  else if (key && !key->minor) vibe = "bright";
-  else vibe = (m.periodicity.value_or(0) > 0.3) ? "hypnotic" : "dark";
-  f.set("vibe", vibe, key ? 0.4 : 0.25);
+  std::optional<MoodReading> mood;
+  if (m.sound) {
+    mood = read_mood(*m.sound, energy, key ? std::optional<bool>(key->minor) : std::nullopt);
+    vibe = mood->vibe;
+    f.set("vibe", vibe, mood->confidence);
+  } else {
+    if (energy <= 3.0) vibe = "chill";
+    else if (key && key->minor && brightness < 0.35 && energy >= 7.0) vibe = "aggressive";
+    else if (key && key->minor && brightness < 0.4) vibe = "dark";
+    else if (key && !key->minor && energy >= 7.0) vibe = "euphoric";
+    else if (key && !key->minor) vibe = "bright";
+    else vibe = (m.periodicity.value_or(0) > 0.3) ? "hypnotic" : "dark";
+    f.set("vibe", vibe, key ? 0.4 : 0.25);
+  }
 
-  // Mood words that follow from the vibe and energy.
+  // Mood words that follow from the vibe and energy (and valence and arousal when heard).
   static const std::map<std::string, std::vector<std::string>> kMoods = {
       {"chill", {"calm", "mellow", "relaxed"}},         {"aggressive", {"aggressive", "tense", "relentless"}},
       {"dark", {"dark", "brooding", "nocturnal"}},       {"euphoric", {"euphoric", "uplifting", "joyful"}},
       {"bright", {"bright", "warm", "optimistic"}},      {"hypnotic", {"hypnotic", "repetitive", "deep"}}};
   std::vector<std::string> moods = kMoods.at(vibe);
-  if (energy >= 7.0) moods.push_back("energetic");
+  if (energy >= 7.0 || (mood && mood->arousal >= 0.5)) moods.push_back("energetic");
+  if (mood && mood->arousal <= -0.5 && vibe != "chill") moods.push_back("calm");
+  if (mood && mood->valence >= 0.5 && vibe != "euphoric") moods.push_back("happy");
+  if (mood && mood->valence <= -0.5 && vibe != "aggressive") moods.push_back("melancholic");
   if (m.bpm && m.tempo_feel == std::string("half-time")) moods.push_back("heavy");
-  f.set("mood_tags", moods, 0.3);
+  moods.resize(std::min<size_t>(moods.size(), 7));
+  f.set("mood_tags", moods, mood ? std::max(0.25, mood->confidence - 0.1) : 0.3);
 
   // Fidelity from the encoding and clipping.
   double fidelity = 6.0;

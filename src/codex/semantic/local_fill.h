@@ -23,10 +23,24 @@
 namespace codex::semantic {
 
 // Changes whenever the local fill's rules change, so cached records are rebuilt.
-inline constexpr const char* kLocalFillVersion = "fill-5";
+inline constexpr const char* kLocalFillVersion = "fill-6";
 
 // What the local fill reads: the analyzers' typed results (the record builder copies them from
 // analysis::Results) and the track's tags and format.
+// What the acoustic analyzer heard, as the mood reading uses it (named values of its track summary,
+// analysis/acoustic_summary.h; the record builder fills them).
+struct SoundEvidence {
+  double major_lean = 0;     // best major minus best minor profile correlation of the mean chroma
+  double key_clarity = 0;    // best profile correlation
+  double centroid_log2 = 0;  // spectral centroid, log2 Hz
+  double flatness_db = 0;    // spectral flatness (<= 0; towards 0 = noisy, distorted)
+  double onset_log = 0;      // log onset density
+  double beat_repeat = 0;    // onset autocorrelation one beat later (0..1)
+  double bass_pulse = 0;     // the bass band's periodicity at one beat
+  double tempo_log2 = 0;     // log2(beat rate / 120 BPM)
+  double level_db = 0;       // mean frame level
+};
+
 struct Measurements {
   std::optional<double> bpm, bpm_confidence, energy, energy_score, centroid_hz, onset_rate_hz, lufs,
       loudness_range_lu, true_peak_dbtp, periodicity, duration_s, key_confidence;
@@ -38,6 +52,7 @@ struct Measurements {
   std::vector<double> envelope_db;  // loudness per envelope_hop_s
   double envelope_hop_s = 1.0;
   nlohmann::json timbre = nlohmann::json::object();  // the timbre analyzer's result
+  std::optional<SoundEvidence> sound;                 // the acoustic analyzer's summary
   std::string codec, genre_tag, title, artist;
   int64_t bit_rate = 0;
   int sample_rate = 0;
@@ -54,6 +69,15 @@ struct Filled {
 };
 
 Filled local_fill(const Measurements& m);
+
+// Valence (-1 sad/tense .. 1 happy/bright) and arousal (-1 calm .. 1 excited) from the sound, and
+// the vibe they point to with its confidence (the distance from the nearest boundary).
+struct MoodReading {
+  double valence = 0, arousal = 0;
+  std::string vibe;
+  double confidence = 0;
+};
+MoodReading read_mood(const SoundEvidence& sound, double energy, std::optional<bool> minor_key);
 
 
 }  // namespace codex::semantic
