@@ -40,16 +40,11 @@ json local_record(const std::string& id, const std::optional<corpus::TrackRow>& 
   r["key"] = m.key ? json(*m.key) : json(nullptr);
   if (m.key_confidence) r["key_confidence"] = *m.key_confidence;
   if (results.has_loudness) r["loudness_lufs"] = results.lufs ? json(*results.lufs) : json(nullptr);
-  // How it sounds: the acoustic summary (exported, so a corpus travels without audio) and, with a
-  // learned model, its acoustic block (cached with the record; the fallback needs the whole
-  // library's statistics and is made when the library is read).
+  // How it sounds: the acoustic summary (exported, so a corpus travels without audio). With a
+  // learned model its acoustic block is made below and cached with the record; the fallback needs
+  // the whole library's statistics and is made when the library is read.
   if (auto a = analyses.find("acoustic"); a != analyses.end()) {
-    if (auto summary = acoustic_track_summary(*a)) {
-      r["acoustic_summary"] = a->at("track");
-      if (model && model->is_learned()) {
-        r["acoustic"] = {{"model", model->id()}, {"vector", halves_base64(model->embed(summary->data()))}};
-      }
-    }
+    if (acoustic_track_summary(*a)) r["acoustic_summary"] = a->at("track");
   }
   const semantic::Filled filled = semantic::local_fill(m);
   for (auto it = filled.fields.begin(); it != filled.fields.end(); ++it) {
@@ -77,6 +72,12 @@ json local_record(const std::string& id, const std::optional<corpus::TrackRow>& 
     if (!disagreements.empty()) r["llm_disagreements"] = disagreements;
   }
   r["provenance"] = provenance;
+  // The acoustic block of a learned space, cached with the record (no provenance: it is derived).
+  if (model && model->is_learned() && r.contains("acoustic_summary")) {
+    if (auto summary = acoustic_track_summary({{"track", r["acoustic_summary"]}})) {
+      r["acoustic"] = {{"model", model->id()}, {"vector", halves_base64(model->embed(summary->data()))}};
+    }
+  }
   r["field_confidence"] = filled.confidence;
   return r;
 }
