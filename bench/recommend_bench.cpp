@@ -1,5 +1,6 @@
 // Recommendation latency on synthetic feature corpora (no audio): builds N tracks in memory with
-// their 384-d embeddings, then times the full recommend path (constraints, scoring of every
+// their 384-d embeddings (features plus an acoustic block, as a learned space gives: a style
+// direction plus the track's own, unit length) and the library's energy and vibe directions, then times the full recommend path (constraints, scoring of every
 // candidate, reasons for the top 10) for random current tracks and prompts; p50/p99 on one core.
 // Usage: codex_recommend_bench [N...]   (default 10000 100000)
 #include <sys/resource.h>
@@ -9,7 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "codex/core/half.h"
 #include "codex/demo/synth.h"
+#include "codex/library/embedding.h"
 #include "codex/rank/recommend.h"
 
 namespace {
@@ -36,6 +39,11 @@ int main(int argc, char** argv) {
     std::vector<rank::TrackFeatures> lib(n);
     std::vector<embed::Vector> emb(n);
     auto small = index::make_compact_index(embed::kDims);
+    std::vector<std::vector<float>> style(8, std::vector<float>(embed::kAcousticDims));
+    for (auto& st : style) {
+      for (float& x : st) x = static_cast<float>(rng.uniform(-1, 1));
+    }
+    std::vector<schema::TrackRecord> records(n);
     const auto t0 = std::chrono::steady_clock::now();
     for (size_t i = 0; i < n; ++i) {
       auto& t = lib[i];
@@ -49,10 +57,20 @@ int main(int argc, char** argv) {
       t.vocal_presence = rng.uniform() < 0.5 ? "instrumental" : "female";
       const nlohmann::json r = {{"bpm", *t.bpm}, {"key", t.key->camelot()}, {"energy", *t.energy},
                                 {"vibe", *t.vibe}, {"genre", t.genre}};
-      emb[i] = embed::embed_record(schema::from_json(r));
+      records[i] = schema::from_json(r);
+      std::vector<float> a(embed::kAcousticDims);
+      double norm = 0;
+      for (int d = 0; d < embed::kAcousticDims; ++d) {
+        a[d] = style[g][d] + static_cast<float>(rng.uniform(-1, 1)) + 0.05f * static_cast<float>(*t.energy);
+        norm += a[d] * a[d];
+      }
+      for (float& x : a) x /= static_cast<float>(std::sqrt(norm));
+      records[i].extra["acoustic"] = {{"model", "codex-embed-bench"}, {"vector", halves_base64(a)}};
+      emb[i] = embed::embed_record(records[i]);
       small->add(static_cast<uint32_t>(i), emb[i].data());
     }
     const rank::PackedAttributes packed = rank::pack_attributes(lib);
+    const embed::AcousticDirections directions = library::acoustic_directions(records);
     const double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::vector<double> ms;
     double pool = 0;
@@ -65,6 +83,8 @@ int main(int argc, char** argv) {
       o.embeddings = &emb;
       o.index = small.get();
       o.packed = &packed;
+      o.directions = &directions;
+      o.records = &records;
       const auto a = std::chrono::steady_clock::now();
       const auto res = rank::recommend(lib, cur, intent, o);
       ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
