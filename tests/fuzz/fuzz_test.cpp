@@ -26,7 +26,10 @@
 #include "codex/core/config.h"
 #include "codex/corpus/check.h"
 #include "codex/corpus/corpus.h"
+#include "codex/core/half.h"
 #include "codex/demo/synth.h"
+#include "codex/embed/acoustic_model.h"
+#include "codex/library/embedding.h"
 #include "codex/library/jsonl.h"
 #include "codex/music/key.h"
 #include "codex/prompt/intent.h"
@@ -262,11 +265,74 @@ TEST(Fuzz, GeminiResponse) {
 
 TEST(Fuzz, AnalysisResults) {
   EXPECT_GT(fuzz("results",
-                 {R"({"tempo":{"bpm":128.0,"beat_grid":{"steady":true,"first_beat_s":0.1},"groove":{"kick_every_beat":0.9}},"key":{"key":"8A"},"energy":{"energy":7,"envelope_db":[-10,-12]},"loudness":{"integrated_lufs":-9.1}})"},
+                 {R"({"tempo":{"bpm":128.0,"beat_grid":{"steady":true,"first_beat_s":0.1},"groove":{"kick_every_beat":0.9}},"key":{"key":"8A"},"energy":{"energy":7,"envelope_db":[-10,-12]},"loudness":{"integrated_lufs":-9.1}})",
+                  nlohmann::json{{"acoustic", {{"dims", 90}, {"track", halves_base64(std::vector<float>(90, 0.25f))}}}}.dump()},
                  [](const std::string& text) {
                    const auto j = nlohmann::json::parse(text, nullptr, false);
                    if (j.is_discarded()) return;
                    (void)analysis::read_results(j);
+                 }),
+            0u);
+}
+
+// A small learned model's file, as codex train embed writes it.
+std::string model_seed() {
+  std::vector<float> mean(embed::kSummaryDims, 0.5f), scale(embed::kSummaryDims, 2.0f);
+  const int hidden = 3;
+  std::vector<float> w1(static_cast<size_t>(hidden) * embed::kSummaryDims, 0.01f), b1(hidden, 0.1f);
+  std::vector<float> w2(static_cast<size_t>(embed::kAcousticDims) * hidden, -0.02f), b2(embed::kAcousticDims, 0.0f);
+  const auto m = embed::AcousticModel::learned({mean, scale}, hidden, w1, b1, w2, b2, {});
+  test::TempDir dir;
+  EXPECT_TRUE(m.save(dir.file("m.cxm")).ok());
+  return test::read_bytes(dir.file("m.cxm"));
+}
+
+TEST(Fuzz, ModelFiles) {
+  test::TempDir dir;
+  const std::string path = dir.file("fuzzed.cxm");
+  std::vector<float> x(embed::kSummaryDims, 1.0f);
+  EXPECT_GT(fuzz("model", {model_seed()},
+                 [&](const std::string& bytes) {
+                   test::write_bytes(path, bytes);
+                   auto m = embed::AcousticModel::load(path);
+                   if (!m) {
+                     one_line(m.status().message());
+                     return;
+                   }
+                   // A model that loads computes finite unit vectors.
+                   double n = 0;
+                   for (float v : m->embed(x.data())) {
+                     EXPECT_TRUE(std::isfinite(v));
+                     n += static_cast<double>(v) * v;
+                   }
+                   EXPECT_NEAR(n, 1.0, 1e-3);
+                 }),
+            0u);
+}
+
+TEST(Fuzz, AcousticBlocksOfImportedRecords) {
+  // Records as an export of another library carries them: summaries and blocks of some space.
+  std::vector<float> summary(embed::kSummaryDims), block(embed::kAcousticDims);
+  for (size_t i = 0; i < summary.size(); ++i) summary[i] = static_cast<float>(i % 7) - 3.0f;
+  for (size_t i = 0; i < block.size(); ++i) block[i] = 0.1f;
+  const nlohmann::json a = {{"track_id", "a"}, {"acoustic_summary", halves_base64(summary)},
+                            {"acoustic", {{"model", "codex-embed-x"}, {"vector", halves_base64(block)}}}};
+  nlohmann::json b = a;
+  b["track_id"] = "b";
+  summary[3] = 40.0f;
+  b["acoustic_summary"] = halves_base64(summary);
+  EXPECT_GT(fuzz("acoustic", {a.dump() + "\n" + b.dump() + "\n", b.dump() + "\n"},
+                 [](const std::string& text) {
+                   std::istringstream in(text);
+                   std::vector<nlohmann::json> lines;
+                   (void)library::parse_jsonl(in, &lines);
+                   std::vector<schema::TrackRecord> records;
+                   for (const auto& j : lines) records.push_back(schema::from_json(j));
+                   library::attach_acoustic(records, nullptr);
+                   for (const auto& r : records) {
+                     for (float v : embed::embed_record(r)) EXPECT_TRUE(std::isfinite(v));
+                   }
+                   (void)library::acoustic_directions(records);
                  }),
             0u);
 }
