@@ -46,6 +46,29 @@ int run_probe(const GlobalArgs& g, const std::string& file, const std::vector<st
       return 2;
     }
   }
+  // The space first (a corpus without one fails before the slow part); a summary made with other
+  // frame settings would not be in its units.
+  std::optional<embed::AcousticModel> space;
+  if (embedding) {
+    for (const auto& spec : params) {
+      if (spec.rfind("acoustic.", 0) == 0) {
+        print_error("--embedding cannot be combined with --param " + printable(spec) +
+                    ": the summary would not be in the corpus's units");
+        return 2;
+      }
+    }
+    auto corpus = corpus::Corpus::open(resolve_db(g));
+    if (!corpus) {
+      print_error(corpus.status().message());
+      return 1;
+    }
+    auto s = library::embedding_space_for(**corpus);
+    if (!s) {
+      print_error(s.status().message());
+      return 1;
+    }
+    space = std::move(s).value();
+  }
   auto result = analysis::analyze_file(file, analyzers);
   if (!result) {
     print_error(printable(file) + ": " + result.status().message());
@@ -73,18 +96,8 @@ int run_probe(const GlobalArgs& g, const std::string& file, const std::vector<st
     out["analysis"][r.stamp.id] = std::move(v);
     analysis::add_probe_fields(r.stamp.id, r.output.values, &out);
   }
-  if (embedding) {
-    // In the space of the corpus (--db): its trained model, else its statistics.
-    auto corpus = corpus::Corpus::open(resolve_db(g));
-    if (!corpus) {
-      print_error(corpus.status().message());
-      return 1;
-    }
-    auto space = library::embedding_space_for(**corpus);
-    if (!space) {
-      print_error(space.status().message());
-      return 1;
-    }
+  if (space) {
+    // In the space of the corpus (--db): its trained model, else its records' statistics.
     corpus::TrackRow row;
     row.track_id = a.stats.track_id;
     row.duration_s = a.stats.duration_s;
@@ -99,7 +112,7 @@ int run_probe(const GlobalArgs& g, const std::string& file, const std::vector<st
       for (size_t i = 0; i < n; ++i) arr.push_back(std::round(x[i] * 1e5) / 1e5);
       return arr;
     };
-    out["embedding"] = {{"model", "codex-384/" + space->id()},
+    out["embedding"] = {{"model", "codex-384/" + (acoustic.empty() ? std::string("features") : space->id())},
                         {"dims", embed::kDims},
                         {"vector", rounded(v.data(), v.size())},
                         {"acoustic", rounded(acoustic.data(), acoustic.size())}};

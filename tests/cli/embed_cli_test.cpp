@@ -102,7 +102,7 @@ TEST_F(EmbedCli, TrainRefusesASmallLibraryThenLearnsRepeatablyAndModelsListsIt) 
   EXPECT_EQ(id.rfind("codex-embed-", 0), 0u);
   EXPECT_EQ(trained["trained_tracks"], 12);
   EXPECT_EQ(trained["trained_windows"], 24);
-  EXPECT_TRUE(fs::exists(work.file("models/lib.embed.cxm")));
+  EXPECT_TRUE(fs::exists(work.file("models/lib.db.embed.cxm")));
 
   r = run_codex({"models", "--db", db, "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -178,9 +178,40 @@ TEST_F(EmbedCli, AnExportedCorpusKeepsItsVectorsWithoutAudio) {
   }
 }
 
+TEST_F(EmbedCli, TheSameLibraryAnalysedInAnotherOrderTrainsTheSameModel) {
+  const std::string again = work.file("again.db");
+  CmdResult r = run_codex({"analyze", "--jobs", "1", "--db", again, dir_->file("music")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string ids[2];
+  int k = 0;
+  for (const std::string& d : {db, again}) {
+    r = run_codex({"train", "embed", "--db", d, "--min-tracks", "8", "--steps", "20", "--hidden", "16", "--json"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    ids[k++] = nlohmann::json::parse(r.out)["id"];
+  }
+  EXPECT_EQ(ids[0], ids[1]);
+}
+
+TEST_F(EmbedCli, ProbeRefusesAcousticParametersWithTheEmbeddingAndKeepsOthersFields) {
+  CmdResult r = run_codex({"probe", "--embedding", "--param", "acoustic.hop=512", "--db", db, dir_->file("music/t1.flac")});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(test::line_count(r.err), 1u) << r.err;
+  // Somebody else's "acoustic" field survives import and export untouched.
+  r = run_codex({"export", "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json theirs = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')));
+  theirs["acoustic"] = "recorded in a church";
+  test::write_bytes(work.file("theirs.jsonl"), theirs.dump() + "\n");
+  const std::string other = work.file("theirs.db");
+  ASSERT_EQ(run_codex({"import", "--db", other, work.file("theirs.jsonl")}).status, 0);
+  r = run_codex({"export", "--db", other});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["acoustic"], "recorded in a church");
+}
+
 TEST_F(EmbedCli, ADamagedModelIsOneLineAndModelsSaysWhy) {
   fs::create_directories(work.file("models"));
-  test::write_bytes(work.file("models/lib.embed.cxm"), "CDXEMBED\x01\x00\x00\x00garbage");
+  test::write_bytes(work.file("models/lib.db.embed.cxm"), "CDXEMBED\x01\x00\x00\x00garbage");
   CmdResult r = run_codex({"recommend", "--db", db, "--current", "T3"});
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(test::line_count(r.err), 1u) << r.err;

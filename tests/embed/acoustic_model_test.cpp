@@ -129,6 +129,19 @@ TEST(TrainAcoustic, RefusesTooSmallALibraryAndStopsWhenAsked) {
   std::vector<TrainTrack> broken(10);
   for (auto& t : broken) t.windows.assign(kSummaryDims + 3, 0.0f);  // not whole windows: skipped
   EXPECT_FALSE(train_acoustic(broken, o).ok());
+  o.min_tracks = 0;
+  EXPECT_FALSE(train_acoustic({}, o).ok()) << "nothing to learn from, whatever the minimum";
+  o.min_tracks = 8;
+  // A hidden layer wider than a model file may hold is narrowed: what is saved loads.
+  {
+    TrainOptions wide = o;
+    wide.hidden = 100000;
+    wide.steps = 2;
+    wide.batch = 8;
+    auto m = train_acoustic(synthetic_library(10, 4), wide);
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(m->hidden(), 4096);
+  }
   int calls = 0;
   o.steps = 1000;
   o.hidden = 16;

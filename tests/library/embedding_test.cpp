@@ -76,6 +76,13 @@ TEST(AttachAcoustic, ALearnedSpaceAndForeignBlocks) {
   attach_acoustic(imported, nullptr);
   EXPECT_EQ(imported[0].extra["acoustic"]["model"], "codex-embed-elsewhere");
   EXPECT_EQ(embed::acoustic_of(imported[1]).size(), 96u);
+  // A value under "acoustic" that is not a block is somebody else's field: kept, never read.
+  std::vector<schema::TrackRecord> theirs = {with_summary("e", summary(5)), with_summary("f", summary(6))};
+  theirs[0].extra["acoustic"] = "recorded in a church";
+  attach_acoustic(theirs, nullptr);
+  EXPECT_EQ(theirs[0].extra["acoustic"], "recorded in a church");
+  EXPECT_TRUE(embed::acoustic_of(theirs[0]).empty());
+  EXPECT_EQ(embed::acoustic_of(theirs[1]).size(), 96u);
   // A malformed block is dropped, never read as zeros.
   imported[0].extra["acoustic"]["vector"] = "not base64!";
   EXPECT_TRUE(embed::acoustic_of(imported[0]).empty());

@@ -94,11 +94,16 @@ TEST(Records, BuiltFromAnalysesAreCachedAndRebuiltWhenTheyChange) {
   reply.model = "m";
   reply.prompt_version = "p";
   reply.ok = true;
-  reply.record = {{"vibe", "euphoric"}};
+  // An LLM reply replaces guesses, never what was measured or derived here (nor the sound).
+  reply.record = {{"vibe", "euphoric"}, {"acoustic_summary", "AAAA"}, {"acoustic", {{"model", "x"}, {"vector", "AAAA"}}},
+                  {"embedding", "no"}};
   ASSERT_TRUE(corpus.llm_replies().put(reply).ok());
   const auto described = export_all(corpus);
   EXPECT_EQ(described[0]["vibe"], "euphoric");
   EXPECT_EQ(described[0]["provenance"]["vibe"], "llm:m");
+  EXPECT_FALSE(described[0].contains("acoustic_summary")) << "this track has no acoustic analysis";
+  EXPECT_FALSE(described[0].contains("acoustic"));
+  EXPECT_FALSE(described[0].contains("embedding"));
   ASSERT_TRUE(corpus.records().put({{{"track_id", "0000000000000000"}, {"title", "Imported"}, {"artist", "X"},
                                    {"bpm", 120}, {"key", "8A"}, {"energy", 5}}},
                                  "import")

@@ -205,7 +205,28 @@ Status AcousticModel::save(const std::string& path) const {
 Result<AcousticModel> AcousticModel::load(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return Status::Error("cannot read the model " + path);
-  const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  // The header first: the file's size must be what its shape says before the rest is read.
+  std::string bytes(sizeof kMagic + 4 * sizeof(uint32_t), '\0');
+  f.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<size_t>(f.gcount()));
+  if (bytes.size() == sizeof kMagic + 4 * sizeof(uint32_t) && std::memcmp(bytes.data(), kMagic, sizeof kMagic) == 0) {
+    uint32_t hidden = 0, in = 0;
+    std::memcpy(&in, bytes.data() + sizeof kMagic + 4, sizeof in);
+    std::memcpy(&hidden, bytes.data() + sizeof kMagic + 8, sizeof hidden);
+    const uint64_t expected = sizeof kMagic + 4 * 4 + 3 * 8 + 3 * 8 +
+                              4ull * (2ull * in + static_cast<uint64_t>(hidden) * in + hidden +
+                                      static_cast<uint64_t>(kAcousticDims) * hidden + kAcousticDims) + 8;
+    f.seekg(0, std::ios::end);
+    const auto size = static_cast<uint64_t>(f.tellg());
+    if (in == kSummaryDims && hidden <= 4096 && size != expected) {
+      return Status::Error("the model " + path + " is truncated or has extra bytes");
+    }
+    if (size > (64ull << 20)) return Status::Error("not a codex-embed model (too large): " + path);
+    f.seekg(0, std::ios::beg);
+    bytes.assign(static_cast<size_t>(size), '\0');
+    f.read(bytes.data(), static_cast<std::streamsize>(size));
+    bytes.resize(static_cast<size_t>(f.gcount()));
+  }
   const std::string bad = "not a codex-embed model: " + path;
   if (bytes.size() < sizeof kMagic + 8 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) return Status::Error(bad);
   Reader r{bytes, sizeof kMagic};

@@ -38,7 +38,7 @@ Standardiser fit_standardiser(const float* summaries, size_t n);
 struct ModelInfo {
   uint64_t trained_tracks = 0, trained_windows = 0;
   int64_t trained_at = 0;  // unix seconds
-  double train_seconds = 0, final_loss = 0, window_top1 = 0;  // window_top1: held-out check
+  double train_seconds = 0, final_loss = 0, window_top1 = 0;  // window_top1: on the training tracks (train.h)
 };
 
 class AcousticModel {

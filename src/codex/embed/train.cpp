@@ -193,6 +193,7 @@ Result<AcousticModel> train_acoustic(const std::vector<TrainTrack>& tracks, cons
     const size_t n = tracks[t].windows.size() / kSummaryDims;
     if (n > 0 && tracks[t].windows.size() % kSummaryDims == 0) usable.push_back(t), n_windows += n;
   }
+  if (usable.empty()) return Status::Error("no analysed tracks to learn from");
   size_t multi = 0;
   for (size_t t : usable) multi += tracks[t].windows.size() >= 2 * static_cast<size_t>(kSummaryDims);
   if (multi < opt.min_tracks) {
@@ -209,7 +210,7 @@ Result<AcousticModel> train_acoustic(const std::vector<TrainTrack>& tracks, cons
 
   std::mt19937_64 rng(opt.seed);
   MlpParams p;
-  p.in = kSummaryDims, p.hidden = std::max(8, opt.hidden), p.out = kAcousticDims;
+  p.in = kSummaryDims, p.hidden = std::clamp(opt.hidden, 8, 4096), p.out = kAcousticDims;  // what load() accepts
   {
     // The perceptron starts near zero, so the model starts as the summary fallback and learns what
     // to add to it.
@@ -327,6 +328,13 @@ Result<AcousticModel> train_acoustic(const std::vector<TrainTrack>& tracks, cons
     a3.step(p.w2, grad.w2, static_cast<float>(lr), opt.weight_decay, step);
     a4.step(p.b2, grad.b2, static_cast<float>(lr), 0.0f, step);
     if (opt.progress && (step % 10 == 0 || step == steps) && !opt.progress(step, steps, loss_avg)) break;
+  }
+  for (const auto* v : {&p.w1, &p.b1, &p.w2, &p.b2}) {
+    for (float x : *v) {
+      if (!std::isfinite(x)) {
+        return Status::Error("training diverged (a weight is not a number); try a lower --temperature or another --seed");
+      }
+    }
   }
   ModelInfo info;
   info.trained_tracks = usable.size();

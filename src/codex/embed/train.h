@@ -59,8 +59,9 @@ struct TrainOptions {
 // Needs at least options.min_tracks tracks with two or more windows (see kMinTrainTracks).
 Result<AcousticModel> train_acoustic(const std::vector<TrainTrack>& tracks, const TrainOptions& options);
 
-// The share of held-out pairs whose two windows find each other first among `tracks`' windows
-// (each track's first and last window): a quick check of what training achieved.
+// The share of `tracks` whose first window finds the track's own last window first among all the
+// last windows: a check of what training achieved on the training tracks themselves (not held out:
+// bench/embed_eval.py measures retrieval).
 double window_top1(const AcousticModel& model, const std::vector<TrainTrack>& tracks);
 
 }  // namespace codex::embed

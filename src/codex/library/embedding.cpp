@@ -1,5 +1,6 @@
 #include "codex/library/embedding.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -8,6 +9,7 @@
 
 #include "codex/analysis/acoustic_summary.h"
 #include "codex/core/half.h"
+#include "codex/library/records.h"
 
 namespace codex::library {
 namespace {
@@ -49,13 +51,16 @@ std::string models_dir_for(const std::string& db_path) {
 std::string model_path_for(const std::string& db_path) {
   const std::string dir = models_dir_for(db_path);
   if (dir.empty()) return "";
-  return (std::filesystem::path(dir) / (std::filesystem::path(db_path).stem().string() + ".embed.cxm")).string();
+  return (std::filesystem::path(dir) / (std::filesystem::path(db_path).filename().string() + ".embed.cxm")).string();
 }
 
 Result<std::optional<embed::AcousticModel>> load_model_for(const std::string& db_path) {
   const std::string path = model_path_for(db_path);
+  if (path.empty()) return std::optional<embed::AcousticModel>{};
   std::error_code ec;
-  if (path.empty() || !std::filesystem::exists(path, ec)) return std::optional<embed::AcousticModel>{};
+  const bool exists = std::filesystem::exists(path, ec);
+  if (ec) return Status::Error("cannot look for the model " + path + ": " + ec.message());
+  if (!exists) return std::optional<embed::AcousticModel>{};
   auto m = embed::AcousticModel::load(path);
   if (!m) return Status::Error(m.status().message() + " (train it again: codex train embed)");
   return std::optional<embed::AcousticModel>(std::move(m).value());
@@ -78,13 +83,19 @@ Result<TrainEmbedReport> train_embed(corpus::Corpus& corpus, const embed::TrainO
   if (path.empty()) return Status::Error("an in-memory corpus has no place for a model");
   std::map<std::string, size_t> index;
   std::vector<embed::TrainTrack> tracks;
+  // Read in storage order, then put in track-id order: the same library gives the same model from
+  // the same seed however (and in whatever order) it was analysed.
+  std::vector<std::pair<std::string, std::vector<float>>> read_windows;
   Status read = corpus.analyses().for_each_result({"acoustic"}, [&](const std::string& id, const std::string&, json&& r) {
-    auto w = acoustic_windows(r);
-    if (!w) return;
-    index[id] = tracks.size();
-    tracks.push_back({std::move(*w), -1});
+    if (auto w = acoustic_windows(r)) read_windows.emplace_back(id, std::move(*w));
   });
   if (!read) return read;
+  std::sort(read_windows.begin(), read_windows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [id, w] : read_windows) {
+    index[id] = tracks.size();
+    tracks.push_back({std::move(w), -1});
+  }
+  read_windows.clear();
   // Album groups (same album and album artist tag... or artist): tracks the DJ keeps together.
   auto rows = corpus.tracks().rows();
   if (!rows) return rows.status();
@@ -110,62 +121,76 @@ Result<TrainEmbedReport> train_embed(corpus::Corpus& corpus, const embed::TrainO
   return report;
 }
 
+namespace {
+
+// A record's acoustic summary (nullopt when absent, malformed or not finite).
+std::optional<std::vector<float>> summary_of(const schema::TrackRecord& r) {
+  const auto it = r.extra.find("acoustic_summary");
+  if (it == r.extra.end() || !it->is_string()) return std::nullopt;
+  auto v = halves_from_base64(it->get_ref<const std::string&>());
+  if (!v || v->size() != static_cast<size_t>(embed::kSummaryDims)) return std::nullopt;
+  for (float x : *v) {
+    if (!std::isfinite(x)) return std::nullopt;
+  }
+  return v;
+}
+
+// An object of the acoustic block's shape ({"model": string, "vector": string}): what CODEX writes
+// and may replace; any other value under that name is somebody else's field, kept as given.
+bool is_block(const json& v) {
+  return v.is_object() && v.contains("model") && v["model"].is_string() && v.contains("vector") && v["vector"].is_string();
+}
+
+}  // namespace
+
+std::optional<embed::AcousticModel> summary_space(const std::vector<schema::TrackRecord>& records) {
+  std::vector<float> all;
+  for (const auto& r : records) {
+    if (auto v = summary_of(r)) all.insert(all.end(), v->begin(), v->end());
+  }
+  const size_t n = all.size() / embed::kSummaryDims;
+  if (n < 2) return std::nullopt;
+  return embed::AcousticModel::summary(embed::fit_standardiser(all.data(), n));
+}
+
 Result<embed::AcousticModel> embedding_space_for(corpus::Corpus& corpus) {
   auto learned = load_model_for(corpus.path());
   if (!learned) return learned.status();
   if (*learned) return std::move(**learned);
-  std::vector<float> all;
-  Status read = corpus.analyses().for_each_result({"acoustic"}, [&](const std::string&, const std::string&, json&& r) {
-    if (auto v = acoustic_track_summary(r)) all.insert(all.end(), v->begin(), v->end());
-  });
-  if (!read) return read;
-  const size_t n = all.size() / embed::kSummaryDims;
-  if (n < 2) {
-    return Status::Error("the corpus has no embedding space yet: analyse a library into it (codex analyze FOLDER)");
-  }
-  return embed::AcousticModel::summary(embed::fit_standardiser(all.data(), n));
+  // The fallback of the same records recommend and export read.
+  auto records = all_records(corpus, RecordDetail::kRank);
+  if (!records) return records.status();
+  if (auto space = summary_space(*records)) return std::move(*space);
+  return Status::Error("the corpus has no embedding space yet: analyse a library into it (codex analyze FOLDER)");
 }
 
 void attach_acoustic(std::vector<schema::TrackRecord>& records, const embed::AcousticModel* learned) {
   // The summaries, and the space they go to.
   std::vector<std::optional<std::vector<float>>> summaries(records.size());
-  std::vector<float> all;
-  for (size_t i = 0; i < records.size(); ++i) {
-    const auto it = records[i].extra.find("acoustic_summary");
-    if (it == records[i].extra.end() || !it->is_string()) continue;
-    auto v = halves_from_base64(it->get_ref<const std::string&>());
-    if (!v || v->size() != static_cast<size_t>(embed::kSummaryDims)) continue;
-    bool finite = true;
-    for (float x : *v) finite = finite && std::isfinite(x);
-    if (!finite) continue;
-    all.insert(all.end(), v->begin(), v->end());
-    summaries[i] = std::move(v);
-  }
-  const size_t n_summaries = all.size() / embed::kSummaryDims;
-  embed::AcousticModel fallback;
+  for (size_t i = 0; i < records.size(); ++i) summaries[i] = summary_of(records[i]);
+  std::optional<embed::AcousticModel> fallback;
   const embed::AcousticModel* model = learned && learned->valid() ? learned : nullptr;
-  if (!model && n_summaries >= 2) {
-    fallback = embed::AcousticModel::summary(embed::fit_standardiser(all.data(), n_summaries));
-    model = &fallback;
-  }
+  if (!model && (fallback = summary_space(records))) model = &*fallback;
   // Without summaries at all (a corpus imported without audio), exported blocks of one space are
   // kept as they are.
   std::string keep_space = model ? model->id() : "";
   if (!model) {
     std::set<std::string> spaces;
     for (const auto& r : records) {
-      if (auto it = r.extra.find("acoustic"); it != r.extra.end()) spaces.insert(model_of(*it));
+      if (auto it = r.extra.find("acoustic"); it != r.extra.end() && is_block(*it)) spaces.insert(model_of(*it));
     }
     if (spaces.size() == 1) keep_space = *spaces.begin();
   }
   for (size_t i = 0; i < records.size(); ++i) {
     auto& r = records[i];
     const auto it = r.extra.find("acoustic");
-    const std::string have = it == r.extra.end() ? "" : model_of(*it);
+    const bool block = it != r.extra.end() && is_block(*it);
+    if (it != r.extra.end() && !block) continue;  // not ours: kept as given, and not read
+    const std::string have = block ? model_of(*it) : "";
     if (!have.empty() && have == keep_space && !embed::acoustic_of(r).empty()) continue;  // already there
     if (model && summaries[i]) {
       set_block(r, model->id(), model->embed(summaries[i]->data()));
-    } else if (it != r.extra.end()) {
+    } else if (block) {
       r.extra.erase("acoustic");
     }
   }

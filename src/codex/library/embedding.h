@@ -6,8 +6,9 @@
 // summary fallback (the acoustic summaries standardised with this library's statistics). It is
 // computed from the record's "acoustic_summary" (written by the record builder from the acoustic
 // analyzer, and carried by exports); a record without one (an import from elsewhere) keeps an
-// exported block only when it is in the same space. Vectors of another space are dropped: they
-// cannot be compared.
+// exported block only when it is in the same space. Blocks of another space are dropped: they
+// cannot be compared. A value under "acoustic" that is not of the block's shape is somebody
+// else's field: kept as given, never read.
 #pragma once
 
 #include <optional>
@@ -23,7 +24,7 @@
 
 namespace codex::library {
 
-// models/<corpus file stem>.embed.cxm beside the corpus ("" for an in-memory corpus).
+// models/<corpus file name>.embed.cxm beside the corpus ("" for an in-memory corpus).
 std::string model_path_for(const std::string& db_path);
 std::string models_dir_for(const std::string& db_path);
 // The corpus's trained model: nullopt when none is installed; an error when the file is damaged.
@@ -41,8 +42,11 @@ Result<TrainEmbedReport> train_embed(corpus::Corpus& corpus, const embed::TrainO
 std::optional<std::vector<float>> acoustic_track_summary(const nlohmann::json& acoustic_result);
 std::optional<std::vector<float>> acoustic_windows(const nlohmann::json& acoustic_result);
 
-// The space a corpus's records are in: its learned model, else the summary fallback with the
-// statistics of its analysed tracks (an error when it has neither: nothing to standardise with).
+// The summary fallback of these records (their summaries' statistics); nullopt with fewer than 2.
+std::optional<embed::AcousticModel> summary_space(const std::vector<schema::TrackRecord>& records);
+
+// The space a corpus's records are in: its learned model, else the summary fallback of the records
+// recommend and export read (an error when it has neither: nothing to standardise with).
 Result<embed::AcousticModel> embedding_space_for(corpus::Corpus& corpus);
 
 // Gives each record its acoustic block in the active space (see above). `learned` may be null.

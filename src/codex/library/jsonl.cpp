@@ -143,8 +143,9 @@ Result<size_t> export_jsonl(corpus::Corpus& corpus, std::ostream& out, bool embe
       j["embedding"] = {{"model", "codex-384/" + (space.empty() ? std::string("features") : space)},
                         {"dims", embed::kDims},
                         {"vector", halves_base64(v.data(), v.size())}};
-    } else {
-      j.erase("acoustic");
+    } else if (auto a = j.find("acoustic"); a != j.end() && a->is_object() && a->contains("vector") &&
+                                             a->contains("model")) {
+      j.erase(a);  // this library's block (another value under the name is somebody else's field)
     }
     // JSON holds only UTF-8: a path that is not (a Linux file name may be any bytes) is written
     // readable in file_path (U+FFFD for the bad bytes) and exactly in file_path_bytes (base64),

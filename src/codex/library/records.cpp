@@ -61,7 +61,10 @@ json local_record(const std::string& id, const std::optional<corpus::TrackRow>& 
     json disagreements = json::object();
     for (auto it = reply.begin(); it != reply.end(); ++it) {
       const std::string k = it.key();
-      if (k == "track_id" || k == "title" || k == "artist" || k == "file_path" || k == "duration_seconds") continue;
+      if (k == "track_id" || k == "title" || k == "artist" || k == "file_path" || k == "duration_seconds" ||
+          k == "acoustic_summary" || k == "acoustic" || k == "embedding") {
+        continue;  // identity and what was measured or derived here are not the LLM's to say
+      }
       if ((k == "bpm" || k == "key") && !r[k].is_null()) {
         if (r[k] != it.value()) disagreements[k] = {{"measured", r[k]}, {"llm", it.value()}};
         continue;
