@@ -38,7 +38,7 @@ def main():
     db = os.path.join(out, 'scratch.db')
     if model:
         os.makedirs(os.path.join(out, 'models'))
-        shutil.copy(model, os.path.join(out, 'models', 'scratch.embed.cxm'))
+        shutil.copy(model, os.path.join(out, 'models', 'scratch.db.embed.cxm'))
     subprocess.run([codex, 'analyze', '--db', db, os.path.join(out, 'audio')], check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     export = subprocess.run([codex, 'export', '--embeddings', '--db', db], check=True, capture_output=True, text=True).stdout
