@@ -7,6 +7,7 @@
 #include "codex/core/text.h"
 #include "codex/corpus/corpus.h"
 #include "codex/library/embedding.h"
+#include "codex/library/records.h"
 #include "commands.h"
 #include "progress.h"
 
@@ -66,10 +67,14 @@ int run_train_embed(const GlobalArgs& g, const TrainEmbedArgs& a) {
     print_error(report.status().message());
     return 1;
   }
+  // The records cache holds each track's block in the model's space: rebuild it now, so the next
+  // recommend is not the one that waits (a cache: if it cannot be written now, it is rebuilt later).
+  if (!g.json && ProgressBar::stderr_is_terminal()) std::fprintf(stderr, "Placing every track in the new space...\n");
+  (void)library::all_records(**corpus, library::RecordDetail::kRank);
   const auto& m = report->model;
   if (g.json) {
     nlohmann::json j = describe(m, report->path);
-    j["grouped_tracks"] = report->grouped_tracks;
+    j["partnered_tracks"] = report->partnered_tracks;
     std::printf("%s\n", json_text(j).c_str());
   } else {
     std::printf("Trained %s on %llu tracks (%llu windows) in %.1f s: first and last windows of a track find each other %.0f%% of the time\n", m.id().c_str(),

@@ -178,6 +178,15 @@ TEST_F(EmbedCli, AnExportedCorpusKeepsItsVectorsWithoutAudio) {
   }
 }
 
+TEST_F(EmbedCli, AlbumsAndSetsGiveTracksPartners) {
+  // Two tracks played one after the other in a set are partners; nothing else is.
+  ASSERT_EQ(run_codex({"recommend", "--db", db, "--session", "friday", "--current", "T1"}).status, 0);
+  ASSERT_EQ(run_codex({"recommend", "--db", db, "--session", "friday", "--current", "T2"}).status, 0);
+  CmdResult r = run_codex({"train", "embed", "--db", db, "--min-tracks", "8", "--steps", "10", "--hidden", "16", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["partnered_tracks"], 2);
+}
+
 TEST_F(EmbedCli, TheSameLibraryAnalysedInAnotherOrderTrainsTheSameModel) {
   const std::string again = work.file("again.db");
   CmdResult r = run_codex({"analyze", "--jobs", "1", "--db", again, dir_->file("music")});

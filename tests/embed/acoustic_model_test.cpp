@@ -121,6 +121,56 @@ TEST(TrainAcoustic, SameSeedSameModelAndItLearns) {
   EXPECT_NEAR(dot_product(v.data(), v.data(), kAcousticDims), 1.0f, 1e-4f);
 }
 
+TEST(TrainAcoustic, PartnersArePositivesAndBadPartnerIndicesAreIgnored) {
+  // Pairs of tracks the DJ keeps together, each partner half its own, half its pair's sound: with
+  // partner positives, a track's nearest other track is its partner more often than without (the
+  // pairs share little: a third of their sound).
+  std::mt19937_64 rng(11);
+  std::normal_distribution<float> n(0.0f, 1.0f);
+  std::vector<TrainTrack> lib(64);
+  std::vector<std::vector<float>> pair_centre(32, std::vector<float>(kSummaryDims));
+  for (auto& c : pair_centre) {
+    for (float& x : c) x = 2.0f * n(rng);
+  }
+  for (size_t t = 0; t < lib.size(); ++t) {
+    std::vector<float> own(kSummaryDims);
+    for (int d = 0; d < kSummaryDims; ++d) own[d] = 0.6f * pair_centre[t / 2][d] + 2.0f * n(rng);
+    for (int w = 0; w < 3; ++w) {
+      for (int d = 0; d < kSummaryDims; ++d) lib[t].windows.push_back(own[d] + 0.5f * n(rng));
+    }
+    lib[t].partners = {static_cast<uint32_t>(t ^ 1u), 9999u, static_cast<uint32_t>(t)};  // out of range, itself: ignored
+  }
+  TrainOptions o;
+  o.min_tracks = 8;
+  o.steps = 200;
+  o.hidden = 64;
+  o.batch = 32;
+  o.group_positive = 0.5;
+  auto with = train_acoustic(lib, o);
+  o.group_positive = 0.0;
+  auto without = train_acoustic(lib, o);
+  ASSERT_TRUE(with.ok() && without.ok());
+  auto partner_found = [&](const AcousticModel& m) {
+    size_t hits = 0;
+    for (size_t t = 0; t < lib.size(); ++t) {
+      const auto q = m.embed(lib[t].windows.data());
+      float best = -2;
+      size_t arg = t;
+      for (size_t u = 0; u < lib.size(); ++u) {
+        if (u == t) continue;
+        const auto v = m.embed(lib[u].windows.data() + kSummaryDims);
+        const float s = dot_product(q.data(), v.data(), kAcousticDims);
+        if (s > best) best = s, arg = u;
+      }
+      hits += arg == (t ^ 1u);
+    }
+    return hits;
+  };
+  const size_t a = partner_found(*with), b = partner_found(*without);
+  std::printf("partner found first: %zu of 64 with partner positives, %zu without\n", a, b);
+  EXPECT_GT(a, b);
+}
+
 TEST(TrainAcoustic, RefusesTooSmallALibraryAndStopsWhenAsked) {
   TrainOptions o;
   EXPECT_FALSE(train_acoustic(synthetic_library(99, 1), o).ok()) << "fewer than kMinTrainTracks";

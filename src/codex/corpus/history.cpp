@@ -22,4 +22,13 @@ Result<std::vector<std::string>> HistoryStore::played(const std::string& session
   return out;
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> HistoryStore::all_plays() {
+  std::lock_guard<std::mutex> lock(c_.mu);
+  std::vector<std::pair<std::string, std::string>> out;
+  auto st = c_.db->prepare("SELECT session, track_id FROM history ORDER BY session, played_at, rowid");
+  if (!st) return st.status();
+  if (Status s = each_row(*st, [&] { out.emplace_back(st->text(0), st->text(1)); }); !s) return s;
+  return out;
+}
+
 }  // namespace codex::corpus

@@ -14,6 +14,8 @@ class HistoryStore {
   explicit HistoryStore(Connection& c) : c_(c) {}
   Status record_play(const std::string& session, const std::string& track_id);
   Result<std::vector<std::string>> played(const std::string& session);  // distinct ids
+  // Every play as (session, track id), each session's in the order played.
+  Result<std::vector<std::pair<std::string, std::string>>> all_plays();
 
  private:
   Connection& c_;

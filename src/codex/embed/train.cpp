@@ -225,23 +225,15 @@ Result<AcousticModel> train_acoustic(const std::vector<TrainTrack>& tracks, cons
   const int batch = static_cast<int>(std::min<size_t>(static_cast<size_t>(std::max(2, opt.batch)), usable.size()));
   const int steps = opt.steps > 0 ? opt.steps
                                   : static_cast<int>(std::clamp<size_t>(40 * usable.size() / static_cast<size_t>(batch), 300, 3000));
-  // Groups (album/artist) with more than one track, for group positives.
-  std::vector<std::vector<size_t>> groups;
-  std::vector<int> group_of(usable.size(), -1);
-  {
-    std::vector<std::pair<int, size_t>> g;
-    for (size_t u = 0; u < usable.size(); ++u) {
-      if (tracks[usable[u]].group >= 0) g.push_back({tracks[usable[u]].group, u});
-    }
-    std::sort(g.begin(), g.end());
-    for (size_t i = 0; i < g.size();) {
-      size_t j = i;
-      while (j < g.size() && g[j].first == g[i].first) ++j;
-      if (j - i > 1) {
-        groups.emplace_back();
-        for (size_t k = i; k < j; ++k) group_of[g[k].second] = static_cast<int>(groups.size() - 1), groups.back().push_back(g[k].second);
+  // Partners among the usable tracks, for partner positives.
+  std::vector<int64_t> usable_index(tracks.size(), -1);
+  for (size_t u = 0; u < usable.size(); ++u) usable_index[usable[u]] = static_cast<int64_t>(u);
+  std::vector<std::vector<size_t>> partners(usable.size());
+  for (size_t u = 0; u < usable.size(); ++u) {
+    for (uint32_t t : tracks[usable[u]].partners) {
+      if (t < tracks.size() && usable_index[t] >= 0 && static_cast<size_t>(usable_index[t]) != u) {
+        partners[u].push_back(static_cast<size_t>(usable_index[t]));
       }
-      i = j;
     }
   }
   // Track means, standardised, for hard batches.
@@ -306,8 +298,8 @@ Result<AcousticModel> train_acoustic(const std::vector<TrainTrack>& tracks, cons
       const size_t n = tracks[usable[u]].windows.size() / kSummaryDims;
       const size_t wa = std::uniform_int_distribution<size_t>(0, n - 1)(rng);
       size_t ub = u, wb = wa;
-      if (group_of[u] >= 0 && unit(rng) < opt.group_positive) {
-        const auto& g = groups[static_cast<size_t>(group_of[u])];
+      if (!partners[u].empty() && unit(rng) < opt.group_positive) {
+        const auto& g = partners[u];
         ub = g[std::uniform_int_distribution<size_t>(0, g.size() - 1)(rng)];
         wb = std::uniform_int_distribution<size_t>(0, tracks[usable[ub]].windows.size() / kSummaryDims - 1)(rng);
       } else if (n > 1) {

@@ -1,6 +1,7 @@
 // codex-train for the acoustic block: InfoNCE on the DJ's own library. Each step takes `batch`
-// tracks; each gives two views — two different 10-s windows of the track (or, when tracks are
-// grouped by album or artist, sometimes a window of another track of the group), each augmented
+// tracks; each gives two views — two different 10-s windows of the track (or, for a track the DJ
+// keeps with others — same album, played next to it in a set — sometimes a window of one of
+// those), each augmented
 // in feature space (gain, EQ tilt, tempo shift, noise, dropped values). The model must pick each
 // view's partner among the batch's other views (in-batch negatives; some batches are built from
 // one track's nearest neighbours, so their negatives are hard). The gradients of the perceptron,
@@ -31,8 +32,9 @@ struct MlpParams {
 double info_nce(const MlpParams& p, const float* xa, const float* xb, int batch, float temperature, MlpParams* grad);
 
 struct TrainTrack {
-  std::vector<float> windows;  // n x kSummaryDims raw summaries (at least one)
-  int group = -1;              // album/artist group (-1: none)
+  std::vector<float> windows;      // n x kSummaryDims raw summaries (at least one)
+  std::vector<uint32_t> partners;  // tracks the DJ keeps with this one (indices into the same list):
+                                   // the same album, or played one after the other in a set
 };
 
 // On fewer tracks of two windows or more, instance discrimination learns the few tracks apart
@@ -49,7 +51,7 @@ struct TrainOptions {
   uint64_t seed = 1;
   bool augment = true;
   double hard_fraction = 0.25;   // share of batches made of nearest neighbours
-  double group_positive = 0.25;  // chance that a grouped track's second view comes from its group
+  double group_positive = 0.25;  // chance that a track's second view comes from one of its partners
   size_t min_tracks = kMinTrainTracks;  // tracks with two windows or more needed to train
   // Called now and then; return false to stop (the model so far is kept).
   std::function<bool(int step, int steps, double loss)> progress;

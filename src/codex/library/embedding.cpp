@@ -93,23 +93,42 @@ Result<TrainEmbedReport> train_embed(corpus::Corpus& corpus, const embed::TrainO
   std::sort(read_windows.begin(), read_windows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [id, w] : read_windows) {
     index[id] = tracks.size();
-    tracks.push_back({std::move(w), -1});
+    tracks.push_back({std::move(w), {}});
   }
   read_windows.clear();
-  // Album groups (same album and album artist tag... or artist): tracks the DJ keeps together.
+  // Tracks the DJ keeps together: the same album (and artist) tag, and tracks played one after
+  // the other in a set (`codex recommend --session`).
   auto rows = corpus.tracks().rows();
   if (!rows) return rows.status();
-  std::map<std::string, int> groups;
-  std::map<int, size_t> group_size;
+  std::map<std::string, std::vector<uint32_t>> albums;
   for (const auto& row : *rows) {
     const auto it = index.find(row.track_id);
-    if (it == index.end() || row.album.empty()) continue;
-    const auto g = groups.emplace(row.album + "\x1f" + row.artist, static_cast<int>(groups.size())).first->second;
-    tracks[it->second].group = g;
-    ++group_size[g];
+    if (it != index.end() && !row.album.empty()) albums[row.album + "\x1f" + row.artist].push_back(static_cast<uint32_t>(it->second));
+  }
+  std::vector<std::set<uint32_t>> partners(tracks.size());
+  for (const auto& [name, members] : albums) {
+    for (uint32_t a : members) {
+      for (uint32_t b : members) {
+        if (a != b && partners[a].size() < 64) partners[a].insert(b);
+      }
+    }
+  }
+  auto plays = corpus.history().all_plays();
+  if (!plays) return plays.status();
+  for (size_t i = 1; i < plays->size(); ++i) {
+    const auto& [session_a, id_a] = (*plays)[i - 1];
+    const auto& [session_b, id_b] = (*plays)[i];
+    if (session_a != session_b) continue;
+    const auto a = index.find(id_a), b = index.find(id_b);
+    if (a == index.end() || b == index.end() || a->second == b->second) continue;
+    partners[a->second].insert(static_cast<uint32_t>(b->second));
+    partners[b->second].insert(static_cast<uint32_t>(a->second));
   }
   TrainEmbedReport report;
-  for (const auto& t : tracks) report.grouped_tracks += t.group >= 0 && group_size[t.group] > 1;
+  for (size_t t = 0; t < tracks.size(); ++t) {
+    tracks[t].partners.assign(partners[t].begin(), partners[t].end());
+    report.partnered_tracks += !partners[t].empty();
+  }
   auto model = embed::train_acoustic(tracks, options);
   if (!model) return model.status();
   std::error_code ec;
