@@ -42,7 +42,9 @@ TEST(AttachAcoustic, TheFallbackStandardisesWithTheLibrarysStatistics) {
     EXPECT_NEAR(dot_product(v.data(), v.data(), embed::kAcousticDims), 1.0f, 2e-3f);
     const std::string m = recs[i].extra["acoustic"]["model"];
     EXPECT_EQ(m.rfind("summary-", 0), 0u);
-    if (i > 0) EXPECT_EQ(m, space) << "one space for the library";
+    if (i > 0) {
+      EXPECT_EQ(m, space) << "one space for the library";
+    }
     space = m;
   }
   EXPECT_TRUE(embed::acoustic_of(recs[6]).empty());

@@ -1,8 +1,5 @@
 #include "codex/analysis/results.h"
 
-#include <algorithm>
-#include <cmath>
-
 #include "codex/analysis/acoustic_summary.h"
 #include "codex/core/half.h"
 
@@ -76,12 +73,8 @@ Results read_results(const nlohmann::json& analyses) {
 
   r.duration_s = number(result("duration"), "duration_s");
   r.timbre = result("timbre");
-  if (const nlohmann::json& acoustic = result("acoustic"); acoustic.is_object() && acoustic.contains("track") && acoustic["track"].is_string()) {
-    if (auto v = halves_from_base64(acoustic["track"].get_ref<const std::string&>());
-        v && v->size() == static_cast<size_t>(acoustic::kDims) &&
-        std::all_of(v->begin(), v->end(), [](float x) { return std::isfinite(x); })) {
-      r.acoustic_track = std::move(*v);
-    }
+  if (auto v = finite_halves(result("acoustic"), "track"); v && v->size() == static_cast<size_t>(acoustic::kDims)) {
+    r.acoustic_track = std::move(*v);
   }
   return r;
 }

@@ -1,5 +1,7 @@
 #include "codex/core/half.h"
 
+#include <cmath>
+
 #include "codex/core/text.h"
 
 namespace codex {
@@ -21,6 +23,18 @@ std::optional<std::vector<float>> halves_from_base64(std::string_view text) {
   for (size_t i = 0; i < v.size(); ++i) {
     const auto lo = static_cast<uint8_t>((*bytes)[2 * i]), hi = static_cast<uint8_t>((*bytes)[2 * i + 1]);
     v[i] = half_to_float(static_cast<uint16_t>(lo | (hi << 8)));
+  }
+  return v;
+}
+
+std::optional<std::vector<float>> finite_halves(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return std::nullopt;
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return std::nullopt;
+  auto v = halves_from_base64(it->get_ref<const std::string&>());
+  if (!v) return std::nullopt;
+  for (float x : *v) {
+    if (!std::isfinite(x)) return std::nullopt;
   }
   return v;
 }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace codex {
 
 inline uint16_t float_to_half(float f) {
@@ -65,5 +67,9 @@ inline float half_to_float(uint16_t h) {
 std::string halves_base64(const float* v, size_t n);
 inline std::string halves_base64(const std::vector<float>& v) { return halves_base64(v.data(), v.size()); }
 std::optional<std::vector<float>> halves_from_base64(std::string_view text);
+
+// The vector stored under `key` of a JSON object as halves_base64: nullopt when `object` is not an
+// object, the key is absent or not a string, the text is malformed, or a value is not finite.
+std::optional<std::vector<float>> finite_halves(const nlohmann::json& object, const char* key);
 
 }  // namespace codex

@@ -128,14 +128,9 @@ void normalise(Vector& v) {
 
 std::vector<float> acoustic_of(const schema::TrackRecord& r) {
   const auto it = r.extra.find("acoustic");
-  if (it == r.extra.end() || !it->is_object()) return {};
-  const auto vec = it->find("vector");
-  if (vec == it->end() || !vec->is_string()) return {};
-  auto v = halves_from_base64(vec->get_ref<const std::string&>());
+  if (it == r.extra.end()) return {};
+  auto v = finite_halves(*it, "vector");
   if (!v || v->size() != static_cast<size_t>(kAcousticDims)) return {};
-  for (float x : *v) {
-    if (!std::isfinite(x)) return {};
-  }
   return std::move(*v);
 }
 

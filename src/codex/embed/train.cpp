@@ -334,9 +334,7 @@ Result<AcousticModel> train_acoustic(const std::vector<TrainTrack>& tracks, cons
   info.trained_at = static_cast<int64_t>(std::time(nullptr));
   info.final_loss = loss_avg;
   AcousticModel model = AcousticModel::learned(st, p.hidden, p.w1, p.b1, p.w2, p.b2, info);
-  std::vector<TrainTrack> check;
-  for (size_t t : usable) check.push_back(tracks[t]);
-  info.window_top1 = window_top1(model, check);
+  info.window_top1 = window_top1(model, tracks);
   info.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return AcousticModel::learned(st, p.hidden, std::move(p.w1), std::move(p.b1), std::move(p.w2), std::move(p.b2), info);
 }
@@ -345,7 +343,7 @@ double window_top1(const AcousticModel& model, const std::vector<TrainTrack>& tr
   std::vector<std::vector<float>> first, last;
   for (const auto& t : tracks) {
     const size_t n = t.windows.size() / kSummaryDims;
-    if (n < 2) continue;
+    if (n < 2 || t.windows.size() % kSummaryDims != 0) continue;  // as training skips it
     first.push_back(model.embed(&t.windows[0]));
     last.push_back(model.embed(&t.windows[(n - 1) * kSummaryDims]));
   }

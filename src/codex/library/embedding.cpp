@@ -18,18 +18,6 @@ static_assert(analysis::acoustic::kDims == embed::kSummaryDims, "the model reads
 
 using nlohmann::json;
 
-std::optional<std::vector<float>> halves_field(const json& obj, const char* key) {
-  if (!obj.is_object()) return std::nullopt;
-  const auto it = obj.find(key);
-  if (it == obj.end() || !it->is_string()) return std::nullopt;
-  auto v = halves_from_base64(it->get_ref<const std::string&>());
-  if (!v) return std::nullopt;
-  for (float x : *v) {
-    if (!std::isfinite(x)) return std::nullopt;
-  }
-  return v;
-}
-
 void set_block(schema::TrackRecord& r, const std::string& model, const std::vector<float>& v) {
   r.extra["acoustic"] = {{"model", model}, {"vector", halves_base64(v)}};
 }
@@ -67,13 +55,13 @@ Result<std::optional<embed::AcousticModel>> load_model_for(const std::string& db
 }
 
 std::optional<std::vector<float>> acoustic_track_summary(const json& a) {
-  auto v = halves_field(a, "track");
+  auto v = finite_halves(a, "track");
   if (!v || v->size() != static_cast<size_t>(embed::kSummaryDims)) return std::nullopt;
   return v;
 }
 
 std::optional<std::vector<float>> acoustic_windows(const json& a) {
-  auto v = halves_field(a, "windows");
+  auto v = finite_halves(a, "windows");
   if (!v || v->empty() || v->size() % embed::kSummaryDims != 0) return std::nullopt;
   return v;
 }
@@ -144,14 +132,20 @@ namespace {
 
 // A record's acoustic summary (nullopt when absent, malformed or not finite).
 std::optional<std::vector<float>> summary_of(const schema::TrackRecord& r) {
-  const auto it = r.extra.find("acoustic_summary");
-  if (it == r.extra.end() || !it->is_string()) return std::nullopt;
-  auto v = halves_from_base64(it->get_ref<const std::string&>());
+  auto v = finite_halves(r.extra, "acoustic_summary");
   if (!v || v->size() != static_cast<size_t>(embed::kSummaryDims)) return std::nullopt;
-  for (float x : *v) {
-    if (!std::isfinite(x)) return std::nullopt;
-  }
   return v;
+}
+
+// The summary fallback of these summaries' statistics; nullopt with fewer than 2.
+std::optional<embed::AcousticModel> fallback_of(const std::vector<std::optional<std::vector<float>>>& summaries) {
+  std::vector<float> all;
+  for (const auto& v : summaries) {
+    if (v) all.insert(all.end(), v->begin(), v->end());
+  }
+  const size_t n = all.size() / embed::kSummaryDims;
+  if (n < 2) return std::nullopt;
+  return embed::AcousticModel::summary(embed::fit_standardiser(all.data(), n));
 }
 
 // An object of the acoustic block's shape ({"model": string, "vector": string}): what CODEX writes
@@ -163,13 +157,10 @@ bool is_block(const json& v) {
 }  // namespace
 
 std::optional<embed::AcousticModel> summary_space(const std::vector<schema::TrackRecord>& records) {
-  std::vector<float> all;
-  for (const auto& r : records) {
-    if (auto v = summary_of(r)) all.insert(all.end(), v->begin(), v->end());
-  }
-  const size_t n = all.size() / embed::kSummaryDims;
-  if (n < 2) return std::nullopt;
-  return embed::AcousticModel::summary(embed::fit_standardiser(all.data(), n));
+  std::vector<std::optional<std::vector<float>>> summaries;
+  summaries.reserve(records.size());
+  for (const auto& r : records) summaries.push_back(summary_of(r));
+  return fallback_of(summaries);
 }
 
 Result<embed::AcousticModel> embedding_space_for(corpus::Corpus& corpus) {
@@ -189,7 +180,7 @@ void attach_acoustic(std::vector<schema::TrackRecord>& records, const embed::Aco
   for (size_t i = 0; i < records.size(); ++i) summaries[i] = summary_of(records[i]);
   std::optional<embed::AcousticModel> fallback;
   const embed::AcousticModel* model = learned && learned->valid() ? learned : nullptr;
-  if (!model && (fallback = summary_space(records))) model = &*fallback;
+  if (!model && (fallback = fallback_of(summaries))) model = &*fallback;
   // Without summaries at all (a corpus imported without audio), exported blocks of one space are
   // kept as they are.
   std::string keep_space = model ? model->id() : "";
@@ -214,8 +205,6 @@ void attach_acoustic(std::vector<schema::TrackRecord>& records, const embed::Aco
     }
   }
 }
-
-embed::Vector track_vector(const schema::TrackRecord& record) { return embed::embed_record(record); }
 
 embed::AcousticDirections acoustic_directions(const std::vector<schema::TrackRecord>& records) {
   embed::AcousticDirections d;

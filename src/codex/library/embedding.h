@@ -52,9 +52,6 @@ Result<embed::AcousticModel> embedding_space_for(corpus::Corpus& corpus);
 // Gives each record its acoustic block in the active space (see above). `learned` may be null.
 void attach_acoustic(std::vector<schema::TrackRecord>& records, const embed::AcousticModel* learned);
 
-// The 384-d vector of a record, as retrieval uses it.
-embed::Vector track_vector(const schema::TrackRecord& record);
-
 // Directions in the acoustic block that go with more energy and with each vibe in this library
 // (what the prompt's "more energy" or "darker" moves the query along).
 embed::AcousticDirections acoustic_directions(const std::vector<schema::TrackRecord>& records);

@@ -77,7 +77,7 @@ json local_record(const std::string& id, const std::optional<corpus::TrackRow>& 
   r["provenance"] = provenance;
   // The acoustic block of a learned space, cached with the record (no provenance: it is derived).
   if (model && model->is_learned() && r.contains("acoustic_summary")) {
-    if (auto summary = acoustic_track_summary({{"track", r["acoustic_summary"]}})) {
+    if (auto summary = finite_halves(r, "acoustic_summary")) {
       r["acoustic"] = {{"model", model->id()}, {"vector", halves_base64(model->embed(summary->data()))}};
     }
   }
