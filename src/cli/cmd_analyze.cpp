@@ -10,6 +10,7 @@
 #include "codex/library/scan.h"
 #include "codex/library/llm_job.h"
 #include "codex/library/records.h"
+#include "codex/library/snapshot.h"
 #include "commands.h"
 #include "progress.h"
 
@@ -114,8 +115,9 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
     print_error("interrupted; run the same command again to finish the rest");
     return 1;
   }
-  // Build the cached CODEX records now, so the first `codex recommend` is as quick as the rest.
-  if (s.analyzed > 0 || s.new_location > 0) (void)library::all_records(**corpus, library::RecordDetail::kRank);
+  // Build the cached CODEX records and the library snapshot now, so the first `codex recommend` is
+  // as quick as the rest (a snapshot that cannot be written is built again when needed).
+  (void)library::open_snapshot(**corpus);
   if (settings->llm) {
     library::LlmJobOptions lo;
     lo.gemini = semantic::gemini_config_from(*settings);
@@ -152,7 +154,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
       std::printf(".\n");
       for (const auto& [id, why] : ls.failures) print_error("llm: " + id + ": " + printable(why));
     }
-    if (ls.sent > 0) (void)library::all_records(**corpus, library::RecordDetail::kRank);  // re-warm the cache
+    if (ls.sent > 0) (void)library::open_snapshot(**corpus);  // re-warm the cache and the snapshot
     if (ls.cancelled) {
       print_error("interrupted; run the same command again to describe the rest");
       return 1;

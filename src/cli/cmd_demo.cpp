@@ -97,7 +97,7 @@ int run_demo(const GlobalArgs& g, const DemoArgs& a) {
     ra.prompt = prompt;
     std::printf("\n$ codex recommend --current \"%s - %s\"%s%s%s\n", lib[best].artist.c_str(), lib[best].title.c_str(),
                 *prompt ? " --prompt \"" : "", prompt, *prompt ? "\"" : "");
-    if (int rc = print_recommendations(demo_g, ra, *loaded, **corpus); rc != 0) return rc;
+    if (int rc = print_recommendations(demo_g, ra, &*loaded, **corpus); rc != 0) return rc;
   }
   return 0;
 }

@@ -40,15 +40,10 @@ int run_recommend(const GlobalArgs& g, const RecommendArgs& a) {
     print_error(corpus.status().message());
     return 1;
   }
-  auto loaded = library::load_library(**corpus);
-  if (!loaded) {
-    print_error(loaded.status().message());
-    return 1;
-  }
-  return print_recommendations(g, a, *loaded, **corpus);
+  return print_recommendations(g, a, nullptr, **corpus);
 }
 
-int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const library::LoadedLibrary& library,
+int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const library::LoadedLibrary* library,
                           corpus::Corpus& corpus) {
   library::RecommendRequest req;
   req.current = a.current;
@@ -67,20 +62,20 @@ int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const lib
     weights = std::move(w).value();
     req.weights = &weights;
   }
-  auto response = library::recommend(library, req, &corpus);
+  auto response = library ? library::recommend(*library, req, &corpus) : library::recommend_from_corpus(corpus, req);
   if (!response) {
     print_error(response.status().message());
     return 1;
   }
-  const auto& lib = library.features;
   const prompt::Intent& intent = response->intent;
   const rank::RecommendResult& res = response->ranked;
-  const rank::TrackFeatures& cur = lib[response->current];
+  const rank::TrackFeatures& cur = response->current_track;
 
   if (g.json) {
     nlohmann::json results = nlohmann::json::array();
-    for (const auto& r : res.results) {
-      nlohmann::json j = track_json(lib[r.index]);
+    for (size_t k = 0; k < res.results.size(); ++k) {
+      const auto& r = res.results[k];
+      nlohmann::json j = track_json(response->tracks[k]);
       j["score"] = r.score;
       j["reasons"] = r.reasons;
       results.push_back(j);
@@ -113,8 +108,9 @@ int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const lib
     return 0;
   }
   int n = 0;
-  for (const auto& r : res.results) {
-    const auto& t = lib[r.index];
+  for (size_t k = 0; k < res.results.size(); ++k) {
+    const auto& r = res.results[k];
+    const auto& t = response->tracks[k];
     std::string reasons;
     for (const auto& s : r.reasons) reasons += (reasons.empty() ? "" : " · ") + s;
     std::printf("%2d. %.2f  %s — %s  (%s)\n      %s\n", ++n, r.score, printable(t.artist).c_str(),

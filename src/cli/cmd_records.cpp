@@ -8,6 +8,7 @@
 #include "codex/corpus/corpus.h"
 #include "codex/library/jsonl.h"
 #include "codex/schema/schema.h"
+#include "codex/library/snapshot.h"
 #include "commands.h"
 
 namespace codex::cli {
@@ -26,6 +27,7 @@ int run_import(const GlobalArgs& g, const std::string& file) {
   for (const auto& e : rep->errors) {
     print_error(printable(file) + ":" + std::to_string(e.line) + ": skipped: " + printable(e.reason));
   }
+  if (rep->imported > 0) (void)library::open_snapshot(**corpus);  // so the next recommend maps it
   if (g.json) {
     std::printf("%s\n", json_text({{"lines", rep->lines},
                                    {"imported", rep->imported},

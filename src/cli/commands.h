@@ -75,9 +75,18 @@ struct RecommendArgs {
                               // tracks played in it before are not suggested again
 };
 int run_recommend(const GlobalArgs& g, const RecommendArgs& a);
-// The same against a library already loaded (the demo prints several in a row).
-int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const library::LoadedLibrary& library,
+// The same against a library already loaded (the demo prints several in a row), or, when null,
+// the corpus's snapshot.
+int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const library::LoadedLibrary* library,
                           corpus::Corpus& corpus);
+
+struct ServeArgs {
+  std::string host = "127.0.0.1";
+  int port = 8765;
+  int max_connections = 64;
+  bool no_token = false;
+};
+int run_serve(const GlobalArgs& g, const ServeArgs& a);
 
 // Shared helpers.
 std::string resolve_db(const GlobalArgs& g);

@@ -96,6 +96,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"full", "embedding", "features"}));
   rec->add_flag("--json", g.json, "print one JSON object");
 
+  ServeArgs sa;
+  auto* serve = app.add_subcommand("serve", "the booth: a web page and JSON API on 127.0.0.1 for use during a set");
+  serve->add_option("--port", sa.port, "port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
+  serve->add_option("--host", sa.host,
+                    "address to listen on; anything but loopback needs the token that serve prints once");
+  serve->add_option("--max-connections", sa.max_connections, "requests served at once")->check(CLI::Range(1, 1024));
+  serve->add_flag("--no-token", sa.no_token, "(loopback only) do not ask for a token; the default there");
+
   bool repair = false;
   auto* check = app.add_subcommand("check", "check the corpus file for damage; --repair saves what can be read");
   check->add_flag("--repair", repair,
@@ -135,6 +143,7 @@ int main(int argc, char** argv) {
     if (*check) return run_check(g, repair);
     if (*config_cmd) return run_config(g);
     if (*rec) return run_recommend(g, ra);
+    if (*serve) return run_serve(g, sa);
     if (*demo) {
       da.analyze = !no_analyze;
       return run_demo(g, da);

@@ -341,14 +341,25 @@ using test::damage_table;
 
 TEST_F(Cli, ADamagedCorpusFailsWithOneLineInsteadOfAShortAnswer) {
   ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);
+  const std::vector<std::string> recommend = {"recommend", "--db", db, "--current", "Clicker - One"};
+  const CmdResult sound = run_codex(recommend);
+  ASSERT_EQ(sound.status, 0) << sound.err;
   damage_table(db, "tracks");
   for (const auto& args : std::vector<std::vector<std::string>>{{"list", "--db", db},
                                                                 {"export", "--db", db},
-                                                                {"show", "--db", db, "Clicker"},
-                                                                {"recommend", "--db", db, "--current", "Clicker - One"}}) {
+                                                                {"show", "--db", db, "Clicker"}}) {
     const CmdResult r = run_codex(args);
     EXPECT_EQ(r.status, 1) << args[0] << " exited " << r.status << " with: " << r.out;
     EXPECT_EQ(line_count(r.err), 1u) << args[0] << ": " << r.err;
+  }
+  // recommend reads the library snapshot, made from the corpus while it was sound (the damage
+  // wrote nothing, so it is still current): the whole answer it gave before, or one line.
+  const CmdResult r = run_codex(recommend);
+  if (r.status == 0) {
+    EXPECT_EQ(r.out, sound.out);
+  } else {
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
   }
   // A backup is never partial: export to a file writes nothing.
   const CmdResult e = run_codex({"export", "--db", db, "-o", dir.file("backup.jsonl")});

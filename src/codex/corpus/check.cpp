@@ -53,7 +53,7 @@ Stmt prepare(sqlite3* db, const std::string& sql) {
 
 // The tables salvage copies, parents first (the built-record cache is rebuilt, not copied).
 constexpr const char* kTables[] = {"tracks", "locations", "tags",    "analyses",
-                                   "failures", "records",  "history", "llm_replies"};
+                                   "failures", "records",  "history", "llm_replies", "feedback"};
 
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();

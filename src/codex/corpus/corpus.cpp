@@ -23,6 +23,14 @@ Result<int> Corpus::schema_version() {
   return static_cast<int>(st->int64(0));
 }
 
+Result<std::string> Corpus::generation() {
+  std::lock_guard<std::mutex> lock(c_.mu);
+  auto st = c_.db->prepare("SELECT corpus_uid, generation FROM corpus_state WHERE id = 1");
+  if (!st) return st.status();
+  if (!st->step()) return st->status().ok() ? Status::Error("the corpus has no state row") : st->status();
+  return st->text(0) + ":" + std::to_string(st->int64(1));
+}
+
 Status Corpus::migrate() {
   const auto& all = migrations();
   // The version, read with the statement finished at once: a statement left open would hold a

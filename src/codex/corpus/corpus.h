@@ -26,6 +26,9 @@ class Corpus {
   static Result<std::unique_ptr<Corpus>> open(const std::string& path);
 
   Result<int> schema_version();
+  // "<corpus uid>:<generation>": changes with every write to tracks, their locations and tags,
+  // analyses, imported records or LLM replies; what a derived file checks it was made from.
+  Result<std::string> generation();
   // The path it was opened with.
   const std::string& path() const { return path_; }
 

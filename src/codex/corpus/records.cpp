@@ -45,6 +45,20 @@ Result<int64_t> RecordStore::count() {
   return st->int64(0);
 }
 
+Result<std::optional<nlohmann::json>> RecordStore::imported(const std::string& track_id) {
+  std::lock_guard<std::mutex> lock(c_.mu);
+  auto st = c_.db->prepare("SELECT record FROM records WHERE track_id = ?");
+  if (!st) return st.status();
+  st->bind(1, track_id);
+  std::optional<nlohmann::json> out;
+  Status s = each_row(*st, [&] {
+    auto r = nlohmann::json::parse(st->text(0), nullptr, false);
+    if (r.is_object()) out = std::move(r);
+  });
+  if (!s) return s;
+  return out;
+}
+
 Status RecordStore::for_each_imported(const std::function<void(nlohmann::json&&)>& fn) {
   std::lock_guard<std::mutex> lock(c_.mu);
   auto st = c_.db->prepare("SELECT record FROM records ORDER BY track_id");

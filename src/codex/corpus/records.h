@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,8 @@ class RecordStore {
   Status put(const std::function<bool(nlohmann::json*)>& next, const std::string& provenance);
   Status put(const std::vector<nlohmann::json>& records, const std::string& provenance);
   Result<int64_t> count();
+  // One imported record by exact track id; empty when there is none (or the row is damaged).
+  Result<std::optional<nlohmann::json>> imported(const std::string& track_id);
   // Imported records ordered by track_id (damaged rows are skipped), one at a time, so a large
   // library is never held twice. `fn` must not call back into the corpus (its lock is held).
   Status for_each_imported(const std::function<void(nlohmann::json&& record)>& fn);

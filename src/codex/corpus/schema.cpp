@@ -101,6 +101,43 @@ CREATE TABLE local_records (
   meta         BLOB NOT NULL              -- CBOR: its provenance and field_confidence
 );
 )sql",
+      // 6: what a derived file (the library snapshot) checks that it was made from: a random id
+      // for this corpus file and a counter that every write to what records are built from bumps
+      // (not the record cache, history or failures); and the booth's accept/skip feedback.
+      R"sql(
+CREATE TABLE corpus_state (
+  id           INTEGER PRIMARY KEY CHECK (id = 1),
+  corpus_uid   TEXT NOT NULL,
+  generation   INTEGER NOT NULL
+);
+INSERT INTO corpus_state VALUES (1, lower(hex(randomblob(16))), 0);
+CREATE TABLE feedback (                   -- what the DJ said of a suggestion in the booth
+  session      TEXT NOT NULL,
+  track_id     TEXT NOT NULL,
+  action       TEXT NOT NULL,             -- accept | skip
+  from_track   TEXT NOT NULL,             -- what was playing when it was suggested
+  at           TEXT NOT NULL
+);
+CREATE INDEX feedback_session ON feedback(session);
+CREATE TRIGGER tracks_insert_generation AFTER INSERT ON tracks BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER tracks_update_generation AFTER UPDATE ON tracks BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER tracks_delete_generation AFTER DELETE ON tracks BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER locations_insert_generation AFTER INSERT ON locations BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER locations_update_generation AFTER UPDATE ON locations BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER locations_delete_generation AFTER DELETE ON locations BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER tags_insert_generation AFTER INSERT ON tags BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER tags_update_generation AFTER UPDATE ON tags BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER tags_delete_generation AFTER DELETE ON tags BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER analyses_insert_generation AFTER INSERT ON analyses BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER analyses_update_generation AFTER UPDATE ON analyses BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER analyses_delete_generation AFTER DELETE ON analyses BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER records_insert_generation AFTER INSERT ON records BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER records_update_generation AFTER UPDATE ON records BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER records_delete_generation AFTER DELETE ON records BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER llm_replies_insert_generation AFTER INSERT ON llm_replies BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER llm_replies_update_generation AFTER UPDATE ON llm_replies BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+CREATE TRIGGER llm_replies_delete_generation AFTER DELETE ON llm_replies BEGIN UPDATE corpus_state SET generation = generation + 1; END;
+)sql",
   };
   return kMigrations;
 }

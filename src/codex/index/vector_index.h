@@ -38,4 +38,18 @@ std::unique_ptr<VectorIndex> make_exact_index(int dims);
 // prefetching a few candidates ahead) and re-scores the best 4k in float: the answer of the exact
 // index unless the 8-bit pass drops a true neighbour from its 4k (tests compare the two).
 std::unique_ptr<VectorIndex> make_compact_index(int dims);
+
+// The compact index's scan over vectors held elsewhere (a mapped file), ids = positions 0..count:
+// `small` the 8-bit copies (quantise_unit), `data` the floats, `checks` vector_check of each. A
+// float vector whose check fails is never used: it is left out and damaged() turns true.
+class MappedVectorIndex : public VectorIndex {
+ public:
+  virtual bool damaged() const = 0;
+  // The checked float vector at `id`, or null (out of range or damaged).
+  virtual const float* vector(uint32_t id) const = 0;
+};
+std::unique_ptr<MappedVectorIndex> make_mapped_index(int dims, size_t count, const int8_t* small, const float* data,
+                                                     const uint32_t* checks);
+void quantise_unit(const float* v, int n, int8_t* out);  // x * 127, clamped to [-1, 1]
+uint32_t vector_check(const float* v, int dims);
 }  // namespace codex::index

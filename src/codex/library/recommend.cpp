@@ -1,5 +1,6 @@
 #include "codex/library/recommend.h"
 
+#include <cstdio>
 #include <set>
 
 namespace codex::library {
@@ -32,34 +33,90 @@ Result<LoadedLibrary> load_library(corpus::Corpus& corpus, RecordDetail detail) 
   return load_library(std::move(records).value());
 }
 
-Result<RecommendResponse> recommend(const LoadedLibrary& lib, const RecommendRequest& req, corpus::Corpus* corpus) {
-  if (lib.features.empty()) {
+namespace {
+
+// The request over any library view; `steer` gives the current track's vector and steering record.
+template <class Steer>
+Result<RecommendResponse> recommend_over(const rank::TrackTable& tracks, const rank::PackedAttributes& packed,
+                                         const index::VectorIndex* index, const prompt::Vocabulary& vocabulary,
+                                         const embed::AcousticDirections& directions, const RecommendRequest& req,
+                                         corpus::Corpus* corpus, Steer&& steer) {
+  if (tracks.size() == 0) {
     return Status::Error("the corpus is empty: run codex analyze FOLDER (or codex import FILE.jsonl) first");
   }
-  auto current = rank::find_track(lib.features, req.current);
+  auto current = rank::find_track(tracks, req.current);
   if (!current) return current.status();
   RecommendResponse out;
   out.current = *current;
-  out.intent = prompt::parse_intent(req.prompt, lib.vocabulary);
+  out.intent = prompt::parse_intent(req.prompt, vocabulary);
   std::vector<std::string> exclude = req.exclude;
+  const std::string current_id(tracks.track_id(*current));
   if (!req.session.empty()) {
     if (!corpus) return Status::Error("a session needs the corpus");
     auto played = corpus->history().played(req.session);
     if (!played) return played.status();
     exclude.insert(exclude.end(), played->begin(), played->end());
-    if (Status s = corpus->history().record_play(req.session, lib.features[*current].track_id); !s) return s;
+    if (Status s = corpus->history().record_play(req.session, current_id); !s) return s;
   }
   rank::RecommendOptions opt;
   opt.top = req.top;
   opt.exclude = std::move(exclude);
   opt.mode = req.mode;
-  opt.index = lib.index.get();
-  opt.records = &lib.records;
-  opt.packed = &lib.packed;
+  opt.index = index;
+  opt.packed = &packed;
   opt.weights = req.weights;
-  opt.directions = &lib.directions;
-  out.ranked = rank::recommend(lib.features, *current, out.intent, opt);
+  opt.directions = &directions;
+  steer(*current, opt);
+  out.ranked = rank::recommend(tracks, *current, out.intent, opt);
+  out.current_track = tracks.at(*current);
+  for (const auto& r : out.ranked.results) out.tracks.push_back(tracks.at(r.index));
   return out;
+}
+
+}  // namespace
+
+Result<RecommendResponse> recommend(const LoadedLibrary& lib, const RecommendRequest& req, corpus::Corpus* corpus) {
+  const rank::VectorTable tracks(lib.features);
+  return recommend_over(tracks, lib.packed, lib.index.get(), lib.vocabulary, lib.directions, req, corpus,
+                        [&](size_t, rank::RecommendOptions& opt) { opt.records = &lib.records; });
+}
+
+Result<RecommendResponse> recommend(const Snapshot& snap, const RecommendRequest& req, corpus::Corpus* corpus) {
+  const SnapshotTable tracks(snap);
+  embed::Vector base{};
+  schema::TrackRecord steering;
+  bool have_vector = false;
+  auto out = recommend_over(tracks, snap.packed(), &snap.index(), snap.vocabulary(), snap.directions(), req, corpus,
+                            [&](size_t current, rank::RecommendOptions& opt) {
+                              steering = snap.steering_record(current);
+                              opt.current_record = &steering;
+                              if (const float* v = snap.index().vector(static_cast<uint32_t>(current))) {
+                                std::copy(v, v + embed::kDims, base.begin());
+                                have_vector = true;
+                                opt.current_vector = &base;
+                              }
+                            });
+  if (out && (snap.index().damaged() || (req.mode != rank::Mode::kFeatures && !have_vector))) {
+    return Status::Error("the library snapshot is damaged");
+  }
+  return out;
+}
+
+Result<RecommendResponse> recommend_from_corpus(corpus::Corpus& corpus, const RecommendRequest& req) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto snap = open_snapshot(corpus);
+    if (!snap) {
+      // Cannot be mapped nor written (a read-only folder): the records, in memory.
+      auto loaded = load_library(corpus);
+      if (!loaded) return loaded.status();
+      return recommend(*loaded, req, &corpus);
+    }
+    auto out = recommend(**snap, req, &corpus);
+    if (out || !(*snap)->index().damaged()) return out;
+    // A damaged vector: the file is rebuilt and the request run again (once).
+    std::remove(snapshot_path_for(corpus.path()).c_str());
+  }
+  return Status::Error("the library snapshot is damaged again after a rebuild");
 }
 
 }  // namespace codex::library

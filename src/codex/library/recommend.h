@@ -14,6 +14,7 @@
 #include "codex/index/vector_index.h"
 #include "codex/library/embedding.h"
 #include "codex/library/records.h"
+#include "codex/library/snapshot.h"
 #include "codex/prompt/intent.h"
 #include "codex/rank/recommend.h"
 #include "codex/schema/record.h"
@@ -46,10 +47,20 @@ struct RecommendResponse {
   size_t current = 0;  // index into the library
   prompt::Intent intent;
   rank::RecommendResult ranked;
+  rank::TrackFeatures current_track;
+  std::vector<rank::TrackFeatures> tracks;  // of each result, in order
 };
 
 // Needs a non-empty library; `corpus` only for a session (may be null otherwise).
 Result<RecommendResponse> recommend(const LoadedLibrary& library, const RecommendRequest& request,
                                     corpus::Corpus* corpus = nullptr);
+// The same over a mapped snapshot. An error when a vector it read was damaged (the snapshot must
+// then be rebuilt: recommend_from_corpus does).
+Result<RecommendResponse> recommend(const Snapshot& library, const RecommendRequest& request,
+                                    corpus::Corpus* corpus = nullptr);
+
+// What `codex recommend` does: the corpus's snapshot (built when missing, stale or damaged; the
+// records loaded in memory when it cannot be written), then recommend.
+Result<RecommendResponse> recommend_from_corpus(corpus::Corpus& corpus, const RecommendRequest& request);
 
 }  // namespace codex::library

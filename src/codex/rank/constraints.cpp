@@ -96,9 +96,16 @@ bool tempo_ok(const Plan& plan, const Window& w, const std::optional<double>& bp
   return bpm && in_window(*plan.target_bpm, w, *bpm);
 }
 
-Exclusion::Exclusion(const std::vector<TrackFeatures>& lib, size_t current, const std::vector<std::string>& exclude)
+Exclusion::Exclusion(const TrackTable& lib, size_t current, const std::vector<std::string>& exclude)
     : lib_(lib), current_(current) {
-  ids_.push_back(lib[current].track_id);
+  ids_.emplace_back(lib.track_id(current));
+  ids_.insert(ids_.end(), exclude.begin(), exclude.end());
+  for (const std::string& id : ids_) hashes_.push_back(id_hash32(id));
+}
+
+Exclusion::Exclusion(const std::vector<TrackFeatures>& lib, size_t current, const std::vector<std::string>& exclude)
+    : own_(std::in_place, lib), lib_(*own_), current_(current) {
+  ids_.emplace_back(lib[current].track_id);
   ids_.insert(ids_.end(), exclude.begin(), exclude.end());
   for (const std::string& id : ids_) hashes_.push_back(id_hash32(id));
 }
@@ -107,7 +114,7 @@ bool Exclusion::excluded(size_t i, uint32_t hash) const {
   if (i == current_) return true;
   for (size_t k = 0; k < hashes_.size(); ++k) {
     if (hashes_[k] != hash) continue;
-    const std::string& id = lib_[i].track_id;
+    const std::string_view id = lib_.track_id(i);
     const std::string& s = ids_[k];
     if (!s.empty() && !id.empty() && s == id) return true;
   }

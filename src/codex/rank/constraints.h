@@ -47,12 +47,14 @@ bool tempo_ok(const Plan& plan, const Window& window, const std::optional<double
 // What must not be suggested: the current track (and any duplicate of its id) and the excluded ids.
 class Exclusion {
  public:
+  Exclusion(const TrackTable& library, size_t current, const std::vector<std::string>& exclude);
   Exclusion(const std::vector<TrackFeatures>& library, size_t current, const std::vector<std::string>& exclude);
   // `hash` is the track's id_hash32: the strings are compared only when a hash matches.
   bool excluded(size_t i, uint32_t hash) const;
 
  private:
-  const std::vector<TrackFeatures>& lib_;
+  std::optional<VectorTable> own_;
+  const TrackTable& lib_;
   size_t current_;
   std::vector<std::string> ids_;
   std::vector<uint32_t> hashes_;

@@ -32,26 +32,28 @@ TrackFeatures features_from_record(const schema::TrackRecord& r) {
   return t;
 }
 
-Result<size_t> find_track(const std::vector<TrackFeatures>& lib, const std::string& query) {
+Result<size_t> find_track(const TrackTable& lib, const std::string& query) {
   if (query.empty()) return Status::Error("no current track given");
   std::vector<size_t> hits;
   auto collect = [&](auto pred) {
     hits.clear();
     for (size_t i = 0; i < lib.size(); ++i) {
-      if (pred(lib[i])) hits.push_back(i);
+      if (pred(i)) hits.push_back(i);
     }
     return hits.size() == 1;
   };
-  if (collect([&](const TrackFeatures& t) { return t.track_id == query || t.file_path == query; })) return hits[0];
-  if (collect([&](const TrackFeatures& t) { return t.track_id.rfind(query, 0) == 0; })) return hits[0];
+  auto artist_title = [&](size_t i) {
+    std::string s(lib.artist(i));
+    s += " - ";
+    s += lib.title(i);
+    return ascii_lower(s);
+  };
+  if (collect([&](size_t i) { return lib.track_id(i) == query || lib.file_path(i) == query; })) return hits[0];
+  if (collect([&](size_t i) { return lib.track_id(i).substr(0, query.size()) == query; })) return hits[0];
   const std::string q = ascii_lower(query);
-  if (collect([&](const TrackFeatures& t) { return ascii_lower(t.artist + " - " + t.title) == q; })) return hits[0];
-  if (collect([&](const TrackFeatures& t) { return ascii_lower(t.title) == q; })) return hits[0];
-  if (collect([&](const TrackFeatures& t) {
-        return ascii_lower(t.artist + " - " + t.title).find(q) != std::string::npos;
-      })) {
-    return hits[0];
-  }
+  if (collect([&](size_t i) { return artist_title(i) == q; })) return hits[0];
+  if (collect([&](size_t i) { return ascii_lower(std::string(lib.title(i))) == q; })) return hits[0];
+  if (collect([&](size_t i) { return artist_title(i).find(q) != std::string::npos; })) return hits[0];
   if (hits.size() > 1) {
     return Status::Error("'" + to_valid_utf8(query) + "' matches " + std::to_string(hits.size()) +
                          " tracks; give more of the title or the track id");
@@ -59,7 +61,11 @@ Result<size_t> find_track(const std::vector<TrackFeatures>& lib, const std::stri
   return Status::Error("no track matches '" + to_valid_utf8(query) + "'");
 }
 
-uint32_t id_hash32(const std::string& id) {
+Result<size_t> find_track(const std::vector<TrackFeatures>& lib, const std::string& query) {
+  return find_track(VectorTable(lib), query);
+}
+
+uint32_t id_hash32(std::string_view id) {
   uint32_t h = 2166136261u;  // FNV-1a
   for (unsigned char ch : id) h = (h ^ ch) * 16777619u;
   return h;

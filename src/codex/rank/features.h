@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "codex/core/status.h"
@@ -26,7 +27,37 @@ struct TrackFeatures {
 // Reads the schema fields a recommendation uses; missing fields stay empty.
 TrackFeatures features_from_record(const schema::TrackRecord& record);
 
+// A library as recommendation reads it: a track's features by position, and the four strings a
+// lookup compares without building every track's features. A table over a mapped snapshot builds
+// features only for the tracks asked for (library/snapshot.h); one over a vector just hands them out.
+class TrackTable {
+ public:
+  virtual ~TrackTable() = default;
+  virtual size_t size() const = 0;
+  // Valid for the table's lifetime.
+  virtual const TrackFeatures& at(size_t i) const = 0;
+  virtual std::string_view track_id(size_t i) const = 0;
+  virtual std::string_view file_path(size_t i) const = 0;
+  virtual std::string_view title(size_t i) const = 0;
+  virtual std::string_view artist(size_t i) const = 0;
+};
+
+class VectorTable final : public TrackTable {
+ public:
+  explicit VectorTable(const std::vector<TrackFeatures>& v) : v_(v) {}
+  size_t size() const override { return v_.size(); }
+  const TrackFeatures& at(size_t i) const override { return v_[i]; }
+  std::string_view track_id(size_t i) const override { return v_[i].track_id; }
+  std::string_view file_path(size_t i) const override { return v_[i].file_path; }
+  std::string_view title(size_t i) const override { return v_[i].title; }
+  std::string_view artist(size_t i) const override { return v_[i].artist; }
+
+ private:
+  const std::vector<TrackFeatures>& v_;
+};
+
 // Finds the current track by id, unique id prefix, file path, or a loose "artist - title" / title.
+Result<size_t> find_track(const TrackTable& library, const std::string& query);
 Result<size_t> find_track(const std::vector<TrackFeatures>& library, const std::string& query);
 
 // The attributes the hard constraints read, packed (13 bytes a track) so that filtering a large
@@ -37,7 +68,7 @@ struct PackedAttributes {
   std::vector<uint32_t> id_hash;  // id_hash32(track_id): exclusions are checked without the strings
 };
 
-uint32_t id_hash32(const std::string& track_id);
+uint32_t id_hash32(std::string_view track_id);
 PackedAttributes pack_attributes(const std::vector<TrackFeatures>& library);
 
 }  // namespace codex::rank

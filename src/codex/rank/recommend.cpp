@@ -11,8 +11,12 @@ namespace codex::rank {
 
 RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current, const prompt::Intent& in,
                           const RecommendOptions& opt) {
+  return recommend(VectorTable(lib), current, in, opt);
+}
+
+RecommendResult recommend(const TrackTable& lib, size_t current, const prompt::Intent& in, const RecommendOptions& opt) {
   RecommendResult out;
-  const TrackFeatures& cur = lib[current];
+  const TrackFeatures& cur = lib.at(current);
   const Plan plan = plan_for(cur, in);
   const Exclusion exclusion(lib, current, opt.exclude);
 
@@ -21,7 +25,10 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
   const PackedAttributes* packed = opt.packed;
   if (!packed || packed->bpm.size() != lib.size() || packed->key.size() != lib.size() ||
       packed->id_hash.size() != lib.size()) {
-    own = pack_attributes(lib);
+    std::vector<TrackFeatures> all;
+    all.reserve(lib.size());
+    for (size_t i = 0; i < lib.size(); ++i) all.push_back(lib.at(i));
+    own = pack_attributes(all);
     packed = &own;
   }
   Pool pool = select_pool(*packed, plan, exclusion, std::max<size_t>(opt.top, 1));
@@ -37,14 +44,17 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
     idx = own_index.get();
   }
   const bool have_base = (opt.embeddings && opt.embeddings->size() == lib.size()) ||
-                         (opt.records && opt.records->size() == lib.size());
+                         (opt.records && opt.records->size() == lib.size()) || opt.current_vector;
   const bool use_embedding = opt.mode != Mode::kFeatures && idx && idx->size() == lib.size() && have_base;
   std::unordered_map<size_t, double> similarity;
   if (use_embedding) {
-    const embed::Vector base = opt.embeddings && opt.embeddings->size() == lib.size()
+    const embed::Vector base = opt.current_vector ? *opt.current_vector
+                               : opt.embeddings && opt.embeddings->size() == lib.size()
                                    ? (*opt.embeddings)[current]
                                    : embed::embed_record((*opt.records)[current]);
-    const schema::TrackRecord cur_record = opt.records ? (*opt.records)[current] : schema::TrackRecord{};
+    const schema::TrackRecord cur_record = opt.current_record              ? *opt.current_record
+                                           : opt.records && opt.records->size() == lib.size() ? (*opt.records)[current]
+                                                                                            : schema::TrackRecord{};
     const embed::Vector query = embed::steer(base, embed::intent_direction(in, cur_record, opt.directions), 1.0f);
     const size_t keep = std::max<size_t>(50, opt.top);
     std::vector<uint32_t> ids(pool.ids.begin(), pool.ids.end());
@@ -60,7 +70,7 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
   const auto& w = opt.weights && opt.weights->size() == default_weights().size() ? *opt.weights : default_weights();
   const ScoreContext ctx{cur, in, plan, w, boosts_for(in), opt.mode, use_embedding};
   auto evaluate = [&](size_t i, bool explain) {
-    const TrackFeatures& t = lib[i];
+    const TrackFeatures& t = lib.at(i);
     auto it = similarity.find(i);
     const double sim = it == similarity.end() ? 0.5 : it->second;
     Evidence why;
@@ -76,7 +86,7 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
   for (size_t i : pool.ids) out.results.push_back(evaluate(i, false));
   std::stable_sort(out.results.begin(), out.results.end(), [&](const Recommendation& a, const Recommendation& b) {
     if (a.score != b.score) return a.score > b.score;
-    return lib[a.index].track_id < lib[b.index].track_id;
+    return lib.track_id(a.index) < lib.track_id(b.index);
   });
   if (out.results.size() > opt.top) out.results.resize(opt.top);
   for (auto& r : out.results) r = evaluate(r.index, true);

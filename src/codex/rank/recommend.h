@@ -39,6 +39,10 @@ struct RecommendOptions {
   const PackedAttributes* packed = nullptr;                    // optional, from pack_attributes(library)
   const std::vector<Factor>* weights = nullptr;                // default_weights() when null
   const embed::AcousticDirections* directions = nullptr;       // the library's acoustic directions
+  // Instead of `embeddings`/`records` (a mapped snapshot has neither): the current track's vector
+  // and the record fields that steer the intent (energy, vibe).
+  const embed::Vector* current_vector = nullptr;
+  const schema::TrackRecord* current_record = nullptr;
 };
 
 struct RecommendResult {
@@ -46,6 +50,8 @@ struct RecommendResult {
   std::vector<std::string> relaxed;  // constraints that were relaxed, in order
 };
 
+RecommendResult recommend(const TrackTable& library, size_t current, const prompt::Intent& intent,
+                          const RecommendOptions& options = {});
 RecommendResult recommend(const std::vector<TrackFeatures>& library, size_t current, const prompt::Intent& intent,
                           const RecommendOptions& options = {});
 

@@ -7,6 +7,7 @@
 #include "codex/core/text.h"
 #include "codex/music/key.h"
 #include "codex/semantic/local_fill_timbre.h"
+#include "codex/semantic/structure.h"
 
 namespace codex::semantic {
 namespace {
@@ -56,61 +57,14 @@ Filled local_fill(const Measurements& m) {
   }
 
   // Structure from the envelope, a bar (or 8 s without a beat) at a time.
-  if (m.envelope_db.size() >= 16) {
-    const double block_s = m.bpm ? 240.0 / *m.bpm : 8.0;
-    const double start = m.first_beat_s.value_or(0.0);
-    std::vector<double> level;  // dB per block
-    for (double t = start; t + block_s <= static_cast<double>(m.envelope_db.size()) * m.envelope_hop_s + 1e-9; t += block_s) {
-      double p = 0.0;
-      int n = 0;
-      for (auto i = static_cast<size_t>(t / m.envelope_hop_s); i < m.envelope_db.size() && i * m.envelope_hop_s < t + block_s; ++i, ++n) {
-        p += std::pow(10.0, m.envelope_db[i] / 10.0);
-      }
-      level.push_back(n ? 10.0 * std::log10(p / n + 1e-12) : -120.0);
-    }
-    if (level.size() >= 4) {
-      std::vector<double> sorted = level;
-      std::sort(sorted.begin(), sorted.end());
-      const double body = sorted[sorted.size() * 3 / 4];  // the loud body of the track
-      std::vector<bool> quiet(level.size());
-      for (size_t i = 0; i < level.size(); ++i) quiet[i] = level[i] < body - 3.0;
+  {
+    const Structure st = find_structure(m.envelope_db, m.envelope_hop_s, m.bpm, m.first_beat_s);
+    if (!st.sections.empty()) {
       std::vector<std::string> sections;
-      double drop_jump = -1.0;
-      size_t i = 0;
-      const size_t n = level.size();
-      size_t end = n;
-      while (end > 0 && quiet[end - 1]) --end;  // outro: the quiet tail
-      if (quiet[0]) {
-        while (i < end && quiet[i]) ++i;
-        sections.push_back("intro");
-      }
-      bool after_break = false;
-      double break_level = 0.0;
-      while (i < end) {
-        size_t j = i;
-        while (j < end && quiet[j] == quiet[i]) ++j;
-        if (quiet[i] && j - i >= 4) {
-          sections.push_back("breakdown");
-          after_break = true;
-          break_level = *std::min_element(level.begin() + static_cast<std::ptrdiff_t>(i), level.begin() + static_cast<std::ptrdiff_t>(j));
-        } else if (!quiet[i]) {
-          if (after_break) {
-            sections.push_back("drop");
-            drop_jump = std::max(drop_jump, *std::max_element(level.begin() + static_cast<std::ptrdiff_t>(i),
-                                                                  level.begin() + static_cast<std::ptrdiff_t>(j)) - break_level);
-          } else if (sections.empty() || sections.back() != "instrumental") {
-            sections.push_back("instrumental");
-          }
-          after_break = false;
-        }
-        i = j;
-      }
-      if (end < n) sections.push_back("outro");
-      if (!sections.empty()) {
-        f.set("structure", sections, 0.3);
-        f.set("drop_intensity", drop_jump > 0 ? nlohmann::json(clamp10(1.0 + drop_jump / 1.5)) : nlohmann::json(nullptr),
-            0.3);
-      }
+      for (const auto& sec : st.sections) sections.push_back(sec.name);
+      f.set("structure", sections, 0.3);
+      f.set("drop_intensity",
+            st.drop_jump_db > 0 ? nlohmann::json(clamp10(1.0 + st.drop_jump_db / 1.5)) : nlohmann::json(nullptr), 0.3);
     }
   }
 

@@ -1,0 +1,110 @@
+// The 8-bit scan over memory the index does not own (a mapped library snapshot): the same answer
+// as the compact index over the same vectors. Every float vector is checked against its checksum
+// before it is used; a damaged one is left out and reported through `damaged()`.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+
+#include "codex/core/checksum.h"
+#include "codex/core/dot.h"
+#include "codex/index/vector_index.h"
+
+namespace codex::index {
+namespace {
+
+bool better(const Hit& a, const Hit& b) { return a.score > b.score || (a.score == b.score && a.id < b.id); }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+int32_t dot8(const int8_t* a, const int8_t* b, int n) {
+  int32_t s = 0;
+  for (int i = 0; i < n; ++i) s += static_cast<int32_t>(a[i]) * static_cast<int32_t>(b[i]);
+  return s;
+}
+
+class MappedIndex final : public MappedVectorIndex {
+ public:
+  MappedIndex(int dims, size_t count, const int8_t* small, const float* data, const uint32_t* checks)
+      : dims_(dims), count_(count), small_(small), data_(data), checks_(checks) {}
+  int dims() const override { return dims_; }
+  size_t size() const override { return count_; }
+  void add(uint32_t, const float*) override {}  // read-only: the snapshot is written whole
+  bool damaged() const override { return damaged_.load(std::memory_order_relaxed); }
+  const float* vector(uint32_t id) const override {
+    if (id >= count_) return nullptr;
+    const float* v = data_ + static_cast<size_t>(id) * static_cast<size_t>(dims_);
+    if (static_cast<uint32_t>(checksum64(v, sizeof(float) * static_cast<size_t>(dims_))) != checks_[id]) {
+      damaged_.store(true, std::memory_order_relaxed);
+      return nullptr;
+    }
+    return v;
+  }
+  std::vector<Hit> search(const float* q, size_t k, const Filter& filter) const override {
+    std::vector<uint32_t> ids;
+    for (uint32_t id = 0; id < count_; ++id) {
+      if (!filter || filter(id)) ids.push_back(id);
+    }
+    return search_among(q, k, ids);
+  }
+  std::vector<Hit> search_among(const float* q, size_t k, const std::vector<uint32_t>& ids) const override {
+    std::vector<uint32_t> pos;
+    pos.reserve(ids.size());
+    for (uint32_t id : ids) {
+      if (id < count_) pos.push_back(id);
+    }
+    const size_t shortlist = 4 * k;
+    if (pos.size() > shortlist) {
+      std::vector<int8_t> q8(static_cast<size_t>(dims_));
+      quantise_unit(q, dims_, q8.data());
+      std::vector<std::pair<int32_t, uint32_t>> coarse(pos.size());
+      constexpr size_t kAhead = 6;
+      const size_t row = static_cast<size_t>(dims_);
+      for (size_t j = 0; j < pos.size(); ++j) {
+        if (j + kAhead < pos.size()) {
+          const char* p = reinterpret_cast<const char*>(small_ + pos[j + kAhead] * row);
+          for (size_t line = 0; line < row; line += 64) __builtin_prefetch(p + line);
+        }
+        coarse[j] = {dot8(q8.data(), small_ + pos[j] * row, dims_), pos[j]};
+      }
+      std::partial_sort(coarse.begin(), coarse.begin() + static_cast<std::ptrdiff_t>(shortlist), coarse.end(),
+                        [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+      pos.resize(shortlist);
+      for (size_t j = 0; j < shortlist; ++j) pos[j] = coarse[j].second;
+    }
+    std::vector<Hit> hits;
+    hits.reserve(pos.size());
+    for (uint32_t p : pos) {
+      if (const float* v = vector(p)) hits.push_back({p, dot_product(q, v, dims_)});
+    }
+    const size_t n = std::min(k, hits.size());
+    std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n), hits.end(), better);
+    hits.resize(n);
+    return hits;
+  }
+
+ private:
+  int dims_;
+  size_t count_;
+  const int8_t* small_;
+  const float* data_;
+  const uint32_t* checks_;
+  mutable std::atomic<bool> damaged_{false};
+};
+
+}  // namespace
+
+void quantise_unit(const float* v, int n, int8_t* out) {
+  for (int i = 0; i < n; ++i) out[i] = static_cast<int8_t>(std::lround(std::clamp(v[i], -1.0f, 1.0f) * 127.0f));
+}
+
+uint32_t vector_check(const float* v, int dims) {
+  return static_cast<uint32_t>(checksum64(v, sizeof(float) * static_cast<size_t>(dims)));
+}
+
+std::unique_ptr<MappedVectorIndex> make_mapped_index(int dims, size_t count, const int8_t* small, const float* data,
+                                                     const uint32_t* checks) {
+  return std::make_unique<MappedIndex>(dims, count, small, data, checks);
+}
+
+}  // namespace codex::index

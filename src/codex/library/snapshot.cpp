@@ -1,0 +1,397 @@
+#include "codex/library/snapshot.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include "codex/core/checksum.h"
+#include "codex/core/text.h"
+#include "codex/library/embedding.h"
+#include "codex/library/records.h"
+#include "codex/semantic/local_fill.h"
+
+namespace codex::library {
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "the snapshot is written little-endian");
+
+constexpr char kMagic[8] = {'C', 'D', 'X', 'S', 'N', 'A', 'P', '1'};
+constexpr size_t kHeaderBytes = 512;
+constexpr size_t kAlign = 64;
+constexpr size_t kFields = static_cast<size_t>(SnapField::kCount);
+
+enum Section : int {
+  kStrings,
+  kOffsets,
+  kBpm,
+  kEnergy,
+  kMixIn,
+  kMixOut,
+  kDuration,
+  kKey,
+  kIdHash,
+  kVectors,
+  kChecks,
+  kCompact,
+  kMeta,
+  kSections
+};
+
+struct SectionEntry {
+  uint64_t offset = 0, bytes = 0, checksum = 0;
+};
+
+struct Header {
+  char magic[8];
+  uint32_t version;
+  uint32_t dims;
+  uint64_t count;
+  char stamp[64];
+  uint32_t sections;
+  uint32_t reserved;
+  SectionEntry section[kSections];
+};
+static_assert(sizeof(Header) + 8 <= kHeaderBytes);
+
+size_t align_up(size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
+
+template <class T>
+std::string_view bytes_of(const std::vector<T>& v) {
+  return {reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T)};
+}
+
+float or_nan(const std::optional<double>& v) { return v ? static_cast<float>(*v) : std::nanf(""); }
+
+std::optional<double> finite(double v) { return std::isfinite(v) ? std::optional<double>(v) : std::nullopt; }
+
+}  // namespace
+
+// ---- writing ----
+
+Status write_snapshot(const std::string& file, const std::string& stamp, const std::vector<schema::TrackRecord>& records) {
+  if (stamp.size() >= 64) return Status::Error("snapshot stamp too long");
+  const size_t n = records.size();
+  std::string strings;
+  std::vector<uint32_t> offsets;
+  offsets.reserve(n * kFields + 1);
+  std::vector<double> bpm(n);
+  std::vector<float> energy(n), mix_in(n), mix_out(n), duration(n);
+  std::vector<int8_t> key(n);
+  std::vector<uint32_t> id_hash(n), checks(n);
+  std::vector<float> vectors(n * static_cast<size_t>(embed::kDims));
+  std::vector<int8_t> compact(vectors.size());
+  std::set<std::string> genres, moods;
+  for (size_t i = 0; i < n; ++i) {
+    const schema::TrackRecord& r = records[i];
+    const rank::TrackFeatures t = rank::features_from_record(r);
+    std::string mood_lines;
+    for (const auto& m : t.moods) mood_lines += (mood_lines.empty() ? "" : "\n") + m, moods.insert(m);
+    if (!t.genre.empty()) genres.insert(t.genre);
+    for (const std::string* s : {&t.track_id, &t.title, &t.artist, &t.file_path, &t.genre}) {
+      offsets.push_back(static_cast<uint32_t>(strings.size()));
+      strings += *s;
+    }
+    for (const auto* s : {&t.vibe, &t.vocal_presence, &t.intensity, &t.groove}) {
+      offsets.push_back(static_cast<uint32_t>(strings.size()));
+      if (*s) strings += **s;
+    }
+    offsets.push_back(static_cast<uint32_t>(strings.size()));
+    strings += mood_lines;
+    if (strings.size() > 0xFFFFFFF0u) return Status::Error("the library's text is too large for a snapshot (4 GiB)");
+    bpm[i] = t.bpm ? *t.bpm : std::nan("");
+    energy[i] = or_nan(t.energy);
+    mix_in[i] = or_nan(t.mix_in);
+    mix_out[i] = or_nan(t.mix_out);
+    duration[i] = r.duration_seconds ? static_cast<float>(*r.duration_seconds) : std::nanf("");
+    key[i] = t.key ? static_cast<int8_t>(t.key->tonic * 2 + (t.key->minor ? 1 : 0)) : int8_t{-1};
+    id_hash[i] = rank::id_hash32(t.track_id);
+    const embed::Vector v = embed::embed_record(r);
+    float* dst = vectors.data() + i * static_cast<size_t>(embed::kDims);
+    std::copy(v.begin(), v.end(), dst);
+    checks[i] = index::vector_check(dst, embed::kDims);
+    index::quantise_unit(dst, embed::kDims, compact.data() + i * static_cast<size_t>(embed::kDims));
+  }
+  offsets.push_back(static_cast<uint32_t>(strings.size()));
+  bool sorted = true;
+  for (size_t i = 1; i < n && sorted; ++i) sorted = records[i - 1].track_id.value_or("") < records[i].track_id.value_or("");
+  const embed::AcousticDirections dirs = acoustic_directions(records);
+  nlohmann::json meta = {{"tracks", n},
+                         {"sorted", sorted},
+                         {"genres", std::vector<std::string>(genres.begin(), genres.end())},
+                         {"moods", std::vector<std::string>(moods.begin(), moods.end())},
+                         {"energy_direction", dirs.energy},
+                         {"vibe_directions", dirs.vibe}};
+  const std::string meta_text = meta.dump();
+
+  const std::string_view parts[kSections] = {
+      strings,          bytes_of(offsets), bytes_of(bpm),     bytes_of(energy), bytes_of(mix_in),
+      bytes_of(mix_out), bytes_of(duration), bytes_of(key),   bytes_of(id_hash), bytes_of(vectors),
+      bytes_of(checks), bytes_of(compact), meta_text};
+  Header h{};
+  std::memcpy(h.magic, kMagic, 8);
+  h.version = kSnapshotVersion;
+  h.dims = embed::kDims;
+  h.count = n;
+  std::memcpy(h.stamp, stamp.data(), stamp.size());
+  h.sections = kSections;
+  size_t at = kHeaderBytes;
+  for (int s = 0; s < kSections; ++s) {
+    h.section[s] = {at, parts[s].size(), s == kVectors ? 0 : checksum64(parts[s].data(), parts[s].size(), s)};
+    at = align_up(at + parts[s].size());
+  }
+  char header[kHeaderBytes] = {};
+  std::memcpy(header, &h, sizeof h);
+  const uint64_t hc = checksum64(header, kHeaderBytes - 8);
+  std::memcpy(header + kHeaderBytes - 8, &hc, 8);
+
+  const std::string tmp = file + ".tmp-" + std::to_string(::getpid());
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return Status::Error("cannot write " + tmp + ": " + std::strerror(errno));
+  bool ok = std::fwrite(header, 1, kHeaderBytes, f) == kHeaderBytes;
+  size_t pos = kHeaderBytes;
+  static const char zeros[kAlign] = {};
+  for (int s = 0; s < kSections && ok; ++s) {
+    ok = std::fwrite(parts[s].data(), 1, parts[s].size(), f) == parts[s].size();
+    pos += parts[s].size();
+    const size_t pad = s + 1 < kSections ? align_up(pos) - pos : 0;
+    if (ok && pad) ok = std::fwrite(zeros, 1, pad, f) == pad;
+    pos += pad;
+  }
+  ok = std::fflush(f) == 0 && ok;
+  ok = ::fsync(::fileno(f)) == 0 && ok;
+  const int err = errno;
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0) {
+    const std::string why = std::strerror(ok ? errno : err);
+    std::remove(tmp.c_str());
+    return Status::Error("cannot write " + file + ": " + why);
+  }
+  return Status::Ok();
+}
+
+// ---- mapping ----
+
+Snapshot::~Snapshot() {
+  if (base_) ::munmap(base_, bytes_);
+}
+
+Result<std::unique_ptr<Snapshot>> Snapshot::map(const std::string& file, const std::string& stamp) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Error(errno == ENOENT ? "missing" : std::string("cannot open: ") + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(kHeaderBytes)) {
+    ::close(fd);
+    return Status::Error("damaged: shorter than its header");
+  }
+  std::unique_ptr<Snapshot> s(new Snapshot());
+  s->bytes_ = static_cast<size_t>(st.st_size);
+  void* base = ::mmap(nullptr, s->bytes_, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (base == MAP_FAILED) return Status::Error(std::string("cannot map: ") + std::strerror(errno));
+  s->base_ = base;
+  const char* p = static_cast<const char*>(base);
+  Header h;
+  std::memcpy(&h, p, sizeof h);
+  uint64_t hc;
+  std::memcpy(&hc, p + kHeaderBytes - 8, 8);
+  if (std::memcmp(h.magic, kMagic, 8) != 0) return Status::Error("damaged: not a CODEX snapshot");
+  if (h.version != kSnapshotVersion) return Status::Error("stale: format version " + std::to_string(h.version));
+  if (checksum64(p, kHeaderBytes - 8) != hc) return Status::Error("damaged: header checksum");
+  if (h.dims != static_cast<uint32_t>(embed::kDims) || h.sections != kSections) return Status::Error("stale: another layout");
+  s->stamp_.assign(h.stamp, strnlen(h.stamp, sizeof h.stamp));
+  if (s->stamp_ != stamp) return Status::Error("stale");
+  if (h.count > (1ull << 31)) return Status::Error("damaged: track count");
+  const size_t n = h.count;
+  const size_t dims = static_cast<size_t>(embed::kDims);
+  const size_t expect[kSections] = {SIZE_MAX,     (n * kFields + 1) * 4, n * 8, n * 4, n * 4, n * 4, n * 4, n, n * 4,
+                                    n * dims * 4, n * 4,                 n * dims, SIZE_MAX};
+  for (int k = 0; k < kSections; ++k) {
+    const SectionEntry& e = h.section[k];
+    if (e.offset % kAlign != 0 || e.offset < kHeaderBytes || e.offset > s->bytes_ || e.bytes > s->bytes_ - e.offset) {
+      return Status::Error("damaged: section " + std::to_string(k) + " lies outside the file");
+    }
+    if (expect[k] != SIZE_MAX && e.bytes != expect[k]) return Status::Error("damaged: section " + std::to_string(k) + " size");
+    if (k != kVectors && checksum64(p + e.offset, e.bytes, static_cast<uint64_t>(k)) != e.checksum) {
+      return Status::Error("damaged: section " + std::to_string(k) + " checksum");
+    }
+  }
+  if (h.section[kSections - 1].offset + h.section[kSections - 1].bytes != s->bytes_) {
+    return Status::Error("damaged: the file's size is not what its header says");
+  }
+  auto at = [&](int k) { return p + h.section[k].offset; };
+  s->count_ = n;
+  s->strings_ = at(kStrings);
+  s->offsets_ = reinterpret_cast<const uint32_t*>(at(kOffsets));
+  for (size_t i = 0; i < n * kFields; ++i) {
+    if (s->offsets_[i] > s->offsets_[i + 1]) return Status::Error("damaged: string offsets");
+  }
+  if (s->offsets_[n * kFields] > h.section[kStrings].bytes) return Status::Error("damaged: string offsets");
+  s->bpm_ = reinterpret_cast<const double*>(at(kBpm));
+  s->energy_ = reinterpret_cast<const float*>(at(kEnergy));
+  s->mix_in_ = reinterpret_cast<const float*>(at(kMixIn));
+  s->mix_out_ = reinterpret_cast<const float*>(at(kMixOut));
+  s->duration_ = reinterpret_cast<const float*>(at(kDuration));
+  const auto* key = reinterpret_cast<const int8_t*>(at(kKey));
+  const auto* id_hash = reinterpret_cast<const uint32_t*>(at(kIdHash));
+  s->packed_.bpm.assign(s->bpm_, s->bpm_ + n);
+  s->packed_.key.assign(key, key + n);
+  s->packed_.id_hash.assign(id_hash, id_hash + n);
+  for (int8_t k : s->packed_.key) {
+    if (k < -1 || k >= 24) return Status::Error("damaged: key values");
+  }
+  s->index_ = index::make_mapped_index(embed::kDims, n, reinterpret_cast<const int8_t*>(at(kCompact)),
+                                       reinterpret_cast<const float*>(at(kVectors)),
+                                       reinterpret_cast<const uint32_t*>(at(kChecks)));
+  const nlohmann::json meta = nlohmann::json::parse(at(kMeta), at(kMeta) + h.section[kMeta].bytes, nullptr, false);
+  if (!meta.is_object()) return Status::Error("damaged: meta");
+  try {
+    s->vocabulary_.genres = meta.at("genres").get<std::vector<std::string>>();
+    s->vocabulary_.moods = meta.at("moods").get<std::vector<std::string>>();
+    s->directions_.energy = meta.at("energy_direction").get<std::vector<float>>();
+    s->directions_.vibe = meta.at("vibe_directions").get<std::array<std::vector<float>, 6>>();
+    s->sorted_ = meta.at("sorted").get<bool>();
+  } catch (const nlohmann::json::exception&) {
+    return Status::Error("damaged: meta");
+  }
+  return s;
+}
+
+std::string_view Snapshot::field(size_t i, SnapField f) const {
+  const size_t k = i * kFields + static_cast<size_t>(f);
+  return {strings_ + offsets_[k], offsets_[k + 1] - offsets_[k]};
+}
+
+std::optional<size_t> Snapshot::find(std::string_view id) const {
+  if (!sorted_) {
+    for (size_t i = 0; i < count_; ++i) {
+      if (field(i, SnapField::kTrackId) == id) return i;
+    }
+    return std::nullopt;
+  }
+  size_t lo = 0, hi = count_;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (field(mid, SnapField::kTrackId) < id) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < count_ && field(lo, SnapField::kTrackId) == id) return lo;
+  return std::nullopt;
+}
+
+std::optional<double> Snapshot::bpm(size_t i) const { return finite(bpm_[i]); }
+std::optional<double> Snapshot::energy(size_t i) const { return finite(energy_[i]); }
+std::optional<double> Snapshot::duration(size_t i) const { return finite(duration_[i]); }
+
+std::optional<music::Key> Snapshot::key(size_t i) const {
+  const int8_t k = packed_.key[i];
+  if (k < 0) return std::nullopt;
+  return music::Key{k / 2, (k % 2) == 1};
+}
+
+std::vector<std::string> Snapshot::moods(size_t i) const {
+  std::vector<std::string> out;
+  const std::string_view all = field(i, SnapField::kMoods);
+  size_t start = 0;
+  while (start < all.size()) {
+    const size_t end = std::min(all.find('\n', start), all.size());
+    out.emplace_back(all.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+rank::TrackFeatures Snapshot::features(size_t i) const {
+  auto text = [&](SnapField f) { return std::string(field(i, f)); };
+  auto optional_text = [&](SnapField f) {
+    const std::string_view v = field(i, f);
+    return v.empty() ? std::nullopt : std::optional<std::string>(v);
+  };
+  rank::TrackFeatures t;
+  t.track_id = text(SnapField::kTrackId);
+  t.title = text(SnapField::kTitle);
+  t.artist = text(SnapField::kArtist);
+  t.file_path = text(SnapField::kFilePath);
+  t.genre = text(SnapField::kGenre);
+  t.bpm = bpm(i);
+  t.key = key(i);
+  t.energy = energy(i);
+  t.vibe = optional_text(SnapField::kVibe);
+  t.vocal_presence = optional_text(SnapField::kVocalPresence);
+  t.intensity = optional_text(SnapField::kIntensity);
+  t.groove = optional_text(SnapField::kGroove);
+  t.mix_in = finite(mix_in_[i]);
+  t.mix_out = finite(mix_out_[i]);
+  t.moods = moods(i);
+  return t;
+}
+
+schema::TrackRecord Snapshot::steering_record(size_t i) const {
+  schema::TrackRecord r;
+  if (auto e = energy(i)) r.energy.set(static_cast<int64_t>(std::lround(*e)));
+  if (auto v = schema::Vibe::parse(std::string(field(i, SnapField::kVibe)))) r.vibe.set(*v);
+  return r;
+}
+
+const rank::TrackFeatures& SnapshotTable::at(size_t i) const {
+  auto it = std::lower_bound(where_.begin(), where_.end(), std::make_pair(i, size_t{0}));
+  if (it != where_.end() && it->first == i) return *built_[it->second];
+  built_.push_back(std::make_unique<rank::TrackFeatures>(s_.features(i)));
+  where_.insert(it, {i, built_.size() - 1});
+  return *built_.back();
+}
+
+// ---- the corpus's snapshot ----
+
+std::string snapshot_path_for(const std::string& db_path) { return db_path + ".snapshot"; }
+
+Result<std::string> snapshot_stamp(corpus::Corpus& corpus) {
+  auto generation = corpus.generation();
+  if (!generation) return generation.status();
+  std::string model = "none";
+  std::error_code ec;
+  const std::string mp = model_path_for(corpus.path());
+  if (std::filesystem::exists(mp, ec)) {
+    struct stat st {};
+    if (::stat(mp.c_str(), &st) != 0) return Status::Error("cannot read " + mp + ": " + std::strerror(errno));
+    model = std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+  } else if (ec) {
+    return Status::Error("cannot check " + mp + ": " + ec.message());
+  }
+  const std::string what = "snapshot " + std::to_string(kSnapshotVersion) + "|" + semantic::kLocalFillVersion + "|" +
+                           *generation + "|" + model + "|" + std::to_string(embed::kDims);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(checksum64(what.data(), what.size())));
+  return std::string(hex);
+}
+
+Result<std::unique_ptr<Snapshot>> open_snapshot(corpus::Corpus& corpus, SnapshotInfo* info) {
+  auto stamp = snapshot_stamp(corpus);
+  if (!stamp) return stamp.status();
+  const std::string file = snapshot_path_for(corpus.path());
+  auto mapped = Snapshot::map(file, *stamp);
+  if (mapped) return mapped;
+  const auto start = std::chrono::steady_clock::now();
+  auto records = all_records(corpus, RecordDetail::kRank);
+  if (!records) return records.status();
+  if (Status s = write_snapshot(file, *stamp, *records); !s) return s;
+  auto again = Snapshot::map(file, *stamp);
+  if (!again) return Status::Error("the snapshot just written cannot be read: " + again.status().message());
+  if (info) {
+    info->rebuilt = true;
+    info->why = mapped.status().message();
+    info->build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  return again;
+}
+
+}  // namespace codex::library

@@ -1,0 +1,535 @@
+#include "server/api.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "codex/core/settings.h"
+#include "codex/core/text.h"
+#include "codex/library/analyze_job.h"
+#include "codex/library/browse.h"
+#include "codex/library/recommend.h"
+#include "codex/library/scan.h"
+#include "server/page.h"
+
+namespace codex::server {
+namespace {
+
+using nlohmann::json;
+
+Response json_response(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  r.headers["Cache-Control"] = "no-store";
+  return r;
+}
+
+Response error(int status, const std::string& message) { return json_response(status, {{"error", message}}); }
+
+bool constant_time_equal(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char d = 0;
+  for (size_t i = 0; i < a.size(); ++i) d |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return d == 0;
+}
+
+std::string cookie_value(const std::string& cookies, const std::string& name) {
+  size_t at = 0;
+  while (at < cookies.size()) {
+    size_t end = cookies.find(';', at);
+    if (end == std::string::npos) end = cookies.size();
+    std::string part = cookies.substr(at, end - at);
+    const size_t b = part.find_first_not_of(' ');
+    part = b == std::string::npos ? "" : part.substr(b);
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    at = end + 1;
+  }
+  return "";
+}
+
+std::optional<double> number_param(const Request& r, const char* name, bool* bad) {
+  auto it = r.query.find(name);
+  if (it == r.query.end() || it->second.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(it->second.c_str(), &end);
+  if (end == it->second.c_str() || *end != '\0' || !std::isfinite(v)) {
+    *bad = true;
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::string text_param(const Request& r, const char* name) {
+  auto it = r.query.find(name);
+  return it == r.query.end() ? "" : it->second;
+}
+
+// A string member of a JSON body, "" when absent; false when present but not a string.
+bool body_text(const json& body, const char* name, std::string* out) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return true;
+  if (!it->is_string()) return false;
+  *out = it->get<std::string>();
+  return true;
+}
+
+constexpr size_t kMaxSession = 200;
+
+}  // namespace
+
+// ---- analysis jobs ----
+
+struct Booth::Job {
+  int id = 0;
+  std::string folder;
+  std::atomic<bool> cancel{false};
+  std::atomic<bool> finished{false};
+  mutable std::mutex mu;  // guards the fields below
+  std::string state = "scanning";  // scanning, running, done, cancelled, failed
+  size_t total = 0, done = 0, analyzed = 0, failed = 0, up_to_date = 0;
+  std::string current, error;
+  std::vector<std::pair<std::string, std::string>> failures;  // path, why (the first 50)
+  std::thread worker;
+};
+
+json Booth::job_json(const Job& j) const {
+  std::lock_guard<std::mutex> lock(j.mu);
+  json failures = json::array();
+  for (const auto& [path, why] : j.failures) failures.push_back({{"path", to_valid_utf8(path)}, {"error", to_valid_utf8(why)}});
+  return {{"id", j.id},           {"folder", to_valid_utf8(j.folder)},
+          {"state", j.state},     {"total", j.total},
+          {"done", j.done},       {"analyzed", j.analyzed},
+          {"failed", j.failed},   {"up_to_date", j.up_to_date},
+          {"current", to_valid_utf8(j.current)}, {"error", j.error},
+          {"failures", failures}};
+}
+
+Response Booth::start_job(const json& body) {
+  std::string folder;
+  if (!body_text(body, "folder", &folder) || folder.empty()) return error(400, "give the folder to analyse as \"folder\"");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) return error(400, "not a folder: " + to_valid_utf8(folder));
+  std::lock_guard<std::mutex> lock(jobs_mu_);
+  for (const auto& j : jobs_) {
+    if (!j->finished) return error(409, "an analysis job is running (job " + std::to_string(j->id) + "); cancel it or wait");
+  }
+  auto job = std::make_unique<Job>();
+  job->id = static_cast<int>(jobs_.size()) + 1;
+  job->folder = folder;
+  Job* j = job.get();
+  j->worker = std::thread([this, j] {
+    const library::ScanResult scan = library::scan_paths({j->folder});
+    {
+      std::lock_guard<std::mutex> l(j->mu);
+      j->state = "running";
+      for (const auto& p : scan.problems) {
+        if (j->failures.size() < 50) j->failures.push_back(p);
+      }
+    }
+    library::AnalyzeOptions ao;
+    ao.jobs = options_.analysis_jobs;
+    library::AnalyzeCallbacks cb;
+    cb.on_begin = [j](size_t total) {
+      std::lock_guard<std::mutex> l(j->mu);
+      j->total = total;
+    };
+    cb.on_file_start = [j](const std::string& path) {
+      std::lock_guard<std::mutex> l(j->mu);
+      j->current = path;
+    };
+    cb.on_file_done = [j](const library::FileEvent& e) {
+      std::lock_guard<std::mutex> l(j->mu);
+      ++j->done;
+      if (e.outcome == library::Outcome::kAnalyzed) ++j->analyzed;
+      if (e.outcome == library::Outcome::kUpToDate || e.outcome == library::Outcome::kNewLocation) ++j->up_to_date;
+      if (e.outcome == library::Outcome::kFailed) {
+        ++j->failed;
+        if (j->failures.size() < 50) j->failures.push_back({e.path, e.error});
+      }
+    };
+    const library::AnalyzeSummary s = library::analyze_files(*corpus_, scan.files, ao, cb, &j->cancel);
+    // The snapshot, rebuilt now rather than by the next request.
+    if (s.analyzed > 0 || s.new_location > 0) (void)snapshot();
+    {
+      std::lock_guard<std::mutex> l(j->mu);
+      j->current.clear();
+      j->error = s.corpus_error;
+      j->state = !s.corpus_error.empty() ? "failed" : s.cancelled ? "cancelled" : "done";
+    }
+    j->finished = true;
+  });
+  jobs_.push_back(std::move(job));
+  return json_response(202, job_json(*j));
+}
+
+Response Booth::job_status(const std::string& id, bool cancel) {
+  std::lock_guard<std::mutex> lock(jobs_mu_);
+  for (const auto& j : jobs_) {
+    if (std::to_string(j->id) != id) continue;
+    if (cancel) j->cancel = true;
+    return json_response(200, job_json(*j));
+  }
+  return error(404, "no job " + to_valid_utf8(id));
+}
+
+Response Booth::jobs() {
+  std::lock_guard<std::mutex> lock(jobs_mu_);
+  json out = json::array();
+  for (const auto& j : jobs_) out.push_back(job_json(*j));
+  return json_response(200, {{"jobs", out}});
+}
+
+Booth::Booth(BoothOptions options) : options_(std::move(options)) {}
+
+Booth::~Booth() {
+  std::lock_guard<std::mutex> lock(jobs_mu_);
+  for (auto& j : jobs_) j->cancel = true;
+  for (auto& j : jobs_) {
+    if (j->worker.joinable()) j->worker.join();
+  }
+}
+
+// ---- the library ----
+
+Result<std::unique_ptr<Booth>> Booth::open(const BoothOptions& options) {
+  std::unique_ptr<Booth> b(new Booth(options));
+  auto c = corpus::Corpus::open(options.db_path);
+  if (!c) return c.status();
+  b->corpus_ = std::move(c).value();
+  auto snap = library::open_snapshot(*b->corpus_);
+  if (!snap) return Status::Error("cannot prepare the library snapshot: " + snap.status().message());
+  b->snap_ = std::move(snap).value();
+  b->checked_ = std::chrono::steady_clock::now();
+  return b;
+}
+
+std::shared_ptr<const library::Snapshot> Booth::snapshot() {
+  std::shared_ptr<const library::Snapshot> current;
+  {
+    std::lock_guard<std::mutex> lock(snap_mu_);
+    current = snap_;
+    // Checked at most twice a second: one small query and a stat.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - checked_ < std::chrono::milliseconds(500) && !current->index().damaged()) return current;
+    checked_ = now;
+  }
+  // One request rebuilds; the others keep answering from the snapshot they have.
+  std::unique_lock<std::mutex> rebuilding(reload_mu_, std::try_to_lock);
+  if (!rebuilding.owns_lock()) return current;
+  auto stamp = library::snapshot_stamp(*corpus_);
+  if (stamp && *stamp == current->stamp() && !current->index().damaged()) return current;
+  if (current->index().damaged()) std::remove(library::snapshot_path_for(corpus_->path()).c_str());
+  auto fresh = library::open_snapshot(*corpus_);
+  if (!fresh) return current;  // the old one still answers; the next check tries again
+  std::shared_ptr<const library::Snapshot> next = std::move(fresh).value();
+  std::lock_guard<std::mutex> lock(snap_mu_);
+  snap_ = next;
+  return next;
+}
+
+Response Booth::health() {
+  auto s = snapshot();
+  return json_response(200, {{"ok", true},
+                             {"tracks", s->size()},
+                             {"snapshot", {{"stamp", s->stamp()}, {"bytes", s->file_bytes()}}},
+                             {"corpus", to_valid_utf8(corpus_->path())}});
+}
+
+Response Booth::library_query(const Request& r) {
+  auto s = snapshot();
+  library::TrackQuery q;
+  bool bad = false;
+  q.text = text_param(r, "q");
+  q.bpm_min = number_param(r, "bpm_min", &bad);
+  q.bpm_max = number_param(r, "bpm_max", &bad);
+  q.energy_min = number_param(r, "energy_min", &bad);
+  q.energy_max = number_param(r, "energy_max", &bad);
+  const auto offset = number_param(r, "offset", &bad), limit = number_param(r, "limit", &bad);
+  if (bad || (offset && *offset < 0) || (limit && (*limit < 0 || *limit > 1000))) {
+    return error(400, "bpm_min, bpm_max, energy_min, energy_max, offset and limit (at most 1000) are numbers");
+  }
+  q.offset = offset ? static_cast<size_t>(*offset) : 0;
+  q.limit = limit ? static_cast<size_t>(*limit) : 100;
+  q.key = text_param(r, "key");
+  q.compatible_keys = text_param(r, "compatible") == "1" || text_param(r, "compatible") == "true";
+  q.genre = text_param(r, "genre");
+  q.vibe = text_param(r, "vibe");
+  std::string sort = text_param(r, "sort");
+  if (!sort.empty() && sort[0] == '-') q.descending = true, sort = sort.substr(1);
+  if (!sort.empty()) q.sort = sort;
+  auto page = library::query_tracks(*s, q);
+  if (!page) return error(400, page.status().message());
+  json items = json::array();
+  for (size_t i : page->items) items.push_back(library::track_row(*s, i));
+  json genres = s->vocabulary().genres;
+  return json_response(200, {{"total", page->total},
+                             {"offset", q.offset},
+                             {"items", items},
+                             {"tracks", s->size()},
+                             {"genres", genres}});
+}
+
+Response Booth::track(const std::string& id, const std::string& rest) {
+  auto s = snapshot();
+  const auto i = s->find(id);
+  if (!i) return error(404, "no track " + to_valid_utf8(id));
+  if (rest.empty()) {
+    auto view = library::track_view(*corpus_, *s, *i);
+    if (!view) return error(500, view.status().message());
+    return json_response(200, *view);
+  }
+  if (rest != "audio") return error(404, "not found");
+  // Only a location the corpus holds for this track, and only an audio file that still exists.
+  auto locations = corpus_->tracks().locations(id);
+  if (!locations) return error(500, locations.status().message());
+  for (const auto& path : *locations) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec) && library::has_audio_extension(path)) {
+      Response r;
+      r.file = path;
+      const std::string ext = ascii_lower(std::filesystem::path(path).extension().string());
+      r.content_type = ext == ".mp3"                    ? "audio/mpeg"
+                       : ext == ".flac"                 ? "audio/flac"
+                       : ext == ".wav"                  ? "audio/wav"
+                       : ext == ".ogg" || ext == ".opus" ? "audio/ogg"
+                       : ext == ".m4a" || ext == ".aac"  ? "audio/mp4"
+                                                         : "application/octet-stream";
+      return r;
+    }
+  }
+  return error(404, "no audio file for this track (an imported record, or the file has moved)");
+}
+
+Response Booth::now(const std::string& session) {
+  if (session.empty() || session.size() > kMaxSession) return error(400, "give a session name (at most 200 bytes)");
+  auto s = snapshot();
+  auto plays = corpus_->history().plays(session);
+  if (!plays) return error(500, plays.status().message());
+  auto fb = corpus_->history().feedback(session);
+  if (!fb) return error(500, fb.status().message());
+  json list = json::array();
+  json current = nullptr;
+  for (const auto& p : *plays) {
+    const auto i = s->find(p.track_id);
+    json row = i ? library::track_row(*s, *i) : json{{"track_id", p.track_id}};
+    row["played_at"] = p.played_at;
+    current = row;
+    list.push_back(std::move(row));
+  }
+  json feedback = json::array();
+  for (const auto& f : *fb) feedback.push_back({{"track_id", f.track_id}, {"action", f.action}, {"from", f.from}, {"at", f.at}});
+  return json_response(200, {{"session", session}, {"now", current}, {"plays", list}, {"feedback", feedback}});
+}
+
+Response Booth::set_now(const json& body) {
+  std::string session, id;
+  if (!body_text(body, "session", &session) || !body_text(body, "track_id", &id) || id.empty()) {
+    return error(400, "give \"session\" and \"track_id\"");
+  }
+  if (session.empty() || session.size() > kMaxSession) return error(400, "give a session name (at most 200 bytes)");
+  if (!snapshot()->find(id)) return error(404, "no track " + to_valid_utf8(id));
+  if (Status st = corpus_->history().record_play(session, id); !st) return error(500, st.message());
+  return now(session);
+}
+
+Response Booth::feedback(const json& body) {
+  std::string session, id, action, from;
+  if (!body_text(body, "session", &session) || !body_text(body, "track_id", &id) || !body_text(body, "action", &action) ||
+      !body_text(body, "from", &from) || id.empty()) {
+    return error(400, "give \"session\", \"track_id\" and \"action\" (accept, skip or played)");
+  }
+  if (session.empty() || session.size() > kMaxSession) return error(400, "give a session name (at most 200 bytes)");
+  if (action != "accept" && action != "skip" && action != "played") {
+    return error(400, "action is accept, skip or played, not '" + to_valid_utf8(action) + "'");
+  }
+  if (!snapshot()->find(id)) return error(404, "no track " + to_valid_utf8(id));
+  if (action != "played") {
+    if (Status st = corpus_->history().record_feedback(session, {id, action, from, ""}); !st) return error(500, st.message());
+  }
+  // Accepting a suggestion plays it: it becomes the track now playing.
+  if (action != "skip") {
+    if (Status st = corpus_->history().record_play(session, id); !st) return error(500, st.message());
+  }
+  return now(session);
+}
+
+Response Booth::recommend(const json& body) {
+  std::string session, current, prompt, mode = "full";
+  if (!body_text(body, "session", &session) || !body_text(body, "current", &current) ||
+      !body_text(body, "prompt", &prompt) || !body_text(body, "mode", &mode)) {
+    return error(400, "session, current, prompt and mode are strings");
+  }
+  if (session.size() > kMaxSession || prompt.size() > 2000) return error(400, "the session name or prompt is too long");
+  size_t top = 5;
+  if (auto it = body.find("top"); it != body.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 50) {
+      return error(400, "top is a whole number from 1 to 50");
+    }
+    top = static_cast<size_t>(it->get<int64_t>());
+  }
+  if (mode != "full" && mode != "embedding" && mode != "features") return error(400, "mode is full, embedding or features");
+  library::RecommendRequest req;
+  req.prompt = prompt;
+  req.top = top;
+  req.mode = mode == "features" ? rank::Mode::kFeatures : mode == "embedding" ? rank::Mode::kEmbedding : rank::Mode::kFull;
+  if (!session.empty()) {
+    // Played and skipped tracks of the set are not suggested again (nothing is recorded here).
+    auto played = corpus_->history().played(session);
+    if (!played) return error(500, played.status().message());
+    req.exclude = std::move(played).value();
+    auto fb = corpus_->history().feedback(session);
+    if (!fb) return error(500, fb.status().message());
+    for (const auto& f : *fb) {
+      if (f.action == "skip") req.exclude.push_back(f.track_id);
+    }
+    if (current.empty()) {
+      auto plays = corpus_->history().plays(session);
+      if (!plays) return error(500, plays.status().message());
+      if (!plays->empty()) current = plays->back().track_id;
+    }
+  }
+  if (current.empty()) return error(400, "nothing is playing: give \"current\" or play a track in the session first");
+  req.current = current;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto s = snapshot();
+    auto out = library::recommend(*s, req, nullptr);
+    if (!out) {
+      if (s->index().damaged() && attempt == 0) continue;  // rebuilt by snapshot() and asked again
+      return error(out.status().message().rfind("no track", 0) == 0 || out.status().message().find("matches") != std::string::npos
+                       ? 404 : 400,
+                   out.status().message());
+    }
+    json results = json::array();
+    for (size_t k = 0; k < out->ranked.results.size(); ++k) {
+      json row = library::track_row(*s, out->ranked.results[k].index);
+      row["score"] = out->ranked.results[k].score;
+      row["reasons"] = out->ranked.results[k].reasons;
+      results.push_back(std::move(row));
+    }
+    return json_response(200, {{"current", library::track_row(*s, out->current)},
+                               {"intent", out->intent.to_json()},
+                               {"results", results},
+                               {"relaxed", out->ranked.relaxed},
+                               {"mode", mode}});
+  }
+  return error(500, "the library snapshot is damaged");
+}
+
+Response Booth::settings() {
+  auto s = resolve_settings({}, options_.settings_path);
+  if (!s) return error(500, s.status().message());
+  // Never the API key itself: only whether one is set.
+  return json_response(200, {{"llm", s->llm},
+                             {"gemini_model", s->gemini_model},
+                             {"api_key_set", !s->gemini_api_key.empty()},
+                             {"max_cost_usd", s->max_cost_usd < 0 ? json(nullptr) : json(s->max_cost_usd)},
+                             {"llm_concurrency", s->llm_concurrency},
+                             {"settings_file", to_valid_utf8(s->path)},
+                             {"warnings", s->warnings}});
+}
+
+// ---- routing ----
+
+Response Booth::handle(const Request& r) {
+  auto header = [&](const char* name) {
+    auto it = r.headers.find(name);
+    return it == r.headers.end() ? std::string() : it->second;
+  };
+  if (!options_.token.empty()) {
+    // "/?token=..." sets the cookie the page then sends.
+    if (r.method == "GET" && r.path == "/" && r.query.count("token")) {
+      if (!constant_time_equal(r.query.at("token"), options_.token)) return error(401, "wrong token");
+      Response redirect;
+      redirect.status = 303;
+      redirect.content_type = "text/plain";
+      redirect.headers["Location"] = "/";
+      redirect.headers["Set-Cookie"] = "codex_token=" + options_.token + "; HttpOnly; SameSite=Strict; Path=/";
+      return redirect;
+    }
+    const std::string given = !header("x-codex-token").empty() ? header("x-codex-token")
+                                                                : cookie_value(header("cookie"), "codex_token");
+    if (!constant_time_equal(given, options_.token)) {
+      return error(401, "this booth needs its token: open the address codex serve printed, or send X-Codex-Token");
+    }
+  } else if (std::find(options_.hosts.begin(), options_.hosts.end(), header("host")) == options_.hosts.end()) {
+    return error(403, "unexpected Host header; open the address codex serve printed");
+  }
+  return route(r);
+}
+
+Response Booth::route(const Request& r) {
+  const std::string& p = r.path;
+  if (r.method == "GET") {
+    if (const Asset* a = page_asset(p)) {
+      Response out;
+      out.content_type = a->content_type;
+      out.body = std::string(a->body);
+      out.headers["Cache-Control"] = "no-cache";
+      return out;
+    }
+  }
+  if (p.rfind("/api/", 0) != 0) return error(404, "not found");
+  json body = json::object();
+  if (r.method == "POST") {
+    std::string type = ascii_lower(r.headers.count("content-type") ? r.headers.at("content-type") : "");
+    if (type.rfind("application/json", 0) != 0) return error(415, "send JSON (Content-Type: application/json)");
+    body = json::parse(r.body, nullptr, false);
+    if (!body.is_object()) return error(400, "the body is not a JSON object");
+  } else if (r.method != "GET" && r.method != "DELETE") {
+    return error(405, "method not allowed");
+  }
+  auto get = [&](const char* path) { return r.method == "GET" && p == path; };
+  auto post = [&](const char* path) { return r.method == "POST" && p == path; };
+  if (get("/api/health")) return health();
+  if (get("/api/library")) return library_query(r);
+  if (get("/api/now") || get("/api/history")) return now(text_param(r, "session"));
+  if (post("/api/now")) return set_now(body);
+  if (post("/api/recommend")) return recommend(body);
+  if (post("/api/feedback")) return feedback(body);
+  if (get("/api/settings")) return settings();
+  if (get("/api/jobs")) return jobs();
+  if (post("/api/jobs")) return start_job(body);
+  if (p.rfind("/api/jobs/", 0) == 0 && (r.method == "GET" || r.method == "DELETE")) {
+    return job_status(p.substr(10), r.method == "DELETE");
+  }
+  if (p.rfind("/api/tracks/", 0) == 0 && r.method == "GET") {
+    const std::string rest = p.substr(12);
+    const size_t slash = rest.find('/');
+    return track(rest.substr(0, slash), slash == std::string::npos ? "" : rest.substr(slash + 1));
+  }
+  return error(404, "not found");
+}
+
+std::map<std::string, std::string> parse_query(const std::string& q) {
+  std::map<std::string, std::string> out;
+  auto decode = [](const std::string& s) {
+    std::string d;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '+') {
+        d += ' ';
+      } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+                 std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+        d += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+        i += 2;
+      } else {
+        d += s[i];
+      }
+    }
+    return d;
+  };
+  size_t at = 0;
+  while (at <= q.size()) {
+    size_t end = q.find('&', at);
+    if (end == std::string::npos) end = q.size();
+    const std::string part = q.substr(at, end - at);
+    if (!part.empty()) {
+      const size_t eq = part.find('=');
+      out[decode(part.substr(0, eq))] = eq == std::string::npos ? "" : decode(part.substr(eq + 1));
+    }
+    at = end + 1;
+  }
+  return out;
+}
+
+}  // namespace codex::server
