@@ -92,7 +92,7 @@ Status serve(Booth& booth, const ServeOptions& o, const std::function<void(int p
   svr.Delete(".*", handler);
   svr.Put(".*", handler);
   svr.set_error_handler([](const httplib::Request&, httplib::Response& out) {
-    if (out.body.empty()) {
+    if (out.body.empty() && out.status != 416) {
       out.set_content(std::string(R"({"error":"HTTP )") + std::to_string(out.status) + "\"}", "application/json");
     }
   });

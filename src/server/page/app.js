@@ -261,7 +261,7 @@ function drawWave() {
   let lo = Infinity, hi = -Infinity;
   for (const v of db) { if (v > -90) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
   if (!isFinite(lo)) { lo = -60; hi = 0; }
-  lo = Math.max(lo, hi - 40);
+  lo = Math.max(lo, hi - 24);  // 24 dB: the level changes a DJ looks for (breakdowns, drops)
   g.fillStyle = '#38e0c3';
   const bw = Math.max(1, w / db.length);
   db.forEach((v, i) => {
@@ -378,9 +378,15 @@ function renderSet() {
 
 let querySeq = 0;
 let queryTimer = null;
-function queueQuery() { clearTimeout(queryTimer); queryTimer = setTimeout(query, 120); }
+// The table is "busy" from a keystroke until its answer is drawn (tests wait for it to settle).
+function queueQuery() {
+  document.body.dataset.tableBusy = '1';
+  clearTimeout(queryTimer);
+  queryTimer = setTimeout(query, 120);
+}
 
 async function query() {
+  document.body.dataset.tableBusy = '1';
   const seq = ++querySeq;
   const p = new URLSearchParams();
   const add = (k, v) => { if (v !== '' && v !== null && v !== undefined) p.set(k, v); };
@@ -397,6 +403,7 @@ async function query() {
     if (seq !== querySeq) return;
     renderRows(data);
   } catch (e) { toast(e.message); }
+  if (seq === querySeq) document.body.dataset.tableBusy = '0';
 }
 
 function renderRows(data) {
