@@ -150,7 +150,7 @@ Response Booth::start_job(const json& body) {
     };
     const library::AnalyzeSummary s = library::analyze_files(*corpus_, scan.files, ao, cb, &j->cancel);
     // The snapshot, rebuilt now rather than by the next request.
-    if (s.analyzed > 0 || s.new_location > 0) (void)snapshot();
+    if (s.analyzed > 0 || s.new_location > 0) (void)snapshot(true);
     {
       std::lock_guard<std::mutex> l(j->mu);
       j->current.clear();
@@ -204,19 +204,26 @@ Result<std::unique_ptr<Booth>> Booth::open(const BoothOptions& options) {
   return b;
 }
 
-std::shared_ptr<const library::Snapshot> Booth::snapshot() {
+std::shared_ptr<const library::Snapshot> Booth::snapshot(bool force) {
   std::shared_ptr<const library::Snapshot> current;
   {
     std::lock_guard<std::mutex> lock(snap_mu_);
     current = snap_;
     // Checked at most twice a second: one small query and a stat.
     const auto now = std::chrono::steady_clock::now();
-    if (now - checked_ < std::chrono::milliseconds(500) && !current->index().damaged()) return current;
+    if (!force && now - checked_ < std::chrono::milliseconds(500) && !current->index().damaged()) return current;
     checked_ = now;
   }
-  // One request rebuilds; the others keep answering from the snapshot they have.
-  std::unique_lock<std::mutex> rebuilding(reload_mu_, std::try_to_lock);
-  if (!rebuilding.owns_lock()) return current;
+  // One request rebuilds; the others keep answering from the snapshot they have (a forced check
+  // waits for the rebuild).
+  std::unique_lock<std::mutex> rebuilding(reload_mu_, std::defer_lock);
+  if (force) {
+    rebuilding.lock();
+    std::lock_guard<std::mutex> lock(snap_mu_);
+    current = snap_;
+  } else if (!rebuilding.try_lock()) {
+    return current;
+  }
   auto stamp = library::snapshot_stamp(*corpus_);
   if (stamp && *stamp == current->stamp() && !current->index().damaged()) return current;
   if (current->index().damaged()) std::remove(library::snapshot_path_for(corpus_->path()).c_str());

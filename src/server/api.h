@@ -61,8 +61,9 @@ class Booth {
   // The Host header values accepted without a token (the address served); set before serving.
   void allow_hosts(std::vector<std::string> hosts) { options_.hosts = std::move(hosts); }
 
-  // The mapped snapshot now (rebuilt when the corpus changed since it was made).
-  std::shared_ptr<const library::Snapshot> snapshot();
+  // The mapped snapshot now: the corpus is checked for changes at most twice a second (always with
+  // `force`), and the snapshot rebuilt when it changed.
+  std::shared_ptr<const library::Snapshot> snapshot(bool force = false);
 
  private:
   explicit Booth(BoothOptions options);

@@ -1,5 +1,6 @@
 #include "server/http.h"
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -10,10 +11,10 @@
 namespace codex::server {
 namespace {
 
-httplib::Server* g_server = nullptr;
+std::atomic<httplib::Server*> g_server{nullptr};
 
 void on_signal(int) {
-  if (g_server) g_server->stop();
+  if (httplib::Server* s = g_server.load()) s->stop();
 }
 
 Request request_of(const httplib::Request& in) {
@@ -77,6 +78,8 @@ void send(const httplib::Request& in, const Response& r, httplib::Response& out)
 }
 
 }  // namespace
+
+void stop_serving() { on_signal(0); }
 
 Status serve(Booth& booth, const ServeOptions& o, const std::function<void(int port)>& on_listening) {
   httplib::Server svr;

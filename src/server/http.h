@@ -20,5 +20,7 @@ struct ServeOptions {
 
 // Serves until SIGINT or SIGTERM. `on_listening` gets the port once it is bound.
 Status serve(Booth& booth, const ServeOptions& options, const std::function<void(int port)>& on_listening);
+// Makes a running serve() return (as SIGINT does).
+void stop_serving();
 
 }  // namespace codex::server

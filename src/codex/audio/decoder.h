@@ -48,9 +48,11 @@ struct DecodeStats {
   bool truncated = false;         // decoded much less than the header promised
 };
 
+// Decoding runs in the FFmpeg module (module.h), loaded when first needed: the calls below reach
+// it through its function table and the object's virtual functions.
 class Decoder {
  public:
-  ~Decoder();
+  virtual ~Decoder();
   Decoder(const Decoder&) = delete;
   Decoder& operator=(const Decoder&) = delete;
 
@@ -64,7 +66,7 @@ class Decoder {
   // Decodes to the end, handing each block to `sink`. `sink` returns false to cancel (the run then
   // returns an error "cancelled"). Can be called once.
   using Sink = std::function<bool(const AudioBlock&)>;
-  Status run(const Sink& sink, DecodeStats* stats);
+  virtual Status run(const Sink& sink, DecodeStats* stats);
 
  private:
   struct Impl;
