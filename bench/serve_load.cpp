@@ -26,13 +26,15 @@ int main(int argc, char** argv) {
   std::vector<std::string> ids;
   {
     httplib::Client c("127.0.0.1", port);
+    c.set_tcp_nodelay(true);
     for (const char* sort : {"bpm", "-bpm", "title", "energy", "-energy", "key"}) {
       auto r = c.Get((std::string("/api/library?limit=1000&sort=") + sort).c_str());
       if (!r || r->status != 200) {
         std::fprintf(stderr, "cannot list the library\n");
         return 1;
       }
-      for (const auto& t : nlohmann::json::parse(r->body)["items"]) ids.push_back(t["track_id"]);
+      const nlohmann::json page = nlohmann::json::parse(r->body);
+      for (const auto& t : page["items"]) ids.push_back(t["track_id"]);
     }
   }
   const char* prompts[] = {"", "darker but keep the energy", "more energy", "same key, no vocals", "128 bpm",
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, t] {
       httplib::Client c("127.0.0.1", port);
       c.set_keep_alive(true);
+      c.set_tcp_nodelay(true);
       c.set_read_timeout(60, 0);
       std::mt19937 rng(static_cast<unsigned>(t));
       std::vector<double> mine_rec, mine_lib;

@@ -89,6 +89,7 @@ Status serve(Booth& booth, const ServeOptions& o, const std::function<void(int p
   svr.set_read_timeout(10, 0);
   svr.set_write_timeout(30, 0);
   svr.set_keep_alive_max_count(100);
+  svr.set_tcp_nodelay(true);  // else a response written in two parts waits for a delayed ACK (40 ms)
   auto handler = [&booth](const httplib::Request& in, httplib::Response& out) { send(in, booth.handle(request_of(in)), out); };
   svr.Get(".*", handler);
   svr.Post(".*", handler);
@@ -99,8 +100,25 @@ Status serve(Booth& booth, const ServeOptions& o, const std::function<void(int p
       out.set_content(std::string(R"({"error":"HTTP )") + std::to_string(out.status) + "\"}", "application/json");
     }
   });
+  // This cpp-httplib listens with a backlog of 5: fifty clients connecting at once would see SYNs
+  // dropped and retried a second later. The listening socket is remembered as it is made and its
+  // backlog raised after the bind (a second listen() on Linux only changes the backlog).
+  int listening = -1;
+  svr.set_socket_options([&listening](socket_t sock) {
+    httplib::default_socket_options(sock);  // SO_REUSEPORT: restarts while old connections linger
+    listening = sock;
+  });
+  // SO_REUSEPORT would let a second server share a port in use: a connection tells.
+  if (o.port != 0) {
+    httplib::Client probe(o.host, o.port);
+    probe.set_connection_timeout(0, 300000);
+    if (probe.Get("/api/health")) {
+      return Status::Error("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": something answers there");
+    }
+  }
   const int port = o.port == 0 ? svr.bind_to_any_port(o.host) : (svr.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port < 0) return Status::Error("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (in use?)");
+  if (listening >= 0) ::listen(listening, 256);
   g_server = &svr;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);

@@ -27,6 +27,16 @@ bool contains_lower(std::string_view text, std::string_view word) {
   return false;
 }
 
+int compare_lower(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    auto lower = [](char c) { return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
+    const unsigned char x = lower(a[i]), y = lower(b[i]);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
+
 std::vector<std::string> words_of(const std::string& text) {
   std::vector<std::string> out;
   std::string w;
@@ -91,11 +101,9 @@ Result<TrackPage> query_tracks(const Snapshot& s, const TrackQuery& q) {
     if (all) hits.push_back(i);
   }
   page.total = hits.size();
-  // Unknown values sort last either way; ties by artist, title, then position.
-  auto text_less = [&](size_t a, size_t b, SnapField f) {
-    const std::string la = ascii_lower(s.field(a, f)), lb = ascii_lower(s.field(b, f));
-    return la < lb;
-  };
+  // Unknown values sort last either way; ties by artist, title, then position. Text compares
+  // ignoring ASCII case, in place.
+  auto text_less = [&](size_t a, size_t b, SnapField f) { return compare_lower(s.field(a, f), s.field(b, f)) < 0; };
   auto number_of = [&](size_t i) -> double {
     if (q.sort == "bpm") return packed.bpm[i];
     if (q.sort == "energy") return s.energy(i).value_or(NAN);
