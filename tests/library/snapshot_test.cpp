@@ -93,9 +93,9 @@ TEST(Snapshot, HoldsWhatTheRecordsSayAndRecommendsTheSame) {
     EXPECT_EQ(a.mix_in, b.mix_in);
     EXPECT_EQ(a.moods, b.moods);
     const embed::Vector v = embed::embed_record(records[i]);
-    const float* m = (*snap)->index().vector(static_cast<uint32_t>(i));
-    ASSERT_NE(m, nullptr);
-    EXPECT_TRUE(std::equal(v.begin(), v.end(), m));
+    embed::Vector m{};
+    ASSERT_TRUE((*snap)->index().vector(static_cast<uint32_t>(i), m.data()));
+    EXPECT_EQ(v, m);
   }
   EXPECT_EQ((*snap)->vocabulary().genres, loaded.vocabulary.genres);
   EXPECT_EQ((*snap)->vocabulary().moods, loaded.vocabulary.moods);
@@ -142,7 +142,8 @@ TEST(Snapshot, AnyDamageOrAnotherStampIsRefused) {
       continue;
     }
     bool all_fine = true;
-    for (uint32_t i = 0; i < (*s)->size(); ++i) all_fine = (*s)->index().vector(i) != nullptr && all_fine;
+    embed::Vector v{};
+    for (uint32_t i = 0; i < (*s)->size(); ++i) all_fine = (*s)->index().vector(i, v.data()) && all_fine;
     if (!all_fine) {
       EXPECT_TRUE((*s)->index().damaged());
       ++caught_later;

@@ -1,6 +1,7 @@
 // The 8-bit scan over memory the index does not own (a mapped library snapshot): the same answer
-// as the compact index over the same vectors. Every float vector is checked against its checksum
-// before it is used; a damaged one is left out and reported through `damaged()`.
+// as the compact index over the same vectors. The float vectors of the shortlist are read through
+// the caller's reader and checked against their checksums before they are used; a damaged one is
+// left out and reported through `damaged()`.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -25,20 +26,19 @@ int32_t dot8(const int8_t* a, const int8_t* b, int n) {
 
 class MappedIndex final : public MappedVectorIndex {
  public:
-  MappedIndex(int dims, size_t count, const int8_t* small, const float* data, const uint32_t* checks)
-      : dims_(dims), count_(count), small_(small), data_(data), checks_(checks) {}
+  MappedIndex(int dims, size_t count, const int8_t* small, VectorReader read, const uint32_t* checks)
+      : dims_(dims), count_(count), small_(small), read_(std::move(read)), checks_(checks) {}
   int dims() const override { return dims_; }
   size_t size() const override { return count_; }
   void add(uint32_t, const float*) override {}  // read-only: the snapshot is written whole
   bool damaged() const override { return damaged_.load(std::memory_order_relaxed); }
-  const float* vector(uint32_t id) const override {
-    if (id >= count_) return nullptr;
-    const float* v = data_ + static_cast<size_t>(id) * static_cast<size_t>(dims_);
-    if (static_cast<uint32_t>(checksum64(v, sizeof(float) * static_cast<size_t>(dims_))) != checks_[id]) {
+  bool vector(uint32_t id, float* out) const override {
+    if (id >= count_) return false;
+    if (!read_(id, out) || vector_check(out, dims_) != checks_[id]) {
       damaged_.store(true, std::memory_order_relaxed);
-      return nullptr;
+      return false;
     }
-    return v;
+    return true;
   }
   std::vector<Hit> search(const float* q, size_t k, const Filter& filter) const override {
     std::vector<uint32_t> ids;
@@ -74,8 +74,9 @@ class MappedIndex final : public MappedVectorIndex {
     }
     std::vector<Hit> hits;
     hits.reserve(pos.size());
+    std::vector<float> v(static_cast<size_t>(dims_));
     for (uint32_t p : pos) {
-      if (const float* v = vector(p)) hits.push_back({p, dot_product(q, v, dims_)});
+      if (vector(p, v.data())) hits.push_back({p, dot_product(q, v.data(), dims_)});
     }
     const size_t n = std::min(k, hits.size());
     std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n), hits.end(), better);
@@ -87,7 +88,7 @@ class MappedIndex final : public MappedVectorIndex {
   int dims_;
   size_t count_;
   const int8_t* small_;
-  const float* data_;
+  VectorReader read_;
   const uint32_t* checks_;
   mutable std::atomic<bool> damaged_{false};
 };
@@ -102,9 +103,9 @@ uint32_t vector_check(const float* v, int dims) {
   return static_cast<uint32_t>(checksum64(v, sizeof(float) * static_cast<size_t>(dims)));
 }
 
-std::unique_ptr<MappedVectorIndex> make_mapped_index(int dims, size_t count, const int8_t* small, const float* data,
+std::unique_ptr<MappedVectorIndex> make_mapped_index(int dims, size_t count, const int8_t* small, VectorReader read,
                                                      const uint32_t* checks) {
-  return std::make_unique<MappedIndex>(dims, count, small, data, checks);
+  return std::make_unique<MappedIndex>(dims, count, small, std::move(read), checks);
 }
 
 }  // namespace codex::index

@@ -40,15 +40,18 @@ std::unique_ptr<VectorIndex> make_exact_index(int dims);
 std::unique_ptr<VectorIndex> make_compact_index(int dims);
 
 // The compact index's scan over vectors held elsewhere (a mapped file), ids = positions 0..count:
-// `small` the 8-bit copies (quantise_unit), `data` the floats, `checks` vector_check of each. A
-// float vector whose check fails is never used: it is left out and damaged() turns true.
+// `small` the 8-bit copies (quantise_unit) in memory; the float vectors, only the few re-scored,
+// are fetched by `read` (a file read: they need not be mapped) and checked against `checks`
+// (vector_check of each). A float vector that cannot be read or fails its check is never used:
+// it is left out and damaged() turns true.
 class MappedVectorIndex : public VectorIndex {
  public:
   virtual bool damaged() const = 0;
-  // The checked float vector at `id`, or null (out of range or damaged).
-  virtual const float* vector(uint32_t id) const = 0;
+  // The checked float vector at `id` into `out` (dims() floats); false when out of range or damaged.
+  virtual bool vector(uint32_t id, float* out) const = 0;
 };
-std::unique_ptr<MappedVectorIndex> make_mapped_index(int dims, size_t count, const int8_t* small, const float* data,
+using VectorReader = std::function<bool(uint32_t id, float* out)>;
+std::unique_ptr<MappedVectorIndex> make_mapped_index(int dims, size_t count, const int8_t* small, VectorReader read,
                                                      const uint32_t* checks);
 void quantise_unit(const float* v, int n, int8_t* out);  // x * 127, clamped to [-1, 1]
 uint32_t vector_check(const float* v, int dims);

@@ -90,8 +90,7 @@ Result<RecommendResponse> recommend(const Snapshot& snap, const RecommendRequest
                             [&](size_t current, rank::RecommendOptions& opt) {
                               steering = snap.steering_record(current);
                               opt.current_record = &steering;
-                              if (const float* v = snap.index().vector(static_cast<uint32_t>(current))) {
-                                std::copy(v, v + embed::kDims, base.begin());
+                              if (snap.index().vector(static_cast<uint32_t>(current), base.data())) {
                                 have_vector = true;
                                 opt.current_vector = &base;
                               }

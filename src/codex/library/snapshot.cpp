@@ -183,20 +183,21 @@ Status write_snapshot(const std::string& file, const std::string& stamp, const s
 
 Snapshot::~Snapshot() {
   if (base_) ::munmap(base_, bytes_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
 Result<std::unique_ptr<Snapshot>> Snapshot::map(const std::string& file, const std::string& stamp) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::Error(errno == ENOENT ? "missing" : std::string("cannot open: ") + std::strerror(errno));
   struct stat st {};
+  std::unique_ptr<Snapshot> s(new Snapshot());
+  s->fd_ = fd;
   if (::fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(kHeaderBytes)) {
-    ::close(fd);
     return Status::Error("damaged: shorter than its header");
   }
-  std::unique_ptr<Snapshot> s(new Snapshot());
   s->bytes_ = static_cast<size_t>(st.st_size);
   void* base = ::mmap(nullptr, s->bytes_, PROT_READ, MAP_SHARED, fd, 0);
-  ::close(fd);
+  s->fd_ = fd;  // kept for the float vectors (read, not mapped)
   if (base == MAP_FAILED) return Status::Error(std::string("cannot map: ") + std::strerror(errno));
   s->base_ = base;
   const char* p = static_cast<const char*>(base);
@@ -229,6 +230,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::map(const std::string& file, const s
     return Status::Error("damaged: the file's size is not what its header says");
   }
   auto at = [&](int k) { return p + h.section[k].offset; };
+
   s->count_ = n;
   s->strings_ = at(kStrings);
   s->offsets_ = reinterpret_cast<const uint32_t*>(at(kOffsets));
@@ -249,9 +251,18 @@ Result<std::unique_ptr<Snapshot>> Snapshot::map(const std::string& file, const s
   for (int8_t k : s->packed_.key) {
     if (k < -1 || k >= 24) return Status::Error("damaged: key values");
   }
-  s->index_ = index::make_mapped_index(embed::kDims, n, reinterpret_cast<const int8_t*>(at(kCompact)),
-                                       reinterpret_cast<const float*>(at(kVectors)),
-                                       reinterpret_cast<const uint32_t*>(at(kChecks)));
+  // The float vectors are read a few hundred at a time, scattered: with pread, not through the
+  // map, which on kernels that cache files in large folios would map megabytes around each one.
+  const uint64_t vectors_at = h.section[kVectors].offset;
+  const int vfd = s->fd_;
+  s->index_ = index::make_mapped_index(
+      embed::kDims, n, reinterpret_cast<const int8_t*>(at(kCompact)),
+      [vfd, vectors_at](uint32_t id, float* out) {
+        const size_t bytes = sizeof(float) * static_cast<size_t>(embed::kDims);
+        const auto off = static_cast<off_t>(vectors_at + static_cast<uint64_t>(id) * bytes);
+        return ::pread(vfd, out, bytes, off) == static_cast<ssize_t>(bytes);
+      },
+      reinterpret_cast<const uint32_t*>(at(kChecks)));
   const nlohmann::json meta = nlohmann::json::parse(at(kMeta), at(kMeta) + h.section[kMeta].bytes, nullptr, false);
   if (!meta.is_object()) return Status::Error("damaged: meta");
   try {

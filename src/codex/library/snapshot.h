@@ -4,7 +4,8 @@
 // memory instead of decoding every record. It is derived data: written after analyze and import,
 // stamped with what it was made from (the corpus's id and generation, the fill version, the
 // model), and rebuilt whenever it is missing, stale or damaged, never trusted: the header, every
-// section but the float vectors is checked when mapped, and each float vector when it is read.
+// section but the float vectors is checked when mapped, and each float vector when it is read (the
+// float vectors are read from the file, a few hundred a query, not mapped).
 //
 // Layout (little-endian): a 512-byte header (magic "CDXSNAP1", format version, dims, track count,
 // stamp, then offset / size / checksum of each section, then the header's own checksum), then the
@@ -80,6 +81,7 @@ class Snapshot {
  private:
   Snapshot() = default;
   void* base_ = nullptr;
+  int fd_ = -1;
   size_t bytes_ = 0;
   size_t count_ = 0;
   bool sorted_ = true;
