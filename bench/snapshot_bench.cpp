@@ -3,7 +3,7 @@
 // snapshot's build time and size, the time to map it, and in-process recommend latency from the
 // mapped snapshot (p50/p99 over 200 random tracks and prompts) with the process's RSS. The corpus
 // is kept at DB for the command-line and server benches (bench/booth_bench.sh).
-// Usage: codex_snapshot_bench N DB
+// Usage: codex_snapshot_bench N DB [--reuse]   (--reuse: DB already holds the library; queries only)
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -38,13 +38,16 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 int main(int argc, char** argv) {
   using namespace codex;
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: codex_snapshot_bench N DB\n");
+  if (argc != 3 && !(argc == 4 && std::string(argv[3]) == "--reuse")) {
+    std::fprintf(stderr, "usage: codex_snapshot_bench N DB [--reuse]\n");
     return 2;
   }
   const size_t n = static_cast<size_t>(std::atol(argv[1]));
   const std::string db = argv[2];
-  for (const char* suffix : {"", "-wal", "-shm", ".snapshot"}) std::filesystem::remove(db + suffix);
+  const bool reuse = argc == 4;
+  if (!reuse) {
+    for (const char* suffix : {"", "-wal", "-shm", ".snapshot"}) std::filesystem::remove(db + suffix);
+  }
   const char* genres[] = {"techno", "house", "drum & bass", "hip-hop", "trance", "breaks", "dubstep", "disco"};
   const char* vibes[] = {"dark", "bright", "hypnotic", "euphoric", "chill", "aggressive"};
   const char* moods[] = {"driving", "melancholic", "uplifting", "tense", "warm", "playful"};
@@ -57,7 +60,7 @@ int main(int argc, char** argv) {
   }
   const std::string jsonl = db + ".import.jsonl";
   auto t = std::chrono::steady_clock::now();
-  {
+  if (!reuse) {
     std::ofstream out(jsonl);
     std::vector<float> summary(90);
     for (size_t i = 0; i < n; ++i) {
@@ -87,9 +90,9 @@ int main(int argc, char** argv) {
   }
   t = std::chrono::steady_clock::now();
   library::ImportOptions io;
-  auto rep = library::import_jsonl(**corpus, jsonl, io);
+  auto rep = reuse ? Result<library::ImportReport>(library::ImportReport{}) : library::import_jsonl(**corpus, jsonl, io);
   std::filesystem::remove(jsonl);
-  if (!rep || rep->imported != n) {
+  if (!reuse && (!rep || rep->imported != n)) {
     std::fprintf(stderr, "import failed: %s\n", rep ? rep->errors.empty() ? "?" : rep->errors[0].reason.c_str()
                                                     : rep.status().message().c_str());
     return 1;

@@ -117,7 +117,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
   }
   // Build the cached CODEX records and the library snapshot now, so the first `codex recommend` is
   // as quick as the rest (a snapshot that cannot be written is built again when needed).
-  (void)library::open_snapshot(**corpus);
+  (void)library::open_snapshot(**corpus, nullptr, snapshot_progress(g));
   if (settings->llm) {
     library::LlmJobOptions lo;
     lo.gemini = semantic::gemini_config_from(*settings);
@@ -154,7 +154,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
       std::printf(".\n");
       for (const auto& [id, why] : ls.failures) print_error("llm: " + id + ": " + printable(why));
     }
-    if (ls.sent > 0) (void)library::open_snapshot(**corpus);  // re-warm the cache and the snapshot
+    if (ls.sent > 0) (void)library::open_snapshot(**corpus, nullptr, snapshot_progress(g));  // re-warm the cache and the snapshot
     if (ls.cancelled) {
       print_error("interrupted; run the same command again to describe the rest");
       return 1;

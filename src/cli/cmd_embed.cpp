@@ -8,6 +8,7 @@
 #include "codex/corpus/corpus.h"
 #include "codex/library/embedding.h"
 #include "codex/library/records.h"
+#include "codex/library/snapshot.h"
 #include "commands.h"
 #include "progress.h"
 
@@ -70,7 +71,7 @@ int run_train_embed(const GlobalArgs& g, const TrainEmbedArgs& a) {
   // The records cache holds each track's block in the model's space: rebuild it now, so the next
   // recommend is not the one that waits (a cache: if it cannot be written now, it is rebuilt later).
   if (!g.json && ProgressBar::stderr_is_terminal()) std::fprintf(stderr, "Placing every track in the new space...\n");
-  (void)library::all_records(**corpus, library::RecordDetail::kRank);
+  (void)library::open_snapshot(**corpus, nullptr, snapshot_progress(g));  // the records and the snapshot, in the new space
   const auto& m = report->model;
   if (g.json) {
     nlohmann::json j = describe(m, report->path);

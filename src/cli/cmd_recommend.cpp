@@ -62,7 +62,8 @@ int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const lib
     weights = std::move(w).value();
     req.weights = &weights;
   }
-  auto response = library ? library::recommend(*library, req, &corpus) : library::recommend_from_corpus(corpus, req);
+  auto response = library ? library::recommend(*library, req, &corpus)
+                          : library::recommend_from_corpus(corpus, req, snapshot_progress(g));
   if (!response) {
     print_error(response.status().message());
     return 1;

@@ -27,7 +27,7 @@ int run_import(const GlobalArgs& g, const std::string& file) {
   for (const auto& e : rep->errors) {
     print_error(printable(file) + ":" + std::to_string(e.line) + ": skipped: " + printable(e.reason));
   }
-  if (rep->imported > 0) (void)library::open_snapshot(**corpus);  // so the next recommend maps it
+  if (rep->imported > 0) (void)library::open_snapshot(**corpus, nullptr, snapshot_progress(g));  // so the next recommend maps it
   if (g.json) {
     std::printf("%s\n", json_text({{"lines", rep->lines},
                                    {"imported", rep->imported},

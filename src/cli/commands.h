@@ -2,6 +2,7 @@
 // the library, and prints. Exit status: 0 success, 1 failure, 2 bad usage.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,8 @@ struct ServeArgs {
 int run_serve(const GlobalArgs& g, const ServeArgs& a);
 
 // Shared helpers.
+// A line on stderr when the library snapshot is (re)built (on a terminal, not with --json).
+std::function<void(const std::string& why)> snapshot_progress(const GlobalArgs& g);
 std::string resolve_db(const GlobalArgs& g);
 void print_error(const std::string& message);  // "codex: <message>" on stderr
 std::string json_text(const nlohmann::json& value, int indent = -1);  // invalid UTF-8 replaced

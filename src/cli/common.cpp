@@ -3,6 +3,7 @@
 #include "codex/core/paths.h"
 #include "codex/core/text.h"
 #include "commands.h"
+#include "progress.h"
 
 namespace codex::cli {
 
@@ -13,6 +14,13 @@ void print_error(const std::string& message) { std::fprintf(stderr, "codex: %s\n
 
 std::string json_text(const nlohmann::json& value, int indent) {
   return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::function<void(const std::string& why)> snapshot_progress(const GlobalArgs& g) {
+  if (g.json || !ProgressBar::stderr_is_terminal()) return {};
+  return [](const std::string& why) {
+    std::fprintf(stderr, "Updating the library snapshot (%s)...\n", why == "missing" ? "first use" : why.c_str());
+  };
 }
 
 }  // namespace codex::cli

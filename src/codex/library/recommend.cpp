@@ -101,9 +101,10 @@ Result<RecommendResponse> recommend(const Snapshot& snap, const RecommendRequest
   return out;
 }
 
-Result<RecommendResponse> recommend_from_corpus(corpus::Corpus& corpus, const RecommendRequest& req) {
+Result<RecommendResponse> recommend_from_corpus(corpus::Corpus& corpus, const RecommendRequest& req,
+                                                const std::function<void(const std::string&)>& on_build) {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto snap = open_snapshot(corpus);
+    auto snap = open_snapshot(corpus, nullptr, on_build);
     if (!snap) {
       // Cannot be mapped nor written (a read-only folder): the records, in memory.
       auto loaded = load_library(corpus);

@@ -61,6 +61,7 @@ Result<RecommendResponse> recommend(const Snapshot& library, const RecommendRequ
 
 // What `codex recommend` does: the corpus's snapshot (built when missing, stale or damaged; the
 // records loaded in memory when it cannot be written), then recommend.
-Result<RecommendResponse> recommend_from_corpus(corpus::Corpus& corpus, const RecommendRequest& request);
+Result<RecommendResponse> recommend_from_corpus(corpus::Corpus& corpus, const RecommendRequest& request,
+                                                const std::function<void(const std::string& why)>& on_build = {});
 
 }  // namespace codex::library

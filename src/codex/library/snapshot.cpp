@@ -354,11 +354,9 @@ schema::TrackRecord Snapshot::steering_record(size_t i) const {
 }
 
 const rank::TrackFeatures& SnapshotTable::at(size_t i) const {
-  auto it = std::lower_bound(where_.begin(), where_.end(), std::make_pair(i, size_t{0}));
-  if (it != where_.end() && it->first == i) return *built_[it->second];
-  built_.push_back(std::make_unique<rank::TrackFeatures>(s_.features(i)));
-  where_.insert(it, {i, built_.size() - 1});
-  return *built_.back();
+  auto& slot = built_[i];
+  if (!slot) slot = std::make_unique<rank::TrackFeatures>(s_.features(i));
+  return *slot;
 }
 
 // ---- the corpus's snapshot ----
@@ -385,12 +383,14 @@ Result<std::string> snapshot_stamp(corpus::Corpus& corpus) {
   return std::string(hex);
 }
 
-Result<std::unique_ptr<Snapshot>> open_snapshot(corpus::Corpus& corpus, SnapshotInfo* info) {
+Result<std::unique_ptr<Snapshot>> open_snapshot(corpus::Corpus& corpus, SnapshotInfo* info,
+                                                const std::function<void(const std::string&)>& on_build) {
   auto stamp = snapshot_stamp(corpus);
   if (!stamp) return stamp.status();
   const std::string file = snapshot_path_for(corpus.path());
   auto mapped = Snapshot::map(file, *stamp);
   if (mapped) return mapped;
+  if (on_build) on_build(mapped.status().message());
   const auto start = std::chrono::steady_clock::now();
   auto records = all_records(corpus, RecordDetail::kRank);
   if (!records) return records.status();

@@ -15,10 +15,12 @@
 // a JSON object (vocabulary, directions).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "codex/core/status.h"
@@ -107,11 +109,11 @@ class SnapshotTable final : public rank::TrackTable {
   std::string_view file_path(size_t i) const override { return s_.field(i, SnapField::kFilePath); }
   std::string_view title(size_t i) const override { return s_.field(i, SnapField::kTitle); }
   std::string_view artist(size_t i) const override { return s_.field(i, SnapField::kArtist); }
+  std::optional<size_t> find_id(std::string_view id) const override { return s_.find(id); }
 
  private:
   const Snapshot& s_;
-  mutable std::vector<std::unique_ptr<rank::TrackFeatures>> built_;
-  mutable std::vector<std::pair<size_t, size_t>> where_;  // (track, slot in built_), sorted
+  mutable std::unordered_map<size_t, std::unique_ptr<rank::TrackFeatures>> built_;
 };
 
 // Writes the snapshot of `records` (library order) to `file`: a temporary file, flushed, then
@@ -130,6 +132,8 @@ struct SnapshotInfo {
 
 // The corpus's snapshot, mapped; built from the corpus's records first when it is missing, stale
 // or damaged. An error when it can be neither mapped nor written (a read-only folder, say).
-Result<std::unique_ptr<Snapshot>> open_snapshot(corpus::Corpus& corpus, SnapshotInfo* info = nullptr);
+// `on_build` is told (why) before a build starts, for a progress line on a terminal.
+Result<std::unique_ptr<Snapshot>> open_snapshot(corpus::Corpus& corpus, SnapshotInfo* info = nullptr,
+                                                const std::function<void(const std::string& why)>& on_build = {});
 
 }  // namespace codex::library

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "codex/schema/record.h"
 
@@ -123,14 +124,38 @@ bool Exclusion::excluded(size_t i, uint32_t hash) const {
 
 std::vector<size_t> passing(const PackedAttributes& packed, const Plan& plan, const Window& w,
                             const Exclusion& exclusion) {
-  std::vector<size_t> pool;
   const bool check_key = w.key && !plan.any_key;
   const double target = plan.target_bpm.value_or(0.0);
   const double* bpm = packed.bpm.data();
   const int8_t* key = packed.key.data();
   const size_t n = packed.bpm.size();
+  // First a branch-free sweep that keeps what may pass: the key by table (index key + 1, so an
+  // unknown key, -1, has its own entry) and the tempos each of half, same and double time can
+  // take, widened by a hair so that rounding never drops what the exact test would pass.
+  uint8_t key_ok_at[25];
+  key_ok_at[0] = check_key ? 0 : 1;
+  for (size_t k = 0; k < 24; ++k) key_ok_at[k + 1] = !check_key || plan.key_pass[k];
+  double lo[3], hi[3];
+  const double mult[3] = {0.5, 1.0, 2.0};
+  for (int m = 0; m < 3; ++m) {
+    lo[m] = w.tempo ? target * (1.0 + w.tempo_lo_pct / 100.0) / mult[m] * (1.0 - 1e-9) : -INFINITY;
+    hi[m] = w.tempo ? target * (1.0 + w.tempo_hi_pct / 100.0) / mult[m] * (1.0 + 1e-9) : INFINITY;
+  }
+  std::unique_ptr<uint32_t[]> maybe(new uint32_t[n]);  // not zeroed: written before read
+  size_t kept = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (check_key && (key[i] < 0 || !plan.key_pass[static_cast<size_t>(key[i])])) continue;
+    const double b = bpm[i];
+    const bool tempo = !w.tempo || ((b >= lo[0]) & (b <= hi[0])) | ((b >= lo[1]) & (b <= hi[1])) |
+                                       ((b >= lo[2]) & (b <= hi[2]));
+    const bool k = key_ok_at[key[i] + 1] != 0;
+    maybe[kept] = static_cast<uint32_t>(i);
+    kept += static_cast<size_t>(tempo & k);
+  }
+  // Then the exact tempo test and the exclusions, on the few that may pass.
+  std::vector<size_t> pool;
+  pool.reserve(kept);
+  for (size_t j = 0; j < kept; ++j) {
+    const size_t i = maybe[j];
     if (w.tempo && !in_window(target, w, bpm[i])) continue;
     if (!exclusion.excluded(i, packed.id_hash[i])) pool.push_back(i);
   }

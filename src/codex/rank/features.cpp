@@ -34,6 +34,7 @@ TrackFeatures features_from_record(const schema::TrackRecord& r) {
 
 Result<size_t> find_track(const TrackTable& lib, const std::string& query) {
   if (query.empty()) return Status::Error("no current track given");
+  if (auto i = lib.find_id(query)) return *i;  // track ids are unique
   std::vector<size_t> hits;
   auto collect = [&](auto pred) {
     hits.clear();

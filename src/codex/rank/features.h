@@ -40,6 +40,9 @@ class TrackTable {
   virtual std::string_view file_path(size_t i) const = 0;
   virtual std::string_view title(size_t i) const = 0;
   virtual std::string_view artist(size_t i) const = 0;
+  // The position of an exact track id when the table can tell quickly (an index), else nullopt
+  // and the lookup scans.
+  virtual std::optional<size_t> find_id(std::string_view) const { return std::nullopt; }
 };
 
 class VectorTable final : public TrackTable {

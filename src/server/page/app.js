@@ -335,6 +335,7 @@ function renderSet() {
   const svg = $('setline');
   svg.replaceChildren();
   const plays = state.plays;
+  $('bpm-range').textContent = '';
   const ol = $('plays');
   ol.replaceChildren();
   plays.forEach((p, i) => {
@@ -371,6 +372,7 @@ function renderSet() {
     }
   };
   line(plays.map((p) => p.energy), 0, 10, '#38e0c3', 'energy');
+  $('bpm-range').textContent = bpms.length ? ' ' + fmtBpm(Math.min(...bpms)) + '–' + fmtBpm(Math.max(...bpms)) : '';
   line(plays.map((p) => p.bpm), bpms.length ? Math.min(...bpms) - 3 : bLo, bpms.length ? Math.max(...bpms) + 3 : bHi, '#ffb547', 'bpm');
 }
 
@@ -495,7 +497,9 @@ function wire() {
     if (!state.selected) return;
     const src = '/api/tracks/' + encodeURIComponent(state.selected.track_id) + '/audio';
     if (!audio.src.endsWith(src)) audio.src = src;
-    if (audio.paused) audio.play().catch((e) => toast('cannot play: ' + e.message)); else audio.pause();
+    // A play() cut short by pause() is not an error worth showing.
+    if (audio.paused) audio.play().catch((e) => { if (e.name !== 'AbortError') toast('cannot play: ' + e.message); });
+    else audio.pause();
   });
   const audio = $('audio');
   audio.addEventListener('play', () => { $('audition').textContent = 'Pause ❚❚'; $('audio-state').textContent = 'auditioning'; });
