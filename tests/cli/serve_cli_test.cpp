@@ -114,8 +114,10 @@ TEST(ServeCli, ServesAStopsCleanlyAndGuardsItsPort) {
   EXPECT_EQ(no_token.status, 2);
   EXPECT_EQ(line_count(no_token.err), 1u) << no_token.err;
   EXPECT_EQ(run_codex({"serve", "--db", db, "--port", "70000"}).status, 2);
-  const CmdResult bad_db = run_codex({"serve", "--db", dir.file("no/such/dir/c.db"), "--port", "0"});
+  std::filesystem::create_directory(dir.file("a-folder"));
+  const CmdResult bad_db = run_codex({"serve", "--db", dir.file("a-folder"), "--port", "0"});
   EXPECT_EQ(bad_db.status, 1);
+  EXPECT_EQ(line_count(bad_db.err), 2u) << bad_db.err;
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <thread>
 
-#include "codex/demo/synth.h"
+#include "codex/core/text.h"
 #include "codex/library/jsonl.h"
 #include "server/page.h"
 #include "support/test_util.h"
@@ -184,6 +184,17 @@ TEST_F(BoothTest, LibrarySearchFiltersAndSorts) {
     EXPECT_EQ(t["genre"], "techno");
     EXPECT_EQ(t["vibe"], "dark");
     EXPECT_LE(t["energy"].get<double>(), 3);
+  }
+  // Text sorts ignore case; ties go by artist then title.
+  for (const char* field : {"title", "artist"}) {
+    json sorted = body(get(std::string("/api/library?limit=1000&sort=") + field));
+    std::vector<std::string> got;
+    for (const auto& t : sorted["items"]) got.push_back(ascii_lower(t[field].get<std::string>()));
+    EXPECT_TRUE(std::is_sorted(got.begin(), got.end())) << field;
+    json reversed = body(get(std::string("/api/library?limit=1000&sort=-") + field));
+    std::vector<std::string> back;
+    for (const auto& t : reversed["items"]) back.push_back(ascii_lower(t[field].get<std::string>()));
+    EXPECT_TRUE(std::is_sorted(back.rbegin(), back.rend())) << field;
   }
   json page = body(get("/api/library?sort=title&offset=35&limit=10"));
   EXPECT_EQ(page["items"].size(), 5u);

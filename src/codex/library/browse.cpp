@@ -101,9 +101,7 @@ Result<TrackPage> query_tracks(const Snapshot& s, const TrackQuery& q) {
     if (all) hits.push_back(i);
   }
   page.total = hits.size();
-  // Unknown values sort last either way; ties by artist, title, then position. Text compares
-  // ignoring ASCII case, in place.
-  auto text_less = [&](size_t a, size_t b, SnapField f) { return compare_lower(s.field(a, f), s.field(b, f)) < 0; };
+  // Unknown values sort last either way.
   auto number_of = [&](size_t i) -> double {
     if (q.sort == "bpm") return packed.bpm[i];
     if (q.sort == "energy") return s.energy(i).value_or(NAN);
@@ -112,13 +110,8 @@ Result<TrackPage> query_tracks(const Snapshot& s, const TrackQuery& q) {
     return NAN;
   };
   const bool numeric = q.sort == "bpm" || q.sort == "energy" || q.sort == "duration" || q.sort == "key";
-  auto tie = [&](size_t a, size_t b) {
-    if (text_less(a, b, SnapField::kArtist)) return true;
-    if (text_less(b, a, SnapField::kArtist)) return false;
-    if (text_less(a, b, SnapField::kTitle)) return true;
-    if (text_less(b, a, SnapField::kTitle)) return false;
-    return a < b;
-  };
+  // Ties (and the text sorts) by the snapshot's artist and title order, then position.
+  auto tie = [&](size_t a, size_t b) { return s.artist_rank(a) < s.artist_rank(b); };
   auto before = [&](size_t a, size_t b) {
     if (numeric) {
       const double x = number_of(a), y = number_of(b);
@@ -127,10 +120,14 @@ Result<TrackPage> query_tracks(const Snapshot& s, const TrackQuery& q) {
       if (!xn && x != y) return q.descending ? x > y : x < y;
       return tie(a, b);
     }
-    const SnapField f = q.sort == "title" ? SnapField::kTitle : q.sort == "genre" ? SnapField::kGenre : SnapField::kArtist;
-    if (text_less(a, b, f)) return !q.descending;
-    if (text_less(b, a, f)) return q.descending;
-    return tie(a, b);
+    if (q.sort == "genre") {
+      const int c = compare_lower(s.field(a, SnapField::kGenre), s.field(b, SnapField::kGenre));
+      if (c != 0) return q.descending ? c > 0 : c < 0;
+      return tie(a, b);
+    }
+    const uint32_t x = q.sort == "title" ? s.title_rank(a) : s.artist_rank(a);
+    const uint32_t y = q.sort == "title" ? s.title_rank(b) : s.artist_rank(b);
+    return q.descending ? x > y : x < y;
   };
   const size_t from = std::min(q.offset, hits.size());
   const size_t to = std::min(hits.size(), from + std::min<size_t>(q.limit, 1000));

@@ -43,6 +43,8 @@ enum Section : int {
   kVectors,
   kChecks,
   kCompact,
+  kArtistRank,
+  kTitleRank,
   kMeta,
   kSections
 };
@@ -122,6 +124,29 @@ Status write_snapshot(const std::string& file, const std::string& stamp, const s
     index::quantise_unit(dst, embed::kDims, compact.data() + i * static_cast<size_t>(embed::kDims));
   }
   offsets.push_back(static_cast<uint32_t>(strings.size()));
+  // Each track's place in (artist, title) and (title, artist) order ignoring case, so that the
+  // booth can sort a million rows by comparing numbers.
+  auto lower = [](std::string_view v) {
+    std::string out(v);
+    for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return out;
+  };
+  std::vector<uint32_t> artist_rank(n), title_rank(n);
+  {
+    std::vector<std::pair<std::string, uint32_t>> keys(n);
+    auto fill_rank = [&](int first, int second, std::vector<uint32_t>* rank) {
+      for (size_t i = 0; i < n; ++i) {
+        const size_t k = i * kFields;
+        const std::string_view a(strings.data() + offsets[k + first], offsets[k + first + 1] - offsets[k + first]);
+        const std::string_view b(strings.data() + offsets[k + second], offsets[k + second + 1] - offsets[k + second]);
+        keys[i] = {lower(a) + '\x1f' + lower(b), static_cast<uint32_t>(i)};
+      }
+      std::sort(keys.begin(), keys.end());
+      for (size_t r = 0; r < n; ++r) (*rank)[keys[r].second] = static_cast<uint32_t>(r);
+    };
+    fill_rank(static_cast<int>(SnapField::kArtist), static_cast<int>(SnapField::kTitle), &artist_rank);
+    fill_rank(static_cast<int>(SnapField::kTitle), static_cast<int>(SnapField::kArtist), &title_rank);
+  }
   bool sorted = true;
   for (size_t i = 1; i < n && sorted; ++i) sorted = records[i - 1].track_id.value_or("") < records[i].track_id.value_or("");
   const embed::AcousticDirections dirs = acoustic_directions(records);
@@ -136,7 +161,7 @@ Status write_snapshot(const std::string& file, const std::string& stamp, const s
   const std::string_view parts[kSections] = {
       strings,          bytes_of(offsets), bytes_of(bpm),     bytes_of(energy), bytes_of(mix_in),
       bytes_of(mix_out), bytes_of(duration), bytes_of(key),   bytes_of(id_hash), bytes_of(vectors),
-      bytes_of(checks), bytes_of(compact), meta_text};
+      bytes_of(checks), bytes_of(compact), bytes_of(artist_rank), bytes_of(title_rank), meta_text};
   Header h{};
   std::memcpy(h.magic, kMagic, 8);
   h.version = kSnapshotVersion;
@@ -214,8 +239,8 @@ Result<std::unique_ptr<Snapshot>> Snapshot::map(const std::string& file, const s
   if (h.count > (1ull << 31)) return Status::Error("damaged: track count");
   const size_t n = h.count;
   const size_t dims = static_cast<size_t>(embed::kDims);
-  const size_t expect[kSections] = {SIZE_MAX,     (n * kFields + 1) * 4, n * 8, n * 4, n * 4, n * 4, n * 4, n, n * 4,
-                                    n * dims * 4, n * 4,                 n * dims, SIZE_MAX};
+  const size_t expect[kSections] = {SIZE_MAX, (n * kFields + 1) * 4, n * 8, n * 4, n * 4,    n * 4, n * 4, n, n * 4,
+                                    n * dims * 4, n * 4, n * dims, n * 4, n * 4, SIZE_MAX};
   for (int k = 0; k < kSections; ++k) {
     const SectionEntry& e = h.section[k];
     if (e.offset % kAlign != 0 || e.offset < kHeaderBytes || e.offset > s->bytes_ || e.bytes > s->bytes_ - e.offset) {
@@ -239,6 +264,11 @@ Result<std::unique_ptr<Snapshot>> Snapshot::map(const std::string& file, const s
   }
   if (s->offsets_[n * kFields] > h.section[kStrings].bytes) return Status::Error("damaged: string offsets");
   s->bpm_ = reinterpret_cast<const double*>(at(kBpm));
+  s->artist_rank_ = reinterpret_cast<const uint32_t*>(at(kArtistRank));
+  s->title_rank_ = reinterpret_cast<const uint32_t*>(at(kTitleRank));
+  for (size_t i = 0; i < n; ++i) {
+    if (s->artist_rank_[i] >= n || s->title_rank_[i] >= n) return Status::Error("damaged: sort ranks");
+  }
   s->energy_ = reinterpret_cast<const float*>(at(kEnergy));
   s->mix_in_ = reinterpret_cast<const float*>(at(kMixIn));
   s->mix_out_ = reinterpret_cast<const float*>(at(kMixOut));

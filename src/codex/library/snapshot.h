@@ -12,7 +12,7 @@
 // sections, each 64-byte aligned: string bytes; string offsets (u32, kFields per track + 1); bpm
 // (f64, NaN unknown); energy, mix-in, mix-out, duration (f32, NaN unknown); key (i8, tonic*2+minor,
 // -1 unknown); id hash (u32); float vectors (f32 × dims); a check of each (u32); 8-bit vectors;
-// a JSON object (vocabulary, directions).
+// each track's place in artist and in title order (u32); a JSON object (vocabulary, directions).
 #pragma once
 
 #include <functional>
@@ -68,6 +68,9 @@ class Snapshot {
   std::optional<double> duration(size_t i) const;
   std::optional<music::Key> key(size_t i) const;
   std::vector<std::string> moods(size_t i) const;
+  // The track's place in (artist, title) and in (title, artist) order, ignoring case.
+  uint32_t artist_rank(size_t i) const { return artist_rank_[i]; }
+  uint32_t title_rank(size_t i) const { return title_rank_[i]; }
   // The position of a track id (binary search: the library is in track-id order).
   std::optional<size_t> find(std::string_view track_id) const;
   // The ranking view of track i, built from the mapped fields.
@@ -91,6 +94,7 @@ class Snapshot {
   const char* strings_ = nullptr;
   const uint32_t* offsets_ = nullptr;
   const double* bpm_ = nullptr;
+  const uint32_t *artist_rank_ = nullptr, *title_rank_ = nullptr;
   const float *energy_ = nullptr, *mix_in_ = nullptr, *mix_out_ = nullptr, *duration_ = nullptr;
   rank::PackedAttributes packed_;
   std::unique_ptr<index::MappedVectorIndex> index_;
