@@ -116,6 +116,7 @@ Response Booth::start_job(const json& body) {
   }
   auto job = std::make_unique<Job>();
   job->id = static_cast<int>(jobs_.size()) + 1;
+  ++jobs_running_;
   job->folder = folder;
   Job* j = job.get();
   j->worker = std::thread([this, j] {
@@ -150,6 +151,7 @@ Response Booth::start_job(const json& body) {
     };
     const library::AnalyzeSummary s = library::analyze_files(*corpus_, scan.files, ao, cb, &j->cancel);
     // The snapshot, rebuilt now rather than by the next request.
+    --jobs_running_;
     if (s.analyzed > 0 || s.new_location > 0) (void)snapshot(true);
     {
       std::lock_guard<std::mutex> l(j->mu);
@@ -212,6 +214,9 @@ std::shared_ptr<const library::Snapshot> Booth::snapshot(bool force) {
     // Checked at most twice a second: one small query and a stat.
     const auto now = std::chrono::steady_clock::now();
     if (!force && now - checked_ < std::chrono::milliseconds(500) && !current->index().damaged()) return current;
+    // While an analysis job writes, every file changes the corpus: the job rebuilds the snapshot
+    // once when it ends, and requests meanwhile answer from the one they have.
+    if (!force && jobs_running_ > 0 && !current->index().damaged()) return current;
     checked_ = now;
   }
   // One request rebuilds; the others keep answering from the snapshot they have (a forced check
@@ -256,7 +261,7 @@ Response Booth::library_query(const Request& r) {
   if (bad || (offset && *offset < 0) || (limit && (*limit < 0 || *limit > 1000))) {
     return error(400, "bpm_min, bpm_max, energy_min, energy_max, offset and limit (at most 1000) are numbers");
   }
-  q.offset = offset ? static_cast<size_t>(*offset) : 0;
+  q.offset = offset ? static_cast<size_t>(std::min(*offset, 1e12)) : 0;
   q.limit = limit ? static_cast<size_t>(*limit) : 100;
   q.key = text_param(r, "key");
   q.compatible_keys = text_param(r, "compatible") == "1" || text_param(r, "compatible") == "true";
@@ -402,7 +407,10 @@ Response Booth::recommend(const json& body) {
     auto s = snapshot();
     auto out = library::recommend(*s, req, nullptr);
     if (!out) {
-      if (s->index().damaged() && attempt == 0) continue;  // rebuilt by snapshot() and asked again
+      if (s->index().damaged() && attempt == 0) {
+        (void)snapshot(true);  // rebuilt, then asked again
+        continue;
+      }
       return error(out.status().message().rfind("no track", 0) == 0 || out.status().message().find("matches") != std::string::npos
                        ? 404 : 400,
                    out.status().message());

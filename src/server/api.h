@@ -87,6 +87,7 @@ class Booth {
   std::mutex snap_mu_, reload_mu_;
   std::shared_ptr<const library::Snapshot> snap_;
   std::chrono::steady_clock::time_point checked_{};
+  std::atomic<int> jobs_running_{0};
   mutable std::mutex jobs_mu_;
   std::vector<std::unique_ptr<Job>> jobs_;
 };

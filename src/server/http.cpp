@@ -1,6 +1,10 @@
 #include "server/http.h"
 
+#include <sys/socket.h>
+
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -12,8 +16,12 @@ namespace codex::server {
 namespace {
 
 std::atomic<httplib::Server*> g_server{nullptr};
+std::atomic<bool> g_stop{false};
 
+// httplib's stop() does nothing before the server runs: the flag keeps a stop that comes early,
+// and a watcher (serve()) passes it on.
 void on_signal(int) {
+  g_stop = true;
   if (httplib::Server* s = g_server.load()) s->stop();
 }
 
@@ -31,7 +39,7 @@ Request request_of(const httplib::Request& in) {
   return r;
 }
 
-void send(const httplib::Request& in, const Response& r, httplib::Response& out) {
+void send(httplib::Request& in, const Response& r, httplib::Response& out) {
   // A file keeps httplib's own status: 200, or 206 for a range request.
   if (r.file.empty()) out.status = r.status;
   for (const auto& [k, v] : r.headers) out.set_header(k, v);
@@ -54,14 +62,19 @@ void send(const httplib::Request& in, const Response& r, httplib::Response& out)
     out.set_content(R"({"error":"the audio file cannot be read"})", "application/json");
     return;
   }
-  // Ranges past the end are refused here (this httplib would send a wrong Content-Length).
-  for (const auto& [first, last] : in.ranges) {
+  // This httplib applies the request's ranges after the handler without clamping them to the
+  // file: they are checked here. One range is served (a last byte past the end means the end, as
+  // RFC 9110 says); several are answered with the whole file; a range that starts past the end, or
+  // ends before it starts, is refused.
+  if (in.ranges.size() > 1) in.ranges.clear();
+  for (auto& [first, last] : in.ranges) {
     const auto n = static_cast<ssize_t>(size);
-    if ((first >= 0 && first >= n) || (first >= 0 && last >= 0 && last < first) || (first < 0 && last <= 0)) {
+    if ((first >= 0 && first >= n) || (first >= 0 && last >= 0 && last < first) || (first < 0 && last <= 0) || n == 0) {
       out.status = 416;
       out.set_header("Content-Range", "bytes */" + std::to_string(size));
       return;
     }
+    if (first >= 0 && last >= n) last = n - 1;
   }
   out.set_header("Accept-Ranges", "bytes");
   auto file = std::make_shared<std::ifstream>(r.file, std::ios::binary);
@@ -90,7 +103,11 @@ Status serve(Booth& booth, const ServeOptions& o, const std::function<void(int p
   svr.set_write_timeout(30, 0);
   svr.set_keep_alive_max_count(100);
   svr.set_tcp_nodelay(true);  // else a response written in two parts waits for a delayed ACK (40 ms)
-  auto handler = [&booth](const httplib::Request& in, httplib::Response& out) { send(in, booth.handle(request_of(in)), out); };
+  // The handler may narrow the request's ranges (send()): httplib owns the request and reads them
+  // back when it writes the response.
+  auto handler = [&booth](const httplib::Request& in, httplib::Response& out) {
+    send(const_cast<httplib::Request&>(in), booth.handle(request_of(in)), out);
+  };
   svr.Get(".*", handler);
   svr.Post(".*", handler);
   svr.Delete(".*", handler);
@@ -105,26 +122,32 @@ Status serve(Booth& booth, const ServeOptions& o, const std::function<void(int p
   // backlog raised after the bind (a second listen() on Linux only changes the backlog).
   int listening = -1;
   svr.set_socket_options([&listening](socket_t sock) {
-    httplib::default_socket_options(sock);  // SO_REUSEPORT: restarts while old connections linger
+    // SO_REUSEADDR, not httplib's SO_REUSEPORT (which lets a second server share a port in use).
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     listening = sock;
   });
-  // SO_REUSEPORT would let a second server share a port in use: a connection tells.
-  if (o.port != 0) {
-    httplib::Client probe(o.host, o.port);
-    probe.set_connection_timeout(0, 300000);
-    if (probe.Get("/api/health")) {
-      return Status::Error("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": something answers there");
-    }
-  }
   const int port = o.port == 0 ? svr.bind_to_any_port(o.host) : (svr.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port < 0) return Status::Error("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (in use?)");
   if (listening >= 0) ::listen(listening, 256);
+  g_stop = false;
   g_server = &svr;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  auto old_int = std::signal(SIGINT, on_signal);
+  auto old_term = std::signal(SIGTERM, on_signal);
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done) {
+      if (g_stop && svr.is_running()) svr.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
   if (on_listening) on_listening(port);
-  const bool ok = svr.listen_after_bind();
+  const bool ok = g_stop || svr.listen_after_bind();
+  done = true;
+  watcher.join();
   g_server = nullptr;
+  std::signal(SIGINT, old_int);
+  std::signal(SIGTERM, old_term);
   if (!ok) return Status::Error("the server stopped with an error");
   return Status::Ok();
 }

@@ -15,7 +15,7 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8765;  // 0: any free port
   int max_connections = 64;  // requests served at once; more wait their turn
-  size_t max_body_bytes = 1 << 20;
+  size_t max_body_bytes = 64 * 1024;  // the API's bodies are small JSON objects
 };
 
 // Serves until SIGINT or SIGTERM. `on_listening` gets the port once it is bound.

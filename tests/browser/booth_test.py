@@ -69,8 +69,9 @@ def main():
     if not check(demo.returncode == 0, 'the demo corpus is built'):
         print(demo.stderr)
         return 1
+    server_err = open(os.path.join(work, 'serve.err'), 'w+')
     server = subprocess.Popen([a.codex, 'serve', '--db', db, '--port', '0'], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env)
+                              stderr=server_err, text=True, env=env)
     driver = None
     try:
         line = server.stdout.readline()
@@ -273,7 +274,9 @@ def main():
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-        err = server.stderr.read()
+        server_err.seek(0)
+        err = server_err.read()
+        server_err.close()
         if failures and err:
             print('codex serve said:\n' + err)
         shutil.rmtree(work, ignore_errors=True)

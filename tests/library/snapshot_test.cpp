@@ -198,15 +198,43 @@ TEST(Snapshot, TheCorpusSnapshotIsBuiltOnceAndRebuiltWhenStaleOrDamaged) {
   EXPECT_EQ((*grown)->size(), 130u);
   grown->reset();
 
-  // A damaged float vector is found when read: recommend rebuilds and answers as before.
+  // Damage across every section is refused when mapped: recommend rebuilds and answers as before.
   const std::string path = snapshot_path_for(dir.file("c.db"));
   const auto full = answer(recommend_from_corpus(**c, req));
   const std::string bytes = test::read_bytes(path);
-  for (size_t at = 512; at + 4 < bytes.size(); at += 4096) flip_byte(path, at);  // across every section
+  for (size_t at = 512; at + 4 < bytes.size(); at += 4096) flip_byte(path, at);
   EXPECT_EQ(answer(recommend_from_corpus(**c, req)), full);
   info = {};
   ASSERT_TRUE(open_snapshot(**c, &info).ok());
   EXPECT_FALSE(info.rebuilt) << "rebuilt by the recommend above";
+
+  // Damage in the float vectors only: the map is accepted (they are checked as they are read),
+  // the damaged vector is found by recommend, which rebuilds the snapshot and asks again; a
+  // session records its play once.
+  auto mapped = open_snapshot(**c);
+  ASSERT_TRUE(mapped.ok());
+  const auto [vec_at, vec_bytes] = (*mapped)->vectors_range();
+  const size_t current = *(*mapped)->find("t1005");
+  mapped->reset();
+  const size_t row = sizeof(float) * static_cast<size_t>(embed::kDims);
+  flip_byte(path, vec_at + current * row + 17);  // the current track's own vector
+  for (size_t at = vec_at + 1; at < vec_at + vec_bytes; at += row) flip_byte(path, at);  // and every other one
+  auto damaged = Snapshot::map(path, *snapshot_stamp(**c));
+  ASSERT_TRUE(damaged.ok()) << damaged.status().message();
+  embed::Vector v{};
+  EXPECT_FALSE((*damaged)->index().vector(static_cast<uint32_t>(current), v.data()));
+  EXPECT_TRUE((*damaged)->index().damaged());
+  EXPECT_FALSE(recommend(**damaged, req).ok()) << "a damaged vector is never used";
+  damaged->reset();
+  RecommendRequest in_set = req;
+  in_set.session = "gig";
+  EXPECT_EQ(answer(recommend_from_corpus(**c, in_set)), full);
+  auto plays = c->get()->history().plays("gig");
+  ASSERT_TRUE(plays.ok());
+  EXPECT_EQ(plays->size(), 1u) << "the retry after the rebuild does not record the play again";
+  info = {};
+  ASSERT_TRUE(open_snapshot(**c, &info).ok());
+  EXPECT_FALSE(info.rebuilt);
 }
 
 TEST(Snapshot, WhenItCannotBeWrittenRecommendReadsTheRecords) {

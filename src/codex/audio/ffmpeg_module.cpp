@@ -3,7 +3,7 @@
 
 extern "C" __attribute__((visibility("default"))) const codex::audio::ModuleTable* codex_audio_module_v1() {
   using namespace codex::audio;
-  static const ModuleTable table{kModuleVersion, &Decoder::open,    &compute_track_id, &decode_mono,
+  static const ModuleTable table{kModuleVersion,     AbiSizes{},        &Decoder::open, &compute_track_id, &decode_mono,
                                  &quiet_ffmpeg_logs, &format_extension, &parse_format,  &encode_file};
   return &table;
 }

@@ -28,7 +28,10 @@ std::string exe_dir() {
 
 Loaded load() {
   std::vector<std::string> candidates;
-  if (const char* env = std::getenv("CODEX_AUDIO_MODULE"); env && *env) candidates.emplace_back(env);
+  if (const char* env = std::getenv("CODEX_AUDIO_MODULE"); env && *env) {
+    if (::access(env, F_OK) != 0) return {nullptr, std::string("CODEX_AUDIO_MODULE names a missing file: ") + env};
+    candidates.emplace_back(env);
+  }
   if (const std::string dir = exe_dir(); !dir.empty()) candidates.push_back(dir + "/" + kModuleFile);
 #ifdef CODEX_AUDIO_MODULE_PATH
   candidates.emplace_back(CODEX_AUDIO_MODULE_PATH);
@@ -45,7 +48,7 @@ Loaded load() {
     using Entry = const ModuleTable* (*)();
     auto entry = reinterpret_cast<Entry>(::dlsym(h, kModuleEntry));
     const ModuleTable* t = entry ? entry() : nullptr;
-    if (!t || t->version != kModuleVersion) {
+    if (!t || t->version != kModuleVersion || !(t->sizes == AbiSizes{})) {
       why = path + " is not this codex's audio module";
       continue;
     }

@@ -15,8 +15,18 @@
 
 namespace codex::audio {
 
+// The sizes of the types that cross the boundary, as the module and the program were each built:
+// a module from another build (a stale file beside codex) is refused, not trusted.
+struct AbiSizes {
+  size_t decoder = sizeof(Decoder), info = sizeof(AudioInfo), stats = sizeof(DecodeStats),
+         decode_options = sizeof(DecodeOptions), encode_options = sizeof(EncodeOptions),
+         status = sizeof(Status), string = sizeof(std::string);
+  bool operator==(const AbiSizes&) const = default;
+};
+
 struct ModuleTable {
   int version;
+  AbiSizes sizes;
   Result<std::unique_ptr<Decoder>> (*open)(const std::string& path, const DecodeOptions& options);
   Result<std::string> (*compute_track_id)(const std::string& path);
   Result<std::vector<float>> (*decode_mono)(const std::string& path, int rate_hz);

@@ -53,7 +53,9 @@ class MappedIndex final : public MappedVectorIndex {
     for (uint32_t id : ids) {
       if (id < count_) pos.push_back(id);
     }
-    const size_t shortlist = 4 * k;
+    // A wider float re-scoring than the in-memory compact index (1000 at least): the reads are
+    // cheap, and the 8-bit pass then almost never drops a true neighbour.
+    const size_t shortlist = std::max<size_t>(4 * k, 1000);
     if (pos.size() > shortlist) {
       std::vector<int8_t> q8(static_cast<size_t>(dims_));
       quantise_unit(q, dims_, q8.data());

@@ -50,13 +50,11 @@ Result<RecommendResponse> recommend_over(const rank::TrackTable& tracks, const r
   out.current = *current;
   out.intent = prompt::parse_intent(req.prompt, vocabulary);
   std::vector<std::string> exclude = req.exclude;
-  const std::string current_id(tracks.track_id(*current));
   if (!req.session.empty()) {
     if (!corpus) return Status::Error("a session needs the corpus");
     auto played = corpus->history().played(req.session);
     if (!played) return played.status();
     exclude.insert(exclude.end(), played->begin(), played->end());
-    if (Status s = corpus->history().record_play(req.session, current_id); !s) return s;
   }
   rank::RecommendOptions opt;
   opt.top = req.top;
@@ -73,12 +71,21 @@ Result<RecommendResponse> recommend_over(const rank::TrackTable& tracks, const r
   return out;
 }
 
+// The session remembers the current track once the answer stands (not when it is asked again).
+Status record_session(corpus::Corpus* corpus, const RecommendRequest& req, const RecommendResponse& out) {
+  if (req.session.empty() || !corpus) return Status::Ok();
+  return corpus->history().record_play(req.session, out.current_track.track_id);
+}
+
 }  // namespace
 
 Result<RecommendResponse> recommend(const LoadedLibrary& lib, const RecommendRequest& req, corpus::Corpus* corpus) {
   const rank::VectorTable tracks(lib.features);
-  return recommend_over(tracks, lib.packed, lib.index.get(), lib.vocabulary, lib.directions, req, corpus,
-                        [&](size_t, rank::RecommendOptions& opt) { opt.records = &lib.records; });
+  auto out = recommend_over(tracks, lib.packed, lib.index.get(), lib.vocabulary, lib.directions, req, corpus,
+                            [&](size_t, rank::RecommendOptions& opt) { opt.records = &lib.records; });
+  if (!out) return out;
+  if (Status s = record_session(corpus, req, *out); !s) return s;
+  return out;
 }
 
 Result<RecommendResponse> recommend(const Snapshot& snap, const RecommendRequest& req, corpus::Corpus* corpus) {
@@ -98,6 +105,8 @@ Result<RecommendResponse> recommend(const Snapshot& snap, const RecommendRequest
   if (out && (snap.index().damaged() || (req.mode != rank::Mode::kFeatures && !have_vector))) {
     return Status::Error("the library snapshot is damaged");
   }
+  if (!out) return out;
+  if (Status s = record_session(corpus, req, *out); !s) return s;
   return out;
 }
 

@@ -264,8 +264,16 @@ Result<std::unique_ptr<Snapshot>> Snapshot::map(const std::string& file, const s
   }
   if (s->offsets_[n * kFields] > h.section[kStrings].bytes) return Status::Error("damaged: string offsets");
   s->bpm_ = reinterpret_cast<const double*>(at(kBpm));
-  s->artist_rank_ = reinterpret_cast<const uint32_t*>(at(kArtistRank));
-  s->title_rank_ = reinterpret_cast<const uint32_t*>(at(kTitleRank));
+  {
+    const auto* a = reinterpret_cast<const uint32_t*>(at(kArtistRank));
+    const auto* t = reinterpret_cast<const uint32_t*>(at(kTitleRank));
+    s->artist_rank_storage_.assign(a, a + n);
+    s->title_rank_storage_.assign(t, t + n);
+    s->artist_rank_ = s->artist_rank_storage_.data();
+    s->title_rank_ = s->title_rank_storage_.data();
+  }
+  s->strings_bytes_ = h.section[kStrings].bytes;
+  s->vectors_range_ = {h.section[kVectors].offset, h.section[kVectors].bytes};
   for (size_t i = 0; i < n; ++i) {
     if (s->artist_rank_[i] >= n || s->title_rank_[i] >= n) return Status::Error("damaged: sort ranks");
   }
@@ -308,8 +316,10 @@ Result<std::unique_ptr<Snapshot>> Snapshot::map(const std::string& file, const s
 }
 
 std::string_view Snapshot::field(size_t i, SnapField f) const {
+  // Checked when mapped; clamped again here, since the mapping is shared with the file.
   const size_t k = i * kFields + static_cast<size_t>(f);
-  return {strings_ + offsets_[k], offsets_[k + 1] - offsets_[k]};
+  const size_t from = std::min<size_t>(offsets_[k], strings_bytes_), to = std::min<size_t>(offsets_[k + 1], strings_bytes_);
+  return {strings_ + from, to > from ? to - from : 0};
 }
 
 std::optional<size_t> Snapshot::find(std::string_view id) const {

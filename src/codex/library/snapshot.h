@@ -3,7 +3,8 @@
 // directions — in one versioned binary file beside the corpus (`<corpus>.snapshot`), mapped into
 // memory instead of decoding every record. It is derived data: written after analyze and import,
 // stamped with what it was made from (the corpus's id and generation, the fill version, the
-// model), and rebuilt whenever it is missing, stale or damaged, never trusted: the header, every
+// model), and rebuilt whenever it is missing, stale or damaged (only ever replaced whole, by
+// rename; never written in place), never trusted: the header, every
 // section but the float vectors is checked when mapped, and each float vector when it is read (the
 // float vectors are read from the file, a few hundred a query, not mapped).
 //
@@ -71,6 +72,8 @@ class Snapshot {
   // The track's place in (artist, title) and in (title, artist) order, ignoring case.
   uint32_t artist_rank(size_t i) const { return artist_rank_[i]; }
   uint32_t title_rank(size_t i) const { return title_rank_[i]; }
+  // Where the float vectors lie in the file (offset, bytes): for tests of damage there.
+  std::pair<uint64_t, uint64_t> vectors_range() const { return vectors_range_; }
   // The position of a track id (binary search: the library is in track-id order).
   std::optional<size_t> find(std::string_view track_id) const;
   // The ranking view of track i, built from the mapped fields.
@@ -94,7 +97,10 @@ class Snapshot {
   const char* strings_ = nullptr;
   const uint32_t* offsets_ = nullptr;
   const double* bpm_ = nullptr;
+  std::vector<uint32_t> artist_rank_storage_, title_rank_storage_;  // copied: checked once, then read
   const uint32_t *artist_rank_ = nullptr, *title_rank_ = nullptr;
+  size_t strings_bytes_ = 0;
+  std::pair<uint64_t, uint64_t> vectors_range_{0, 0};
   const float *energy_ = nullptr, *mix_in_ = nullptr, *mix_out_ = nullptr, *duration_ = nullptr;
   rank::PackedAttributes packed_;
   std::unique_ptr<index::MappedVectorIndex> index_;
@@ -114,6 +120,7 @@ class SnapshotTable final : public rank::TrackTable {
   std::string_view title(size_t i) const override { return s_.field(i, SnapField::kTitle); }
   std::string_view artist(size_t i) const override { return s_.field(i, SnapField::kArtist); }
   std::optional<size_t> find_id(std::string_view id) const override { return s_.find(id); }
+  void release(size_t i) const override { built_.erase(i); }
 
  private:
   const Snapshot& s_;

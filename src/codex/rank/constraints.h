@@ -49,6 +49,8 @@ class Exclusion {
  public:
   Exclusion(const TrackTable& library, size_t current, const std::vector<std::string>& exclude);
   Exclusion(const std::vector<TrackFeatures>& library, size_t current, const std::vector<std::string>& exclude);
+  Exclusion(const Exclusion&) = delete;  // lib_ may point into own_
+  Exclusion& operator=(const Exclusion&) = delete;
   // `hash` is the track's id_hash32: the strings are compared only when a hash matches.
   bool excluded(size_t i, uint32_t hash) const;
 

@@ -43,6 +43,8 @@ class TrackTable {
   // The position of an exact track id when the table can tell quickly (an index), else nullopt
   // and the lookup scans.
   virtual std::optional<size_t> find_id(std::string_view) const { return std::nullopt; }
+  // A hint that track i's features are no longer needed (a table that builds them may drop them).
+  virtual void release(size_t) const {}
 };
 
 class VectorTable final : public TrackTable {

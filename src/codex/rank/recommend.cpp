@@ -83,7 +83,12 @@ RecommendResult recommend(const TrackTable& lib, size_t current, const prompt::I
     if (plan.window.key && !key_ok(plan, t.key)) rec.reasons.push_back(key_relaxed_note(in));
     return rec;
   };
-  for (size_t i : pool.ids) out.results.push_back(evaluate(i, false));
+  // (Features built for scoring are let go at once: in the features mode the pool can be most of
+  // a large library.)
+  for (size_t i : pool.ids) {
+    out.results.push_back(evaluate(i, false));
+    if (i != current) lib.release(i);
+  }
   std::stable_sort(out.results.begin(), out.results.end(), [&](const Recommendation& a, const Recommendation& b) {
     if (a.score != b.score) return a.score > b.score;
     return lib.track_id(a.index) < lib.track_id(b.index);

@@ -104,19 +104,35 @@ async function loadSet() {
   return data;
 }
 
-async function accept(track, from) {
-  try {
-    await api('/api/feedback', { session: state.session, track_id: track.track_id, action: 'accept', from: from || '' });
-    await loadSet();
-    showNow(track, true);
-  } catch (e) { toast(e.message); }
+// One accept or skip at a time: a double Enter must not record the play twice.
+let acting = false;
+async function act(fn) {
+  if (acting) return;
+  acting = true;
+  try { await fn(); } catch (e) { toast(e.message); } finally { acting = false; }
 }
 
-async function skip(track, from) {
-  try {
+function accept(track, from) {
+  return act(async () => {
+    await api('/api/feedback', { session: state.session, track_id: track.track_id, action: 'accept', from: from || '' });
+    await loadSet();
+    const entry = state.stack[state.at];
+    if (entry && entry.track.track_id === track.track_id) {
+      // The preview shown now is the one accepted: it is played, in place (back still leads to
+      // what played before it).
+      entry.played = true;
+      showNow(track, true, false);
+    } else {
+      showNow(track, true);
+    }
+  });
+}
+
+function skip(track, from) {
+  return act(async () => {
     await api('/api/feedback', { session: state.session, track_id: track.track_id, action: 'skip', from: from || '' });
     if (state.now && state.now.track_id === track.track_id && !state.nowPlayed) go(-1); else suggest();
-  } catch (e) { toast(e.message); }
+  });
 }
 
 async function playNow(track) {
@@ -261,7 +277,7 @@ function drawWave() {
   let lo = Infinity, hi = -Infinity;
   for (const v of db) { if (v > -90) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
   if (!isFinite(lo)) { lo = -60; hi = 0; }
-  lo = Math.max(lo, hi - 24);  // 24 dB: the level changes a DJ looks for (breakdowns, drops)
+  lo = Math.max(lo, hi - 18);  // 18 dB: the level changes a DJ looks for (breakdowns, drops)
   g.fillStyle = '#38e0c3';
   const bw = Math.max(1, w / db.length);
   db.forEach((v, i) => {
@@ -475,9 +491,13 @@ function wire() {
   $('session').addEventListener('change', async () => {
     state.session = $('session').value.trim() || state.session;
     localStorage.setItem('codex.session', state.session);
-    state.stack = []; state.at = -1; state.now = null;
-    const data = await loadSet();
-    if (data.now) showNow(data.now, true); else { renderNow(); $('cards').replaceChildren(); }
+    state.stack = []; state.at = -1; state.now = null; state.cards = []; state.picked = -1;
+    $('cards').replaceChildren();
+    $('chips').replaceChildren();
+    try {
+      const data = await loadSet();
+      if (data.now) showNow(data.now, true); else renderNow();
+    } catch (e) { toast(e.message); }
   });
   $('prompt-form').addEventListener('submit', (ev) => { ev.preventDefault(); suggest(); });
   $('mode').addEventListener('change', suggest);
@@ -540,9 +560,13 @@ function wire() {
     if (ev.altKey && ev.key === 'ArrowRight') { ev.preventDefault(); go(1); return; }
     if (/^[1-5]$/.test(ev.key)) { ev.preventDefault(); pick(+ev.key - 1); return; }
     if (ev.key === 'Enter') {
+      const el = document.activeElement;
+      if (el && (el.tagName === 'BUTTON' || el.tagName === 'A')) return;  // Enter presses the button
       ev.preventDefault();
       const from = state.now ? state.now.track_id : '';
-      if (state.picked >= 0 && state.cards[state.picked]) accept(state.cards[state.picked], from);
+      const focusedCard = el && el.classList && el.classList.contains('card') ? state.cards.find((c) => c.track_id === el.dataset.trackId) : null;
+      if (focusedCard) accept(focusedCard, from);
+      else if (state.picked >= 0 && state.cards[state.picked]) accept(state.cards[state.picked], from);
       else if (state.now && !state.nowPlayed) $('now-accept').click();
     }
   });
