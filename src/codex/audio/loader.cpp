@@ -39,7 +39,7 @@ Loaded load() {
   std::string why;
   for (const auto& path : candidates) {
     if (::access(path.c_str(), F_OK) != 0) continue;
-    void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    void* h = ::dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
     if (!h) {
       const char* e = ::dlerror();
       why = e ? e : path;
