@@ -5,12 +5,10 @@
 
 #include "codex/core/dot.h"
 #include "codex/index/id_positions.h"
+#include "codex/index/scan8.h"
 #include "codex/index/vector_index.h"
 
 namespace codex::index {
-namespace {
-
-bool better(const Hit& a, const Hit& b) { return a.score > b.score || (a.score == b.score && a.id < b.id); }
 
 // Compiled twice (AVX2 and baseline x86-64) and chosen at load time, so a portable build still
 // runs the 8-bit scan at full width on a machine that has AVX2.
@@ -24,9 +22,11 @@ int32_t dot8(const int8_t* a, const int8_t* b, int n) {
   return s;
 }
 
-void quantise(const float* v, int n, int8_t* out) {
+void quantise_unit(const float* v, int n, int8_t* out) {
   for (int i = 0; i < n; ++i) out[i] = static_cast<int8_t>(std::lround(std::clamp(v[i], -1.0f, 1.0f) * 127.0f));
 }
+
+namespace {
 
 class CompactIndex final : public VectorIndex {
  public:
@@ -37,7 +37,7 @@ class CompactIndex final : public VectorIndex {
     ids_.add(id);
     data_.insert(data_.end(), v, v + dims_);
     small_.resize(small_.size() + static_cast<size_t>(dims_));
-    quantise(v, dims_, small_.data() + small_.size() - static_cast<size_t>(dims_));
+    quantise_unit(v, dims_, small_.data() + small_.size() - static_cast<size_t>(dims_));
   }
   std::vector<Hit> search(const float* q, size_t k, const Filter& filter) const override {
     std::vector<uint32_t> ids;
@@ -57,7 +57,7 @@ class CompactIndex final : public VectorIndex {
       // The candidates lie scattered through a large array: fetch a few ahead so the scan runs at
       // memory bandwidth rather than memory latency.
       std::vector<int8_t> q8(static_cast<size_t>(dims_));
-      quantise(q, dims_, q8.data());
+      quantise_unit(q, dims_, q8.data());
       std::vector<std::pair<int32_t, size_t>> coarse(pos.size());
       constexpr size_t kAhead = 6;
       const size_t row_bytes = static_cast<size_t>(dims_);

@@ -8,21 +8,11 @@
 
 #include "codex/core/checksum.h"
 #include "codex/core/dot.h"
+#include "codex/index/scan8.h"
 #include "codex/index/vector_index.h"
 
 namespace codex::index {
 namespace {
-
-bool better(const Hit& a, const Hit& b) { return a.score > b.score || (a.score == b.score && a.id < b.id); }
-
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-int32_t dot8(const int8_t* a, const int8_t* b, int n) {
-  int32_t s = 0;
-  for (int i = 0; i < n; ++i) s += static_cast<int32_t>(a[i]) * static_cast<int32_t>(b[i]);
-  return s;
-}
 
 class MappedIndex final : public MappedVectorIndex {
  public:
@@ -96,10 +86,6 @@ class MappedIndex final : public MappedVectorIndex {
 };
 
 }  // namespace
-
-void quantise_unit(const float* v, int n, int8_t* out) {
-  for (int i = 0; i < n; ++i) out[i] = static_cast<int8_t>(std::lround(std::clamp(v[i], -1.0f, 1.0f) * 127.0f));
-}
 
 uint32_t vector_check(const float* v, int dims) {
   return static_cast<uint32_t>(checksum64(v, sizeof(float) * static_cast<size_t>(dims)));

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -126,11 +125,6 @@ Status write_snapshot(const std::string& file, const std::string& stamp, const s
   offsets.push_back(static_cast<uint32_t>(strings.size()));
   // Each track's place in (artist, title) and (title, artist) order ignoring case, so that the
   // booth can sort a million rows by comparing numbers.
-  auto lower = [](std::string_view v) {
-    std::string out(v);
-    for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    return out;
-  };
   std::vector<uint32_t> artist_rank(n), title_rank(n);
   {
     std::vector<std::pair<std::string, uint32_t>> keys(n);
@@ -139,7 +133,7 @@ Status write_snapshot(const std::string& file, const std::string& stamp, const s
         const size_t k = i * kFields;
         const std::string_view a(strings.data() + offsets[k + first], offsets[k + first + 1] - offsets[k + first]);
         const std::string_view b(strings.data() + offsets[k + second], offsets[k + second + 1] - offsets[k + second]);
-        keys[i] = {lower(a) + '\x1f' + lower(b), static_cast<uint32_t>(i)};
+        keys[i] = {ascii_lower(a) + '\x1f' + ascii_lower(b), static_cast<uint32_t>(i)};
       }
       std::sort(keys.begin(), keys.end());
       for (size_t r = 0; r < n; ++r) (*rank)[keys[r].second] = static_cast<uint32_t>(r);
@@ -431,7 +425,6 @@ Result<std::unique_ptr<Snapshot>> open_snapshot(corpus::Corpus& corpus, Snapshot
   auto mapped = Snapshot::map(file, *stamp);
   if (mapped) return mapped;
   if (on_build) on_build(mapped.status().message());
-  const auto start = std::chrono::steady_clock::now();
   auto records = all_records(corpus, RecordDetail::kRank);
   if (!records) return records.status();
   if (Status s = write_snapshot(file, *stamp, *records); !s) return s;
@@ -440,7 +433,6 @@ Result<std::unique_ptr<Snapshot>> open_snapshot(corpus::Corpus& corpus, Snapshot
   if (info) {
     info->rebuilt = true;
     info->why = mapped.status().message();
-    info->build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   return again;
 }

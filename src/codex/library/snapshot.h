@@ -138,7 +138,6 @@ Result<std::string> snapshot_stamp(corpus::Corpus& corpus);
 struct SnapshotInfo {
   bool rebuilt = false;
   std::string why;  // why it was rebuilt ("missing", "stale", "damaged: ...")
-  double build_seconds = 0.0;
 };
 
 // The corpus's snapshot, mapped; built from the corpus's records first when it is missing, stale
