@@ -9,6 +9,8 @@ PKGS=(
   libebur128-dev libfftw3-dev libsqlite3-dev libssl-dev
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # Words nobody listed in a prompt: WordNet's library and database.
+  wordnet-dev wordnet-base
   # The booth page's browser test: Debian's Chromium, its driver, and Selenium for Python.
   chromium chromium-driver python3-selenium
 )

@@ -1,4 +1,5 @@
 #include "codex/semantic/local_fill.h"
+#include "codex/semantic/mood_model.h"
 #include "codex/semantic/similar_artists.h"
 #include "codex/library/records.h"
 
@@ -65,63 +66,98 @@ SoundEvidence middle() {
   return s;
 }
 
-TEST(LocalFillMood, ValenceFollowsModeBrightnessAndTempoArousalFollowsEnergyAndDensity) {
-  SoundEvidence happy = middle(), sad = middle();
-  happy.major_lean = 0.2, happy.centroid_log2 = 9.0, happy.tempo_log2 = 0.2;
-  sad.major_lean = -0.2, sad.centroid_log2 = 7.4, sad.tempo_log2 = -0.4;
-  EXPECT_GT(read_mood(happy, 6, std::nullopt).valence, 0.3);
-  EXPECT_LT(read_mood(sad, 6, std::nullopt).valence, -0.3);
-  EXPECT_GT(read_mood(middle(), 6, false).valence, read_mood(middle(), 6, true).valence) << "the key's mode counts";
-  SoundEvidence dense = middle();
-  dense.onset_log = 1.0;
-  EXPECT_GT(read_mood(dense, 6, std::nullopt).arousal, read_mood(middle(), 6, std::nullopt).arousal);
-  EXPECT_GT(read_mood(middle(), 9, std::nullopt).arousal, 0.5);
-  EXPECT_LT(read_mood(middle(), 2, std::nullopt).arousal, -0.5);
-}
-
-TEST(LocalFillMood, QuadrantsGiveTheVibesWithConfidence) {
-  SoundEvidence happy = middle(), sad = middle(), harsh = middle(), loop = middle();
-  happy.major_lean = 0.2, happy.centroid_log2 = 9.0;
-  sad.major_lean = -0.2, sad.centroid_log2 = 7.4;
-  harsh.major_lean = -0.2, harsh.flatness_db = -4, harsh.onset_log = 0.6;
+TEST(LocalFillMood, TheVibeIsReadOffTheValenceArousalPlane) {
+  const SoundEvidence s = middle();
+  SoundEvidence harsh = middle(), loop = middle();
+  harsh.flatness_db = -4, harsh.onset_log = 0.6;
   loop.beat_repeat = 0.85;
-  EXPECT_EQ(read_mood(happy, 8, std::nullopt).vibe, "euphoric");
-  EXPECT_EQ(read_mood(sad, 8, std::nullopt).vibe, "dark");
-  EXPECT_EQ(read_mood(harsh, 8, std::nullopt).vibe, "aggressive");
-  EXPECT_EQ(read_mood(happy, 5, std::nullopt).vibe, "bright");
-  EXPECT_EQ(read_mood(middle(), 2, std::nullopt).vibe, "chill");
-  EXPECT_EQ(read_mood(sad, 2, std::nullopt).vibe, "dark");
-  EXPECT_EQ(read_mood(loop, 8, std::nullopt).vibe, "hypnotic");
-  for (double e : {1.0, 4.0, 6.0, 8.0, 10.0}) {
-    for (const auto& s : {happy, sad, harsh, loop, middle()}) {
-      const MoodReading r = read_mood(s, e, std::nullopt);
-      EXPECT_GE(r.confidence, 0.2);
-      EXPECT_LE(r.confidence, 0.6 + 1e-9);
-      EXPECT_TRUE(schema::Vibe::parse(r.vibe).has_value()) << r.vibe;
+  EXPECT_EQ(vibe_of(0.6, 0.7, s).first, "euphoric");
+  EXPECT_EQ(vibe_of(-0.6, 0.7, s).first, "dark") << "tense but neither noisy nor dense";
+  EXPECT_EQ(vibe_of(-0.6, 0.7, harsh).first, "aggressive");
+  EXPECT_EQ(vibe_of(0.5, -0.7, s).first, "chill");
+  EXPECT_EQ(vibe_of(-0.5, -0.7, s).first, "dark");
+  EXPECT_EQ(vibe_of(0.5, 0.0, s).first, "bright");
+  EXPECT_EQ(vibe_of(0.05, 0.5, loop).first, "hypnotic");
+  EXPECT_EQ(vibe_of(0.05, 0.0, loop).first, "hypnotic");
+  for (double v : {-0.9, -0.3, 0.0, 0.3, 0.9}) {
+    for (double a : {-0.9, -0.3, 0.0, 0.3, 0.9}) {
+      for (const auto& e : {s, harsh, loop}) {
+        const auto [vibe, conf] = vibe_of(v, a, e);
+        EXPECT_GE(conf, 0.2);
+        EXPECT_LE(conf, 0.6 + 1e-9);
+        EXPECT_TRUE(schema::Vibe::parse(vibe).has_value()) << vibe;
+      }
     }
   }
-  // Far from a boundary is surer than near one.
-  EXPECT_GT(read_mood(happy, 9, std::nullopt).confidence, read_mood(middle(), 6, std::nullopt).confidence);
+  EXPECT_GT(vibe_of(0.9, 0.9, s).second, vibe_of(0.05, 0.3, s).second) << "far from a boundary is surer";
 }
 
-TEST(LocalFillMood, TheFillUsesTheSoundWhenItHasIt) {
+// A summary the mood model reads as excited (or calm): the model's mean moved along its arousal
+// head's weights (semantic/mood_model.h), `k` standard deviations per unit of weight.
+std::vector<float> summary_along_arousal(double k) {
+  const auto j = nlohmann::json::parse(std::string(MoodModel::builtin_text()));
+  std::vector<float> v(90);
+  for (size_t i = 0; i < 90; ++i) {
+    v[i] = static_cast<float>(j["mean"][i].get<double>() + k * j["scale"][i].get<double>() * j["arousal"]["weights"][i].get<double>());
+  }
+  return v;
+}
+
+TEST(LocalFillMood, TheFillHearsValenceAndArousalAndTheWordsAgree) {
   Measurements m = base();
-  SoundEvidence happy = middle();
-  happy.major_lean = 0.25, happy.centroid_log2 = 9.2;
-  m.sound = happy;
+  m.sound = middle();
   m.energy = 8;
-  const Filled f = local_fill(m);
-  EXPECT_EQ(f.fields["vibe"], "euphoric") << "minor key by the key analyzer, but the sound is bright and major";
-  EXPECT_NEAR(f.confidence["vibe"].get<double>(), read_mood(happy, 8, true).confidence, 0.005);
+  m.duration_s = 60;
+  m.acoustic_track = summary_along_arousal(3.0);
+  Filled f = local_fill(m);
+  ASSERT_TRUE(f.fields.contains("valence") && f.fields.contains("arousal"));
+  const double v = f.fields["valence"].get<double>(), a = f.fields["arousal"].get<double>();
+  EXPECT_GT(a, 0.5) << "the model's own excited direction";
+  EXPECT_GE(v, -1.0);
+  EXPECT_LE(v, 1.0);
+  EXPECT_EQ(f.fields["vibe"], vibe_of(v, a, middle()).first) << "the vibe is read off the same two numbers";
+  EXPECT_GT(f.confidence["arousal"].get<double>(), 0.4);
+  m.acoustic_track = summary_along_arousal(-3.0);
+  f = local_fill(m);
+  EXPECT_LT(f.fields["arousal"].get<double>(), -0.5);
   const auto moods = f.fields["mood_tags"].get<std::vector<std::string>>();
   EXPECT_GE(moods.size(), 3u);
   EXPECT_LE(moods.size(), 7u);
-  EXPECT_NE(std::find(moods.begin(), moods.end(), "energetic"), moods.end());
+  EXPECT_EQ(std::find(moods.begin(), moods.end(), "energetic"), moods.end()) << "calm sound is not called energetic";
+  // Without the summary there are no valence and arousal (nothing is made up).
+  m.acoustic_track.clear();
+  EXPECT_FALSE(local_fill(m).fields.contains("valence"));
+  // A steadier groove dances at least as well.
+  const int steady = local_fill(m).fields["danceability"].get<int>();
   SoundEvidence loop = middle();
   loop.beat_repeat = 0.9, loop.bass_pulse = 0.6;
   m.sound = loop;
-  const int steady = f.fields["danceability"].get<int>();
-  EXPECT_GE(local_fill(m).fields["danceability"].get<int>(), steady) << "a steadier groove dances at least as well";
+  EXPECT_GE(local_fill(m).fields["danceability"].get<int>(), steady);
+}
+
+TEST(LocalFillMood, SectionsWhereTheMoodChanges) {
+  // Six 10-s windows: three excited, three calm -> two sections at 0 s and 30 s.
+  std::vector<float> windows;
+  for (double k : {3.0, 3.0, 3.0, -3.0, -3.0, -3.0}) {
+    const auto w = summary_along_arousal(k);
+    windows.insert(windows.end(), w.begin(), w.end());
+  }
+  const auto sections = mood_sections(windows, 60.0);
+  ASSERT_EQ(sections.size(), 2u) << sections.dump();
+  EXPECT_EQ(sections[0]["start_s"].get<double>(), 0.0);
+  EXPECT_NEAR(sections[1]["start_s"].get<double>(), 30.0, 0.2);
+  EXPECT_NEAR(sections[1]["end_s"].get<double>(), 60.0, 0.2);
+  EXPECT_GT(sections[0]["arousal"].get<double>(), 0.5);
+  EXPECT_LT(sections[1]["arousal"].get<double>(), -0.5);
+  // One odd window between two of the same mood is not a section; a steady mood has none.
+  std::vector<float> odd;
+  for (double k : {3.0, 3.0, -3.0, 3.0, 3.0}) {
+    const auto w = summary_along_arousal(k);
+    odd.insert(odd.end(), w.begin(), w.end());
+  }
+  EXPECT_TRUE(mood_sections(odd, 50.0).empty());
+  EXPECT_TRUE(mood_sections(std::vector<float>(90, 0.0f), 10.0).empty());
+  EXPECT_TRUE(mood_sections(std::vector<float>(91, 0.0f), 10.0).empty()) << "a damaged length";
 }
 
 TEST(LocalFill, EveryFilledFieldIsValidSchemaWithAConfidence) {

@@ -75,6 +75,9 @@ Results read_results(const nlohmann::json& analyses) {
   r.timbre = result("timbre");
   if (auto v = finite_halves(result("acoustic"), "track"); v && v->size() == static_cast<size_t>(acoustic::kDims)) {
     r.acoustic_track = std::move(*v);
+    if (auto w = finite_halves(result("acoustic"), "windows"); w && !w->empty() && w->size() % acoustic::kDims == 0) {
+      r.acoustic_windows = std::move(*w);
+    }
   }
   return r;
 }

@@ -37,6 +37,8 @@ struct Results {
   nlohmann::json timbre = nlohmann::json::object();
   // acoustic: the track summary (acoustic_summary.h; empty when absent or damaged)
   std::vector<float> acoustic_track;
+  // ... and its windows' summaries (kDims each, in time order; at most 16, spread over the track)
+  std::vector<float> acoustic_windows;
 };
 
 // `analyses`: analyzer id -> result object, or -> {"result": object, ...} as `codex show` prints it.

@@ -62,7 +62,8 @@ json local_record(const std::string& id, const std::optional<corpus::TrackRow>& 
     for (auto it = reply.begin(); it != reply.end(); ++it) {
       const std::string k = it.key();
       if (k == "track_id" || k == "title" || k == "artist" || k == "file_path" || k == "duration_seconds" ||
-          k == "acoustic_summary" || k == "acoustic" || k == "embedding") {
+          k == "acoustic_summary" || k == "acoustic" || k == "embedding" || k == "valence" || k == "arousal" ||
+          k == "mood_sections") {
         continue;  // identity and what was measured or derived here are not the LLM's to say
       }
       if ((k == "bpm" || k == "key") && !r[k].is_null()) {
@@ -151,6 +152,8 @@ semantic::Measurements measurements_of(const analysis::Results& a, const corpus:
     s.bass_pulse = v[ac::kRhythm + 10];
     s.level_db = v[ac::kDynamics + 0];
     m.sound = s;
+    m.acoustic_track = a.acoustic_track;
+    m.acoustic_windows = a.acoustic_windows;
   }
   m.codec = track.codec;
   m.genre_tag = track.genre;

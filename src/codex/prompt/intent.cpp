@@ -6,6 +6,7 @@
 #include <set>
 
 #include "codex/core/text.h"
+#include "codex/prompt/lexicon.h"
 
 namespace codex::prompt {
 namespace {
@@ -72,7 +73,14 @@ const std::set<std::string>& stopwords() {
       "into", "up", "down", "keep", "same", "more", "less", "much", "way", "very", "really", "kind", "sort", "like",
       "with", "we", "us", "let", "get", "take", "time", "while", "can", "could", "should", "would", "toward",
       "towards", "from", "at", "as", "than", "again", "still", "right", "one", "thing", "stuff", "vibe", "vibes",
-      "feel", "feeling", "mood", "key", "tempo", "bpm", "energy", "music", "set", "crowd", "floor", "dance"};
+      "feel", "feeling", "mood", "key", "tempo", "bpm", "energy", "music", "set", "crowd", "floor", "dance",
+      "too", "so", "overly", "anything", "any", "pls", "plz", "maybe", "yet", "bring", "make", "go", "going", "type",
+      "kinda", "sorta", "bit", "tad", "touch", "notch", "around", "about", "ish", "em", "them", "people", "here",
+      "there", "our", "your", "my", "what", "where", "somewhere", "place", "moment", "vibe-wise", "again", "now",
+      "tonight", "y'all", "yall", "folks", "guys", "lets", "ok", "okay", "yeah", "yes", "hey", "stuff", "things",
+      "sound", "sounds", "sounding", "side", "bring", "gimme", "got", "have", "has", "do", "does", "doing",
+      "we're", "i'm", "let's", "after", "before", "over", "off", "out", "all", "only", "something's", "whats",
+      "while", "for", "few", "next", "one", "ones", "by", "energy-wise", "notches", "level", "levels"};
   return k;
 }
 
@@ -92,6 +100,53 @@ std::string canonical_genre(const std::string& g) {
   return g;
 }
 
+// What a mood word asks for: a move on the valence/arousal plane and/or a vibe. Negated, it is
+// avoided ("not too dark", "nothing sad"); a negated energy move holds the energy.
+void apply_mood(Intent& in, MoodClass c, bool neg) {
+  using D = Direction;
+  if (neg) {
+    if (c == MoodClass::kEnergyUp || c == MoodClass::kEnergyDown) {
+      in.energy = in.arousal = D::kHold;
+    } else {
+      const std::string name = mood_class_name(c);
+      if (std::find(in.avoid_moods.begin(), in.avoid_moods.end(), name) == in.avoid_moods.end()) {
+        in.avoid_moods.push_back(name);
+      }
+    }
+    return;
+  }
+  switch (c) {
+    case MoodClass::kEnergyUp: in.energy = in.arousal = D::kUp; break;
+    case MoodClass::kEnergyDown: in.energy = in.arousal = D::kDown; break;
+    case MoodClass::kCalm: in.arousal = D::kDown, in.energy = D::kDown; break;
+    case MoodClass::kSad: in.valence = D::kDown; break;
+    case MoodClass::kDark: in.valence = D::kDown, in.vibe = "dark", in.brightness = -1; break;
+    case MoodClass::kHappy: in.valence = D::kUp; break;
+    case MoodClass::kBright: in.valence = D::kUp, in.vibe = "bright", in.brightness = 1; break;
+    case MoodClass::kAggressive: in.vibe = "aggressive", in.arousal = D::kUp, in.valence = D::kDown; break;
+    case MoodClass::kChill: in.vibe = "chill", in.arousal = D::kDown; break;
+    case MoodClass::kHypnotic: in.vibe = "hypnotic"; break;
+    case MoodClass::kEuphoric: in.vibe = "euphoric", in.valence = D::kUp, in.arousal = D::kUp; break;
+  }
+}
+
+const char* mood_meaning(MoodClass c) {
+  switch (c) {
+    case MoodClass::kEnergyUp: return "more energy";
+    case MoodClass::kEnergyDown: return "less energy";
+    case MoodClass::kCalm: return "calmer";
+    case MoodClass::kSad: return "sadder";
+    case MoodClass::kDark: return "darker";
+    case MoodClass::kHappy: return "happier";
+    case MoodClass::kBright: return "brighter";
+    case MoodClass::kAggressive: return "more aggressive";
+    case MoodClass::kChill: return "chill";
+    case MoodClass::kHypnotic: return "hypnotic";
+    case MoodClass::kEuphoric: return "euphoric";
+  }
+  return "?";
+}
+
 std::vector<Rule> build_rules(const Vocabulary& vocab) {
   std::vector<Rule> r;
   auto add = [&](std::initializer_list<const char*> phrases, std::function<void(Intent&, bool)> f) {
@@ -99,43 +154,79 @@ std::vector<Rule> build_rules(const Vocabulary& vocab) {
   };
   auto energy = [](Direction d, int steps = 1) {
     return [d, steps](Intent& in, bool neg) {
-      if (neg && d == Direction::kUp) in.energy = Direction::kHold;  // "not more energy"
-      else if (neg && d == Direction::kDown) in.energy = Direction::kHold;
+      if (neg && (d == Direction::kUp || d == Direction::kDown)) in.energy = Direction::kHold;  // "not more energy"
       else in.energy = d;
+      in.arousal = in.energy;
       in.energy_steps = steps;
+      if (steps > 1) in.strength = std::max(in.strength, 2.0);
     };
   };
   add({"much more energy", "way more energy", "crank it right up", "go hard", "go harder"}, energy(Direction::kUp, 2));
   add({"more energy", "crank it up", "crank it", "turn it up", "pump it up", "push it", "push the energy", "step it up",
        "energy up", "raise the energy", "lift it", "lift the energy", "harder", "more intense", "more intensity",
-       "bigger", "more power", "heat it up", "up the energy"},
+       "bigger", "more power", "heat it up", "up the energy", "turn up", "get the energy up", "bring the energy",
+       "kick it up", "kick it up a notch", "ramp it up", "amp it up", "raise the roof", "more drive", "more punch",
+       "bang it", "go off", "get them moving", "get people moving", "wake them up", "wake it up", "more oomph",
+       "up a gear", "up a notch", "lift the floor", "higher energy", "high energy", "high-energy", "energise",
+       "energize", "energise the floor", "energize the room", "energise the room", "energize the floor",
+       "more welly", "give it some welly", "full-on", "full on", "get hyped"},
       energy(Direction::kUp));
   add({"much less energy", "way less energy"}, energy(Direction::kDown, 2));
   add({"bring it down", "less energy", "lower the energy", "energy down", "take it down", "calm it down",
        "calm down", "cool it down", "cool down", "softer", "mellower", "gentler", "less intense", "tone it down",
-       "ease off", "drop the energy"},
+       "ease off", "drop the energy", "lose the energy", "kill the energy", "pull back", "pull it back",
+       "dial it back", "dial it down", "back off", "drop the intensity", "lower the intensity", "less intensity",
+       "take the edge off", "turn it down", "simmer down", "let it breathe", "come down a notch",
+       "foot off the pedal", "off the gas", "let the floor breathe", "let them breathe", "take the heat out",
+       "cool the room", "cool the room off", "bring the room down", "bring the floor down", "de-escalate",
+       "deescalate", "lower energy", "lower-energy", "not so full-on", "less full-on", "unwind", "relax the room",
+       "relax them", "relax the floor", "calm the room", "calm the floor", "calm the nerves", "settle the room"},
       energy(Direction::kDown));
   add({"keep the energy", "keep energy", "same energy", "keep it rolling", "keep rolling", "maintain the energy",
-       "hold the energy", "keep it going", "keep the momentum", "steady energy", "keep the level"},
+       "hold the energy", "keep it going", "keep the momentum", "steady energy", "keep the level",
+       "keep the intensity", "hold the intensity", "same intensity"},
       energy(Direction::kHold));
 
-  auto vibe = [](const char* v, int bright) {
-    return [v, bright](Intent& in, bool neg) {
-      if (neg) {
-        in.avoid_moods.push_back(v);
-        return;
-      }
-      in.vibe = v;
-      if (bright != 0) in.brightness = bright;
-    };
-  };
-  add({"darker", "more dark", "dark", "moodier", "moody", "sinister", "gloomier", "grittier"}, vibe("dark", -1));
-  add({"brighter", "more bright", "bright", "happier", "happy", "sunnier", "lighter", "uplifting"}, vibe("bright", 1));
-  add({"more aggressive", "aggressive", "angrier", "heavier", "nastier", "rougher"}, vibe("aggressive", 0));
-  add({"hypnotic", "more hypnotic", "trippy", "trippier", "deeper", "deep", "tribal"}, vibe("hypnotic", 0));
-  add({"euphoric", "more euphoric", "anthemic", "hands up", "emotional", "epic"}, vibe("euphoric", 1));
-  add({"chill", "chilled", "chiller", "more chill", "relaxed", "laid back", "laid-back", "mellow", "smooth", "dreamy"},
-      vibe("chill", 0));
+  // Mood phrases of more than one word (single mood words are read by the lexicon, lexicon.h).
+  auto mood = [](MoodClass c) { return [c](Intent& in, bool neg) { apply_mood(in, c, neg); }; };
+  add({"hands up", "hands in the air", "arms in the air", "in the air", "big room", "lift off", "peak emotion",
+       "goosebump moment", "goosebumps moment"},
+      mood(MoodClass::kEuphoric));
+  add({"laid back", "chill out", "chilled out", "mellow it out", "mellow out", "kick back", "take it easy",
+       "easy listening", "sunset vibes", "sunday morning", "float away", "drift off", "blissed out", "blissed-out",
+       "on a beach", "beach vibes", "hammock", "cosy vibes", "cozy vibes", "poolside"},
+      mood(MoodClass::kChill));
+  add({"heads down", "go deep", "go deeper", "lock in", "locked in", "down the rabbit hole", "in the zone",
+       "zone out", "get lost", "more depth", "into a groove", "lock them in", "pulls you under", "pull you under",
+       "pull them under", "tunnel", "tunnelly", "spiralling", "spiraling", "spiral"},
+      mood(MoodClass::kHypnotic));
+  add({"feel good", "feel-good", "good vibes", "good times", "cheer up", "cheer it up", "lift the mood",
+       "lighten the mood", "lighten up", "brighten up", "brighten it up", "brighten the mood", "put a smile",
+       "make them smile", "make em smile", "raise the mood", "lift the vibe", "summer vibes", "on the sunny side"},
+      mood(MoodClass::kHappy));
+  add({"sad songs", "make em cry", "make them cry", "make it hurt", "in my feels",
+       "in the feels", "tear jerker", "tear-jerker", "pull the heartstrings", "heart strings", "darker mood",
+       "darken the mood", "darken it", "more emotion", "rainy day"},
+      mood(MoodClass::kSad));
+  add({"wind it back", "bring it way down", "calm things down", "settle it down", "settle down", "quiet it down",
+       "quieten it down", "quieter moment", "breather", "a breather", "catch our breath", "catch a breath"},
+      mood(MoodClass::kCalm));
+  add({"more aggressive", "angry", "get nasty", "get dirty", "get filthy", "mosh pit", "rip it up", "tear it up", "tear the roof off"},
+      mood(MoodClass::kAggressive));
+  add({"dark side", "dark room", "dark and twisted", "after dark"}, mood(MoodClass::kDark));
+  add({"more attitude", "with attitude", "more venom", "more bite", "more teeth", "more snarl"}, mood(MoodClass::kAggressive));
+  add({"that soars", "soars", "something that soars", "lift us up", "take us higher", "spine tingling"},
+      mood(MoodClass::kEuphoric));
+  // "don't bring the mood down" keeps the valence; "don't lose the energy" keeps the energy.
+  add({"bring the mood down", "bring down the mood", "kill the mood", "drag the mood down"},
+      [](Intent& in, bool neg) {
+        if (neg) in.valence = Direction::kHold;
+        else apply_mood(in, MoodClass::kSad, false);
+      });
+  add({"keep the mood", "keep the vibe", "keep the feeling", "same mood", "hold the mood"},
+      [](Intent& in, bool neg) {
+        if (!neg) in.valence = Direction::kHold;
+      });
 
   auto tempo = [](Direction d) {
     return [d](Intent& in, bool neg) {
@@ -147,7 +238,8 @@ std::vector<Rule> build_rules(const Vocabulary& vocab) {
   add({"faster", "speed up", "speed it up", "quicker", "pick up the pace", "up the tempo", "more tempo"},
       tempo(Direction::kUp));
   add({"slower", "slow down", "slow it down", "slow it", "drop the tempo", "lower tempo"}, tempo(Direction::kDown));
-  add({"same tempo", "same bpm", "keep the tempo", "keep the bpm", "steady tempo", "same speed", "match the tempo"},
+  add({"same tempo", "same bpm", "keep the tempo", "keep the bpm", "steady tempo", "same speed", "match the tempo",
+       "this bpm", "this tempo", "stay at this bpm", "stay at this tempo", "at this bpm", "at this tempo"},
       tempo(Direction::kHold));
   add({"tempo change", "change the tempo", "change tempo", "any tempo", "any bpm", "ignore tempo", "ignore the tempo",
        "switch tempo"},
@@ -160,8 +252,8 @@ std::vector<Rule> build_rules(const Vocabulary& vocab) {
     };
   };
   add({"same key", "keep the key", "stay in key", "in the same key"}, key_rule(KeyRule::kSame));
-  add({"minor key", "in minor", "minor"}, key_rule(KeyRule::kMinor));
-  add({"major key", "in major", "major"}, key_rule(KeyRule::kMajor));
+  add({"minor key", "in minor", "minor", "in a minor key", "a minor key"}, key_rule(KeyRule::kMinor));
+  add({"major key", "in major", "major", "in a major key", "a major key"}, key_rule(KeyRule::kMajor));
   add({"harmonic", "harmonically", "in key", "compatible key", "key compatible", "mix in key", "harmonic mix"},
       key_rule(KeyRule::kHarmonic));
   add({"energy boost", "key boost", "key change up", "semitone up", "pitch up"}, key_rule(KeyRule::kEnergyBoost));
@@ -205,17 +297,20 @@ std::vector<Rule> build_rules(const Vocabulary& vocab) {
     return [n, e](Intent& in, bool) {
       in.narrative = n;
       if (e != Direction::kNone && in.energy == Direction::kNone) in.energy = e;
+      if (e != Direction::kNone && in.arousal == Direction::kNone) in.arousal = e;
     };
   };
   add({"build toward a peak", "build towards a peak", "build toward the peak", "build towards the peak", "build up",
        "building", "build", "build it", "start building"},
       narrative("build", Direction::kUp));
-  add({"peak time", "peak-time", "peak", "peaktime", "main room", "banger", "bangers"}, narrative("peak", Direction::kNone));
+  add({"peak time", "peak-time", "peak", "peaktime", "main room", "banger", "bangers", "time to peak"},
+      narrative("peak", Direction::kUp));
   add({"warm-up", "warm up", "warmup", "opener", "opening", "early in the night", "start of the night"},
       narrative("warm-up", Direction::kNone));
   add({"closer", "closing", "closing track", "last track", "end of the night", "end the night", "finale"},
       narrative("closer", Direction::kNone));
-  add({"wind down", "winding down", "wind it down", "come down", "comedown", "cool off", "after hours"},
+  add({"wind down", "winding down", "wind it down", "come down", "comedown", "cool off", "after hours",
+       "wind things down", "winding things down", "come down from the peak", "start the comedown"},
       narrative("wind-down", Direction::kDown));
 
   add({"more of the same", "similar", "same vibe", "same feel", "like this one", "like this", "same kind"},
@@ -223,9 +318,15 @@ std::vector<Rule> build_rules(const Vocabulary& vocab) {
   add({"something different", "different", "switch it up", "change it up", "surprise me", "mix it up", "contrast"},
       [](Intent& in, bool neg) { in.similarity = neg ? Similarity::kSame : Similarity::kDifferent; });
 
+  // The corpus's own mood words: favoured as tags, and moving the set when they are mood words.
   for (const auto& m : vocab.moods) {
-    const std::string mood = ascii_lower(m);
-    r.push_back({split(mood), [mood](Intent& in, bool neg) { (neg ? in.avoid_moods : in.moods).push_back(mood); }});
+    const std::string word = ascii_lower(m);
+    const auto reading = read_mood_word(word, false);
+    r.push_back({split(word), [word, reading](Intent& in, bool neg) {
+                   if (reading) apply_mood(in, reading->mood, neg);
+                   else (neg ? in.avoid_moods : in.moods).push_back(word);
+                   if (reading && !neg) in.moods.push_back(word);
+                 }});
   }
   // Longest phrases first, so "more energy" wins over "energy" and "deep house" over "deep".
   std::stable_sort(r.begin(), r.end(), [](const Rule& a, const Rule& b) { return a.phrase.size() > b.phrase.size(); });
@@ -237,9 +338,51 @@ std::vector<Rule> build_rules(const Vocabulary& vocab) {
 Intent parse_intent(const std::string& text, const Vocabulary& vocab) {
   Intent in;
   in.prompt = to_valid_utf8(text);
-  const Tokens t = tokenize(text);
+  Tokens t = tokenize(text);
   const std::vector<Rule> rules = build_rules(vocab);
+  // Spelling slips first ("mroe energy", "calmr"): a word nobody knows — not in the rules, the
+  // stop words, the mood lists or WordNet — one edit from exactly one word the parser knows.
+  {
+    std::set<std::string> known(stopwords().begin(), stopwords().end());
+    known.insert(negators().begin(), negators().end());
+    for (const auto& rule : rules) known.insert(rule.phrase.begin(), rule.phrase.end());
+    known.insert(mood_words().begin(), mood_words().end());
+    for (const char* w : {"minor", "major", "bpm", "around", "about", "same", "harder", "faster", "slower"}) known.insert(w);
+    const std::vector<std::string> dictionary(known.begin(), known.end());
+    double unused = 0;
+    // A hyphenated word nobody knows is read as its words ("hands-in-the-air", "happy-clappy").
+    Tokens split_tokens;
+    for (const auto& tok : t) {
+      if (tok.find('-') == std::string::npos || tok[0] == '-' || known.count(tok) || read_mood_word(tok, false) ||
+          wordnet_knows(tok)) {
+        split_tokens.push_back(tok);
+        continue;
+      }
+      size_t start = 0;
+      while (start <= tok.size()) {
+        const size_t end = std::min(tok.find('-', start), tok.size());
+        if (end > start) split_tokens.push_back(tok.substr(start, end - start));
+        start = end + 1;
+      }
+    }
+    t = std::move(split_tokens);
+    for (auto& tok : t) {
+      if (known.count(tok) || is_number(tok, &unused) || std::isdigit(static_cast<unsigned char>(tok[0])) ||
+          read_mood_word(tok, false) || wordnet_knows(tok)) {
+        continue;
+      }
+      if (auto fix = correct_spelling(tok, dictionary)) {
+        in.senses.push_back({tok, *fix, "spelling of " + *fix});
+        tok = *fix;
+      }
+    }
+  }
+  // Strength: "a touch calmer" (0.5), "way more energy" (2).
+  for (const auto& tok : t) {
+    if (const double k = strength_of(tok); k > 0) in.strength = k;
+  }
   std::vector<bool> used(t.size(), false);
+  std::vector<std::pair<MoodClass, bool>> deferred;
   bool pending_negation = false;
   size_t negation_at = 0;
   for (size_t i = 0; i < t.size();) {
@@ -283,6 +426,16 @@ Intent parse_intent(const std::string& text, const Vocabulary& vocab) {
       pending_negation = false;
       continue;
     }
+    // A bare tempo: "around 128", "at 138", "dnb, 174" (a number a DJ's tempo takes).
+    if (is_number(t[i], &v) && t[i][0] != '+' && t[i][0] != '-' && v >= 60 && v <= 200 &&
+        (i + 1 >= t.size() || (t[i + 1] != "%" && t[i + 1] != "percent"))) {
+      in.target_bpm = v;
+      in.understood.push_back(t[i]);
+      used[i] = true;
+      ++i;
+      pending_negation = false;
+      continue;
+    }
     // A key by name or Camelot/Open Key code: "8a", "a minor", "f#m", "c major".
     if (auto k = music::parse_key(t[i]); k && t[i].size() >= 2 && std::isdigit(static_cast<unsigned char>(t[i][0]))) {
       in.key_rule = KeyRule::kSpecific;
@@ -292,7 +445,8 @@ Intent parse_intent(const std::string& text, const Vocabulary& vocab) {
       ++i;
       continue;
     }
-    if (i + 1 < t.size() && (t[i + 1] == "minor" || t[i + 1] == "major") && t[i].size() <= 2 && t[i] != "in") {
+    if (i + 1 < t.size() && (t[i + 1] == "minor" || t[i + 1] == "major") && t[i].size() <= 2 && t[i] != "in" &&
+        !(t[i] == "a" && i + 2 < t.size() && t[i + 2] == "key")) {
       if (auto k = music::parse_key(t[i] + " " + t[i + 1])) {
         in.key_rule = KeyRule::kSpecific;
         in.key = *k;
@@ -318,10 +472,64 @@ Intent parse_intent(const std::string& text, const Vocabulary& vocab) {
       pending_negation = false;
       break;
     }
+    if (!matched && !stopwords().count(t[i]) && !negators().count(t[i])) {
+      // A single mood word: the word lists, its base form, WordNet (lexicon.h).
+      if (auto reading = read_mood_word(t[i])) {
+        bool neg = pending_negation && i - negation_at <= 3;
+        // "less driving" is less energy; "less dark" avoids dark.
+        MoodClass c = reading->mood;
+        if (i > 0 && (t[i - 1] == "less" || t[i - 1] == "fewer")) {
+          if (c == MoodClass::kEnergyUp) c = MoodClass::kEnergyDown;
+          else if (c == MoodClass::kEnergyDown || c == MoodClass::kCalm) c = MoodClass::kEnergyUp;
+          else neg = !neg;
+          used[i - 1] = true;
+        }
+        if (reading->via.rfind("WordNet", 0) == 0) {
+          deferred.push_back({c, neg});  // a direct word wins over a WordNet reading
+        } else {
+          apply_mood(in, c, neg);
+        }
+        in.understood.push_back(neg ? "not " + t[i] : t[i]);
+        in.senses.push_back({t[i], std::string(neg ? "not " : "") + mood_meaning(reading->mood), reading->via});
+        used[i] = true;
+        pending_negation = false;
+        matched = true;
+        ++i;
+      }
+    }
     if (!matched) ++i;
   }
+  // "crank the energy way up", "energy a notch lower": the word energy (or intensity) with a direction.
+  if (in.energy == Direction::kNone && in.arousal == Direction::kNone) {
+    bool energy_word = false;
+    Direction d = Direction::kNone;
+    for (const auto& w : t) {
+      if (w == "energy" || w == "intensity" || w == "energy-wise") energy_word = true;
+      if (w == "up" || w == "higher" || w == "raise" || w == "boost" || w == "increase" || w == "more") d = Direction::kUp;
+      if (w == "down" || w == "lower" || w == "less" || w == "reduce" || w == "decrease" || w == "drop") d = Direction::kDown;
+    }
+    if (energy_word && d != Direction::kNone) {
+      in.energy = in.arousal = d;
+      in.understood.push_back(d == Direction::kUp ? "energy up" : "energy down");
+    }
+  }
+  // WordNet's readings fill only what the direct words left open.
+  for (const auto& [c, neg] : deferred) {
+    Intent scratch;
+    apply_mood(scratch, c, neg);
+    if (in.arousal == Direction::kNone) in.arousal = scratch.arousal;
+    if (in.valence == Direction::kNone) in.valence = scratch.valence;
+    if (in.energy == Direction::kNone) in.energy = scratch.energy;
+    if (!in.vibe) in.vibe = scratch.vibe;
+    if (in.brightness == 0) in.brightness = scratch.brightness;
+    for (const auto& a : scratch.avoid_moods) {
+      if (std::find(in.avoid_moods.begin(), in.avoid_moods.end(), a) == in.avoid_moods.end()) in.avoid_moods.push_back(a);
+    }
+  }
   for (size_t i = 0; i < t.size(); ++i) {
-    if (!used[i] && !stopwords().count(t[i]) && !negators().count(t[i])) in.unknown.push_back(t[i]);
+    if (!used[i] && !stopwords().count(t[i]) && !negators().count(t[i]) && strength_of(t[i]) == 0) {
+      in.unknown.push_back(t[i]);
+    }
   }
   return in;
 }
@@ -354,6 +562,9 @@ nlohmann::json Intent::to_json() const {
   nlohmann::json j = {{"prompt", prompt},
                       {"energy", direction_name(energy)},
                       {"energy_steps", energy_steps},
+                      {"arousal", direction_name(arousal)},
+                      {"valence", direction_name(valence)},
+                      {"strength", strength},
                       {"vibe", opt(vibe)},
                       {"brightness", brightness},
                       {"moods", moods},
@@ -379,6 +590,9 @@ nlohmann::json Intent::to_json() const {
                                                                         : "different"},
                       {"understood", understood},
                       {"unknown", unknown}};
+  nlohmann::json how = nlohmann::json::array();
+  for (const auto& w : senses) how.push_back({{"word", w.word}, {"as", w.meaning}, {"via", w.via}});
+  j["senses"] = how;
   return j;
 }
 

@@ -29,14 +29,24 @@ enum class KeyRule {
 enum class GenreRule { kAny, kSame, kChange, kSpecific };
 enum class Similarity { kDefault, kSame, kDifferent };
 
+// How one word of the prompt was read, for --explain: "melancholic" as "sadder" via "WordNet:
+// melancholic ~ sad".
+struct WordSense {
+  std::string word, meaning, via;
+};
+
 struct Intent {
   std::string prompt;
   Direction energy = Direction::kNone;
   int energy_steps = 1;                  // "much more energy" = 2
+  // Moves on the valence/arousal plane (Russell): arousal calm..excited, valence sad..happy.
+  Direction arousal = Direction::kNone;
+  Direction valence = Direction::kNone;
+  double strength = 1.0;                 // "a touch" 0.5, "way more" 2
   std::optional<std::string> vibe;       // target vibe (schema enum)
   int brightness = 0;                    // -1 darker, +1 brighter
   std::vector<std::string> moods;        // mood words to favour
-  std::vector<std::string> avoid_moods;  // negated mood/vibe words
+  std::vector<std::string> avoid_moods;  // negated mood/vibe words (dark, sad, happy, calm, bright, a vibe)
   Direction tempo = Direction::kNone;
   std::optional<double> target_bpm;
   std::optional<double> bpm_delta;
@@ -52,6 +62,7 @@ struct Intent {
   Similarity similarity = Similarity::kDefault;
   std::vector<std::string> understood;   // the phrases that were recognised, in order
   std::vector<std::string> unknown;      // words that were not
+  std::vector<WordSense> senses;         // how each mood word was read (word lists, WordNet, spelling)
 
   nlohmann::json to_json() const;
 };

@@ -71,14 +71,21 @@ Filled local_fill(const Measurements& m) {
   // Intensity (place in a set) from energy.
   f.set("intensity", energy >= 7.0 ? "peak" : energy >= 5.0 ? "journey" : "opener", 0.35);
 
-  // Vibe: from valence and arousal read off the sound (local_fill_mood.cpp); without the acoustic
-  // summary (a corpus analysed before it existed), from mode, brightness and energy.
+  // Valence and arousal heard in the sound (the mood model, local_fill_mood.cpp), and the vibe read
+  // off them; without the acoustic summary (a corpus analysed before it existed), the vibe comes
+  // from mode, brightness and energy and there are no valence and arousal.
   std::string vibe;
   std::optional<MoodReading> mood;
-  if (m.sound) {
-    mood = read_mood(*m.sound, energy, key ? std::optional<bool>(key->minor) : std::nullopt);
+  if (m.sound && m.acoustic_track.size() == 90) {
+    mood = read_mood(m.acoustic_track, *m.sound);
     vibe = mood->vibe;
-    f.set("vibe", vibe, mood->confidence);
+    f.set("vibe", vibe, mood->vibe_confidence);
+    f.set("valence", std::round(mood->valence * 1000.0) / 1000.0, std::clamp(std::fabs(mood->valence), 0.05, 0.95));
+    f.set("arousal", std::round(mood->arousal * 1000.0) / 1000.0, std::clamp(std::fabs(mood->arousal), 0.05, 0.95));
+    if (m.duration_s) {
+      nlohmann::json sections = mood_sections(m.acoustic_windows, *m.duration_s);
+      if (!sections.empty()) f.set("mood_sections", std::move(sections), 0.5 * mood->confidence + 0.1);
+    }
   } else {
     if (energy <= 3.0) vibe = "chill";
     else if (key && key->minor && brightness < 0.35 && energy >= 7.0) vibe = "aggressive";
@@ -89,19 +96,29 @@ Filled local_fill(const Measurements& m) {
     f.set("vibe", vibe, key ? 0.4 : 0.25);
   }
 
-  // Mood words that follow from the vibe and energy (and valence and arousal when heard).
+  // Mood words that follow from the vibe and energy, and from valence and arousal when heard (so
+  // the words and the numbers never disagree).
   static const std::map<std::string, std::vector<std::string>> kMoods = {
       {"chill", {"calm", "mellow", "relaxed"}},         {"aggressive", {"aggressive", "tense", "relentless"}},
       {"dark", {"dark", "brooding", "nocturnal"}},       {"euphoric", {"euphoric", "uplifting", "joyful"}},
       {"bright", {"bright", "warm", "optimistic"}},      {"hypnotic", {"hypnotic", "repetitive", "deep"}}};
   std::vector<std::string> moods = kMoods.at(vibe);
-  if (energy >= 7.0 || (mood && mood->arousal >= 0.5)) moods.push_back("energetic");
-  if (mood && mood->arousal <= -0.5 && vibe != "chill") moods.push_back("calm");
-  if (mood && mood->valence >= 0.5 && vibe != "euphoric") moods.push_back("happy");
-  if (mood && mood->valence <= -0.5 && vibe != "aggressive") moods.push_back("melancholic");
-  if (m.bpm && m.tempo_feel == std::string("half-time")) moods.push_back("heavy");
+  auto add = [&](const char* w) {
+    if (std::find(moods.begin(), moods.end(), w) == moods.end()) moods.push_back(w);
+  };
+  if (mood) {
+    const double v = mood->valence, a = mood->arousal;
+    if (a >= 0.5 || (energy >= 7.0 && a >= 0.0)) add("energetic");
+    if (a <= -0.4) add(v >= 0 ? "serene" : "subdued");
+    if (v >= 0.4) add(a >= 0 ? "happy" : "peaceful");
+    if (v <= -0.3 && a < 0) add("melancholic"), add("sad");
+    if (v <= -0.3 && a >= 0.3) add("tense");
+  } else if (energy >= 7.0) {
+    add("energetic");
+  }
+  if (m.bpm && m.tempo_feel == std::string("half-time")) add("heavy");
   moods.resize(std::min<size_t>(moods.size(), 7));
-  f.set("mood_tags", moods, mood ? std::max(0.25, mood->confidence - 0.1) : 0.3);
+  f.set("mood_tags", moods, mood ? std::max(0.25, mood->vibe_confidence - 0.1) : 0.3);
 
   // Fidelity from the encoding and clipping.
   double fidelity = 6.0;

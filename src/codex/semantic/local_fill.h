@@ -23,7 +23,7 @@
 namespace codex::semantic {
 
 // Changes whenever the local fill's rules change, so cached records are rebuilt.
-inline constexpr const char* kLocalFillVersion = "fill-6";
+inline constexpr const char* kLocalFillVersion = "fill-7";
 
 // What the local fill reads: the analyzers' typed results (the record builder copies them from
 // analysis::Results) and the track's tags and format.
@@ -52,7 +52,9 @@ struct Measurements {
   std::vector<double> envelope_db;  // loudness per envelope_hop_s
   double envelope_hop_s = 1.0;
   nlohmann::json timbre = nlohmann::json::object();  // the timbre analyzer's result
-  std::optional<SoundEvidence> sound;                 // the acoustic analyzer's summary
+  std::optional<SoundEvidence> sound;                 // the acoustic analyzer's summary, named values
+  std::vector<float> acoustic_track;                  // ... the whole summary (kDims numbers)
+  std::vector<float> acoustic_windows;                // ... and its 10-s windows' (kDims each, in time order)
   std::string codec, genre_tag, title, artist;
   int64_t bit_rate = 0;
   int sample_rate = 0;
@@ -70,14 +72,24 @@ struct Filled {
 
 Filled local_fill(const Measurements& m);
 
-// Valence (-1 sad/tense .. 1 happy/bright) and arousal (-1 calm .. 1 excited) from the sound, and
-// the vibe they point to with its confidence (the distance from the nearest boundary).
+// Valence (-1 sad/tense .. 1 happy/serene) and arousal (-1 calm .. 1 excited) heard in the sound by
+// the mood model (mood_model.h), and the vibe they point to with its confidence (the distance from
+// the nearest boundary): the vibe is read off the same two numbers, so the word and the numbers
+// never disagree.
 struct MoodReading {
   double valence = 0, arousal = 0;
+  double confidence = 0;  // of valence and arousal (the model's)
   std::string vibe;
-  double confidence = 0;
+  double vibe_confidence = 0;
 };
-MoodReading read_mood(const SoundEvidence& sound, double energy, std::optional<bool> minor_key);
+MoodReading read_mood(const std::vector<float>& acoustic_summary, const SoundEvidence& sound);
+
+// The vibe of a point on the plane (and the sound's repetition, for hypnotic) with its confidence.
+std::pair<std::string, double> vibe_of(double valence, double arousal, const SoundEvidence& sound);
+
+// Sections of a track whose mood differs (a quadrant change held for a window or more), from the
+// windows' summaries: [{start_s, end_s, valence, arousal}]; empty when the mood holds throughout.
+nlohmann::json mood_sections(const std::vector<float>& windows, double duration_s);
 
 
 }  // namespace codex::semantic

@@ -1,53 +1,102 @@
-// The mood reading of the local fill: valence and arousal from the sound, then the vibe.
+// The mood reading of the local fill: valence and arousal heard by the mood model (mood_model.h,
+// fitted on real mood-labelled songs), then the vibe read off the same two numbers.
 //
-// Directions follow the music-emotion literature (Eerola, Lartillot & Toiviainen 2009; Laurier et
-// al. 2009): valence rises with major mode and a clear key, with brightness and with tempo, and
-// falls with noisy, distorted spectra; arousal rises with energy (loudness, density), onset
-// density and brightness. Each cue is first put on a common scale: its spread over real
-// recordings (the EDM segments and the dev set, bench/embed_eval.py's exports), so that no one cue
-// dominates by its units. The weights are round numbers, not fitted: no mood-labelled recordings
-// were available to fit them, and a fit on renders would not transfer.
+// The quadrants of Russell's plane give the vibes: excited and positive is euphoric, excited and
+// negative is aggressive when the sound is also noisy or dense (else dark), calm and positive is
+// chill, calm and negative is dark (the schema has no "sad"; the mood words say it); the middle band
+// of arousal is bright or dark by valence, or hypnotic when the groove repeats steadily and the
+// valence is near neutral.
 #include <algorithm>
 #include <cmath>
 
 #include "codex/semantic/local_fill.h"
+#include "codex/semantic/mood_model.h"
 
 namespace codex::semantic {
+namespace {
 
-MoodReading read_mood(const SoundEvidence& s, double energy, std::optional<bool> minor_key) {
-  const auto z = [](double v, double mean, double sd) { return std::clamp((v - mean) / sd, -3.0, 3.0); };
-  const double mode = z(s.major_lean, 0.0, 0.125) + (minor_key ? (*minor_key ? -0.5 : 0.5) : 0.0);
-  const double clarity = z(s.key_clarity, 0.6, 0.13);
-  const double bright = z(s.centroid_log2, 8.2, 0.95);
-  const double tempo = z(s.tempo_log2, -0.05, 0.24);
-  const double noise = z(s.flatness_db, -11.0, 5.0);
-  const double density = z(s.onset_log, 0.0, 0.5);
-  MoodReading r;
-  r.valence = std::tanh(0.35 * mode + 0.15 * clarity * (mode > 0 ? 1.0 : -1.0) + 0.25 * bright + 0.15 * tempo -
-                        0.2 * noise);
-  r.arousal = std::tanh(0.6 * (energy - 5.5) / 2.0 + 0.25 * density + 0.2 * bright + 0.1 * tempo);
-  // The vibe of the quadrant (and hypnotic for a steady, repetitive middle); the confidence grows
-  // with the distance from the nearest boundary.
-  const double v = r.valence, a = r.arousal;
+constexpr int kDims = 90;  // analysis/acoustic_summary.h kDims (the mood model checks its input size)
+constexpr double kWindowSeconds = 10.0, kFrameRate = 22050.0 / 1024.0;
+
+int quadrant(double v, double a) { return (a >= 0 ? 0 : 2) + (v >= 0 ? 0 : 1); }
+
+}  // namespace
+
+std::pair<std::string, double> vibe_of(double v, double a, const SoundEvidence& s) {
+  const double noise = (s.flatness_db + 11.0) / 5.0, density = s.onset_log / 0.5;
   double margin;
-  if (a >= 0.2) {
+  std::string vibe;
+  if (a >= 0.25) {
     if (s.beat_repeat >= 0.65 && std::fabs(v) < 0.15) {
-      r.vibe = "hypnotic", margin = std::min({s.beat_repeat - 0.65, 0.15 - std::fabs(v), a - 0.2});
+      vibe = "hypnotic", margin = std::min({s.beat_repeat - 0.65, 0.15 - std::fabs(v), a - 0.25});
     } else if (v >= 0.0) {
-      r.vibe = "euphoric", margin = std::min(a - 0.2, v);
+      vibe = "euphoric", margin = std::min(a - 0.25, v);
     } else {
-      // Aggression is noisy, dense sound; a dark timbre alone is dark.
-      r.vibe = a >= 0.45 && (noise > 0.3 || density > 0.5) ? "aggressive" : "dark", margin = std::min(a - 0.2, -v);
+      vibe = a >= 0.5 && (noise > 0.3 || density > 0.5) ? "aggressive" : "dark", margin = std::min(a - 0.25, -v);
     }
-  } else if (a <= -0.35) {
-    r.vibe = v >= -0.2 ? "chill" : "dark", margin = std::min(-0.35 - a, std::fabs(v + 0.2));
+  } else if (a <= -0.25) {
+    vibe = v >= 0.0 ? "chill" : "dark", margin = std::min(-0.25 - a, std::fabs(v));
   } else if (s.beat_repeat >= 0.6 && std::fabs(v) < 0.2) {
-    r.vibe = "hypnotic", margin = std::min({s.beat_repeat - 0.6, 0.2 - std::fabs(v), a + 0.35, 0.2 - a});
+    vibe = "hypnotic", margin = std::min({s.beat_repeat - 0.6, 0.2 - std::fabs(v), 0.25 - std::fabs(a)});
   } else {
-    r.vibe = v >= 0.0 ? "bright" : "dark", margin = std::min({std::fabs(v), a + 0.35, 0.2 - a});
+    vibe = v >= 0.0 ? "bright" : "dark", margin = std::min(std::fabs(v), 0.25 - std::fabs(a));
   }
-  r.confidence = 0.2 + 0.4 * std::clamp(margin / 0.3, 0.0, 1.0);
+  return {vibe, 0.2 + 0.4 * std::clamp(margin / 0.3, 0.0, 1.0)};
+}
+
+MoodReading read_mood(const std::vector<float>& summary, const SoundEvidence& sound) {
+  MoodReading r;
+  if (summary.size() != static_cast<size_t>(kDims)) return r;
+  const MoodEstimate e = MoodModel::builtin().read(summary.data());
+  r.valence = e.valence;
+  r.arousal = e.arousal;
+  r.confidence = e.confidence;
+  std::tie(r.vibe, r.vibe_confidence) = vibe_of(e.valence, e.arousal, sound);
   return r;
+}
+
+nlohmann::json mood_sections(const std::vector<float>& windows, double duration_s) {
+  nlohmann::json out = nlohmann::json::array();
+  const size_t n = windows.size() / kDims;
+  if (n < 2 || windows.size() % kDims != 0) return out;
+  // Where each kept window starts: the analyzer keeps every 10-s window of a track, or 16 spread
+  // evenly over a longer one (analysis/acoustic.cpp).
+  const double len_frames = std::round(kWindowSeconds * kFrameRate);
+  const double frames = std::max(0.0, duration_s) * kFrameRate;
+  size_t total = static_cast<size_t>(frames / len_frames);
+  if (frames - static_cast<double>(total) * len_frames >= len_frames / 2) ++total;
+  if (total < n) total = n;
+  auto start_of = [&](size_t k) {
+    const size_t index = total == n ? k : k * (total - 1) / (n - 1);
+    return static_cast<double>(index) * len_frames / kFrameRate;
+  };
+  std::vector<MoodEstimate> est;
+  for (size_t k = 0; k < n; ++k) est.push_back(MoodModel::builtin().read(windows.data() + k * kDims));
+  // Runs of windows in one quadrant; a change must hold for a window to count (one odd window
+  // between two of the same quadrant joins them).
+  std::vector<int> q;
+  for (const auto& e : est) q.push_back(quadrant(e.valence, e.arousal));
+  for (size_t k = 1; k + 1 < n; ++k) {
+    if (q[k] != q[k - 1] && q[k + 1] == q[k - 1]) q[k] = q[k - 1];
+  }
+  size_t from = 0;
+  auto emit = [&](size_t a, size_t b) {  // windows [a, b)
+    double v = 0, ar = 0;
+    for (size_t k = a; k < b; ++k) v += est[k].valence, ar += est[k].arousal;
+    const double end = b < n ? start_of(b) : std::max(duration_s, start_of(b - 1) + kWindowSeconds);
+    out.push_back({{"start_s", std::round(start_of(a) * 10.0) / 10.0},
+                   {"end_s", std::round(end * 10.0) / 10.0},
+                   {"valence", std::round(1000.0 * v / static_cast<double>(b - a)) / 1000.0},
+                   {"arousal", std::round(1000.0 * ar / static_cast<double>(b - a)) / 1000.0}});
+  };
+  for (size_t k = 1; k <= n; ++k) {
+    if (k == n || q[k] != q[from]) {
+      emit(from, k);
+      from = k;
+    }
+  }
+  if (out.size() < 2) return nlohmann::json::array();
+  return out;
 }
 
 }  // namespace codex::semantic
