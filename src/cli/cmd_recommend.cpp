@@ -20,16 +20,23 @@ nlohmann::json track_json(const rank::TrackFeatures& t) {
           {"key", t.key ? nlohmann::json(t.key->camelot()) : nlohmann::json(nullptr)},
           {"energy", opt(t.energy)},
           {"vibe", opt(t.vibe)},
+          {"valence", opt(t.valence)},
+          {"arousal", opt(t.arousal)},
           {"genre", t.genre}};
 }
 
 std::string describe(const rank::TrackFeatures& t) {
-  char buf[96];
+  char buf[160];
   std::snprintf(buf, sizeof buf, "%s BPM, %s, energy %s",
                 t.bpm ? (std::to_string(static_cast<int>(std::lround(*t.bpm)))).c_str() : "-",
                 t.key ? t.key->camelot().c_str() : "-",
                 t.energy ? std::to_string(static_cast<int>(std::lround(*t.energy))).c_str() : "-");
-  return buf;
+  std::string out = buf;
+  if (t.valence && t.arousal) {
+    std::snprintf(buf, sizeof buf, ", valence %+.2f, arousal %+.2f", *t.valence, *t.arousal);
+    out += buf;
+  }
+  return out;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "codex/corpus/faults.h"
+#include "codex/semantic/mood_model.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -129,6 +130,11 @@ int main(int argc, char** argv) {
   if (codex::Status s = codex::corpus::faults::set_from_environment(); !s) {
     print_error(s.message());
     return 2;
+  }
+  // An evaluation's mood model (CODEX_MOOD_MODEL; semantic/mood_model.h) must load, or nothing runs.
+  if (codex::Status s = codex::semantic::MoodModel::check_override(); !s) {
+    print_error(s.message());
+    return 1;
   }
   const int rc = [&] {
     if (*analyze) return run_analyze(g, aa);

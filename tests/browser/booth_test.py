@@ -180,6 +180,24 @@ def main():
         print('     before prompt %s, after %s' % (before, after))
         shot('prompt')
 
+        # The mood plane: now playing and the five cards on valence x arousal; "sadder" moves them left
+        # (or "happier" right, from a sad track).
+        check(len(driver.find_elements(By.CSS_SELECTOR, '#plane circle[data-now]')) == 1, 'the mood plane shows now playing')
+        check(len(driver.find_elements(By.CSS_SELECTOR, '#plane circle[data-card]')) == 5, 'the mood plane shows the five cards')
+        now_x = float(driver.find_element(By.CSS_SELECTOR, '#plane circle[data-now]').get_attribute('cx'))
+        word = 'sadder' if now_x > 0 else 'happier'
+        p.clear()
+        p.send_keys(word + Keys.ENTER)
+        wait.until(lambda d: word in [c.text for c in d.find_elements(By.CSS_SELECTOR, '#chips .chip')])
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '#plane circle[data-card]')) == 5)
+        card_x = [float(c.get_attribute('cx')) for c in driver.find_elements(By.CSS_SELECTOR, '#plane circle[data-card]')]
+        moved = sum((x < now_x) if word == 'sadder' else (x > now_x) for x in card_x)
+        check(moved >= 4, '%s: the cards move that way on the plane (now %.0f: %s)' % (word, now_x, card_x))
+        pills = [x.text for x in driver.find_elements(By.CSS_SELECTOR, '#cards .pill')]
+        check(any(x.startswith(word + ': valence') for x in pills), 'the cards name the mood move: %s' % [x for x in pills if word in x][:2])
+        shot('mood')
+        cards = driver.find_elements(By.CSS_SELECTOR, '#cards li.card')
+
         # Click a suggestion: it becomes now playing (a preview), with back and forward.
         pick = cards[0]
         pick_id = pick.get_attribute('data-track-id')
@@ -223,6 +241,8 @@ def main():
         check(True, 'a skipped suggestion leaves the cards')
         polylines = driver.find_elements(By.CSS_SELECTOR, '#setline polyline')
         check(len(polylines) == 2, 'the set so far is drawn as energy and BPM lines')
+        check(len(driver.find_elements(By.CSS_SELECTOR, '#plane polyline[data-series=set]')) == 1,
+              'the set so far is a path on the mood plane')
         shot('accepted')
 
         # The history, as the API has it.

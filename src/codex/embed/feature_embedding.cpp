@@ -31,7 +31,9 @@ constexpr Block kFeel{83, 3, 0.3f};
 constexpr Block kVocals{86, 11, 0.5f};
 constexpr Block kProduction{97, 9, 0.3f};
 constexpr Block kGenre{106, 48, 0.9f};
-constexpr Block kMoods{154, 64, 0.6f};
+constexpr Block kMoods{154, 48, 0.6f};
+constexpr Block kMood{202, 16, 2.0f};  // valence x arousal, a 4 x 4 radial grid over the plane
+static_assert(kMoods.offset + kMoods.size == kMood.offset);
 constexpr Block kInstruments{218, 36, 0.3f};
 constexpr Block kArtists{254, 30, 0.3f};
 constexpr Block kQuality{284, 2, 0.1f};
@@ -116,6 +118,18 @@ std::vector<float> key_pattern(const music::Key& k) {
   return p;
 }
 
+// A point of the valence/arousal plane on a 4 x 4 grid of overlapping bumps.
+std::vector<float> mood_grid(double valence, double arousal) {
+  std::vector<float> p(16);
+  for (int i = 0; i < 4; ++i) {
+    for (int j = 0; j < 4; ++j) {
+      const double dv = (valence - (-0.75 + 0.5 * i)) / 0.5, da = (arousal - (-0.75 + 0.5 * j)) / 0.5;
+      p[static_cast<size_t>(i * 4 + j)] = static_cast<float>(std::exp(-0.5 * (dv * dv + da * da)));
+    }
+  }
+  return p;
+}
+
 void normalise(Vector& v) {
   double n = 0;
   for (float x : v) n += static_cast<double>(x) * x;
@@ -154,6 +168,7 @@ Vector embed_record(const schema::TrackRecord& r) {
   for (const auto& s : words_of(r.subgenre)) genre.push_back(s);
   put(v, kGenre, hashed(genre, kGenre.size));
   put(v, kMoods, hashed(words_of(r.mood_tags), kMoods.size));
+  if (const auto mood = schema::mood_of(r)) put(v, kMood, mood_grid(mood->valence, mood->arousal));
   put(v, kInstruments, hashed(words_of(r.instrumentation), kInstruments.size));
   put(v, kArtists, hashed(words_of(r.similar_artists), kArtists.size));
   std::vector<float> q = {static_cast<float>(number_or(r.audio_fidelity, 0) / 10),
@@ -202,6 +217,17 @@ Vector intent_direction(const prompt::Intent& in, const schema::TrackRecord& cur
     }
     put(d, kVibe, to);
   }
+  // On the valence/arousal plane: from the current track's point towards the one the prompt asks for.
+  if (const auto mood = schema::mood_of(cur); mood && (in.valence == prompt::Direction::kUp ||
+                                                      in.valence == prompt::Direction::kDown ||
+                                                      in.arousal == prompt::Direction::kUp ||
+                                                      in.arousal == prompt::Direction::kDown)) {
+    const auto target = mood_target(in, mood->valence, mood->arousal);
+    auto to = mood_grid(target.first, target.second);
+    const auto from = mood_grid(mood->valence, mood->arousal);
+    for (size_t i = 0; i < to.size(); ++i) to[i] -= from[i];
+    put(d, kMood, to);
+  }
   if (in.genre) put(d, kGenre, hashed({*in.genre}, kGenre.size));
   if (!in.moods.empty()) put(d, kMoods, hashed(in.moods, kMoods.size));
   if (in.vocals) {
@@ -212,6 +238,16 @@ Vector intent_direction(const prompt::Intent& in, const schema::TrackRecord& cur
     put(d, kVocals, p);
   }
   return d;
+}
+
+std::pair<double, double> mood_target(const prompt::Intent& in, double valence, double arousal) {
+  const double step = kMoodStep * in.strength;
+  auto move = [&](double x, prompt::Direction d) {
+    if (d == prompt::Direction::kUp) x += step;
+    if (d == prompt::Direction::kDown) x -= step;
+    return std::clamp(x, -1.0, 1.0);
+  };
+  return {move(valence, in.valence), move(arousal, in.arousal)};
 }
 
 Vector steer(const Vector& base, const Vector& dir, float weight) {

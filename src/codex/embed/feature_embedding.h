@@ -6,7 +6,8 @@
 //   energy     10  radial basis over 1-10            danceability 10  likewise
 //   vibe        6  one-hot                            intensity 4, groove 5, tempo feel 3: one-hot
 //   vocals     11  presence (5) and style (6) one-hot production style 9: one-hot
-//   genre      48  hashed words of genre + subgenre   moods 64: hashed mood tags
+//   genre      48  hashed words of genre + subgenre   moods 48: hashed mood tags
+//   mood       16  valence x arousal heard in the sound (a 4 x 4 radial grid over the plane)
 //   instruments 36 hashed                             similar artists 30: hashed
 //   quality     2  audio fidelity, production quality   mixability 2: in/out ease
 //   acoustic   96  the track's acoustic block (embed/acoustic_model.h): how it sounds, learned on
@@ -47,6 +48,11 @@ struct AcousticDirections {
 // features can express). `current` is the playing track's record.
 Vector intent_direction(const prompt::Intent& intent, const schema::TrackRecord& current,
                         const AcousticDirections* directions = nullptr);
+
+// Where a prompt's mood moves go on the valence/arousal plane from a track at (valence, arousal):
+// kMoodStep a move, times the prompt's strength ("a touch" 0.5, "way more" 2), within -1 .. 1.
+inline constexpr double kMoodStep = 0.8;
+std::pair<double, double> mood_target(const prompt::Intent& intent, double valence, double arousal);
 
 // normalize(base + weight * direction); returns base when the direction is zero.
 Vector steer(const Vector& base, const Vector& direction, float weight);

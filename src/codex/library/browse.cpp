@@ -154,6 +154,8 @@ nlohmann::json track_row(const Snapshot& s, size_t i) {
           {"vibe", optional_text(SnapField::kVibe)},
           {"intensity", optional_text(SnapField::kIntensity)},
           {"duration_s", opt_number(s.duration(i))},
+          {"valence", opt_number(s.valence(i))},
+          {"arousal", opt_number(s.arousal(i))},
           {"moods", s.moods(i)}};
 }
 

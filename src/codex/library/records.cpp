@@ -9,6 +9,7 @@
 #include "codex/analysis/acoustic_summary.h"
 #include "codex/core/half.h"
 #include "codex/library/embedding.h"
+#include "codex/semantic/mood_model.h"
 #include "codex/semantic/similar_artists.h"
 
 namespace codex::library {
@@ -176,7 +177,8 @@ Result<std::vector<schema::TrackRecord>> all_records(corpus::Corpus& corpus, Rec
   auto loaded_model = load_model_for(corpus.path());
   if (!loaded_model) return loaded_model.status();
   const embed::AcousticModel* model = *loaded_model ? &**loaded_model : nullptr;
-  const std::string space = model ? "|" + model->id() : "";
+  // The cache stamp: the acoustic space and the mood model the records were built with.
+  const std::string space = (model ? "|" + model->id() : "") + "|" + semantic::MoodModel::active().id();
   // Records are made typed as they are read, so the library is held once (plus the blobs of one row).
   std::vector<schema::TrackRecord> imported;
   Status read = corpus.records().for_each_imported([&](json&& r) { imported.push_back(schema::from_json(r)); });

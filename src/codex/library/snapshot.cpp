@@ -18,6 +18,7 @@
 #include "codex/library/embedding.h"
 #include "codex/library/records.h"
 #include "codex/semantic/local_fill.h"
+#include "codex/semantic/mood_model.h"
 
 namespace codex::library {
 namespace {
@@ -45,6 +46,7 @@ enum Section : int {
   kArtistRank,
   kTitleRank,
   kMeta,
+  kMood,
   kSections
 };
 
@@ -86,7 +88,7 @@ Status write_snapshot(const std::string& file, const std::string& stamp, const s
   std::vector<uint32_t> offsets;
   offsets.reserve(n * kFields + 1);
   std::vector<double> bpm(n);
-  std::vector<float> energy(n), mix_in(n), mix_out(n), duration(n);
+  std::vector<float> energy(n), mix_in(n), mix_out(n), duration(n), mood(2 * n);
   std::vector<int8_t> key(n);
   std::vector<uint32_t> id_hash(n), checks(n);
   std::vector<float> vectors(n * static_cast<size_t>(embed::kDims));
@@ -111,6 +113,8 @@ Status write_snapshot(const std::string& file, const std::string& stamp, const s
     if (strings.size() > 0xFFFFFFF0u) return Status::Error("the library's text is too large for a snapshot (4 GiB)");
     bpm[i] = t.bpm ? *t.bpm : std::nan("");
     energy[i] = or_nan(t.energy);
+    mood[2 * i] = or_nan(t.valence);
+    mood[2 * i + 1] = or_nan(t.arousal);
     mix_in[i] = or_nan(t.mix_in);
     mix_out[i] = or_nan(t.mix_out);
     duration[i] = r.duration_seconds ? static_cast<float>(*r.duration_seconds) : std::nanf("");
@@ -155,7 +159,7 @@ Status write_snapshot(const std::string& file, const std::string& stamp, const s
   const std::string_view parts[kSections] = {
       strings,          bytes_of(offsets), bytes_of(bpm),     bytes_of(energy), bytes_of(mix_in),
       bytes_of(mix_out), bytes_of(duration), bytes_of(key),   bytes_of(id_hash), bytes_of(vectors),
-      bytes_of(checks), bytes_of(compact), bytes_of(artist_rank), bytes_of(title_rank), meta_text};
+      bytes_of(checks), bytes_of(compact), bytes_of(artist_rank), bytes_of(title_rank), meta_text, bytes_of(mood)};
   Header h{};
   std::memcpy(h.magic, kMagic, 8);
   h.version = kSnapshotVersion;
@@ -234,7 +238,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::map(const std::string& file, const s
   const size_t n = h.count;
   const size_t dims = static_cast<size_t>(embed::kDims);
   const size_t expect[kSections] = {SIZE_MAX, (n * kFields + 1) * 4, n * 8, n * 4, n * 4,    n * 4, n * 4, n, n * 4,
-                                    n * dims * 4, n * 4, n * dims, n * 4, n * 4, SIZE_MAX};
+                                    n * dims * 4, n * 4, n * dims, n * 4, n * 4, SIZE_MAX, n * 8};
   for (int k = 0; k < kSections; ++k) {
     const SectionEntry& e = h.section[k];
     if (e.offset % kAlign != 0 || e.offset < kHeaderBytes || e.offset > s->bytes_ || e.bytes > s->bytes_ - e.offset) {
@@ -272,6 +276,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::map(const std::string& file, const s
     if (s->artist_rank_[i] >= n || s->title_rank_[i] >= n) return Status::Error("damaged: sort ranks");
   }
   s->energy_ = reinterpret_cast<const float*>(at(kEnergy));
+  s->mood_ = reinterpret_cast<const float*>(at(kMood));
   s->mix_in_ = reinterpret_cast<const float*>(at(kMixIn));
   s->mix_out_ = reinterpret_cast<const float*>(at(kMixOut));
   s->duration_ = reinterpret_cast<const float*>(at(kDuration));
@@ -280,6 +285,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::map(const std::string& file, const s
   s->packed_.bpm.assign(s->bpm_, s->bpm_ + n);
   s->packed_.key.assign(key, key + n);
   s->packed_.id_hash.assign(id_hash, id_hash + n);
+  s->packed_.mood.assign(s->mood_, s->mood_ + 2 * n);
   for (int8_t k : s->packed_.key) {
     if (k < -1 || k >= 24) return Status::Error("damaged: key values");
   }
@@ -336,6 +342,8 @@ std::optional<size_t> Snapshot::find(std::string_view id) const {
 std::optional<double> Snapshot::bpm(size_t i) const { return finite(bpm_[i]); }
 std::optional<double> Snapshot::energy(size_t i) const { return finite(energy_[i]); }
 std::optional<double> Snapshot::duration(size_t i) const { return finite(duration_[i]); }
+std::optional<double> Snapshot::valence(size_t i) const { return finite(mood_[2 * i]); }
+std::optional<double> Snapshot::arousal(size_t i) const { return finite(mood_[2 * i + 1]); }
 
 std::optional<music::Key> Snapshot::key(size_t i) const {
   const int8_t k = packed_.key[i];
@@ -377,6 +385,8 @@ rank::TrackFeatures Snapshot::features(size_t i) const {
   t.mix_in = finite(mix_in_[i]);
   t.mix_out = finite(mix_out_[i]);
   t.moods = moods(i);
+  t.valence = valence(i);
+  t.arousal = arousal(i);
   return t;
 }
 
@@ -384,6 +394,7 @@ schema::TrackRecord Snapshot::steering_record(size_t i) const {
   schema::TrackRecord r;
   if (auto e = energy(i)) r.energy.set(static_cast<int64_t>(std::lround(*e)));
   if (auto v = schema::Vibe::parse(std::string(field(i, SnapField::kVibe)))) r.vibe.set(*v);
+  if (auto v = valence(i), a = arousal(i); v && a) r.extra["valence"] = *v, r.extra["arousal"] = *a;
   return r;
 }
 
@@ -411,6 +422,7 @@ Result<std::string> snapshot_stamp(corpus::Corpus& corpus) {
     return Status::Error("cannot check " + mp + ": " + ec.message());
   }
   const std::string what = "snapshot " + std::to_string(kSnapshotVersion) + "|" + semantic::kLocalFillVersion + "|" +
+                           semantic::MoodModel::active().id() + "|" +
                            *generation + "|" + model + "|" + std::to_string(embed::kDims);
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(checksum64(what.data(), what.size())));

@@ -34,7 +34,7 @@
 
 namespace codex::library {
 
-inline constexpr uint32_t kSnapshotVersion = 1;
+inline constexpr uint32_t kSnapshotVersion = 2;  // 2: valence and arousal
 
 enum class SnapField : int {
   kTrackId,
@@ -67,6 +67,8 @@ class Snapshot {
   std::optional<double> bpm(size_t i) const;
   std::optional<double> energy(size_t i) const;
   std::optional<double> duration(size_t i) const;
+  std::optional<double> valence(size_t i) const;
+  std::optional<double> arousal(size_t i) const;
   std::optional<music::Key> key(size_t i) const;
   std::vector<std::string> moods(size_t i) const;
   // The track's place in (artist, title) and in (title, artist) order, ignoring case.
@@ -102,6 +104,7 @@ class Snapshot {
   size_t strings_bytes_ = 0;
   std::pair<uint64_t, uint64_t> vectors_range_{0, 0};
   const float *energy_ = nullptr, *mix_in_ = nullptr, *mix_out_ = nullptr, *duration_ = nullptr;
+  const float* mood_ = nullptr;  // valence, arousal per track (NaN when unknown)
   rank::PackedAttributes packed_;
   std::unique_ptr<index::MappedVectorIndex> index_;
   prompt::Vocabulary vocabulary_;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include "codex/embed/feature_embedding.h"
 #include "codex/schema/record.h"
 
 namespace codex::rank {
@@ -39,6 +40,18 @@ Plan plan_for(const TrackFeatures& cur, const prompt::Intent& in) {
   if (in.not_slower) c.tempo_lo_pct = std::max(c.tempo_lo_pct, -0.5);
   if (in.not_faster) c.tempo_hi_pct = std::min(c.tempo_hi_pct, 0.5);
   c.tempo = !in.tempo_free && p.target_bpm.has_value();
+  // Calmer and sadder music is often slower: such a prompt lets the tempo fall further (the
+  // reasons say so), unless it says something about the tempo itself.
+  if (in.tempo == Direction::kNone && !in.target_bpm && !in.bpm_delta && !in.not_slower &&
+      (in.arousal == Direction::kDown || in.valence == Direction::kDown)) {
+    c.tempo_lo_pct = in.arousal == Direction::kDown ? -15.0 : -10.0;
+    p.tempo_widened_down = true;
+  }
+  if (cur.valence && cur.arousal) {
+    const auto [v, a] = embed::mood_target(in, *cur.valence, *cur.arousal);
+    p.target_valence = v;
+    p.target_arousal = a;
+  }
   c.key = in.key_rule != KeyRule::kAny && (cur.key.has_value() || in.key_rule == KeyRule::kSpecific);
 
   // Where the energy should go.

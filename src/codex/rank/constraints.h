@@ -29,6 +29,10 @@ struct Plan {
   Window window;                    // before any relaxation
   bool any_key = false;             // the key rule lets every track through (also unknown keys)
   std::array<bool, 24> key_pass{};  // by tonic * 2 + minor: keys the key rule accepts
+  // Where the mood should go on the valence/arousal plane (the current track's point moved as the
+  // prompt asks; embed::mood_target), when the current track's mood is known.
+  std::optional<double> target_valence, target_arousal;
+  bool tempo_widened_down = false;  // "calmer"/"sadder" let the tempo fall further than usual
   int wanted_stage = -1;            // the set stage the prompt names, else -1
   int current_stage = -1;           // the current track's stage, else -1
 };

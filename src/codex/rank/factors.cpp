@@ -21,6 +21,12 @@ std::array<double, kFactors> boosts_for(const prompt::Intent& in) {
   if (in.vocals) boost[6] = 4;
   if (!in.moods.empty()) boost[7] = 4;
   if (in.narrative) boost[9] = 4;
+  // The mood: held (factor "affect") unless the prompt moves it ("affect_move"); each counts only
+  // in its own case, so their weights are fitted apart (bench/rank_fit.py).
+  const auto moves = [](Direction d) { return d == Direction::kUp || d == Direction::kDown; };
+  const bool moving = moves(in.arousal) || moves(in.valence);
+  boost[10] = moving ? 0 : (in.arousal == Direction::kHold || in.valence == Direction::kHold || !in.avoid_moods.empty()) ? 4 : 1;
+  boost[11] = moving ? 4 : 0;
   return boost;
 }
 
@@ -126,6 +132,47 @@ double score(const ScoreContext& ctx, const TrackFeatures& t, double similarity,
     if (stage == plan.wanted_stage && why) note(2.5, "set stage: " + *t.intensity);
   } else if (stage >= 0 && plan.current_stage >= 0) {
     f[9] = stage == plan.current_stage || stage == plan.current_stage + 1 ? 0.8 : stage < plan.current_stage ? 0.3 : 0.5;
+  }
+  // Mood: the candidate's point on the valence/arousal plane against where the prompt asks the set
+  // to go (the current track's point when it asks nothing: the default keeps the mood). A move the
+  // wrong way on an axis the prompt names costs most of that axis.
+  f[10] = f[11] = 0.5;
+  if (t.valence && t.arousal && plan.target_valence && plan.target_arousal && cur.valence && cur.arousal) {
+    // An axis the prompt moves: at least one step the right way scores fully, a smaller move in
+    // proportion, an overshoot of more than two steps a little less; the wrong way scores little.
+    // An axis it does not move: the closer to the current track, the better.
+    auto axis = [&](double cand, double from, double target, Direction d) {
+      if (d != Direction::kUp && d != Direction::kDown) return std::clamp(1.0 - std::fabs(cand - from) / 0.8, 0.0, 1.0);
+      const double step = std::max(0.05, std::fabs(target - from));
+      const double moved = d == Direction::kUp ? cand - from : from - cand;
+      if (moved <= 0) return 0.05;
+      if (moved < step) return 0.1 + 0.9 * (moved / step) * (moved / step);
+      return std::max(0.6, 1.0 - 0.15 * std::max(0.0, moved - 2.0 * step) / step);
+    };
+    const bool moves_a = in.arousal == Direction::kUp || in.arousal == Direction::kDown;
+    const bool moves_v = in.valence == Direction::kUp || in.valence == Direction::kDown;
+    const double wa = moves_a ? 2.0 : 1.0, wv = moves_v ? 2.0 : 1.0;
+    double value = (wa * axis(*t.arousal, *cur.arousal, *plan.target_arousal, in.arousal) +
+                    wv * axis(*t.valence, *cur.valence, *plan.target_valence, in.valence)) /
+                   (wa + wv);
+    for (const auto& a : in.avoid_moods) {
+      if ((a == "sad" && *t.valence < -0.2) || (a == "dark" && *t.valence < -0.3) || (a == "happy" && *t.valence > 0.2) ||
+          (a == "bright" && *t.valence > 0.3) || (a == "calm" && *t.arousal < -0.2)) {
+        value *= 0.3;
+      }
+    }
+    f[moves_a || moves_v ? 11 : 10] = value;
+    if (why) {
+      if (moves_a || moves_v) {
+        const bool right = (!moves_a || (in.arousal == Direction::kUp) == (*t.arousal > *cur.arousal)) &&
+                           (!moves_v || (in.valence == Direction::kUp) == (*t.valence > *cur.valence));
+        const double moved = std::max(moves_a ? std::fabs(*t.arousal - *cur.arousal) : 0.0,
+                                      moves_v ? std::fabs(*t.valence - *cur.valence) : 0.0);
+        if (right && moved >= 0.1) note(3.2, mood_move_phrase(in, *cur.valence, *cur.arousal, *t.valence, *t.arousal));
+      } else if (std::hypot(*t.valence - *cur.valence, *t.arousal - *cur.arousal) <= 0.35) {
+        note(1.2, "same mood" + mood_point_phrase(*t.valence, *t.arousal));
+      }
+    }
   }
   const auto& w = ctx.weights;
   double sum = 0.0, wsum = 0.0;

@@ -1,5 +1,6 @@
-// The score of a candidate in [0, 1]: ten factors (energy trajectory, key, tempo, vibe, genre,
-// mixability, vocals, moods, groove, narrative flow), each in [0, 1], weighted — the factors the
+// The score of a candidate in [0, 1]: twelve factors (energy trajectory, key, tempo, vibe, genre,
+// mixability, vocals, mood tags, groove, narrative flow, and the valence/arousal plane: the mood held
+// by default, or moved as the prompt asks), each in [0, 1], weighted — the factors the
 // prompt talks about four times as much as the rest — and, in the embedding modes, blended with
 // the embedding similarity. With `explain`, the evidence for the reasons is collected too.
 #pragma once
@@ -21,7 +22,7 @@ enum class Mode {
   kFull,       // rules plus embedding similarity (the learned rank model replaces the rules later)
 };
 
-inline constexpr size_t kFactors = 10;
+inline constexpr size_t kFactors = 12;
 
 // Factor multipliers: 4 for the factors the prompt talks about, else 1.
 std::array<double, kFactors> boosts_for(const prompt::Intent& intent);

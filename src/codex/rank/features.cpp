@@ -29,6 +29,7 @@ TrackFeatures features_from_record(const schema::TrackRecord& r) {
   if (r.mood_tags) {
     for (const auto& m : *r.mood_tags) t.moods.push_back(ascii_lower(m));
   }
+  if (const auto mood = schema::mood_of(r)) t.valence = mood->valence, t.arousal = mood->arousal;
   return t;
 }
 
@@ -77,10 +78,13 @@ PackedAttributes pack_attributes(const std::vector<TrackFeatures>& lib) {
   p.bpm.reserve(lib.size());
   p.key.reserve(lib.size());
   p.id_hash.reserve(lib.size());
+  p.mood.reserve(2 * lib.size());
   for (const auto& t : lib) {
     p.bpm.push_back(t.bpm ? *t.bpm : std::nan(""));
     p.key.push_back(t.key ? static_cast<int8_t>(t.key->tonic * 2 + (t.key->minor ? 1 : 0)) : int8_t{-1});
     p.id_hash.push_back(id_hash32(t.track_id));
+    p.mood.push_back(t.valence ? static_cast<float>(*t.valence) : std::nanf(""));
+    p.mood.push_back(t.arousal ? static_cast<float>(*t.arousal) : std::nanf(""));
   }
   return p;
 }

@@ -22,6 +22,7 @@ struct TrackFeatures {
   std::optional<std::string> vibe, vocal_presence, intensity, groove;
   std::optional<double> mix_in, mix_out;
   std::vector<std::string> moods;
+  std::optional<double> valence, arousal;  // -1..1, heard in the sound (schema::mood_of)
 };
 
 // Reads the schema fields a recommendation uses; missing fields stay empty.
@@ -71,6 +72,7 @@ struct PackedAttributes {
   std::vector<double> bpm;        // NaN when unknown (double: the window test is exact at its edges)
   std::vector<int8_t> key;        // tonic * 2 + minor, -1 when unknown
   std::vector<uint32_t> id_hash;  // id_hash32(track_id): exclusions are checked without the strings
+  std::vector<float> mood;        // valence, arousal per track (NaN when unknown); may be empty
 };
 
 uint32_t id_hash32(std::string_view track_id);

@@ -27,6 +27,36 @@ std::string tempo_phrase(double from, double to) {
   return fmt("%.0f", from) + "→" + fmt("%.0f", to) + " BPM (" + fmt("%+.1f", tempo_shift_pct(from, to)) + "%)";
 }
 
+namespace {
+const char* mood_word(const prompt::Intent& in) {
+  using prompt::Direction;
+  if (in.vibe) return in.vibe->c_str();
+  if (in.arousal == Direction::kDown) return "calmer";
+  if (in.arousal == Direction::kUp && in.valence == Direction::kNone) return "more energy";
+  if (in.valence == Direction::kDown) return "sadder";
+  if (in.valence == Direction::kUp) return "happier";
+  return "mood";
+}
+}  // namespace
+
+std::string mood_move_phrase(const prompt::Intent& in, double fv, double fa, double tv, double ta) {
+  using prompt::Direction;
+  std::string out = std::string(mood_word(in)) + ":";
+  if (in.arousal == Direction::kUp || in.arousal == Direction::kDown) out += " arousal " + fmt("%.2f", fa) + "→" + fmt("%.2f", ta);
+  if (in.valence == Direction::kUp || in.valence == Direction::kDown) {
+    out += std::string(out.back() == ':' ? "" : ";") + " valence " + fmt("%.2f", fv) + "→" + fmt("%.2f", tv);
+  }
+  return out;
+}
+
+std::string mood_point_phrase(double v, double a) {
+  return " (valence " + fmt("%.2f", v) + ", arousal " + fmt("%.2f", a) + ")";
+}
+
+std::string tempo_widened_note(const prompt::Intent& in, double from, double to) {
+  return std::string(mood_word(in)) + ": slower allowed, " + fmt("%.0f", from) + "→" + fmt("%.0f", to) + " BPM";
+}
+
 std::string similarity_phrase(double similarity) { return fmt("embedding similarity %.2f", similarity); }
 
 std::vector<std::string> top_reasons(Evidence why, size_t n) {

@@ -19,6 +19,12 @@ std::string energy_phrase(double from, double to);
 std::string key_phrase(const music::Key& from, const music::Key& to);
 std::string tempo_phrase(double from, double to);
 std::string similarity_phrase(double similarity);
+// "calmer: arousal 0.72→0.41", "sadder: valence 0.30→-0.25" (the axes the prompt moves).
+std::string mood_move_phrase(const prompt::Intent& intent, double from_valence, double from_arousal, double to_valence,
+                             double to_arousal);
+// " (valence 0.31, arousal -0.40)"
+std::string mood_point_phrase(double valence, double arousal);
+std::string tempo_widened_note(const prompt::Intent& intent, double from_bpm, double to_bpm);
 
 // The `n` most important phrases, most important first (ties keep their order).
 std::vector<std::string> top_reasons(Evidence evidence, size_t n = 4);

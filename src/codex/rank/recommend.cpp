@@ -31,7 +31,9 @@ RecommendResult recommend(const TrackTable& lib, size_t current, const prompt::I
     own = pack_attributes(all);
     packed = &own;
   }
-  Pool pool = select_pool(*packed, plan, exclusion, std::max<size_t>(opt.top, 1));
+  std::optional<std::pair<double, double>> current_mood;
+  if (cur.valence && cur.arousal) current_mood = std::make_pair(*cur.valence, *cur.arousal);
+  Pool pool = select_pool(*packed, plan, exclusion, std::max<size_t>(opt.top, 1), &in, current_mood);
   out.relaxed = pool.relaxed;
 
   // Retrieval: in the embedding modes, the ~50 candidates nearest the current track steered by the
@@ -80,6 +82,9 @@ RecommendResult recommend(const TrackTable& lib, size_t current, const prompt::I
     if (!explain) return rec;
     rec.reasons = top_reasons(std::move(why));
     if (!tempo_ok(plan, plan.window, t.bpm)) rec.reasons.push_back(tempo_relaxed_note());
+    else if (plan.tempo_widened_down && t.bpm && plan.target_bpm && tempo_shift_pct(*plan.target_bpm, *t.bpm) < -6.0) {
+      rec.reasons.push_back(tempo_widened_note(in, *plan.target_bpm, *t.bpm));
+    }
     if (plan.window.key && !key_ok(plan, t.key)) rec.reasons.push_back(key_relaxed_note(in));
     return rec;
   };

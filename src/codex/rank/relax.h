@@ -1,6 +1,8 @@
 // Relaxation: while too few tracks pass the hard constraints, widen the tempo window to ±10%, then
 // drop the key constraint, then the tempo constraint — each step named, so the reasons can say
-// which suggestion lies outside what was asked.
+// which suggestion lies outside what was asked. When the prompt moves the mood ("calmer",
+// "sadder"), "too few" also counts the tracks that move that way on the valence/arousal plane (by
+// at least half a step): a DJ who asks for calmer wants calmer first, the tightest mix second.
 #pragma once
 
 #include <string>
@@ -16,6 +18,8 @@ struct Pool {
   std::vector<std::string> relaxed;  // the steps taken, in order
 };
 
-Pool select_pool(const PackedAttributes& packed, const Plan& plan, const Exclusion& exclusion, size_t wanted);
+// `current_mood`: the playing track's valence and arousal, when known.
+Pool select_pool(const PackedAttributes& packed, const Plan& plan, const Exclusion& exclusion, size_t wanted,
+                 const prompt::Intent* intent = nullptr, const std::optional<std::pair<double, double>>& current_mood = {});
 
 }  // namespace codex::rank

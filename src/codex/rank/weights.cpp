@@ -14,7 +14,8 @@ namespace codex::rank {
 const std::vector<Factor>& default_weights() {
   static const std::vector<Factor> k = {{"energy", 0.25}, {"key", 0.18}, {"tempo", 0.15}, {"vibe", 0.15},
                                         {"genre", 0.12},  {"mix", 0.05}, {"vocals", 0.05}, {"mood", 0.05},
-                                        {"groove", 0.06}, {"narrative", 0.08}};
+                                        {"groove", 0.06}, {"narrative", 0.08}, {"affect", 0.20},
+                                        {"affect_move", 1.0}};
   return k;
 }
 

@@ -13,7 +13,8 @@ struct Factor {
   double weight;
 };
 
-// In factor order: energy, key, tempo, vibe, genre, mix, vocals, mood, groove, narrative.
+// In factor order: energy, key, tempo, vibe, genre, mix, vocals, mood (the mood tags), groove,
+// narrative, affect (the mood held on the valence/arousal plane), affect_move (moved as the prompt asks).
 const std::vector<Factor>& default_weights();
 
 // Weights from a JSON file {"format": "codex-rank-weights", "version": 1, "weights": {"energy": 0.3,

@@ -186,4 +186,24 @@ json to_json(const TrackRecord& r) {
   return out;
 }
 
+std::optional<Mood> mood_of(const TrackRecord& r) {
+  auto number = [&](const char* name) -> std::optional<double> {
+    const auto it = r.extra.find(name);
+    if (it == r.extra.end()) return std::nullopt;
+    const nlohmann::json* v = &*it;
+    if (v->is_object()) {
+      const auto inner = v->find("value");
+      if (inner == v->end()) return std::nullopt;
+      v = &*inner;
+    }
+    if (!v->is_number()) return std::nullopt;
+    const double x = v->get<double>();
+    if (!std::isfinite(x) || x < -1.0 || x > 1.0) return std::nullopt;
+    return x;
+  };
+  const auto v = number("valence"), a = number("arousal");
+  if (!v || !a) return std::nullopt;
+  return Mood{*v, *a};
+}
+
 }  // namespace codex::schema

@@ -178,6 +178,13 @@ struct TrackRecord {
   bool operator==(const TrackRecord&) const = default;
 };
 
+// Valence and arousal (-1 .. 1) measured from the sound: the extra fields "valence" and "arousal"
+// (numbers, or {"value": number}); nullopt unless both are there, finite and within -1 .. 1.
+struct Mood {
+  double valence = 0, arousal = 0;
+};
+std::optional<Mood> mood_of(const TrackRecord& r);
+
 // Lossless: to_json(from_json(j)) == j for every JSON object j. A non-object gives an empty record.
 TrackRecord from_json(const nlohmann::json& j);
 nlohmann::json to_json(const TrackRecord& r);

@@ -47,7 +47,7 @@ std::pair<std::string, double> vibe_of(double v, double a, const SoundEvidence& 
 MoodReading read_mood(const std::vector<float>& summary, const SoundEvidence& sound) {
   MoodReading r;
   if (summary.size() != static_cast<size_t>(kDims)) return r;
-  const MoodEstimate e = MoodModel::builtin().read(summary.data());
+  const MoodEstimate e = MoodModel::active().read(summary.data());
   r.valence = e.valence;
   r.arousal = e.arousal;
   r.confidence = e.confidence;
@@ -71,7 +71,7 @@ nlohmann::json mood_sections(const std::vector<float>& windows, double duration_
     return static_cast<double>(index) * len_frames / kFrameRate;
   };
   std::vector<MoodEstimate> est;
-  for (size_t k = 0; k < n; ++k) est.push_back(MoodModel::builtin().read(windows.data() + k * kDims));
+  for (size_t k = 0; k < n; ++k) est.push_back(MoodModel::active().read(windows.data() + k * kDims));
   // Runs of windows in one quadrant; a change must hold for a window to count (one odd window
   // between two of the same quadrant joins them).
   std::vector<int> q;

@@ -77,6 +77,38 @@ const MoodModel& MoodModel::builtin() {
   return m;
 }
 
+namespace {
+Result<MoodModel> load_override(const char* path) {
+  std::FILE* f = std::fopen(path, "rb");
+  if (!f) return Status::Error(std::string("cannot read the mood model ") + path);
+  std::string text;
+  char buf[65536];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+  std::fclose(f);
+  auto m = MoodModel::parse(text);
+  if (!m) return Status::Error(std::string(path) + ": " + m.status().message());
+  return m;
+}
+}  // namespace
+
+Status MoodModel::check_override() {
+  const char* path = std::getenv("CODEX_MOOD_MODEL");
+  if (!path || !*path) return Status::Ok();
+  auto m = load_override(path);
+  return m ? Status::Ok() : m.status();
+}
+
+const MoodModel& MoodModel::active() {
+  static const MoodModel* m = [] {
+    const char* path = std::getenv("CODEX_MOOD_MODEL");
+    if (path && *path) {
+      if (auto o = load_override(path)) return static_cast<const MoodModel*>(new MoodModel(std::move(o).value()));
+    }
+    return &builtin();
+  }();
+  return *m;
+}
+
 const char* MoodModel::builtin_text() { return kBuiltinMoodModel; }
 
 MoodEstimate MoodModel::read(const float* s) const {

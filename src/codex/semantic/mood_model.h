@@ -25,6 +25,10 @@ class MoodModel {
   static Result<MoodModel> parse(const std::string& text);
   // The model shipped with CODEX (parsed once; a broken embedded file is a build error caught by tests).
   static const MoodModel& builtin();
+  // The model in use: the built-in one, or the file CODEX_MOOD_MODEL names (for evaluation: a model
+  // fitted on part of a labelled set, read on the rest). check_override() says whether that file loads.
+  static const MoodModel& active();
+  static Status check_override();
   // The built-in model's file, as compiled in (for tests and `codex models`).
   static const char* builtin_text();
 

@@ -66,15 +66,20 @@ function renderNow() {
   if (!t) {
     body.append(el('div', 'empty', 'Nothing is playing yet: pick a track in the library below and press Play now.'));
     drawWheel(null);
+    drawPlane();
     return;
   }
   body.append(el('div', 'now-title', t.title || '(untitled)'), el('div', 'now-artist', t.artist || ''));
   const facts = el('div', 'facts');
   facts.append(fact('BPM', fmtBpm(t.bpm)), fact('key', t.key || '–'), fact('energy', fmtNum(t.energy)),
                fact('vibe', t.vibe || '–'), fact('genre', t.genre || '–'));
+  if (typeof t.valence === 'number' && typeof t.arousal === 'number') {
+    facts.append(fact('mood', (t.valence >= 0 ? '+' : '') + t.valence.toFixed(2) + ' / ' + (t.arousal >= 0 ? '+' : '') + t.arousal.toFixed(2)));
+  }
   body.append(facts);
   body.dataset.trackId = t.track_id;
   drawWheel(t.key);
+  drawPlane();
 }
 
 function showNow(track, played, push) {
@@ -101,6 +106,7 @@ async function loadSet() {
   const data = await api('/api/now?session=' + encodeURIComponent(state.session));
   state.plays = data.plays || [];
   renderSet();
+  drawPlane();
   return data;
 }
 
@@ -158,6 +164,7 @@ async function suggest() {
     state.picked = -1;
     $('relaxed').textContent = data.relaxed && data.relaxed.length ? '(relaxed: ' + data.relaxed.join(', ') + ')' : '';
     renderCards();
+    drawPlane();
   } catch (e) { toast(e.message); }
 }
 
@@ -206,6 +213,7 @@ function pick(i) {
   if (i >= state.cards.length) return;
   state.picked = i;
   renderCards();
+  drawPlane();
   const card = $('cards').children[i];
   if (card) card.focus();
 }
@@ -343,6 +351,53 @@ function drawWheel(key) {
   mid.textContent = key || '–';
   mid.setAttribute('font-size', '20');
   svg.append(mid);
+}
+
+// ---- the mood plane: valence (sad/tense → happy/serene) across, arousal (calm → excited) up ----
+
+function drawPlane() {
+  const svg = $('plane');
+  svg.replaceChildren();
+  const R = 100;
+  const add = (tag, attrs, text) => {
+    const n = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+    if (text !== undefined) n.textContent = text;
+    svg.append(n);
+    return n;
+  };
+  const known = (t) => t && typeof t.valence === 'number' && typeof t.arousal === 'number';
+  // Points are kept just inside the frame (a reading of exactly ±1 sits on its edge otherwise).
+  const X = (t) => (t.valence * (R - 8)).toFixed(1), Y = (t) => (-t.arousal * (R - 8)).toFixed(1);
+  add('rect', { x: -R, y: -R, width: 2 * R, height: 2 * R, fill: '#12171e', stroke: '#2a323d' });
+  add('line', { x1: -R, y1: 0, x2: R, y2: 0, stroke: '#2a323d' });
+  add('line', { x1: 0, y1: -R, x2: 0, y2: R, stroke: '#2a323d' });
+  const label = (x, y, t) => add('text', { x, y, fill: '#5d6b7a', 'font-size': '11', 'text-anchor': 'middle' }, t);
+  label(50, -46, 'happy'); label(-50, -46, 'tense'); label(-50, 54, 'sad'); label(50, 54, 'calm');
+  label(0, 116, 'valence →');
+  add('text', { x: -112, y: 0, fill: '#5d6b7a', 'font-size': '11', 'text-anchor': 'middle', transform: 'rotate(-90 -112 0)' }, 'arousal →');
+  // The set so far, as a path.
+  const path = state.plays.filter(known);
+  if (path.length >= 2) {
+    const pl = add('polyline', { points: path.map((p) => X(p) + ',' + Y(p)).join(' '), fill: 'none', stroke: '#7b8cff', 'stroke-width': '2', 'stroke-dasharray': '4 3' });
+    pl.dataset.series = 'set';
+  }
+  for (const p of path) add('circle', { cx: X(p), cy: Y(p), r: '3', fill: '#7b8cff' });
+  // The five suggestions, numbered, with a line from now to each.
+  const now = state.now;
+  state.cards.forEach((t, i) => {
+    if (!known(t)) return;
+    if (known(now)) add('line', { x1: X(now), y1: Y(now), x2: X(t), y2: Y(t), stroke: '#ffb54755', 'stroke-width': '1.5' });
+    const c = add('circle', { cx: X(t), cy: Y(t), r: i === state.picked ? '9' : '7', fill: '#ffb547' });
+    c.dataset.card = String(i + 1);
+    add('text', { x: X(t), y: (Y(t) * 1 + 4).toFixed(1), fill: '#0b0d10', 'font-size': '10', 'text-anchor': 'middle', 'font-weight': '700' }, String(i + 1));
+  });
+  if (known(now)) {
+    const c = add('circle', { cx: X(now), cy: Y(now), r: '9', fill: '#38e0c3', stroke: '#0b0d10', 'stroke-width': '2' });
+    c.dataset.now = '1';
+  } else {
+    label(0, 4, now ? 'mood not heard for this track' : 'nothing playing');
+  }
 }
 
 // ---- the set so far ----
@@ -575,6 +630,7 @@ function wire() {
 async function start() {
   wire();
   drawWheel(null);
+  drawPlane();
   renderNow();
   health();
   query();
