@@ -28,8 +28,8 @@ HIGH, LOW, POS, NEG = {"Q1", "Q2"}, {"Q3", "Q4"}, {"Q1", "Q4"}, {"Q2", "Q3"}
 STEERS = {"energy_up": (LOW, HIGH), "energy_down": (HIGH, LOW), "sadder": (POS, NEG), "happier": (NEG, POS)}
 SUITE_CATEGORY = {"energy_up": ["energy_up"], "energy_down": ["calmer", "energy_down"], "sadder": ["sadder"],
                   "happier": ["happier"]}
-DEFAULT = {"energy": 0.25, "key": 0.18, "tempo": 0.15, "vibe": 0.15, "genre": 0.12, "mix": 0.05, "vocals": 0.05,
-           "mood": 0.05, "groove": 0.06, "narrative": 0.08, "affect": 0.20, "affect_move": 1.0}
+DEFAULT = {"energy": 0.10, "key": 0.18, "tempo": 0.15, "vibe": 0.15, "genre": 0.12, "mix": 0.05, "vocals": 0.05,
+           "mood": 0.05, "groove": 0.06, "narrative": 0.08, "affect": 0.10, "affect_move": 1.0}
 
 
 def stem(p):

@@ -78,6 +78,8 @@ int main(int argc, char** argv) {
                                 {"genre", genres[g]},
                                 {"mood_tags", {moods[i % 6], moods[(i + 1) % 6], moods[(i + 3) % 6]}},
                                 {"duration_seconds", 180 + rng.next() % 300},
+                                {"valence", std::round(1000.0 * rng.uniform(-1, 1)) / 1000.0},
+                                {"arousal", std::round(1000.0 * rng.uniform(-1, 1)) / 1000.0},
                                 {"acoustic_summary", halves_base64(summary)}};
       out << r.dump() << "\n";
     }
@@ -122,12 +124,12 @@ int main(int argc, char** argv) {
   }
   const long rss_before = rss_kb("VmRSS:");
   const char* prompts[] = {"", "darker but keep the energy", "more energy", "same key, no vocals", "128 bpm",
-                           "change up the genre", "wind down", "more techno, faster"};
+                           "change up the genre", "calmer", "a touch sadder", "wind down", "more techno, faster"};
   std::vector<double> ms;
   for (int q = 0; q < 200; ++q) {
     library::RecommendRequest req;
     req.current = std::string((*mapped)->field(rng.next() % n, library::SnapField::kTrackId));
-    req.prompt = prompts[q % 8];
+    req.prompt = prompts[q % 10];
     req.top = 10;
     const auto s = std::chrono::steady_clock::now();
     auto out = library::recommend(**mapped, req);

@@ -2,6 +2,11 @@
 // errors, JSON output, and a run killed with SIGKILL that the next run completes.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "codex/semantic/mood_model.h"
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -218,9 +223,11 @@ TEST_F(Cli, RecommendPrintsTheJsonContract) {
   EXPECT_EQ(j["current"]["title"], "One");
   EXPECT_EQ(j["intent"]["vibe"], "dark");
   ASSERT_EQ(j["results"].size(), 1u) << "the only other track";
-  for (const char* k : {"track_id", "title", "artist", "score", "bpm", "key", "energy", "vibe", "reasons"}) {
+  for (const char* k : {"track_id", "title", "artist", "score", "bpm", "key", "energy", "vibe", "reasons", "valence", "arousal"}) {
     EXPECT_TRUE(j["results"][0].contains(k)) << k;
   }
+  EXPECT_TRUE(j["current"]["valence"].is_number()) << "an analysed track carries the mood heard in it";
+  EXPECT_EQ(j["intent"]["valence"], "down") << "darker moves valence down";
   // A session remembers what was played: "Two" was current, so it is not suggested after "One".
   ASSERT_EQ(run_codex({"recommend", "--db", db, "--current", "Sine - Two", "--session", "friday"}).status, 0);
   r = run_codex({"recommend", "--db", db, "--current", "Clicker - One", "--session", "friday", "--json"});
@@ -232,6 +239,42 @@ TEST_F(Cli, RecommendPrintsTheJsonContract) {
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(line_count(r.err), 1u) << r.err;
   EXPECT_EQ(run_codex({"recommend", "--db", db}).status, 2) << "--current is required";
+}
+
+TEST_F(Cli, AnEvaluationMoodModelMustLoadAndIsUsed) {
+  ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);
+  const std::string bad = dir.file("bad-mood.json");
+  std::ofstream(bad) << "{\"format\": \"codex-mood-model\", \"version\": 1}";
+  CmdResult r = run_codex({"list", "--db", db}, {"CODEX_MOOD_MODEL=" + bad});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("bad-mood.json"), std::string::npos) << r.err;
+  // Another model (the built-in one with its arousal bias moved) gives other readings, and the
+  // cached records and the snapshot follow it.
+  auto model = nlohmann::json::parse(std::string(semantic::MoodModel::builtin_text()));
+  model["arousal"]["bias"] = model["arousal"]["bias"].get<double>() + 6.0;
+  const std::string other = dir.file("other-mood.json");
+  std::ofstream(other) << model.dump();
+  auto arousal_of = [&](const std::vector<std::string>& env) {
+    CmdResult e = run_codex({"export", "--db", db}, env);
+    EXPECT_EQ(e.status, 0) << e.err;
+    std::vector<double> a;
+    std::istringstream lines(e.out);
+    for (std::string line; std::getline(lines, line);) {
+      const auto rec = nlohmann::json::parse(line);
+      a.push_back(rec.value("arousal", -9.0));
+    }
+    return a;
+  };
+  const auto plain = arousal_of({}), moved = arousal_of({"CODEX_MOOD_MODEL=" + other});
+  ASSERT_EQ(plain.size(), moved.size());
+  int higher = 0;
+  for (size_t i = 0; i < plain.size(); ++i) {
+    EXPECT_GE(moved[i], plain[i]);
+    higher += moved[i] > plain[i];
+  }
+  EXPECT_GT(higher, 0);
+  EXPECT_EQ(arousal_of({}), plain) << "back to the built-in model";
 }
 
 int64_t query_int(const std::string& db, const std::string& sql) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "codex/core/text.h"
@@ -333,22 +335,49 @@ std::vector<Rule> build_rules(const Vocabulary& vocab) {
   return r;
 }
 
+// The rules and the known words for one vocabulary, built once and kept for the next prompt with
+// the same vocabulary (a library's vocabulary changes only when the library does).
+struct Grammar {
+  std::vector<Rule> rules;
+  std::set<std::string> known;
+  std::vector<std::string> dictionary;
+};
+
+std::shared_ptr<const Grammar> grammar_for(const Vocabulary& vocab) {
+  static std::mutex mutex;
+  static std::vector<std::string> cached_key;
+  static std::shared_ptr<const Grammar> cached;
+  std::vector<std::string> key = vocab.genres;
+  key.push_back("\x1f");
+  key.insert(key.end(), vocab.moods.begin(), vocab.moods.end());
+  std::lock_guard<std::mutex> lock(mutex);
+  if (cached && key == cached_key) return cached;
+  auto g = std::make_shared<Grammar>();
+  g->rules = build_rules(vocab);
+  g->known.insert(stopwords().begin(), stopwords().end());
+  g->known.insert(negators().begin(), negators().end());
+  for (const auto& rule : g->rules) g->known.insert(rule.phrase.begin(), rule.phrase.end());
+  g->known.insert(mood_words().begin(), mood_words().end());
+  for (const char* w : {"minor", "major", "bpm", "around", "about", "same", "harder", "faster", "slower"}) g->known.insert(w);
+  g->dictionary.assign(g->known.begin(), g->known.end());
+  cached_key = std::move(key);
+  cached = g;
+  return g;
+}
+
 }  // namespace
 
 Intent parse_intent(const std::string& text, const Vocabulary& vocab) {
   Intent in;
   in.prompt = to_valid_utf8(text);
   Tokens t = tokenize(text);
-  const std::vector<Rule> rules = build_rules(vocab);
+  const std::shared_ptr<const Grammar> grammar = grammar_for(vocab);
+  const std::vector<Rule>& rules = grammar->rules;
   // Spelling slips first ("mroe energy", "calmr"): a word nobody knows — not in the rules, the
   // stop words, the mood lists or WordNet — one edit from exactly one word the parser knows.
   {
-    std::set<std::string> known(stopwords().begin(), stopwords().end());
-    known.insert(negators().begin(), negators().end());
-    for (const auto& rule : rules) known.insert(rule.phrase.begin(), rule.phrase.end());
-    known.insert(mood_words().begin(), mood_words().end());
-    for (const char* w : {"minor", "major", "bpm", "around", "about", "same", "harder", "faster", "slower"}) known.insert(w);
-    const std::vector<std::string> dictionary(known.begin(), known.end());
+    const std::set<std::string>& known = grammar->known;
+    const std::vector<std::string>& dictionary = grammar->dictionary;
     double unused = 0;
     // A hyphenated word nobody knows is read as its words ("hands-in-the-air", "happy-clappy").
     Tokens split_tokens;

@@ -140,7 +140,8 @@ double score(const ScoreContext& ctx, const TrackFeatures& t, double similarity,
   if (t.valence && t.arousal && plan.target_valence && plan.target_arousal && cur.valence && cur.arousal) {
     // An axis the prompt moves: at least one step the right way scores fully, a smaller move in
     // proportion, an overshoot of more than two steps a little less; the wrong way scores little.
-    // An axis it does not move: the closer to the current track, the better.
+    // An axis it does not move: the closer to the current track, the better (the same-side
+    // probability of the two readings did no better on held-out clips: continuity 0.396 vs 0.404).
     auto axis = [&](double cand, double from, double target, Direction d) {
       if (d != Direction::kUp && d != Direction::kDown) return std::clamp(1.0 - std::fabs(cand - from) / 0.8, 0.0, 1.0);
       const double step = std::max(0.05, std::fabs(target - from));
