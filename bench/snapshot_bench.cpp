@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
   const char* prompts[] = {"", "darker but keep the energy", "more energy", "same key, no vocals", "128 bpm",
                            "change up the genre", "calmer", "a touch sadder", "wind down", "more techno, faster"};
   std::vector<double> ms;
+  std::vector<std::vector<double>> by_prompt(10);
   for (int q = 0; q < 200; ++q) {
     library::RecommendRequest req;
     req.current = std::string((*mapped)->field(rng.next() % n, library::SnapField::kTrackId));
@@ -134,12 +135,18 @@ int main(int argc, char** argv) {
     const auto s = std::chrono::steady_clock::now();
     auto out = library::recommend(**mapped, req);
     ms.push_back(1000.0 * seconds_since(s));
+    by_prompt[q % 10].push_back(ms.back());
     if (!out) {
       std::fprintf(stderr, "recommend failed: %s\n", out.status().message().c_str());
       return 1;
     }
   }
   std::sort(ms.begin(), ms.end());
+  for (int p = 0; p < 10; ++p) {
+    auto& v = by_prompt[static_cast<size_t>(p)];
+    std::sort(v.begin(), v.end());
+    std::printf("  p50 %.2f ms  \"%s\"\n", v[v.size() / 2], prompts[p]);
+  }
   std::printf("map (with checks): %.1f ms; recommend in process: p50 %.2f ms, p99 %.2f ms; RSS %ld MB after map, "
               "%ld MB after 200 queries\n",
               1000.0 * map_s, ms[ms.size() / 2], ms[ms.size() * 99 / 100], rss_before / 1024, rss_kb("VmRSS:") / 1024);

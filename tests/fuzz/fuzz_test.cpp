@@ -33,6 +33,7 @@
 #include "codex/library/jsonl.h"
 #include "codex/music/key.h"
 #include "codex/prompt/intent.h"
+#include "codex/semantic/mood_model.h"
 #include "codex/schema/record.h"
 #include "codex/schema/schema.h"
 #include "codex/semantic/gemini_client.h"
@@ -213,11 +214,30 @@ TEST(Fuzz, IntentParser) {
   const prompt::Vocabulary vocab{{"techno", "house", "drum & bass"}, {"dark", "warm"}};
   EXPECT_GT(fuzz("intent",
                  {"something darker but keep the energy", "faster, 128 bpm, same key, no vocals",
-                  "change up the genre to house, not techno", "8A energy boost peak", "-20 bpm wind down"},
+                  "change up the genre to house, not techno", "8A energy boost peak", "-20 bpm wind down",
+                  "a touch calmr, nothing sad, way more melancholic", "no hands-in-the-air happy-clappy stuff",
+                  "less driving, dolorous, chillax", std::string(300, 'a') + "-" + std::string(300, 'b')},
                  [&](const std::string& text) {
                    const prompt::Intent in = prompt::parse_intent(text, vocab);
                    (void)in.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
                    EXPECT_TRUE(!in.target_bpm || std::isfinite(*in.target_bpm));
+                 }),
+            0u);
+}
+
+TEST(Fuzz, MoodModelFiles) {
+  EXPECT_GT(fuzz("mood_model", {semantic::MoodModel::builtin_text()},
+                 [&](const std::string& text) {
+                   auto m = semantic::MoodModel::parse(text);
+                   if (!m) {
+                     one_line(m.status().message());
+                     return;
+                   }
+                   std::vector<float> x(90, 0.5f);
+                   const semantic::MoodEstimate e = m->read(x.data());
+                   EXPECT_TRUE(std::isfinite(e.valence) && std::isfinite(e.arousal));
+                   EXPECT_LE(std::fabs(e.valence), 1.0);
+                   EXPECT_LE(std::fabs(e.arousal), 1.0);
                  }),
             0u);
 }

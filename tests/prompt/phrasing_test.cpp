@@ -3,6 +3,7 @@
 // to a floor well below its measured figure, so a regression shows without tuning on it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "codex/prompt/lexicon.h"
@@ -67,6 +68,27 @@ TEST(Lexicon, WordListsFormsWordNetAndSlips) {
   EXPECT_DOUBLE_EQ(strength_of("slightly"), 0.5);
   EXPECT_DOUBLE_EQ(strength_of("massively"), 2.0);
   EXPECT_DOUBLE_EQ(strength_of("techno"), 0.0);
+}
+
+TEST(Lexicon, TheLearnedFallbackReadsWordsFromTheirLetters) {
+  auto learned = [](const std::string& w) {
+    const auto r = learned_mood_word(w);
+    return r ? std::string(mood_class_name(r->mood)) : std::string("-");
+  };
+  EXPECT_EQ(learned("chillax"), "chill");
+  EXPECT_EQ(learned("melancholical"), "sad");
+  EXPECT_EQ(learned("hypnotically"), "hypnotic");
+  EXPECT_EQ(learned("qqqq"), "-") << "letters it never saw say nothing";
+  EXPECT_EQ(learned("table"), "-");
+  EXPECT_EQ(learned("abc"), "-") << "too short";
+  ASSERT_TRUE(learned_mood_word("chillax").has_value());
+  EXPECT_EQ(learned_mood_word("chillax")->via.rfind("learned from DJ phrasings", 0), 0u);
+  // In a prompt it only fills what nothing else said, and a negation still reaches the next word.
+  const Intent i = parse_intent("something chillax");
+  EXPECT_EQ(i.vibe.value_or(""), "chill");
+  EXPECT_TRUE(i.unknown.empty());
+  const Intent n = parse_intent("no cheesy euphoric anthems");
+  EXPECT_NE(std::find(n.avoid_moods.begin(), n.avoid_moods.end(), "euphoric"), n.avoid_moods.end());
 }
 
 TEST(Intent, MoodMovesStrengthNegationAndExplanations) {

@@ -501,9 +501,12 @@ Intent parse_intent(const std::string& text, const Vocabulary& vocab) {
       pending_negation = false;
       break;
     }
-    if (!matched && !stopwords().count(t[i]) && !negators().count(t[i])) {
-      // A single mood word: the word lists, its base form, WordNet (lexicon.h).
-      if (auto reading = read_mood_word(t[i])) {
+    if (!matched && !stopwords().count(t[i]) && !negators().count(t[i]) && strength_of(t[i]) == 0) {
+      // A single mood word: the word lists, its base form, WordNet, else the learned guess (lexicon.h).
+      double unused_number = 0;
+      auto reading = read_mood_word(t[i]);
+      if (!reading && !is_number(t[i], &unused_number) && !grammar->known.count(t[i])) reading = learned_mood_word(t[i]);
+      if (reading) {
         bool neg = pending_negation && i - negation_at <= 3;
         // "less driving" is less energy; "less dark" avoids dark.
         MoodClass c = reading->mood;
@@ -513,15 +516,16 @@ Intent parse_intent(const std::string& text, const Vocabulary& vocab) {
           else neg = !neg;
           used[i - 1] = true;
         }
-        if (reading->via.rfind("WordNet", 0) == 0) {
-          deferred.push_back({c, neg});  // a direct word wins over a WordNet reading
+        if (reading->via.rfind("WordNet", 0) == 0 || reading->via.rfind("learned", 0) == 0) {
+          deferred.push_back({c, neg});  // a direct word wins over a WordNet or learned reading
         } else {
           apply_mood(in, c, neg);
         }
         in.understood.push_back(neg ? "not " + t[i] : t[i]);
         in.senses.push_back({t[i], std::string(neg ? "not " : "") + mood_meaning(reading->mood), reading->via});
         used[i] = true;
-        pending_negation = false;
+        // A guessed word does not use up a negation: "no cheesy euphoric anthems" still avoids euphoric.
+        if (reading->via.rfind("learned", 0) != 0) pending_negation = false;
         matched = true;
         ++i;
       }

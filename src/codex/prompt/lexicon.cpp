@@ -153,7 +153,17 @@ std::string wn_word(const char* w) {
   return s;
 }
 
+// WordNet's C library keeps words in fixed buffers: only short words of plain letters go to it.
+bool wordnet_safe(const std::string& token) {
+  if (token.empty() || token.size() > 40) return false;
+  for (unsigned char c : token) {
+    if (!((c >= 'a' && c <= 'z') || c == '-' || c == '\'')) return false;
+  }
+  return true;
+}
+
 std::optional<WordReading> wordnet_reading(const std::string& token) {
+  if (!wordnet_safe(token)) return std::nullopt;
   std::lock_guard<std::mutex> lock(wordnet_mutex());
   if (!wordnet_open_locked()) return std::nullopt;
   const auto& anchor = anchors();
@@ -328,8 +338,9 @@ double strength_of(const std::string& t) {
 }
 
 bool wordnet_knows(const std::string& token) {
+  if (!wordnet_safe(token)) return false;
   std::lock_guard<std::mutex> lock(wordnet_mutex());
-  if (!wordnet_open_locked() || token.empty()) return false;
+  if (!wordnet_open_locked()) return false;
   std::vector<char> buf(token.begin(), token.end());
   buf.push_back('\0');
   std::replace(buf.begin(), buf.end(), '-', '_');

@@ -5,7 +5,8 @@
 //   2. its base form ("gloomier" -> gloomy; WordNet's morphology when the database is installed);
 //   3. WordNet (Debian's wordnet-base): a synonym or a "similar to" / "see also" / derivation link
 //      of one of its first senses that lands on an anchor word ("melancholic" -> melancholy -> sad);
-//   4. a spelling slip: one edit (two for long words) from exactly one known word ("calmr").
+//   4. a spelling slip: one edit (two for long words) from exactly one known word ("calmr");
+//   5. a learned guess from the word's letters (learned_mood_word), only when all of the above fail.
 // Strength modifiers ("a touch", "slightly", "way", "massively") scale the move.
 #pragma once
 
@@ -34,6 +35,11 @@ std::optional<WordReading> read_mood_word(const std::string& token, bool use_wor
 // A spelling slip of a known word: the one word of `dictionary` within one edit (two for words of
 // eight letters or more; transpositions count as one), or nullopt when none or several are.
 std::optional<std::string> correct_spelling(const std::string& token, const std::vector<std::string>& dictionary);
+
+// The learned fallback, when every path above fails: a naive Bayes over the word's character
+// n-grams, fitted on the tuning two thirds of the phrasing suite (bench/phrasing_fit.py,
+// models/phrasing.json, compiled in); a reading needs the model's posterior threshold (0.9).
+std::optional<WordReading> learned_mood_word(const std::string& token);
 
 // Strength modifiers: 0.5 ("a touch", "slightly", "a bit"), 2 ("way", "massively", "a lot"), else 0.
 double strength_of(const std::string& token);
