@@ -99,6 +99,14 @@ TEST(Affect, TooFewCalmerTracksInTheWindowRelaxItAndSaySo) {
   EXPECT_TRUE(r.relaxed.empty());
 }
 
+TEST(Affect, AtTheEndOfAnAxisNothingIsRelaxedForIt) {
+  auto lib = library(400);
+  lib[0].valence = -1.0;  // as sad as a reading gets
+  RecommendResult r;
+  top5(lib, "sadder", &r);
+  EXPECT_TRUE(r.relaxed.empty()) << r.relaxed[0];
+}
+
 TEST(Affect, CalmerLetsTheTempoFallAndSaysSo) {
   auto lib = library(600);
   for (size_t i = 1; i < lib.size(); ++i) {

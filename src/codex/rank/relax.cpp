@@ -18,6 +18,7 @@ size_t moving(const PackedAttributes& packed, const std::vector<size_t>& ids, co
     const double v = packed.mood[2 * i], a = packed.mood[2 * i + 1];
     if (!std::isfinite(v) || !std::isfinite(a)) continue;
     auto fits = [](double cand, double cur, double step, Direction d) {
+      if (step < 0.05) return true;  // no room to move on this axis
       if (d == Direction::kUp) return cand - cur >= 0.5 * step;
       if (d == Direction::kDown) return cur - cand >= 0.5 * step;
       return true;
@@ -32,9 +33,14 @@ size_t moving(const PackedAttributes& packed, const std::vector<size_t>& ids, co
 Pool select_pool(const PackedAttributes& packed, const Plan& plan, const Exclusion& exclusion, size_t wanted,
                  const prompt::Intent* in, const std::optional<std::pair<double, double>>& current_mood) {
   using prompt::Direction;
+  // A move the current track's place allows: at the end of an axis ("sadder" from the saddest
+  // reading) there is nothing further to find, and nothing is relaxed for it.
+  auto room = [&](Direction d, double target, double from) {
+    return (d == Direction::kUp || d == Direction::kDown) && std::fabs(target - from) >= 0.05;
+  };
   const bool mood_move = in && current_mood && packed.mood.size() == 2 * packed.bpm.size() &&
-                         (in->valence == Direction::kUp || in->valence == Direction::kDown ||
-                          in->arousal == Direction::kUp || in->arousal == Direction::kDown);
+                         (room(in->valence, plan.target_valence.value_or(current_mood->first), current_mood->first) ||
+                          room(in->arousal, plan.target_arousal.value_or(current_mood->second), current_mood->second));
   Pool out;
   Window& c = out.window;
   c = plan.window;
