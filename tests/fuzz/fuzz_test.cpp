@@ -226,7 +226,8 @@ TEST(Fuzz, IntentParser) {
 }
 
 TEST(Fuzz, MoodModelFiles) {
-  EXPECT_GT(fuzz("mood_model", {semantic::MoodModel::builtin_text()},
+  EXPECT_GT(fuzz("mood_model", {semantic::MoodModel::builtin_text(), R"({"format":1})",
+                                R"({"format":"codex-mood-model","version":1,"input":[]})"},
                  [&](const std::string& text) {
                    auto m = semantic::MoodModel::parse(text);
                    if (!m) {

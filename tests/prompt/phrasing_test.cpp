@@ -118,6 +118,13 @@ TEST(Intent, MoodMovesStrengthNegationAndExplanations) {
   EXPECT_FALSE(happy.vibe.has_value()) << "happier is a valence move, not the bright vibe";
   const Intent lot = parse_intent("less driving");
   EXPECT_EQ(lot.arousal, Direction::kDown);
+  EXPECT_FALSE(parse_intent("energy to 80%").target_bpm.has_value()) << "a percentage is no tempo";
+  EXPECT_FALSE(parse_intent("not 140").target_bpm.has_value());
+  EXPECT_EQ(parse_intent("around 126").target_bpm.value_or(0), 126.0);
+  EXPECT_TRUE(wordnet_knows("laid-back")) << "WordNet keeps hyphens";
+  EXPECT_TRUE(wordnet_knows("melancholy"));
+  EXPECT_FALSE(wordnet_knows("flibbertigibbetz"));
+  EXPECT_FALSE(read_mood_word("hardly").has_value() && read_mood_word("hardly")->via == "word form of hard");
   // "not understood" only when every path fails.
   const Intent odd = parse_intent("something flibbertigibbet");
   EXPECT_EQ(odd.unknown, std::vector<std::string>{"flibbertigibbet"});

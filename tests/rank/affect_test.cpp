@@ -124,6 +124,45 @@ TEST(Affect, CalmerLetsTheTempoFallAndSaysSo) {
   for (const auto* t : top5(lib, "calmer, same tempo")) EXPECT_NE(*t->bpm, 110) << "a tempo word wins";
 }
 
+TEST(Affect, WhatThePromptSaysOfTempoIsKeptAndAggressionIsNotSlower) {
+  auto lib = library(400);
+  for (size_t i = 1; i < lib.size(); ++i) {
+    if (*lib[i].arousal < 0.3) lib[i].bpm = 124 * 0.84, lib[i].key = lib[0].key;
+  }
+  RecommendResult r;
+  for (const auto* t : top5(lib, "calmer but not slower", &r)) EXPECT_GE(*t->bpm, 124 * 0.99);
+  for (const auto& x : r.relaxed) EXPECT_EQ(x.find("tempo"), std::string::npos) << x;
+  // "more aggressive" moves valence down and arousal up: no slower tempo for it.
+  const Plan p = plan_for(lib[0], prompt::parse_intent("more aggressive"));
+  EXPECT_FALSE(p.tempo_widened_down);
+  EXPECT_TRUE(plan_for(lib[0], prompt::parse_intent("sadder")).tempo_widened_down);
+}
+
+TEST(Affect, ACurrentTrackWithoutAMoodRanksAsIfThePlaneWereNotThere) {
+  auto lib = library(500);
+  lib[0].valence.reset(), lib[0].arousal.reset();
+  RecommendOptions with, without;
+  with.top = without.top = 5;
+  std::vector<Factor> none = default_weights();
+  none[10].weight = none[11].weight = 0.0;
+  without.weights = &none;
+  const auto intent = prompt::parse_intent("calmer");
+  const auto a = recommend(lib, 0, intent, with), b = recommend(lib, 0, intent, without);
+  ASSERT_EQ(a.results.size(), b.results.size());
+  for (size_t i = 0; i < a.results.size(); ++i) {
+    EXPECT_EQ(a.results[i].index, b.results[i].index);
+    EXPECT_DOUBLE_EQ(a.results[i].score, b.results[i].score);
+  }
+  // Weights that leave nothing to weigh give a neutral score, never NaN.
+  std::vector<Factor> only_move(default_weights().size(), Factor{"", 0.0});
+  for (size_t k = 0; k < only_move.size(); ++k) only_move[k].name = default_weights()[k].name;
+  only_move[11].weight = 1.0;
+  RecommendOptions o;
+  o.top = 5;
+  o.weights = &only_move;
+  for (const auto& x : recommend(lib, 0, prompt::parse_intent(""), o).results) EXPECT_EQ(x.score, 0.5);
+}
+
 TEST(Affect, TracksWithoutAMoodAreNeitherFavouredNorLost) {
   auto lib = library(300);
   for (auto& t : lib) t.valence.reset(), t.arousal.reset();

@@ -157,7 +157,18 @@ TEST(LocalFillMood, SectionsWhereTheMoodChanges) {
   }
   EXPECT_TRUE(mood_sections(odd, 50.0).empty());
   EXPECT_TRUE(mood_sections(std::vector<float>(90, 0.0f), 10.0).empty());
-  EXPECT_TRUE(mood_sections(std::vector<float>(91, 0.0f), 10.0).empty()) << "a damaged length";
+  EXPECT_TRUE(mood_sections(std::vector<float>(181, 0.0f), 20.0).empty()) << "a damaged length";
+  // A long track keeps 16 windows spread over it: 300 s has 30 windows, so the kept ones start
+  // every 29/15 windows (0, 10, 30, 50 ... 290 s); a change at the 9th kept window starts at 160 s.
+  std::vector<float> spread;
+  for (int k = 0; k < 16; ++k) {
+    const auto w = summary_along_arousal(k < 8 ? 3.0 : -3.0);
+    spread.insert(spread.end(), w.begin(), w.end());
+  }
+  const auto long_sections = mood_sections(spread, 300.0);
+  ASSERT_EQ(long_sections.size(), 2u) << long_sections.dump();
+  EXPECT_NEAR(long_sections[1]["start_s"].get<double>(), 8 * 29 / 15 * 10.0, 0.6);
+  EXPECT_NEAR(long_sections[1]["end_s"].get<double>(), 300.0, 0.6);
 }
 
 TEST(LocalFill, EveryFilledFieldIsValidSchemaWithAConfidence) {

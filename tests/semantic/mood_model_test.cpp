@@ -74,6 +74,9 @@ TEST(MoodModel, MalformedFilesAreRefusedWithOneLine) {
     return refused(j.dump());
   };
   EXPECT_NE(with([](auto& j) { j["format"] = "codex-rank-weights"; }), "accepted");
+  EXPECT_NE(with([](auto& j) { j["format"] = 1; }), "accepted") << "a field of the wrong type is an error, not a throw";
+  EXPECT_NE(with([](auto& j) { j["input"] = nlohmann::json::array(); }), "accepted");
+  EXPECT_NE(with([](auto& j) { j["arousal"] = 3; }), "accepted");
   EXPECT_NE(with([](auto& j) { j["version"] = 2; }), "accepted");
   EXPECT_NE(with([](auto& j) { j["version"] = "1"; }), "accepted");
   EXPECT_NE(with([](auto& j) { j["input"] = "mfcc"; }), "accepted");

@@ -32,6 +32,9 @@ Tokens tokenize(const std::string& text) {
     if (c == '&') {
       flush();
       out.push_back("and");
+    } else if (c == '%') {
+      flush();
+      out.push_back("%");  // "80%" is not a tempo
     } else if (word) {
       cur.push_back(c);
     } else if (static_cast<unsigned char>(c) >= 0x80) {
@@ -82,7 +85,7 @@ const std::set<std::string>& stopwords() {
       "tonight", "y'all", "yall", "folks", "guys", "lets", "ok", "okay", "yeah", "yes", "hey", "stuff", "things",
       "sound", "sounds", "sounding", "side", "bring", "gimme", "got", "have", "has", "do", "does", "doing",
       "we're", "i'm", "let's", "after", "before", "over", "off", "out", "all", "only", "something's", "whats",
-      "while", "for", "few", "next", "one", "ones", "by", "energy-wise", "notches", "level", "levels"};
+      "while", "for", "few", "next", "one", "ones", "by", "energy-wise", "notches", "level", "levels", "%"};
   return k;
 }
 
@@ -458,7 +461,7 @@ Intent parse_intent(const std::string& text, const Vocabulary& vocab) {
     // A bare tempo: "around 128", "at 138", "dnb, 174" (a number a DJ's tempo takes).
     if (is_number(t[i], &v) && t[i][0] != '+' && t[i][0] != '-' && v >= 60 && v <= 200 &&
         (i + 1 >= t.size() || (t[i + 1] != "%" && t[i + 1] != "percent"))) {
-      in.target_bpm = v;
+      if (!(pending_negation && i - negation_at <= 3)) in.target_bpm = v;  // "not 140" names no target
       in.understood.push_back(t[i]);
       used[i] = true;
       ++i;
@@ -550,9 +553,10 @@ Intent parse_intent(const std::string& text, const Vocabulary& vocab) {
   for (const auto& [c, neg] : deferred) {
     Intent scratch;
     apply_mood(scratch, c, neg);
-    if (in.arousal == Direction::kNone) in.arousal = scratch.arousal;
+    // Energy follows arousal: one reading sets both or neither ("chill" then a guessed energy word
+    // must not leave arousal down with energy up).
+    if (in.arousal == Direction::kNone && in.energy == Direction::kNone) in.arousal = scratch.arousal, in.energy = scratch.energy;
     if (in.valence == Direction::kNone) in.valence = scratch.valence;
-    if (in.energy == Direction::kNone) in.energy = scratch.energy;
     if (!in.vibe) in.vibe = scratch.vibe;
     if (in.brightness == 0) in.brightness = scratch.brightness;
     for (const auto& a : scratch.avoid_moods) {

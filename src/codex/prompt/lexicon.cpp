@@ -58,7 +58,7 @@ const std::map<std::string, MoodClass>& word_list() {
                        "psychedelic", "entrancing", "hypnotising", "hypnotizing", "heads-down", "minimalist",
                        "circular", "droning", "dubby", "immersive", "mesmeric", "zoned", "locked-in",                        "subterranean", "cavernous", "headsy", "headsdown", "underground", "warehouse"});
     add(M::kEuphoric, {"euphoric", "uplifting", "anthemic", "soaring", "rapturous", "epic", "hands-up", "triumphant",
-                       "ecstatic", "euphoria", "anthem", "anthems", "huge", "massive", "emotional", "goosebumps",
+                       "ecstatic", "euphoria", "anthem", "anthems", "huge", "emotional", "goosebumps",
                        "spine-tingling", "celestial", "heavenly", "transcendent", "exhilarating", "glorious", "majestic",
                        "festival", "singalong", "sing-along", "lift-off", "big-room", "bigroom", "cathartic", "celebratory", "celebration"});
     return m;
@@ -180,8 +180,12 @@ std::optional<WordReading> wordnet_reading(const std::string& token) {
       }
       std::vector<char> f(form.begin(), form.end());
       f.push_back('\0');
-      std::replace(f.begin(), f.end(), '-', '_');
+      // WordNet keeps hyphens ("laid-back") and writes spaces as '_': as typed first, then with '_'.
       IndexPtr idx = index_lookup(f.data(), pos);
+      if (!idx && form.find('-') != std::string::npos) {
+        std::replace(f.begin(), f.end(), '-', '_');
+        idx = index_lookup(f.data(), pos);
+      }
       if (!idx) continue;
       const int senses = std::min(idx->off_cnt, 3);
       std::optional<WordReading> found;
@@ -271,6 +275,8 @@ std::optional<WordReading> read_mood_word(const std::string& token, bool use_wor
     if (auto it = list.find(b); it != list.end() ) {
       // Only a form the word list's word really takes ("sadder", not "sader").
       const auto forms = inflections(b);
+      static const std::set<std::string> not_forms = {"hardly", "barely", "lately", "shortly", "highly", "lightly"};
+      if (not_forms.count(token)) continue;
       const bool real = std::find(forms.begin(), forms.end(), token) != forms.end() || token == b + "ly" ||
                         token == b + "s" || token == b + "ness" || token == b + "ily";
       if (real || token.size() >= 6) return WordReading{token, it->second, "word form of " + b};
@@ -343,13 +349,24 @@ bool wordnet_knows(const std::string& token) {
   if (!wordnet_open_locked()) return false;
   std::vector<char> buf(token.begin(), token.end());
   buf.push_back('\0');
-  std::replace(buf.begin(), buf.end(), '-', '_');
+  std::vector<char> underscored = buf;
+  std::replace(underscored.begin(), underscored.end(), '-', '_');
   for (int pos : {NOUN, VERB, ADJ, ADV}) {
-    if (IndexPtr idx = index_lookup(buf.data(), pos)) {
-      free_index(idx);
-      return true;
+    for (std::vector<char>* b : {&buf, &underscored}) {
+      if (IndexPtr idx = index_lookup(b->data(), pos)) {
+        free_index(idx);
+        return true;
+      }
     }
-    if (morphstr(buf.data(), pos)) return true;
+    // A base form counts only when WordNet has it (morphstr may return a guess for phrases).
+    if (token.find('-') == std::string::npos) {
+      if (char* base = morphstr(buf.data(), pos)) {
+        if (IndexPtr idx = index_lookup(base, pos)) {
+          free_index(idx);
+          return true;
+        }
+      }
+    }
   }
   return false;
 }

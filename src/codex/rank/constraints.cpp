@@ -43,7 +43,7 @@ Plan plan_for(const TrackFeatures& cur, const prompt::Intent& in) {
   // Calmer and sadder music is often slower: such a prompt lets the tempo fall further (the
   // reasons say so), unless it says something about the tempo itself.
   if (in.tempo == Direction::kNone && !in.target_bpm && !in.bpm_delta && !in.not_slower &&
-      (in.arousal == Direction::kDown || in.valence == Direction::kDown)) {
+      (in.arousal == Direction::kDown || (in.valence == Direction::kDown && in.arousal != Direction::kUp))) {
     c.tempo_lo_pct = in.arousal == Direction::kDown ? -15.0 : -10.0;
     p.tempo_widened_down = true;
   }

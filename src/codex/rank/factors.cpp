@@ -137,6 +137,9 @@ double score(const ScoreContext& ctx, const TrackFeatures& t, double similarity,
   // to go (the current track's point when it asks nothing: the default keeps the mood). A move the
   // wrong way on an axis the prompt names costs most of that axis.
   f[10] = f[11] = 0.5;
+  // Without the current track's mood the plane says nothing for this query: it neither counts nor
+  // dilutes the rest (a candidate without one scores the neutral 0.5).
+  const bool mood_known = cur.valence && cur.arousal && plan.target_valence && plan.target_arousal;
   if (t.valence && t.arousal && plan.target_valence && plan.target_arousal && cur.valence && cur.arousal) {
     // An axis the prompt moves: at least one step the right way scores fully, a smaller move in
     // proportion, an overshoot of more than two steps a little less; the wrong way scores little.
@@ -178,10 +181,11 @@ double score(const ScoreContext& ctx, const TrackFeatures& t, double similarity,
   const auto& w = ctx.weights;
   double sum = 0.0, wsum = 0.0;
   for (size_t k = 0; k < w.size(); ++k) {
+    if ((k == 10 || k == 11) && !mood_known) continue;
     sum += ctx.boost[k] * w[k].weight * f[k];
     wsum += ctx.boost[k] * w[k].weight;
   }
-  double s = sum / wsum;
+  double s = wsum > 0 ? sum / wsum : 0.5;
   if (ctx.mode == Mode::kEmbedding && ctx.use_embedding) s = similarity;
   if (ctx.mode == Mode::kFull && ctx.use_embedding) s = 0.8 * s + 0.2 * similarity;
   if (ctx.use_embedding && why) note(0.5, similarity_phrase(similarity));

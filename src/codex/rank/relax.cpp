@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace codex::rank {
 
@@ -46,34 +47,54 @@ Pool select_pool(const PackedAttributes& packed, const Plan& plan, const Exclusi
   c = plan.window;
   // What the prompt itself asked of tempo and key is not given up for a mood move (only for a pool
   // too small to recommend from at all).
-  const bool tempo_asked = in && (in->tempo != Direction::kNone || in->target_bpm || in->bpm_delta);
+  const bool tempo_asked = in && (in->tempo != Direction::kNone || in->target_bpm || in->bpm_delta || in->not_slower ||
+                                  in->not_faster || in->tempo_free);
   const bool key_asked = in && in->key_rule != prompt::KeyRule::kHarmonic;
+  auto window_text = [](const Window& w) {
+    char b[64];
+    if (-w.tempo_lo_pct == w.tempo_hi_pct) std::snprintf(b, sizeof b, "±%.0f%%", w.tempo_hi_pct);
+    else std::snprintf(b, sizeof b, "%+.0f%%…%+.0f%%", w.tempo_lo_pct, w.tempo_hi_pct);
+    return std::string(b);
+  };
+  out.ids = passing(packed, plan, c, exclusion);
+  size_t movers = mood_move ? moving(packed, out.ids, plan, *in, *current_mood) : 0;
+  bool mood_said = false;
   for (int stage = 0; stage < 4; ++stage) {
-    out.ids = passing(packed, plan, c, exclusion);
-    std::string why;
-    bool for_mood = false;
-    if (out.ids.size() >= wanted) {
-      if (!mood_move || moving(packed, out.ids, plan, *in, *current_mood) >= wanted) break;
-      // Said once, on the first step it causes.
-      why = out.relaxed.empty() ? " (too few tracks that move the mood as asked)" : "";
-      for_mood = true;
-    }
+    const bool for_mood = out.ids.size() >= wanted;
+    if (for_mood && (!mood_move || movers >= wanted)) break;
+    // One step: widen the tempo window, drop the key, drop the tempo (for a mood move, never what
+    // the prompt named).
+    Window next = c;
+    std::string what;
     if (stage == 0 && c.tempo && !(for_mood && tempo_asked)) {
-      c.tempo_lo_pct = std::min(c.tempo_lo_pct, -10.0);
-      c.tempo_hi_pct = std::max(c.tempo_hi_pct, 10.0);
-      out.relaxed.push_back("tempo window widened to ±10%" + why);
+      next.tempo_lo_pct = std::min(c.tempo_lo_pct, -10.0);
+      next.tempo_hi_pct = std::max(c.tempo_hi_pct, 10.0);
+      what = "tempo window widened to " + window_text(next);
     } else if (stage <= 1 && c.key && !(for_mood && key_asked)) {
-      c.key = false;
-      out.relaxed.push_back("key constraint dropped" + why);
+      next.key = false;
+      what = "key constraint dropped";
     } else if (c.tempo && !(for_mood && tempo_asked)) {
-      c.tempo = false;
-      out.relaxed.push_back("tempo constraint dropped" + why);
+      next.tempo = false;
+      what = "tempo constraint dropped";
     } else if (for_mood && c.key && !key_asked) {
-      c.key = false;
-      out.relaxed.push_back("key constraint dropped" + why);
+      next.key = false;
+      what = "key constraint dropped";
     } else {
       break;
     }
+    std::vector<size_t> ids = passing(packed, plan, next, exclusion);
+    if (for_mood) {
+      // A step taken for the mood must bring tracks that move it; else it is not taken.
+      const size_t more = moving(packed, ids, plan, *in, *current_mood);
+      if (more <= movers) continue;
+      movers = more;
+      if (!mood_said) what += " (too few tracks that move the mood as asked)", mood_said = true;
+    } else if (mood_move) {
+      movers = moving(packed, ids, plan, *in, *current_mood);
+    }
+    c = next;
+    out.ids = std::move(ids);
+    out.relaxed.push_back(what);
   }
   return out;
 }

@@ -61,10 +61,12 @@ nlohmann::json mood_sections(const std::vector<float>& windows, double duration_
   if (n < 2 || windows.size() % kDims != 0) return out;
   // Where each kept window starts: the analyzer keeps every 10-s window of a track, or 16 spread
   // evenly over a longer one (analysis/acoustic.cpp).
-  const double len_frames = std::round(kWindowSeconds * kFrameRate);
-  const double frames = std::max(0.0, duration_s) * kFrameRate;
-  size_t total = static_cast<size_t>(frames / len_frames);
-  if (frames - static_cast<double>(total) * len_frames >= len_frames / 2) ++total;
+  // (analysis/acoustic_summary.cpp windows_of, in whole frames; the frame count is estimated from
+  // the duration, so a start can be a window off when a track's length sits on a boundary.)
+  const size_t len = static_cast<size_t>(std::lround(kWindowSeconds * kFrameRate));
+  const double len_frames = static_cast<double>(len);
+  const auto frames = static_cast<size_t>(std::max(0.0, duration_s) * kFrameRate);
+  size_t total = frames / len + ((frames % len) >= len / 2 ? 1 : 0);
   if (total < n) total = n;
   auto start_of = [&](size_t k) {
     const size_t index = total == n ? k : k * (total - 1) / (n - 1);

@@ -29,18 +29,19 @@ bool finite_numbers(const nlohmann::json& j, size_t n, std::vector<double>* out)
 Result<MoodModel> MoodModel::parse(const std::string& text) {
   const auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object()) return Status::Error("mood model is not a JSON object");
-  if (j.value("format", "") != "codex-mood-model") return Status::Error("not a codex mood model");
+  auto string_of = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
+  if (string_of("format") != "codex-mood-model") return Status::Error("not a codex mood model");
   if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int>() != 1) {
     return Status::Error("unsupported mood model version (this codex reads version 1)");
   }
-  if (j.value("input", "") != "acoustic-summary-v1") return Status::Error("mood model reads another input");
+  if (string_of("input") != "acoustic-summary-v1") return Status::Error("mood model reads another input");
   if (!j.contains("dims") || !j["dims"].is_number_integer() || j["dims"].get<int>() != 90) {
     return Status::Error("mood model dims must be 90");
   }
   const size_t n = 90;
   MoodModel m;
-  if (!finite_numbers(j.value("mean", nlohmann::json()), n, &m.mean_) ||
-      !finite_numbers(j.value("scale", nlohmann::json()), n, &m.scale_)) {
+  auto field = [&](const nlohmann::json& o, const char* k) { return o.contains(k) ? o[k] : nlohmann::json(); };
+  if (!finite_numbers(field(j, "mean"), n, &m.mean_) || !finite_numbers(field(j, "scale"), n, &m.scale_)) {
     return Status::Error("mood model mean/scale must be 90 finite numbers");
   }
   for (double s : m.scale_) {
@@ -49,8 +50,8 @@ Result<MoodModel> MoodModel::parse(const std::string& text) {
   for (auto [name, w, b] : {std::tuple{"arousal", &m.arousal_w_, &m.arousal_b_},
                             std::tuple{"valence_high", &m.valence_high_w_, &m.valence_high_b_},
                             std::tuple{"valence_low", &m.valence_low_w_, &m.valence_low_b_}}) {
-    const auto& o = j.value(name, nlohmann::json());
-    if (!o.is_object() || !finite_numbers(o.value("weights", nlohmann::json()), n, w) || !o.contains("bias") ||
+    const nlohmann::json o = field(j, name);
+    if (!o.is_object() || !finite_numbers(field(o, "weights"), n, w) || !o.contains("bias") ||
         !o["bias"].is_number() || !std::isfinite(o["bias"].get<double>())) {
       return Status::Error(std::string("mood model head ") + name + " needs 90 finite weights and a bias");
     }
