@@ -22,6 +22,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 failures = []
@@ -94,7 +95,9 @@ def main():
                      '--user-data-dir=' + os.path.join(work, 'chrome')]:
             opts.add_argument(flag)
         driver = webdriver.Chrome(service=Service(a.chromedriver), options=opts)
-        wait = WebDriverWait(driver, 20)
+        # The page redraws chips, cards and the plane as answers arrive: an element found a moment
+        # before may be gone, so a wait retries then.
+        wait = WebDriverWait(driver, 20, ignored_exceptions=[StaleElementReferenceException])
         shot_n = [0]
 
         def card_ids(d):
@@ -184,16 +187,21 @@ def main():
         # (or "happier" right, from a sad track).
         check(len(driver.find_elements(By.CSS_SELECTOR, '#plane circle[data-now]')) == 1, 'the mood plane shows now playing')
         check(len(driver.find_elements(By.CSS_SELECTOR, '#plane circle[data-card]')) == 5, 'the mood plane shows the five cards')
-        now_x = float(driver.find_element(By.CSS_SELECTOR, '#plane circle[data-now]').get_attribute('cx'))
+        attr = lambda sel, a: driver.execute_script(
+            'return Array.from(document.querySelectorAll(arguments[0])).map((e) => e.getAttribute(arguments[1]))', sel, a)
+        texts = lambda sel: driver.execute_script(
+            'return Array.from(document.querySelectorAll(arguments[0])).map((e) => e.textContent)', sel)
+        now_x = float(attr('#plane circle[data-now]', 'cx')[0])
         word = 'sadder' if now_x > 0 else 'happier'
         p.clear()
         p.send_keys(word + Keys.ENTER)
-        wait.until(lambda d: word in [c.text for c in d.find_elements(By.CSS_SELECTOR, '#chips .chip')])
-        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '#plane circle[data-card]')) == 5)
-        card_x = [float(c.get_attribute('cx')) for c in driver.find_elements(By.CSS_SELECTOR, '#plane circle[data-card]')]
+        wait.until(lambda d: word in texts('#chips .chip'))
+        wait.until(lambda d: len(attr('#plane circle[data-card]', 'cx')) == 5 and
+                   any(x.startswith(word + ':') for x in texts('#cards .pill')))
+        card_x = [float(x) for x in attr('#plane circle[data-card]', 'cx')]
         moved = sum((x < now_x) if word == 'sadder' else (x > now_x) for x in card_x)
         check(moved >= 4, '%s: the cards move that way on the plane (now %.0f: %s)' % (word, now_x, card_x))
-        pills = [x.text for x in driver.find_elements(By.CSS_SELECTOR, '#cards .pill')]
+        pills = texts('#cards .pill')
         check(any(x.startswith(word + ': valence') for x in pills), 'the cards name the mood move: %s' % [x for x in pills if word in x][:2])
         shot('mood')
         cards = driver.find_elements(By.CSS_SELECTOR, '#cards li.card')

@@ -56,46 +56,57 @@ Pool select_pool(const PackedAttributes& packed, const Plan& plan, const Exclusi
     else std::snprintf(b, sizeof b, "%+.0f%%…%+.0f%%", w.tempo_lo_pct, w.tempo_hi_pct);
     return std::string(b);
   };
+  // First, too few tracks at all: widen the tempo window, drop the key, drop the tempo.
   out.ids = passing(packed, plan, c, exclusion);
-  size_t movers = mood_move ? moving(packed, out.ids, plan, *in, *current_mood) : 0;
-  bool mood_said = false;
-  for (int stage = 0; stage < 4; ++stage) {
-    const bool for_mood = out.ids.size() >= wanted;
-    if (for_mood && (!mood_move || movers >= wanted)) break;
-    // One step: widen the tempo window, drop the key, drop the tempo (for a mood move, never what
-    // the prompt named).
-    Window next = c;
-    std::string what;
-    if (stage == 0 && c.tempo && !(for_mood && tempo_asked)) {
-      next.tempo_lo_pct = std::min(c.tempo_lo_pct, -10.0);
-      next.tempo_hi_pct = std::max(c.tempo_hi_pct, 10.0);
-      what = "tempo window widened to " + window_text(next);
-    } else if (stage <= 1 && c.key && !(for_mood && key_asked)) {
-      next.key = false;
-      what = "key constraint dropped";
-    } else if (c.tempo && !(for_mood && tempo_asked)) {
-      next.tempo = false;
-      what = "tempo constraint dropped";
-    } else if (for_mood && c.key && !key_asked) {
-      next.key = false;
-      what = "key constraint dropped";
+  for (int stage = 0; stage < 3 && out.ids.size() < wanted; ++stage) {
+    if (stage == 0 && c.tempo) {
+      c.tempo_lo_pct = std::min(c.tempo_lo_pct, -10.0);
+      c.tempo_hi_pct = std::max(c.tempo_hi_pct, 10.0);
+      out.relaxed.push_back("tempo window widened to " + window_text(c));
+    } else if (c.key) {
+      c.key = false;
+      out.relaxed.push_back("key constraint dropped");
+    } else if (c.tempo) {
+      c.tempo = false;
+      out.relaxed.push_back("tempo constraint dropped");
     } else {
       break;
     }
-    std::vector<size_t> ids = passing(packed, plan, next, exclusion);
-    if (for_mood) {
-      // A step taken for the mood must bring tracks that move it; else it is not taken.
-      const size_t more = moving(packed, ids, plan, *in, *current_mood);
-      if (more <= movers) continue;
-      movers = more;
-      if (!mood_said) what += " (too few tracks that move the mood as asked)", mood_said = true;
-    } else if (mood_move) {
-      movers = moving(packed, ids, plan, *in, *current_mood);
-    }
-    c = next;
-    out.ids = std::move(ids);
-    out.relaxed.push_back(what);
+    out.ids = passing(packed, plan, c, exclusion);
   }
+  // Then, for a mood move, too few tracks that move the mood: the tempo window may widen to ±10%
+  // (further down for calmer) and the key may go — never what the prompt named, never the tempo
+  // constraint itself (a track a quarter slower cannot be mixed in, however sad it is). The
+  // shortest run of those steps that finds enough such tracks is taken, or the one that finds the
+  // most; none when no step finds more than the window already holds.
+  if (!mood_move) return out;
+  size_t movers = moving(packed, out.ids, plan, *in, *current_mood);
+  if (movers >= wanted) return out;
+  std::vector<std::pair<Window, std::string>> chain;
+  Window w = c;
+  if (w.tempo && !tempo_asked && (w.tempo_lo_pct > -10.0 || w.tempo_hi_pct < 10.0)) {
+    w.tempo_lo_pct = std::min(w.tempo_lo_pct, -10.0);
+    w.tempo_hi_pct = std::max(w.tempo_hi_pct, 10.0);
+    chain.push_back({w, "tempo window widened to " + window_text(w)});
+  }
+  if (w.key && !key_asked) {
+    w.key = false;
+    chain.push_back({w, "key constraint dropped"});
+  }
+  int best = -1;
+  std::vector<size_t> best_ids;
+  for (size_t k = 0; k < chain.size(); ++k) {
+    std::vector<size_t> ids = passing(packed, plan, chain[k].first, exclusion);
+    const size_t m = moving(packed, ids, plan, *in, *current_mood);
+    if (m > movers) best = static_cast<int>(k), movers = m, best_ids = std::move(ids);
+    if (movers >= wanted) break;
+  }
+  if (best < 0) return out;
+  for (int k = 0; k <= best; ++k) {
+    out.relaxed.push_back(chain[static_cast<size_t>(k)].second + (k == 0 ? " (too few tracks that move the mood as asked)" : ""));
+  }
+  c = chain[static_cast<size_t>(best)].first;
+  out.ids = std::move(best_ids);
   return out;
 }
 

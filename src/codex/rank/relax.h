@@ -2,7 +2,9 @@
 // drop the key constraint, then the tempo constraint — each step named, so the reasons can say
 // which suggestion lies outside what was asked. When the prompt moves the mood ("calmer",
 // "sadder"), "too few" also counts the tracks that move that way on the valence/arousal plane (by
-// at least half a step): a DJ who asks for calmer wants calmer first, the tightest mix second.
+// at least half a step): a DJ who asks for calmer wants calmer first, the tightest mix second — but
+// still a mix: for the mood, the tempo window only widens (±10%, or further down for calmer) and the
+// key may go, never the tempo constraint itself.
 #pragma once
 
 #include <string>
