@@ -16,14 +16,16 @@ WORK=${3:-$(mktemp -d /tmp/mood-holdout.XXXXXX)}
 HERE=$(cd "$(dirname "$0")" && pwd)
 EVAL=${CODEX_MOOD_EVAL:-$HERE/../../shared/bench/mood_eval.py}
 mkdir -p "$WORK"
-/usr/bin/python3 - "$DATA" "$WORK" <<'EOF'
-import hashlib, json, os, sys
+/usr/bin/python3 - "$DATA" "$WORK" "$HERE" <<'EOF'
+import json, os, sys
 data, work = sys.argv[1], sys.argv[2]
+sys.path.insert(0, sys.argv[3])
+from rank_fit import half_of  # the one split by artist, shared with rank_fit.py --half
 rows = json.load(open(os.path.join(data, "manifest.json")))
 for half in "AB":
     d = os.path.join(work, half)
     os.makedirs(os.path.join(d, "audio"), exist_ok=True)
-    mine = [r for r in rows if ("A" if hashlib.sha1(r["artist"].encode()).digest()[0] % 2 == 0 else "B") == half]
+    mine = [r for r in rows if half_of(r["artist"]) == half]
     for r in mine:
         dst = os.path.join(d, r["file"])
         if not os.path.exists(dst):

@@ -58,7 +58,7 @@ TEST(Lexicon, WordListsFormsWordNetAndSlips) {
   EXPECT_EQ(dolorous->via.rfind("WordNet", 0), 0u) << dolorous->via;
   EXPECT_FALSE(read_mood_word("dolorous", false).has_value()) << "without WordNet the word is unknown";
   // Slips: one edit from one known word; a real word is never "corrected".
-  const std::vector<std::string> dict = {"calmer", "calm", "darker", "dark", "happier", "energy", "more"};
+  const std::set<std::string> dict = {"calmer", "calm", "darker", "dark", "happier", "energy", "more"};
   EXPECT_EQ(correct_spelling("calmr", dict).value_or("-"), "calmer");
   EXPECT_EQ(correct_spelling("mroe", dict).value_or("-"), "more") << "a transposition is one edit";
   EXPECT_EQ(correct_spelling("darkr", dict).value_or("-"), "darker") << "dark and darker tie: one mood";

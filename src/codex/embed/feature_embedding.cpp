@@ -218,10 +218,7 @@ Vector intent_direction(const prompt::Intent& in, const schema::TrackRecord& cur
     put(d, kVibe, to);
   }
   // On the valence/arousal plane: from the current track's point towards the one the prompt asks for.
-  if (const auto mood = schema::mood_of(cur); mood && (in.valence == prompt::Direction::kUp ||
-                                                      in.valence == prompt::Direction::kDown ||
-                                                      in.arousal == prompt::Direction::kUp ||
-                                                      in.arousal == prompt::Direction::kDown)) {
+  if (const auto mood = schema::mood_of(cur); mood && prompt::moves_mood(in)) {
     const auto target = mood_target(in, mood->valence, mood->arousal);
     auto to = mood_grid(target.first, target.second);
     const auto from = mood_grid(mood->valence, mood->arousal);

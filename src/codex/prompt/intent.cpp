@@ -159,7 +159,7 @@ std::vector<Rule> build_rules(const Vocabulary& vocab) {
   };
   auto energy = [](Direction d, int steps = 1) {
     return [d, steps](Intent& in, bool neg) {
-      if (neg && (d == Direction::kUp || d == Direction::kDown)) in.energy = Direction::kHold;  // "not more energy"
+      if (neg && moves(d)) in.energy = Direction::kHold;  // "not more energy"
       else in.energy = d;
       in.arousal = in.energy;
       in.energy_steps = steps;
@@ -342,8 +342,7 @@ std::vector<Rule> build_rules(const Vocabulary& vocab) {
 // the same vocabulary (a library's vocabulary changes only when the library does).
 struct Grammar {
   std::vector<Rule> rules;
-  std::set<std::string> known;
-  std::vector<std::string> dictionary;
+  std::set<std::string> known;  // every word the rules, stop words and mood lists hold
 };
 
 std::shared_ptr<const Grammar> grammar_for(const Vocabulary& vocab) {
@@ -362,7 +361,6 @@ std::shared_ptr<const Grammar> grammar_for(const Vocabulary& vocab) {
   for (const auto& rule : g->rules) g->known.insert(rule.phrase.begin(), rule.phrase.end());
   g->known.insert(mood_words().begin(), mood_words().end());
   for (const char* w : {"minor", "major", "bpm", "around", "about", "same", "harder", "faster", "slower"}) g->known.insert(w);
-  g->dictionary.assign(g->known.begin(), g->known.end());
   cached_key = std::move(key);
   cached = g;
   return g;
@@ -380,7 +378,6 @@ Intent parse_intent(const std::string& text, const Vocabulary& vocab) {
   // stop words, the mood lists or WordNet — one edit from exactly one word the parser knows.
   {
     const std::set<std::string>& known = grammar->known;
-    const std::vector<std::string>& dictionary = grammar->dictionary;
     double unused = 0;
     // A hyphenated word nobody knows is read as its words ("hands-in-the-air", "happy-clappy").
     Tokens split_tokens;
@@ -403,7 +400,7 @@ Intent parse_intent(const std::string& text, const Vocabulary& vocab) {
           read_mood_word(tok, false) || wordnet_knows(tok)) {
         continue;
       }
-      if (auto fix = correct_spelling(tok, dictionary)) {
+      if (auto fix = correct_spelling(tok, known)) {
         in.senses.push_back({tok, *fix, "spelling of " + *fix});
         tok = *fix;
       }

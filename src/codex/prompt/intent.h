@@ -74,6 +74,11 @@ struct Vocabulary {
 
 Intent parse_intent(const std::string& prompt, const Vocabulary& vocabulary = {});
 
+// Whether a direction is a move (up or down), not none or hold; whether the intent moves the mood
+// on the valence/arousal plane.
+inline bool moves(Direction d) { return d == Direction::kUp || d == Direction::kDown; }
+inline bool moves_mood(const Intent& in) { return moves(in.arousal) || moves(in.valence); }
+
 const char* direction_name(Direction d);
 const char* key_rule_name(KeyRule r);
 

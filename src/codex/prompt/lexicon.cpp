@@ -255,14 +255,14 @@ const char* mood_class_name(MoodClass c) {
   return "?";
 }
 
-const std::vector<std::string>& mood_words() {
-  static const std::vector<std::string> k = [] {
+const std::set<std::string>& mood_words() {
+  static const std::set<std::string> k = [] {
     std::set<std::string> s;
     for (const auto& [w, c] : word_list()) {
       s.insert(w);
       for (auto& f : inflections(w)) s.insert(f);
     }
-    return std::vector<std::string>(s.begin(), s.end());
+    return s;
   }();
   return k;
 }
@@ -286,7 +286,7 @@ std::optional<WordReading> read_mood_word(const std::string& token, bool use_wor
   return std::nullopt;
 }
 
-std::optional<std::string> correct_spelling(const std::string& token, const std::vector<std::string>& dictionary) {
+std::optional<std::string> correct_spelling(const std::string& token, const std::set<std::string>& dictionary) {
   if (token.size() < 4) return std::nullopt;
   const int cap = token.size() >= 7 ? 2 : 1;
   std::optional<std::string> best;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,7 @@ std::optional<WordReading> read_mood_word(const std::string& token, bool use_wor
 
 // A spelling slip of a known word: the one word of `dictionary` within one edit (two for words of
 // eight letters or more; transpositions count as one), or nullopt when none or several are.
-std::optional<std::string> correct_spelling(const std::string& token, const std::vector<std::string>& dictionary);
+std::optional<std::string> correct_spelling(const std::string& token, const std::set<std::string>& dictionary);
 
 // The learned fallback, when every path above fails: a naive Bayes over the word's character
 // n-grams, fitted on the tuning two thirds of the phrasing suite (bench/phrasing_fit.py,
@@ -51,6 +52,6 @@ bool wordnet_knows(const std::string& token);
 bool wordnet_available();
 
 // Every word of the built-in mood lists, with their comparative forms (for spelling correction).
-const std::vector<std::string>& mood_words();
+const std::set<std::string>& mood_words();
 
 }  // namespace codex::prompt

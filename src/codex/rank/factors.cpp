@@ -23,8 +23,7 @@ std::array<double, kFactors> boosts_for(const prompt::Intent& in) {
   if (in.narrative) boost[9] = 4;
   // The mood: held (factor "affect") unless the prompt moves it ("affect_move"); each counts only
   // in its own case, so their weights are fitted apart (bench/rank_fit.py).
-  const auto moves = [](Direction d) { return d == Direction::kUp || d == Direction::kDown; };
-  const bool moving = moves(in.arousal) || moves(in.valence);
+  const bool moving = prompt::moves_mood(in);
   boost[10] = moving ? 0 : (in.arousal == Direction::kHold || in.valence == Direction::kHold || !in.avoid_moods.empty()) ? 4 : 1;
   boost[11] = moving ? 4 : 0;
   return boost;
@@ -140,21 +139,20 @@ double score(const ScoreContext& ctx, const TrackFeatures& t, double similarity,
   // Without the current track's mood the plane says nothing for this query: it neither counts nor
   // dilutes the rest (a candidate without one scores the neutral 0.5).
   const bool mood_known = cur.valence && cur.arousal && plan.target_valence && plan.target_arousal;
-  if (t.valence && t.arousal && plan.target_valence && plan.target_arousal && cur.valence && cur.arousal) {
+  if (mood_known && t.valence && t.arousal) {
     // An axis the prompt moves: at least one step the right way scores fully, a smaller move in
     // proportion, an overshoot of more than two steps a little less; the wrong way scores little.
     // An axis it does not move: the closer to the current track, the better (the same-side
     // probability of the two readings did no better on held-out clips: continuity 0.396 vs 0.404).
     auto axis = [&](double cand, double from, double target, Direction d) {
-      if (d != Direction::kUp && d != Direction::kDown) return std::clamp(1.0 - std::fabs(cand - from) / 0.8, 0.0, 1.0);
+      if (!prompt::moves(d)) return std::clamp(1.0 - std::fabs(cand - from) / 0.8, 0.0, 1.0);
       const double step = std::max(0.05, std::fabs(target - from));
       const double moved = d == Direction::kUp ? cand - from : from - cand;
       if (moved <= 0) return 0.05;
       if (moved < step) return 0.1 + 0.9 * (moved / step) * (moved / step);
       return std::max(0.6, 1.0 - 0.15 * std::max(0.0, moved - 2.0 * step) / step);
     };
-    const bool moves_a = in.arousal == Direction::kUp || in.arousal == Direction::kDown;
-    const bool moves_v = in.valence == Direction::kUp || in.valence == Direction::kDown;
+    const bool moves_a = prompt::moves(in.arousal), moves_v = prompt::moves(in.valence);
     const double wa = moves_a ? 2.0 : 1.0, wv = moves_v ? 2.0 : 1.0;
     double value = (wa * axis(*t.arousal, *cur.arousal, *plan.target_arousal, in.arousal) +
                     wv * axis(*t.valence, *cur.valence, *plan.target_valence, in.valence)) /

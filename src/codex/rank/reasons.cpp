@@ -44,8 +44,8 @@ std::string mood_move_phrase(const prompt::Intent& in, double fv, double fa, dou
   using prompt::Direction;
   // The axes the prompt moves and the track moved along (an axis already at its end may not move).
   std::string out = std::string(mood_word(in)) + ":";
-  const bool a = (in.arousal == Direction::kUp || in.arousal == Direction::kDown) && std::fabs(ta - fa) >= 0.05;
-  const bool v = (in.valence == Direction::kUp || in.valence == Direction::kDown) && std::fabs(tv - fv) >= 0.05;
+  const bool a = prompt::moves(in.arousal) && std::fabs(ta - fa) >= 0.05;
+  const bool v = prompt::moves(in.valence) && std::fabs(tv - fv) >= 0.05;
   if (a || !v) out += " arousal " + fmt("%.2f", fa) + "→" + fmt("%.2f", ta);
   if (v) {
     out += std::string(out.back() == ':' ? "" : ";") + " valence " + fmt("%.2f", fv) + "→" + fmt("%.2f", tv);

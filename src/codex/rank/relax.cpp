@@ -37,7 +37,7 @@ Pool select_pool(const PackedAttributes& packed, const Plan& plan, const Exclusi
   // A move the current track's place allows: at the end of an axis ("sadder" from the saddest
   // reading) there is nothing further to find, and nothing is relaxed for it.
   auto room = [&](Direction d, double target, double from) {
-    return (d == Direction::kUp || d == Direction::kDown) && std::fabs(target - from) >= 0.05;
+    return prompt::moves(d) && std::fabs(target - from) >= 0.05;
   };
   const bool mood_move = in && current_mood && packed.mood.size() == 2 * packed.bpm.size() &&
                          (room(in->valence, plan.target_valence.value_or(current_mood->first), current_mood->first) ||
