@@ -11,6 +11,8 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # Words nobody listed in a prompt: WordNet's library and database.
   wordnet-dev wordnet-base
+  # DJ programs' files and the audio files' own tags: expat (XML), utf8proc (NFC paths), TagLib.
+  libexpat1-dev libutf8proc-dev libtag1-dev
   # The booth page's browser test: Debian's Chromium, its driver, and Selenium for Python.
   chromium chromium-driver python3-selenium
 )

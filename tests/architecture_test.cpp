@@ -32,8 +32,9 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       {"rank", {"index", "embed", "prompt", "schema", "music", "core"}},
       {"corpus", {"core"}},  // stores what it is given, knows no semantics
       {"demo", {"audio", "music", "core"}},
-      {"library", {"analysis", "semantic", "llm", "rank", "embed", "index", "prompt", "corpus", "schema", "audio",
-                   "music", "core"}},
+      {"interop", {"corpus", "music", "core"}},  // DJ programs' files; SQLite ones through the corpus's connection
+      {"library", {"analysis", "semantic", "llm", "rank", "embed", "index", "prompt", "interop", "corpus", "schema",
+                   "audio", "music", "core"}},
   };
   return kAllowed;
 }

@@ -81,6 +81,21 @@ int run_recommend(const GlobalArgs& g, const RecommendArgs& a);
 int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const library::LoadedLibrary* library,
                           corpus::Corpus& corpus);
 
+struct LibraryImportArgs {
+  std::string source;  // a DJ program's library file or folder, or a playlist
+  bool analyze = false;  // also analyse the files not yet in the corpus, then match again
+  int jobs = 0;
+};
+int run_library_import(const GlobalArgs& g, const LibraryImportArgs& a);
+struct LibraryExportArgs {
+  std::string format;  // rekordbox | traktor | m3u8
+  std::string out;
+  std::string list;  // one set, playlist or crate
+  bool force = false;
+};
+int run_library_export(const GlobalArgs& g, const LibraryExportArgs& a);
+int run_library_lists(const GlobalArgs& g);
+
 struct ServeArgs {
   std::string host = "127.0.0.1";
   int port = 8765;

@@ -97,6 +97,25 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"full", "embedding", "features"}));
   rec->add_flag("--json", g.json, "print one JSON object");
 
+  auto* lib = app.add_subcommand("library", "your DJ programs' libraries: import them, and export CODEX's grids, cues and keys");
+  lib->require_subcommand(1);
+  LibraryImportArgs lia;
+  auto* lib_import = lib->add_subcommand(
+      "import", "read a Rekordbox XML, Traktor NML, Serato folder, Mixxx or Engine DJ database, or an M3U/PLS playlist (only read)");
+  lib_import->add_option("source", lia.source, "the file or folder (format detected)")->required();
+  lib_import->add_flag("--analyze", lia.analyze, "also analyse the listed files CODEX has not analysed yet");
+  lib_import->add_option("-j,--jobs", lia.jobs, "with --analyze: worker threads")->check(CLI::Range(0, 256));
+  lib_import->add_flag("--json", g.json, "print the summary as JSON");
+  LibraryExportArgs lea;
+  auto* lib_export = lib->add_subcommand("export", "write a new Rekordbox XML, Traktor NML or M3U8 with CODEX's grid, cues and keys");
+  lib_export->add_option("--format", lea.format, "rekordbox, traktor or m3u8")->required();
+  lib_export->add_option("-o,--out", lea.out, "the new file to write")->required();
+  lib_export->add_option("--list", lea.list, "only one CODEX set, playlist or crate");
+  lib_export->add_flag("--force", lea.force, "replace the file if it exists");
+  lib_export->add_flag("--json", g.json, "print the summary as JSON");
+  auto* lib_lists = lib->add_subcommand("lists", "the playlists, crates and history sets imported");
+  lib_lists->add_flag("--json", g.json, "print JSON");
+
   ServeArgs sa;
   auto* serve = app.add_subcommand("serve", "the booth: a web page and JSON API on 127.0.0.1 for use during a set");
   serve->add_option("--port", sa.port, "port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
@@ -150,6 +169,9 @@ int main(int argc, char** argv) {
     if (*config_cmd) return run_config(g);
     if (*rec) return run_recommend(g, ra);
     if (*serve) return run_serve(g, sa);
+    if (*lib_import) return run_library_import(g, lia);
+    if (*lib_export) return run_library_export(g, lea);
+    if (*lib_lists) return run_library_lists(g);
     if (*demo) {
       da.analyze = !no_analyze;
       return run_demo(g, da);

@@ -13,6 +13,7 @@
 #include "codex/core/status.h"
 #include "codex/corpus/analyses.h"
 #include "codex/corpus/connection.h"
+#include "codex/corpus/dj.h"
 #include "codex/corpus/history.h"
 #include "codex/corpus/llm_replies.h"
 #include "codex/corpus/records.h"
@@ -37,6 +38,7 @@ class Corpus {
   RecordStore& records() { return records_; }
   LlmReplyStore& llm_replies() { return llm_; }
   HistoryStore& history() { return history_; }
+  DjStore& dj() { return dj_; }
 
  private:
   explicit Corpus(std::unique_ptr<Database> db);
@@ -48,6 +50,7 @@ class Corpus {
   RecordStore records_{c_};
   LlmReplyStore llm_{c_};
   HistoryStore history_{c_};
+  DjStore dj_{c_};
 };
 
 }  // namespace codex::corpus

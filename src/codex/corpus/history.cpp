@@ -6,10 +6,21 @@ namespace codex::corpus {
 
 Status HistoryStore::record_play(const std::string& session, const std::string& track_id) {
   std::lock_guard<std::mutex> lock(c_.mu);
-  auto st = c_.db->prepare("INSERT INTO history(session, track_id, played_at) VALUES(?1,?2,?3)");
-  if (!st) return st.status();
-  st->bind(1, session).bind(2, track_id).bind(3, utc_now_iso8601());
-  return st->run();
+  const std::string now = utc_now_iso8601();
+  return in_transaction(*c_.db, [&]() -> Status {
+    // What was played before it in this set, if anything, becomes a transition.
+    auto tr = c_.db->prepare(
+        "INSERT OR IGNORE INTO transitions(from_track, to_track, at, source, set_name) "
+        "SELECT track_id, ?2, ?3, 'codex', ?1 FROM history WHERE session=?1 AND track_id <> ?2 "
+        "AND rowid = (SELECT MAX(rowid) FROM history WHERE session=?1)");
+    if (!tr) return tr.status();
+    tr->bind(1, session).bind(2, track_id).bind(3, now);
+    if (Status s = tr->run(); !s) return s;
+    auto st = c_.db->prepare("INSERT INTO history(session, track_id, played_at) VALUES(?1,?2,?3)");
+    if (!st) return st.status();
+    st->bind(1, session).bind(2, track_id).bind(3, now);
+    return st->run();
+  });
 }
 
 Result<std::vector<std::string>> HistoryStore::played(const std::string& session) {
@@ -44,10 +55,19 @@ Result<std::vector<HistoryStore::Play>> HistoryStore::plays(const std::string& s
 
 Status HistoryStore::record_feedback(const std::string& session, const Feedback& f) {
   std::lock_guard<std::mutex> lock(c_.mu);
-  auto st = c_.db->prepare("INSERT INTO feedback(session, track_id, action, from_track, at) VALUES(?1,?2,?3,?4,?5)");
-  if (!st) return st.status();
-  st->bind(1, session).bind(2, f.track_id).bind(3, f.action).bind(4, f.from).bind(5, utc_now_iso8601());
-  return st->run();
+  const std::string now = utc_now_iso8601();
+  return in_transaction(*c_.db, [&]() -> Status {
+    auto st = c_.db->prepare("INSERT INTO feedback(session, track_id, action, from_track, at) VALUES(?1,?2,?3,?4,?5)");
+    if (!st) return st.status();
+    st->bind(1, session).bind(2, f.track_id).bind(3, f.action).bind(4, f.from).bind(5, now);
+    if (Status s = st->run(); !s) return s;
+    if (f.action != "accept" || f.from.empty() || f.from == f.track_id) return Status::Ok();
+    // An accepted suggestion is what the DJ chose to play after the track playing then.
+    auto tr = c_.db->prepare("INSERT OR IGNORE INTO transitions(from_track, to_track, at, source, set_name) VALUES(?1,?2,?3,'booth',?4)");
+    if (!tr) return tr.status();
+    tr->bind(1, f.from).bind(2, f.track_id).bind(3, now).bind(4, session);
+    return tr->run();
+  });
 }
 
 Result<std::vector<HistoryStore::Feedback>> HistoryStore::feedback(const std::string& session) {

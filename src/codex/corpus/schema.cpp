@@ -138,6 +138,69 @@ CREATE TRIGGER llm_replies_insert_generation AFTER INSERT ON llm_replies BEGIN U
 CREATE TRIGGER llm_replies_update_generation AFTER UPDATE ON llm_replies BEGIN UPDATE corpus_state SET generation = generation + 1; END;
 CREATE TRIGGER llm_replies_delete_generation AFTER DELETE ON llm_replies BEGIN UPDATE corpus_state SET generation = generation + 1; END;
 )sql",
+      // 7: what DJ programs know of the library (imported: tracks with their own BPM, key, grid and
+      // cues; playlists, crates and history), and transitions: what was played after what, from
+      // every history (imported sets, `recommend --session`, the booth's accepts). Not what records
+      // are built from: no generation bump.
+      R"sql(
+CREATE TABLE dj_tracks (
+  source       TEXT NOT NULL,               -- rekordbox | traktor | serato | mixxx | engine | m3u | pls
+  path         TEXT NOT NULL,               -- normalised (forward slashes, decoded, NFC)
+  location     TEXT NOT NULL,               -- as the program wrote it
+  app_id       TEXT NOT NULL DEFAULT '',
+  track_id     TEXT,                        -- the corpus track it is, NULL until analysed
+  title        TEXT NOT NULL DEFAULT '',
+  artist       TEXT NOT NULL DEFAULT '',
+  album        TEXT NOT NULL DEFAULT '',
+  genre        TEXT NOT NULL DEFAULT '',
+  comment      TEXT NOT NULL DEFAULT '',
+  bpm          REAL,
+  key_text     TEXT NOT NULL DEFAULT '',    -- the program's notation
+  key          TEXT NOT NULL DEFAULT '',    -- Camelot, '' when none
+  grid         TEXT NOT NULL DEFAULT '[]',  -- JSON [{position_s, bpm, beat}]
+  cues         TEXT NOT NULL DEFAULT '[]',  -- JSON [{name, position_s, length_s?, hotcue, kind, color?}]
+  rating       INTEGER,
+  color        INTEGER,
+  play_count   INTEGER NOT NULL DEFAULT 0,
+  duration_s   REAL,
+  imported_at  TEXT NOT NULL,
+  PRIMARY KEY (source, path)
+);
+CREATE INDEX dj_tracks_track ON dj_tracks(track_id);
+CREATE TABLE dj_lists (
+  list_id      INTEGER PRIMARY KEY,
+  source       TEXT NOT NULL,
+  kind         TEXT NOT NULL,               -- playlist | crate | history
+  folder       TEXT NOT NULL DEFAULT '',    -- enclosing folders joined by " / "
+  name         TEXT NOT NULL,
+  date         TEXT NOT NULL DEFAULT '',    -- history: YYYY-MM-DD when known
+  imported_at  TEXT NOT NULL,
+  UNIQUE (source, kind, folder, name)
+);
+CREATE TABLE dj_list_entries (
+  list_id      INTEGER NOT NULL REFERENCES dj_lists(list_id) ON DELETE CASCADE,
+  position     INTEGER NOT NULL,
+  path         TEXT NOT NULL,
+  track_id     TEXT,
+  played_at    TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (list_id, position)
+);
+CREATE INDEX dj_list_entries_track ON dj_list_entries(track_id);
+CREATE TABLE transitions (
+  from_track   TEXT NOT NULL,
+  to_track     TEXT NOT NULL,
+  at           TEXT NOT NULL,               -- UTC ISO 8601, or the set's date
+  source       TEXT NOT NULL,               -- codex | booth | rekordbox | traktor | ...
+  set_name     TEXT NOT NULL,
+  UNIQUE (from_track, to_track, at, source, set_name)
+);
+CREATE INDEX transitions_from ON transitions(from_track);
+CREATE INDEX transitions_to ON transitions(to_track);
+INSERT OR IGNORE INTO transitions(from_track, to_track, at, source, set_name)
+  SELECT prev, track_id, played_at, 'codex', session FROM (
+    SELECT session, track_id, played_at, LAG(track_id) OVER (PARTITION BY session ORDER BY rowid) AS prev FROM history)
+  WHERE prev IS NOT NULL AND prev <> track_id;
+)sql",
   };
   return kMigrations;
 }

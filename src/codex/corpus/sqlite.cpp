@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "codex/corpus/faults.h"
 
@@ -95,7 +97,13 @@ std::vector<uint8_t> Statement::blob(int c) const {
   return p ? std::vector<uint8_t>(p, p + sqlite3_column_bytes(stmt_, c)) : std::vector<uint8_t>();
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  sqlite3_close_v2(db_);
+  if (!private_copy_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(private_copy_, ec);
+  }
+}
 
 sqlite3* open_immutable(const std::string& path, std::string* error) {
   // Only when nothing waits in a WAL file: immutable reads the main file alone.
@@ -125,6 +133,46 @@ sqlite3* open_immutable(const std::string& path, std::string* error) {
     return nullptr;
   }
   return ro;
+}
+
+Result<std::unique_ptr<Database>> Database::open_foreign(const std::string& path) {
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::Error("cannot open " + path);
+    char header[16] = {};
+    in.read(header, sizeof header);
+    if (in.gcount() != 16 || std::memcmp(header, "SQLite format 3", 16) != 0) {
+      return Status::Error(path + ": not an SQLite database");
+    }
+  }
+  std::error_code ec;
+  if (std::filesystem::file_size(path + "-wal", ec) > 0 && !ec) {
+    // Changes wait in the log: read a private copy of both, so the program's own files stay untouched.
+    char tmpl[] = "/tmp/codex-foreign-XXXXXX";
+    const char* dir = mkdtemp(tmpl);
+    if (!dir) return Status::Error("cannot make a folder for a private copy of " + path);
+    const std::string copy = std::string(dir) + "/library.db";
+    std::filesystem::copy_file(path, copy, ec);
+    if (!ec) std::filesystem::copy_file(path + "-wal", copy + "-wal", ec);
+    sqlite3* raw = nullptr;
+    if (ec || sqlite3_open_v2(copy.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+      sqlite3_close_v2(raw);
+      std::filesystem::remove_all(dir, ec);
+      return Status::Error("cannot read a private copy of " + path);
+    }
+    std::unique_ptr<Database> db(new Database(raw));
+    db->private_copy_ = dir;
+    db->read_only_ = true;
+    return db;
+  }
+  std::string err;
+  sqlite3* ro = open_immutable(path, &err);
+  if (!ro) return Status::Error("cannot open " + path + ": " + err);
+  std::unique_ptr<Database> db(new Database(ro));
+  db->read_only_ = true;
+  // A file with SQLite's header but damaged inside fails here, not half-way through a read.
+  if (Status s = db->exec("SELECT count(*) FROM sqlite_master"); !s) return Status::Error(path + ": " + s.message());
+  return db;
 }
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path) {

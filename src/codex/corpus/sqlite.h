@@ -68,10 +68,16 @@ class Database {
   // Opened from a file this process may not write: reads work, writes fail.
   bool read_only() const { return read_only_; }
 
+  // Another program's SQLite file (a DJ program's library), for reading only and never changed:
+  // opened as immutable, or, when its write-ahead log holds changes, a private copy of the file and
+  // its log (removed when closed) is read instead. An error for a file that is not SQLite.
+  static Result<std::unique_ptr<Database>> open_foreign(const std::string& path);
+
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   bool read_only_ = false;
+  std::string private_copy_;  // a folder to remove when closed (open_foreign)
 };
 
 // SQLite's messages may quote schema text over several lines: errors are one line.

@@ -215,4 +215,13 @@ Result<std::vector<std::pair<std::string, std::string>>> TrackStore::with_files(
   return out;
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> TrackStore::all_locations() {
+  std::lock_guard<std::mutex> lock(c_.mu);
+  std::vector<std::pair<std::string, std::string>> out;
+  auto st = c_.db->prepare("SELECT path, track_id FROM locations ORDER BY path");
+  if (!st) return st.status();
+  if (Status s = each_row(*st, [&] { out.emplace_back(st->text(0), st->text(1)); }); !s) return s;
+  return out;
+}
+
 }  // namespace codex::corpus

@@ -73,6 +73,8 @@ class TrackStore {
   Result<std::map<std::string, std::string>> tags(const std::string& track_id);
   // Track ids with at least one known file location, and the first location.
   Result<std::vector<std::pair<std::string, std::string>>> with_files();
+  // Every known location as (path, track id), by path.
+  Result<std::vector<std::pair<std::string, std::string>>> all_locations();
 
  private:
   Connection& c_;

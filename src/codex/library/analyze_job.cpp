@@ -21,6 +21,8 @@ double thread_cpu_s() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
+}  // namespace
+
 Result<corpus::FileStamp> stamp_file(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
@@ -33,8 +35,6 @@ Result<corpus::FileStamp> stamp_file(const std::string& path) {
   f.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
   return f;
 }
-
-}  // namespace
 
 const char* outcome_name(Outcome o) {
   switch (o) {

@@ -58,6 +58,8 @@ struct AnalyzeCallbacks {
 // artist), album, genre, a BPM and key from the tags, the format, flags, every tag and the results.
 corpus::TrackWrite track_write(const std::string& track_id, const corpus::FileStamp& file,
                                const analysis::TrackAnalysis& analysis);
+// A file's path, size and modification time, or why it cannot be read.
+Result<corpus::FileStamp> stamp_file(const std::string& path);
 std::vector<corpus::ResultStamp> result_stamps(const std::vector<analysis::AnalyzerStamp>& stamps);
 
 AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::string>& files,
