@@ -2,6 +2,7 @@
 // "#EXTINF:seconds,Artist - Title" before an entry (the extended M3U of Winamp); M3U8 is the same in
 // UTF-8 (a plain .m3u is read as UTF-8 when it is valid, else as Latin-1). PLS: an INI file with
 // [playlist], FileN=, TitleN=, LengthN=. A relative location is relative to the playlist's folder.
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -46,13 +47,15 @@ std::string locate(const std::string& base, std::string loc) {
 }
 
 Result<std::string> slurp(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return Status::Error("cannot open " + path);
+  if (size > kMaxPlaylistBytes) return Status::Error(path + ": larger than 64 MB; not a playlist");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error("cannot open " + path);
-  std::string text;
-  text.resize(kMaxPlaylistBytes + 1);
+  std::string text(static_cast<size_t>(size), '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > kMaxPlaylistBytes) return Status::Error(path + ": larger than 64 MB; not a playlist");
   if (text.find('\0') != std::string::npos) return Status::Error(path + ": binary data, not a text playlist");
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
   if (!is_valid_utf8(text)) text = latin1_to_utf8(text);

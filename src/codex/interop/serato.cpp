@@ -87,12 +87,15 @@ std::string utf16be(std::string_view v) {
 }
 
 Result<std::string> slurp(const std::string& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec) return Status::Error("cannot open " + path);
+  if (size > kMaxSeratoFile) return Status::Error(path + ": too large for a Serato file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error("cannot open " + path);
-  std::string data(kMaxSeratoFile + 1, '\0');
+  std::string data(static_cast<size_t>(size), '\0');
   in.read(data.data(), static_cast<std::streamsize>(data.size()));
   data.resize(static_cast<size_t>(in.gcount()));
-  if (data.size() > kMaxSeratoFile) return Status::Error(path + ": too large for a Serato file");
   return data;
 }
 
