@@ -380,3 +380,78 @@ TEST(Salvage, AnIoErrorStopsItInsteadOfDroppingRows) {
 
 }  // namespace
 }  // namespace codex::corpus
+
+namespace codex::corpus {
+namespace {
+
+TEST(Transitions, FromSessionsAndTheBoothsAccepts) {
+  test::TempDir dir;
+  auto c = Corpus::open(dir.file("c.db"));
+  ASSERT_TRUE(c.ok());
+  HistoryStore& h = (*c)->history();
+  ASSERT_TRUE(h.record_play("Friday", "a"));
+  ASSERT_TRUE(h.record_play("Friday", "b"));
+  ASSERT_TRUE(h.record_play("Friday", "b"));  // the same track again is no transition
+  ASSERT_TRUE(h.record_play("Saturday", "c"));  // another set: nothing before it
+  ASSERT_TRUE(h.record_feedback("Friday", {"d", "accept", "b", ""}));
+  ASSERT_TRUE(h.record_feedback("Friday", {"e", "skip", "b", ""}));  // a skip is no transition
+  auto from_a = (*c)->dj().transitions_from("a");
+  ASSERT_TRUE(from_a);
+  ASSERT_EQ(from_a->size(), 1u);
+  EXPECT_EQ((*from_a)[0].to, "b");
+  EXPECT_EQ((*from_a)[0].source, "codex");
+  EXPECT_EQ((*from_a)[0].set, "Friday");
+  auto from_b = (*c)->dj().transitions_from("b");
+  ASSERT_TRUE(from_b);
+  ASSERT_EQ(from_b->size(), 1u);
+  EXPECT_EQ((*from_b)[0].to, "d");
+  EXPECT_EQ((*from_b)[0].source, "booth");
+  auto n = (*c)->dj().transition_count();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 2);
+  auto last = (*c)->dj().last_played();
+  ASSERT_TRUE(last);
+  EXPECT_TRUE(last->count("a") && last->count("c") && last->count("d"));
+  EXPECT_FALSE(last->count("e"));
+}
+
+TEST(DjStore, ImportReplacesASourceAndMatchesLater) {
+  test::TempDir dir;
+  auto c = Corpus::open(dir.file("c.db"));
+  ASSERT_TRUE(c.ok());
+  DjStore& dj = (*c)->dj();
+  std::vector<DjTrackRow> tracks(2);
+  tracks[0].path = "/m/a.mp3";
+  tracks[0].location = "file://localhost/m/a.mp3";
+  tracks[0].track_id = "A";
+  tracks[0].bpm = 128;
+  tracks[1].path = "/m/b.mp3";
+  tracks[1].location = "/m/b.mp3";
+  DjListRow hist;
+  hist.kind = "history";
+  hist.name = "2024-05-01";
+  hist.date = "2024-05-01";
+  hist.entries = {{"/m/a.mp3", "A", "2024-05-01T21:00:00Z"}, {"/m/b.mp3", std::nullopt, ""}};
+  ASSERT_TRUE(dj.replace_source("traktor", tracks, {hist}));
+  ASSERT_TRUE(dj.replace_source("traktor", tracks, {hist}));  // twice: still one of each
+  auto rows = dj.tracks();
+  ASSERT_TRUE(rows);
+  EXPECT_EQ(rows->size(), 2u);
+  auto lists = dj.lists(true);
+  ASSERT_TRUE(lists);
+  ASSERT_EQ(lists->size(), 1u);
+  EXPECT_EQ((*lists)[0].entries.size(), 2u);
+  EXPECT_EQ(*dj.transition_count(), 0);
+  EXPECT_EQ(*dj.unmatched_paths(), std::vector<std::string>{"/m/b.mp3"});
+  ASSERT_TRUE(dj.set_matches({{"/m/b.mp3", "B"}}));
+  auto from = dj.transitions_from("A");
+  ASSERT_TRUE(from);
+  ASSERT_EQ(from->size(), 1u);
+  EXPECT_EQ((*from)[0].to, "B");
+  EXPECT_EQ((*from)[0].at, "2024-05-01");  // B's own time is unknown: the set's date
+  EXPECT_TRUE(dj.unmatched_paths()->empty());
+  EXPECT_EQ(dj.tracks_of("B")->size(), 1u);
+}
+
+}  // namespace
+}  // namespace codex::corpus

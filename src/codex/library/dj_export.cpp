@@ -39,16 +39,17 @@ double nearest(const std::vector<double>& grid, double t) {
   return (t - *(it - 1) <= *it - t) ? *(it - 1) : *it;
 }
 
-// Mean power (as dB) of the envelope over [t0, t1), each envelope cell weighted by its overlap.
+// The mean level (dB) of the envelope over [t0, t1), each envelope cell weighted by its overlap. A
+// mean of decibels, not of power: a loud cell reaching a fraction into a quiet bar barely moves it.
 double level_db(const std::vector<double>& env, double hop, double t0, double t1) {
-  double p = 0.0, w = 0.0;
+  double sum = 0.0, w = 0.0;
   for (auto i = static_cast<size_t>(std::max(0.0, t0) / hop); i < env.size() && static_cast<double>(i) * hop < t1; ++i) {
     const double a = std::max(t0, static_cast<double>(i) * hop), b = std::min(t1, static_cast<double>(i + 1) * hop);
     if (b <= a) continue;
-    p += (b - a) * std::pow(10.0, env[i] / 10.0);
+    sum += (b - a) * std::max(env[i], -90.0);
     w += b - a;
   }
-  return w > 0 ? 10.0 * std::log10(p / w + 1e-12) : -120.0;
+  return w > 0 ? sum / w : -90.0;
 }
 
 // The downbeat within a bar of `at` where the loudness steps most (up when `rising`, else down):
