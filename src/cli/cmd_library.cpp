@@ -4,6 +4,7 @@
 #include "codex/core/text.h"
 #include "codex/corpus/corpus.h"
 #include "codex/library/dj_export.h"
+#include "codex/library/analyze_job.h"
 #include "codex/library/dj_import.h"
 #include "commands.h"
 
@@ -34,12 +35,24 @@ int run_library_import(const GlobalArgs& g, const LibraryImportArgs& a) {
     return 1;
   }
   size_t analysed_now = 0;
+  std::vector<std::string> failures;  // with --json: files that could not be analysed
   if (a.analyze && !sum->unmatched_here.empty()) {
-    AnalyzeArgs aa;
-    aa.paths = sum->unmatched_here;
-    aa.jobs = a.jobs;
-    GlobalArgs quiet = g;
-    if (int rc = run_analyze(quiet, aa); rc != 0 && rc != 1) return rc;  // 1: some files failed, reported
+    if (g.json) {
+      // One JSON object in the end: the analysis runs quietly, its failures listed in it.
+      library::AnalyzeOptions opt;
+      opt.jobs = a.jobs;
+      const auto s = library::analyze_files(**corpus, sum->unmatched_here, opt);
+      if (!s.corpus_error.empty()) {
+        print_error(s.corpus_error);
+        return 1;
+      }
+      for (const auto& f : s.failures) failures.push_back(f.path + ": " + f.error);
+    } else {
+      AnalyzeArgs aa;
+      aa.paths = sum->unmatched_here;
+      aa.jobs = a.jobs;
+      if (int rc = run_analyze(g, aa); rc != 0 && rc != 1) return rc;  // 1: some files failed, reported
+    }
     auto n = library::rematch_dj_paths(**corpus);
     if (!n) {
       print_error(n.status().message());
@@ -56,6 +69,7 @@ int run_library_import(const GlobalArgs& g, const LibraryImportArgs& a) {
   if (g.json) {
     nlohmann::json j = sum->to_json();
     j["matched_after_analysis"] = analysed_now;
+    j["analysis_failures"] = failures;
     std::printf("%s\n", json_text(j).c_str());
     return 0;
   }
