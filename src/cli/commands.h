@@ -96,6 +96,13 @@ struct LibraryExportArgs {
 int run_library_export(const GlobalArgs& g, const LibraryExportArgs& a);
 int run_library_lists(const GlobalArgs& g);
 
+struct TagArgs {
+  std::vector<std::string> tracks;  // ids, prefixes or paths; empty = every analysed track with a file
+  std::string key_notation = "camelot";
+  bool write = false;
+};
+int run_tag(const GlobalArgs& g, const TagArgs& a);
+
 struct ServeArgs {
   std::string host = "127.0.0.1";
   int port = 8765;

@@ -116,6 +116,14 @@ int main(int argc, char** argv) {
   auto* lib_lists = lib->add_subcommand("lists", "the playlists, crates and history sets imported");
   lib_lists->add_flag("--json", g.json, "print JSON");
 
+  TagArgs tga;
+  auto* tag = app.add_subcommand("tag", "write CODEX's key, BPM and energy into your audio files' tags (a dry run unless --write)");
+  tag->add_option("tracks", tga.tracks, "track ids or file paths (default: every analysed track with a file)");
+  tag->add_flag("--write", tga.write, "write the tags (the audio is checked to stay exactly the same)");
+  tag->add_option("--key-notation", tga.key_notation, "camelot (8A), musical (Am) or open-key (1m)")
+      ->check(CLI::IsMember({"camelot", "musical", "open-key"}));
+  tag->add_flag("--json", g.json, "print JSON");
+
   ServeArgs sa;
   auto* serve = app.add_subcommand("serve", "the booth: a web page and JSON API on 127.0.0.1 for use during a set");
   serve->add_option("--port", sa.port, "port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
@@ -169,6 +177,7 @@ int main(int argc, char** argv) {
     if (*config_cmd) return run_config(g);
     if (*rec) return run_recommend(g, ra);
     if (*serve) return run_serve(g, sa);
+    if (*tag) return run_tag(g, tga);
     if (*lib_import) return run_library_import(g, lia);
     if (*lib_export) return run_library_export(g, lea);
     if (*lib_lists) return run_library_lists(g);

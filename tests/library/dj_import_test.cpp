@@ -11,7 +11,9 @@
 #include "codex/library/analyze_job.h"
 #include "codex/library/dj_export.h"
 #include "codex/library/dj_import.h"
+#include "codex/audio/decoder.h"
 #include "codex/library/records.h"
+#include "codex/library/tag_job.h"
 #include "support/test_util.h"
 
 namespace codex::library {
@@ -217,6 +219,48 @@ TEST_F(DjImport, CodexSetsAreExportedAsPlaylistsAndOneListAlone) {
   ASSERT_EQ(lib->lists[0].paths.size(), 2u);
   EXPECT_EQ(lib->lists[0].paths[0], interop::normalize_path(dir_->file("music/b.wav")));
   EXPECT_FALSE(dj_library_of_corpus(*corpus_, "No such set"));
+}
+
+TEST_F(DjImport, TagIsADryRunUnlessWriteAndKeepsTheAudio) {
+  fs::create_directories(dir_->file("tag"));
+  const std::string file = dir_->file("tag/a.wav");
+  fs::copy_file(dir_->file("music/a.wav"), file, fs::copy_options::overwrite_existing);
+  AnalyzeOptions opt;
+  (void)analyze_files(*corpus_, {file}, opt);
+  const std::string id = id_at("tag/a.wav");
+  ASSERT_FALSE(id.empty());
+  const std::string before = test::read_bytes(file);
+  auto dry = tag_tracks(*corpus_, {file}, {});
+  ASSERT_TRUE(dry) << dry.status().message();
+  ASSERT_EQ(dry->size(), 1u);
+  EXPECT_FALSE((*dry)[0].written);
+  EXPECT_EQ((*dry)[0].after.at("key"), codex_key("music/a.wav"));
+  EXPECT_EQ(test::read_bytes(file), before) << "a dry run writes nothing";
+  TagOptions w;
+  w.write = true;
+  w.key_notation = "musical";
+  auto done = tag_tracks(*corpus_, {file}, w);
+  ASSERT_TRUE(done);
+  ASSERT_TRUE((*done)[0].written) << (*done)[0].error;
+  EXPECT_NE(test::read_bytes(file), before);
+  auto same = audio::compute_track_id(file);
+  ASSERT_TRUE(same);
+  EXPECT_EQ(*same, id);
+  EXPECT_EQ(id_at("tag/a.wav"), id);  // the corpus knows the file's new size and time
+  auto again = tag_tracks(*corpus_, {file}, w);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE((*again)[0].after.empty()) << "already up to date";
+  EXPECT_FALSE(tag_tracks(*corpus_, {"no-such-track"}, {}));
+  TagOptions bad;
+  bad.key_notation = "klingon";
+  EXPECT_FALSE(tag_tracks(*corpus_, {}, bad));
+}
+
+TEST(DjTerms, CodexCommentKeepsTheDjsOwnWords) {
+  EXPECT_EQ(codex_comment("8A", 6, ""), "8A - Energy 6 (CODEX)");
+  EXPECT_EQ(codex_comment("8A", 6, "great closer"), "8A - Energy 6 (CODEX) | great closer");
+  EXPECT_EQ(codex_comment("9A", 7, "8A - Energy 6 (CODEX) | great closer"), "9A - Energy 7 (CODEX) | great closer");
+  EXPECT_EQ(codex_comment("", std::nullopt, "mine"), "mine");
 }
 
 TEST(DjTerms, BpmAndKeyComparisons) {
