@@ -85,8 +85,8 @@ int run_library_import(const GlobalArgs& g, const LibraryImportArgs& a) {
   for (const char* kind : {"playlist", "crate", "history"}) {
     auto it = sum->lists.find(kind);
     if (it == sum->lists.end()) continue;
-    std::printf("%s: %zu %s%s\n", program.c_str(), it->second,
-                std::string(kind) == "history" ? "history sets" : kind, std::string(kind) == "history" || it->second == 1 ? "" : "s");
+    const std::string noun = std::string(kind) == "history" ? "history set" : kind;
+    std::printf("%s: %zu %s%s\n", program.c_str(), it->second, noun.c_str(), it->second == 1 ? "" : "s");
   }
   if (sum->cues || sum->grids) std::printf("%s: %zu cue points, %zu beat grids kept\n", program.c_str(), sum->cues, sum->grids);
   std::printf("Transitions known (what was played after what, every source): %lld\n", static_cast<long long>(sum->transitions));

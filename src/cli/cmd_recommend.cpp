@@ -58,6 +58,8 @@ int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const lib
   req.top = static_cast<size_t>(a.top);
   req.exclude = a.exclude;
   req.session = a.session;
+  req.crate = a.crate;
+  req.history = !a.no_history;
   req.mode = a.mode == "features" ? rank::Mode::kFeatures : a.mode == "embedding" ? rank::Mode::kEmbedding : rank::Mode::kFull;
   std::vector<rank::Factor> weights;
   if (!a.weights.empty()) {

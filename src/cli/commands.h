@@ -74,6 +74,8 @@ struct RecommendArgs {
   std::string weights;        // rank weights file (a trained model's output)
   std::string session;        // when set: the current track is recorded as played in it, and
                               // tracks played in it before are not suggested again
+  std::string crate;          // only tracks of this imported crate, playlist or CODEX set
+  bool no_history = false;    // leave the DJ's history out of the ranking
 };
 int run_recommend(const GlobalArgs& g, const RecommendArgs& a);
 // The same against a library already loaded (the demo prints several in a row), or, when null,

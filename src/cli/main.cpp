@@ -93,6 +93,8 @@ int main(int argc, char** argv) {
   rec->add_option("--weights", ra.weights, "rank weights file (JSON, format codex-rank-weights)");
   rec->add_option("--session", ra.session, "a set's name: remembers what was played and never suggests it again");
   rec->add_flag("--explain", ra.explain, "show the parsed intent");
+  rec->add_option("--crate", ra.crate, "only tracks of this crate or playlist (imported with codex library import) or CODEX set");
+  rec->add_flag("--no-history", ra.no_history, "leave your play history (what you played after this, and when) out of the ranking");
   rec->add_option("--mode", ra.mode, "full (rules + embedding), embedding, or features (rules only)")
       ->check(CLI::IsMember({"full", "embedding", "features"}));
   rec->add_flag("--json", g.json, "print one JSON object");

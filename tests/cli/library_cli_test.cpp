@@ -60,7 +60,7 @@ TEST(LibraryCli, BrokenOrUnknownSourcesAreOneLineAndExitOne) {
   test::TempDir dir;
   test::write_bytes(dir.file("cut.xml"), "<?xml version=\"1.0\"?><DJ_PLAYLISTS><COLLECTION><TRACK Name=\"a\"");
   test::write_bytes(dir.file("notes.txt"), "hello");
-  for (const std::string src : {dir.file("cut.xml"), dir.file("notes.txt"), dir.file("missing.nml")}) {
+  for (const auto& src : std::vector<std::string>{dir.file("cut.xml"), dir.file("notes.txt"), dir.file("missing.nml")}) {
     auto r = run_codex({"library", "import", src, "--db", dir.file("c.db")});
     EXPECT_EQ(r.status, 1) << src;
     EXPECT_EQ(test::line_count(r.err), 1u) << r.err;

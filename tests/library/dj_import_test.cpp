@@ -12,6 +12,7 @@
 #include "codex/library/dj_export.h"
 #include "codex/library/dj_import.h"
 #include "codex/audio/decoder.h"
+#include "codex/library/recommend.h"
 #include "codex/library/records.h"
 #include "codex/library/tag_job.h"
 #include "support/test_util.h"
@@ -254,6 +255,52 @@ TEST_F(DjImport, TagIsADryRunUnlessWriteAndKeepsTheAudio) {
   TagOptions bad;
   bad.key_notation = "klingon";
   EXPECT_FALSE(tag_tracks(*corpus_, {}, bad));
+}
+
+TEST_F(DjImport, HistoryAndCratesSteerRecommendations) {
+  // A Traktor history: c after a, in two sets; a crate holding b alone.
+  auto entry = [&](const std::string& rel) {
+    const interop::TraktorLocation l = interop::traktor_location(interop::normalize_path(dir_->file(rel)));
+    return "<ENTRY><PRIMARYKEY TYPE=\"TRACK\" KEY=\"" + l.volume + l.dir + l.file + "\"></PRIMARYKEY></ENTRY>";
+  };
+  auto nml = [&](const std::string& lists) {
+    return R"(<?xml version="1.0" encoding="UTF-8"?><NML VERSION="19"><COLLECTION ENTRIES="0"></COLLECTION><PLAYLISTS>)"
+           R"(<NODE TYPE="FOLDER" NAME="$ROOT"><SUBNODES COUNT="1">)" + lists + "</SUBNODES></NODE></PLAYLISTS></NML>";
+  };
+  auto list = [&](const std::string& name, const std::vector<std::string>& rels) {
+    std::string e;
+    for (const auto& r : rels) e += entry(r);
+    return "<NODE TYPE=\"PLAYLIST\" NAME=\"" + name + "\"><PLAYLIST TYPE=\"LIST\">" + e + "</PLAYLIST></NODE>";
+  };
+  test::write_bytes(dir_->file("collection.nml"), nml(list("HISTORY 2024-05-01", {"music/a.wav", "music/c.wav"}) +
+                                                       list("History 2024-06-01", {"music/b.wav", "music/a.wav", "music/c.wav"}) +
+                                                       list("Only B", {"music/b.wav"})));
+  auto sum = import_dj_library(*corpus_, dir_->file("collection.nml"));
+  ASSERT_TRUE(sum) << sum.status().message();
+  EXPECT_EQ(sum->lists["history"], 2u);
+  auto lib = load_library(*corpus_);
+  ASSERT_TRUE(lib);
+  RecommendRequest req;
+  req.current = id_at("music/a.wav");
+  req.prompt = "what I usually play after this";
+  req.top = 2;
+  auto r = recommend(*lib, req, corpus_.get());
+  ASSERT_TRUE(r) << r.status().message();
+  ASSERT_FALSE(r->tracks.empty());
+  EXPECT_EQ(r->tracks[0].track_id, id_at("music/c.wav"));
+  EXPECT_EQ(r->ranked.results[0].reasons.at(0), "you played it after this in 2 of your sets");
+  req.history = false;
+  auto without = recommend(*lib, req, corpus_.get());
+  ASSERT_TRUE(without);
+  EXPECT_TRUE(without->ranked.results.empty() || without->ranked.results[0].reasons.at(0).find("your sets") == std::string::npos);
+  req.history = true;
+  req.prompt = "";
+  req.crate = "Only B";
+  auto crate = recommend(*lib, req, corpus_.get());
+  ASSERT_TRUE(crate) << crate.status().message();
+  for (const auto& t : crate->tracks) EXPECT_EQ(t.track_id, id_at("music/b.wav"));
+  req.crate = "No such crate";
+  EXPECT_FALSE(recommend(*lib, req, corpus_.get()));
 }
 
 TEST(DjTerms, CodexCommentKeepsTheDjsOwnWords) {

@@ -164,7 +164,7 @@ Result<DjLibrary> read_traktor_nml(const std::string& path) {
             if (n.name != "$ROOT") l.folder.push_back(n.name);
           }
           l.name = o.name;
-          if (archive || o.name == "HISTORY" || o.name.rfind("History", 0) == 0) {
+          if (archive || ascii_lower(o.name).rfind("history", 0) == 0) {  // "HISTORY", "History 2024-05-01"
             l.kind = "history";
             l.date = history_date(archive ? file_name : o.name);
           }

@@ -248,8 +248,15 @@ Result<DjImportSummary> import_dj_library(corpus::Corpus& corpus, const std::str
     lists.push_back(std::move(row));
   }
   if (Status s = corpus.dj().replace_source(lib.source, rows, lists); !s) return s;
-  sum.tracks = rows.size();
-  for (const auto& r : rows) sum.matched += r.track_id ? 1 : 0;
+  // Every file the program names, in its collection or only in a list (a history file names tracks
+  // without a collection).
+  std::set<std::string> named;
+  for (const auto& r : rows) named.insert(r.path);
+  for (const auto& l : lists) {
+    for (const auto& e : l.entries) named.insert(e.path);
+  }
+  sum.tracks = named.size();
+  for (const auto& p : named) sum.matched += id_of.count(p);
   sum.unmatched.assign(unmatched.begin(), unmatched.end());
   for (const auto& p : sum.unmatched) {
     if (exists_here(p)) sum.unmatched_here.push_back(p);

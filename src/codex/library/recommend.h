@@ -41,6 +41,8 @@ struct RecommendRequest {
   std::vector<std::string> exclude;  // track ids
   std::string session;  // when set: tracks played in it are left out, and the current one is recorded
   const std::vector<rank::Factor>* weights = nullptr;
+  std::string crate;     // only tracks of this imported crate or playlist (or CODEX set)
+  bool history = true;   // the DJ's history (what followed the current track, when tracks were last played) counts
 };
 
 struct RecommendResponse {
@@ -51,7 +53,8 @@ struct RecommendResponse {
   std::vector<rank::TrackFeatures> tracks;  // of each result, in order
 };
 
-// Needs a non-empty library; `corpus` only for a session (may be null otherwise).
+// Needs a non-empty library; `corpus` for a session, a crate and the DJ's history (without it, the
+// history is not used).
 Result<RecommendResponse> recommend(const LoadedLibrary& library, const RecommendRequest& request,
                                     corpus::Corpus* corpus = nullptr);
 // The same over a mapped snapshot. An error when a vector it read was damaged (the snapshot must

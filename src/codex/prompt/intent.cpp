@@ -320,6 +320,16 @@ std::vector<Rule> build_rules(const Vocabulary& vocab) {
 
   add({"more of the same", "similar", "same vibe", "same feel", "like this one", "like this", "same kind"},
       [](Intent& in, bool neg) { in.similarity = neg ? Similarity::kDifferent : Similarity::kSame; });
+  add({"usually play", "normally play", "usually play after", "usually play after this", "always play", "always play after",
+       "my usual", "the usual", "as usual", "usual", "my go-to", "go-to", "usually do", "usually follow"},
+      [](Intent& in, bool neg) { in.history = neg ? HistoryRule::kFresh : HistoryRule::kUsual; });
+  // "not played in a while" and "haven't played in a while" both ask for something fresh.
+  add({"haven't played in a while", "havent played in a while", "haven't played lately", "havent played lately",
+       "haven't played recently", "haven't heard in a while", "haven't played for ages", "haven't played in ages",
+       "played in a while", "play in a while", "in a while", "in ages", "for ages", "played lately", "played recently",
+       "something fresh", "fresh one", "deep cut", "deep cuts", "forgotten", "forgot about", "rarely play",
+       "rarely played", "dig deeper", "dig deep", "heard in a while"},
+      [](Intent& in, bool) { in.history = HistoryRule::kFresh; });
   add({"something different", "different", "switch it up", "change it up", "surprise me", "mix it up", "contrast"},
       [](Intent& in, bool neg) { in.similarity = neg ? Similarity::kSame : Similarity::kDifferent; });
 
@@ -622,6 +632,9 @@ nlohmann::json Intent::to_json() const {
                       {"similarity", similarity == Similarity::kDefault ? "default"
                                      : similarity == Similarity::kSame  ? "same"
                                                                         : "different"},
+                      {"history", history == HistoryRule::kUsual   ? "usual"
+                                  : history == HistoryRule::kFresh ? "fresh"
+                                                                   : "default"},
                       {"understood", understood},
                       {"unknown", unknown}};
   nlohmann::json how = nlohmann::json::array();

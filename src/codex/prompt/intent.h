@@ -28,6 +28,9 @@ enum class KeyRule {
 
 enum class GenreRule { kAny, kSame, kChange, kSpecific };
 enum class Similarity { kDefault, kSame, kDifferent };
+// The DJ's own history: "what I usually play after this" (kUsual), "something I haven't played in a
+// while" (kFresh).
+enum class HistoryRule { kDefault, kUsual, kFresh };
 
 // How one word of the prompt was read, for --explain: "melancholic" as "sadder" via "WordNet:
 // melancholic ~ sad".
@@ -60,6 +63,7 @@ struct Intent {
   std::optional<std::string> genre;
   std::optional<std::string> narrative;  // build, peak, warm-up, closer, wind-down
   Similarity similarity = Similarity::kDefault;
+  HistoryRule history = HistoryRule::kDefault;
   std::vector<std::string> understood;   // the phrases that were recognised, in order
   std::vector<std::string> unknown;      // words that were not
   std::vector<WordSense> senses;         // how each mood word was read (word lists, WordNet, spelling)

@@ -126,6 +126,7 @@ Exclusion::Exclusion(const std::vector<TrackFeatures>& lib, size_t current, cons
 
 bool Exclusion::excluded(size_t i, uint32_t hash) const {
   if (i == current_) return true;
+  if (only_ && (i >= only_->size() || !(*only_)[i])) return true;
   for (size_t k = 0; k < hashes_.size(); ++k) {
     if (hashes_[k] != hash) continue;
     const std::string_view id = lib_.track_id(i);

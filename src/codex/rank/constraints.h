@@ -57,8 +57,11 @@ class Exclusion {
   Exclusion& operator=(const Exclusion&) = delete;
   // `hash` is the track's id_hash32: the strings are compared only when a hash matches.
   bool excluded(size_t i, uint32_t hash) const;
+  // Only the positions marked true may be suggested (a crate); null lifts the restriction.
+  void restrict_to(const std::vector<bool>* only) { only_ = only; }
 
  private:
+  const std::vector<bool>* only_ = nullptr;
   std::optional<VectorTable> own_;
   const TrackTable& lib_;
   size_t current_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "codex/rank/constraints.h"
 #include "codex/rank/relax.h"
@@ -14,11 +15,46 @@ RecommendResult recommend(const std::vector<TrackFeatures>& lib, size_t current,
   return recommend(VectorTable(lib), current, in, opt);
 }
 
+namespace {
+
+double habit_of(const History& h, size_t i) {
+  auto it = h.played_after.find(i);
+  return it == h.played_after.end() ? 0.0 : std::min(1.0, std::log2(1.0 + it->second) / 2.0);
+}
+
+std::string history_reason(const History& h, size_t i, prompt::HistoryRule rule) {
+  if (auto it = h.played_after.find(i); it != h.played_after.end() && rule != prompt::HistoryRule::kFresh) {
+    return it->second == 1 ? "you played it after this in one of your sets"
+                           : "you played it after this in " + std::to_string(it->second) + " of your sets";
+  }
+  if (rule != prompt::HistoryRule::kFresh) return "";
+  auto it = h.days_since.find(i);
+  if (it == h.days_since.end()) return "not in any set you played";
+  const int days = static_cast<int>(std::floor(it->second));
+  return days < 1 ? "played today" : days == 1 ? "last played yesterday" : "last played " + std::to_string(days) + " days ago";
+}
+
+}  // namespace
+
+double history_bonus(const History& h, size_t i, prompt::HistoryRule rule) {
+  const double habit = habit_of(h, i);
+  switch (rule) {
+    case prompt::HistoryRule::kUsual: return 0.5 * habit;
+    case prompt::HistoryRule::kFresh: {
+      auto it = h.days_since.find(i);
+      const double freshness = it == h.days_since.end() ? 1.0 : std::clamp(it->second / 180.0, 0.0, 1.0);
+      return 0.25 * freshness;
+    }
+    default: return 0.10 * habit;
+  }
+}
+
 RecommendResult recommend(const TrackTable& lib, size_t current, const prompt::Intent& in, const RecommendOptions& opt) {
   RecommendResult out;
   const TrackFeatures& cur = lib.at(current);
   const Plan plan = plan_for(cur, in);
-  const Exclusion exclusion(lib, current, opt.exclude);
+  Exclusion exclusion(lib, current, opt.exclude);
+  exclusion.restrict_to(opt.only);
 
   // Hard constraints, relaxed step by step while too few tracks pass.
   PackedAttributes own;
@@ -68,6 +104,15 @@ RecommendResult recommend(const TrackTable& lib, size_t current, const prompt::I
     }
   }
 
+  // "What I usually play after this": the tracks that followed this one in the DJ's sets are
+  // candidates whatever the constraints say (the DJ has mixed them), unless excluded.
+  if (opt.history && in.history == prompt::HistoryRule::kUsual) {
+    std::unordered_set<size_t> have(pool.ids.begin(), pool.ids.end());
+    for (const auto& [i, n] : opt.history->played_after) {
+      if (i < lib.size() && !have.count(i) && !exclusion.excluded(i, packed->id_hash[i])) pool.ids.push_back(i);
+    }
+  }
+
   // Scores every candidate; the reasons (string work) only for the final top N.
   const auto& w = opt.weights && opt.weights->size() == default_weights().size() ? *opt.weights : default_weights();
   const ScoreContext ctx{cur, in, plan, w, boosts_for(in), opt.mode, use_embedding};
@@ -78,9 +123,19 @@ RecommendResult recommend(const TrackTable& lib, size_t current, const prompt::I
     Evidence why;
     Recommendation rec;
     rec.index = i;
-    rec.score = std::round(1000.0 * score(ctx, t, sim, explain ? &why : nullptr)) / 1000.0;
+    const double bonus = opt.history ? history_bonus(*opt.history, i, in.history) : 0.0;
+    rec.score = std::round(1000.0 * (score(ctx, t, sim, explain ? &why : nullptr) + bonus)) / 1000.0;
     if (!explain) return rec;
     rec.reasons = top_reasons(std::move(why));
+    if (opt.history) {
+      if (std::string h = history_reason(*opt.history, i, in.history); !h.empty()) {
+        // The DJ's own habit leads when it was asked for.
+        if (in.history != prompt::HistoryRule::kDefault) rec.reasons.insert(rec.reasons.begin(), h);
+        else rec.reasons.push_back(h);
+      }
+    }
+    // A track the DJ has played after this one was asked for as such: no constraint was relaxed for it.
+    if (in.history == prompt::HistoryRule::kUsual && opt.history && opt.history->played_after.count(i)) return rec;
     if (!tempo_ok(plan, plan.window, t.bpm)) rec.reasons.push_back(tempo_relaxed_note());
     else if (plan.tempo_widened_down && t.bpm && plan.target_bpm && tempo_shift_pct(*plan.target_bpm, *t.bpm) < -6.0) {
       rec.reasons.push_back(tempo_widened_note(in, *plan.target_bpm, *t.bpm));

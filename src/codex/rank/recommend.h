@@ -8,6 +8,8 @@
 
 #include <optional>
 #include <string>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "codex/embed/feature_embedding.h"
@@ -26,6 +28,20 @@ struct Recommendation {
   std::vector<std::string> reasons;
 };
 
+// The DJ's own history around the current track, from every history CODEX knows (imported sets,
+// `recommend --session`, the booth's accepts).
+struct History {
+  std::unordered_map<size_t, int> played_after;   // position -> sets in which it followed the current track
+  std::unordered_map<size_t, double> days_since;  // position -> days since it was last played (absent: never)
+  std::string source_name;                        // where the history came from, for reasons ("your sets")
+};
+
+// What the history adds to a candidate's score (outside the factor mix, which stays in [0, 1]):
+// a track the DJ has played after this one gains up to 0.10 by default (saturating at three sets),
+// 0.5 when the prompt asks for "what I usually play"; with "something I haven't played in a while"
+// a track never played gains 0.25, one played yesterday nothing, by how long ago (half a year = all).
+double history_bonus(const History& history, size_t position, prompt::HistoryRule rule);
+
 struct RecommendOptions {
   size_t top = 10;
   std::vector<std::string> exclude;  // track ids already played
@@ -43,6 +59,8 @@ struct RecommendOptions {
   // and the record fields that steer the intent (energy, vibe).
   const embed::Vector* current_vector = nullptr;
   const schema::TrackRecord* current_record = nullptr;
+  const History* history = nullptr;       // the DJ's history (none: scored as before)
+  const std::vector<bool>* only = nullptr;  // positions that may be suggested (a crate); null: all
 };
 
 struct RecommendResult {
