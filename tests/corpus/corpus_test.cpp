@@ -451,6 +451,17 @@ TEST(DjStore, ImportReplacesASourceAndMatchesLater) {
   EXPECT_EQ((*from)[0].at, "2024-05-01");  // B's own time is unknown: the set's date
   EXPECT_TRUE(dj.unmatched_paths()->empty());
   EXPECT_EQ(dj.tracks_of("B")->size(), 1u);
+  // The pairs and co-members the embedding trains on: the history is a pair, not a crate.
+  EXPECT_EQ(*dj.all_transition_pairs(), (std::vector<std::pair<std::string, std::string>>{{"A", "B"}}));
+  EXPECT_TRUE(dj.co_members(100)->empty());
+  DjListRow crate;
+  crate.kind = "crate";
+  crate.name = "Peak";
+  crate.entries = {{"/m/a.mp3", "A", ""}, {"/m/b.mp3", "B", ""}, {"/m/c.mp3", std::nullopt, ""}};
+  ASSERT_TRUE(dj.replace_source("serato", {}, {crate}));
+  EXPECT_EQ(*dj.co_members(100), (std::vector<std::vector<std::string>>{{"A", "B"}}));
+  EXPECT_TRUE(dj.co_members(2)->empty()) << "a list longer than the limit says little";
+  EXPECT_EQ(*dj.members("peak"), (std::vector<std::string>{"A", "B"}));
 }
 
 }  // namespace

@@ -245,6 +245,36 @@ Result<int64_t> DjStore::transition_count() {
   return st->int64(0);
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> DjStore::all_transition_pairs() {
+  std::lock_guard<std::mutex> lock(c_.mu);
+  auto st = c_.db->prepare("SELECT DISTINCT from_track, to_track FROM transitions ORDER BY 1, 2");
+  if (!st) return st.status();
+  std::vector<std::pair<std::string, std::string>> out;
+  if (Status s = each_row(*st, [&] { out.emplace_back(st->text(0), st->text(1)); }); !s) return s;
+  return out;
+}
+
+Result<std::vector<std::vector<std::string>>> DjStore::co_members(size_t max_size) {
+  std::lock_guard<std::mutex> lock(c_.mu);
+  auto st = c_.db->prepare(
+      "SELECT e.list_id, e.track_id FROM dj_list_entries e JOIN dj_lists l ON l.list_id = e.list_id "
+      "WHERE l.kind <> 'history' AND e.track_id IS NOT NULL AND e.list_id IN "
+      "(SELECT list_id FROM dj_list_entries GROUP BY list_id HAVING COUNT(*) <= ?1) ORDER BY e.list_id, e.position");
+  if (!st) return st.status();
+  st->bind(1, static_cast<int64_t>(max_size));
+  std::vector<std::vector<std::string>> out;
+  int64_t last = -1;
+  if (Status s = each_row(*st, [&] {
+        if (st->int64(0) != last) out.emplace_back();
+        last = st->int64(0);
+        out.back().push_back(st->text(1));
+      });
+      !s) {
+    return s;
+  }
+  return out;
+}
+
 Result<std::map<std::string, std::string>> DjStore::last_played() {
   std::lock_guard<std::mutex> lock(c_.mu);
   auto st = c_.db->prepare(

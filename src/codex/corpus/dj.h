@@ -61,6 +61,11 @@ class DjStore {
   Status add_transition(const Transition& t);
   Result<std::vector<Transition>> transitions_from(const std::string& track_id);
   Result<int64_t> transition_count();
+  // Every transition as (from, to), each pair once.
+  Result<std::vector<std::pair<std::string, std::string>>> all_transition_pairs();
+  // The analysed members of each playlist and crate of at most `max_size` entries (histories are
+  // transitions, not co-membership).
+  Result<std::vector<std::vector<std::string>>> co_members(size_t max_size);
   // When each track was last played (the latest transition into or out of it), track id -> time.
   Result<std::map<std::string, std::string>> last_played();
 

@@ -84,8 +84,7 @@ Result<TrainEmbedReport> train_embed(corpus::Corpus& corpus, const embed::TrainO
     tracks.push_back({std::move(w), {}});
   }
   read_windows.clear();
-  // Tracks the DJ keeps together: the same album (and artist) tag, and tracks played one after
-  // the other in a set (`codex recommend --session`).
+  // Tracks the DJ keeps together: the same album (and artist) tag ...
   auto rows = corpus.tracks().rows();
   if (!rows) return rows.status();
   std::map<std::string, std::vector<uint32_t>> albums;
@@ -101,16 +100,29 @@ Result<TrainEmbedReport> train_embed(corpus::Corpus& corpus, const embed::TrainO
       }
     }
   }
-  auto plays = corpus.history().all_plays();
-  if (!plays) return plays.status();
-  for (size_t i = 1; i < plays->size(); ++i) {
-    const auto& [session_a, id_a] = (*plays)[i - 1];
-    const auto& [session_b, id_b] = (*plays)[i];
-    if (session_a != session_b) continue;
+  // ... and tracks played one after the other in any set CODEX knows (imported histories,
+  // `recommend --session`, the booth's accepts), and the members of the DJ's crates and playlists
+  // (of at most 100 tracks: a bigger list says little about any two of its tracks).
+  auto pairs = corpus.dj().all_transition_pairs();
+  if (!pairs) return pairs.status();
+  for (const auto& [id_a, id_b] : *pairs) {
     const auto a = index.find(id_a), b = index.find(id_b);
     if (a == index.end() || b == index.end() || a->second == b->second) continue;
     partners[a->second].insert(static_cast<uint32_t>(b->second));
     partners[b->second].insert(static_cast<uint32_t>(a->second));
+  }
+  auto lists = corpus.dj().co_members(100);
+  if (!lists) return lists.status();
+  for (const auto& members : *lists) {
+    std::vector<uint32_t> at;
+    for (const auto& id : members) {
+      if (auto it = index.find(id); it != index.end()) at.push_back(static_cast<uint32_t>(it->second));
+    }
+    for (uint32_t a : at) {
+      for (uint32_t b : at) {
+        if (a != b && partners[a].size() < 64) partners[a].insert(b);
+      }
+    }
   }
   TrainEmbedReport report;
   for (size_t t = 0; t < tracks.size(); ++t) {

@@ -33,7 +33,7 @@ Result<std::optional<embed::AcousticModel>> load_model_for(const std::string& db
 struct TrainEmbedReport {
   std::string path;
   embed::AcousticModel model;
-  size_t partnered_tracks = 0;  // tracks with partners: album-mates, or neighbours in a played set
+  size_t partnered_tracks = 0;  // tracks with partners: album-mates, neighbours in any history, crate-mates
 };
 // Trains on every analysed track's windows and installs the model (atomically) beside the corpus.
 Result<TrainEmbedReport> train_embed(corpus::Corpus& corpus, const embed::TrainOptions& options);
