@@ -367,12 +367,14 @@ Response Booth::feedback(const json& body) {
 }
 
 Response Booth::recommend(const json& body) {
-  std::string session, current, prompt, mode = "full";
+  std::string session, current, prompt, mode = "full", crate;
   if (!body_text(body, "session", &session) || !body_text(body, "current", &current) ||
-      !body_text(body, "prompt", &prompt) || !body_text(body, "mode", &mode)) {
-    return error(400, "session, current, prompt and mode are strings");
+      !body_text(body, "prompt", &prompt) || !body_text(body, "mode", &mode) || !body_text(body, "crate", &crate)) {
+    return error(400, "session, current, prompt, mode and crate are strings");
   }
-  if (session.size() > kMaxSession || prompt.size() > 2000) return error(400, "the session name or prompt is too long");
+  if (session.size() > kMaxSession || prompt.size() > 2000 || crate.size() > 1000) {
+    return error(400, "the session name, prompt or crate name is too long");
+  }
   size_t top = 5;
   if (auto it = body.find("top"); it != body.end() && !it->is_null()) {
     if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 50) {
@@ -384,6 +386,7 @@ Response Booth::recommend(const json& body) {
   library::RecommendRequest req;
   req.prompt = prompt;
   req.top = top;
+  req.crate = crate;
   req.mode = mode == "features" ? rank::Mode::kFeatures : mode == "embedding" ? rank::Mode::kEmbedding : rank::Mode::kFull;
   if (!session.empty()) {
     // Played and skipped tracks of the set are not suggested again (nothing is recorded here).
@@ -405,13 +408,15 @@ Response Booth::recommend(const json& body) {
   req.current = current;
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto s = snapshot();
-    auto out = library::recommend(*s, req, nullptr);
+    // The corpus for the DJ's history and crates (the session's plays are excluded above; nothing is recorded).
+    auto out = library::recommend(*s, req, corpus_.get());
     if (!out) {
       if (s->index().damaged() && attempt == 0) {
         (void)snapshot(true);  // rebuilt, then asked again
         continue;
       }
-      return error(out.status().message().rfind("no track", 0) == 0 || out.status().message().find("matches") != std::string::npos
+      return error(out.status().message().rfind("no track", 0) == 0 || out.status().message().find("matches") != std::string::npos ||
+                           out.status().message().rfind("no crate", 0) == 0
                        ? 404 : 400,
                    out.status().message());
     }
@@ -442,6 +447,23 @@ Response Booth::settings() {
                              {"llm_concurrency", s->llm_concurrency},
                              {"settings_file", to_valid_utf8(s->path)},
                              {"warnings", s->warnings}});
+}
+
+// The DJ programs' playlists, crates and history sets imported (`codex library import`), for the
+// booth's crate filter.
+Response Booth::lists() {
+  auto lists = corpus_->dj().lists(true);
+  if (!lists) return error(500, lists.status().message());
+  json out = json::array();
+  for (const auto& l : *lists) {
+    size_t analysed = 0;
+    for (const auto& e : l.entries) analysed += e.track_id ? 1 : 0;
+    if (analysed == 0) continue;
+    out.push_back({{"source", l.source}, {"kind", l.kind}, {"name", to_valid_utf8(l.name)}, {"folder", to_valid_utf8(l.folder)},
+                   {"full_name", to_valid_utf8(l.folder.empty() ? l.name : l.folder + " / " + l.name)},
+                   {"tracks", l.entries.size()}, {"analysed", analysed}, {"date", l.date}});
+  }
+  return json_response(200, {{"lists", out}});
 }
 
 // ---- routing ----
@@ -503,6 +525,7 @@ Response Booth::route(const Request& r) {
   if (post("/api/recommend")) return recommend(body);
   if (post("/api/feedback")) return feedback(body);
   if (get("/api/settings")) return settings();
+  if (get("/api/lists")) return lists();
   if (get("/api/jobs")) return jobs();
   if (post("/api/jobs")) return start_job(body);
   if (p.rfind("/api/jobs/", 0) == 0 && (r.method == "GET" || r.method == "DELETE")) {

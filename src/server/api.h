@@ -80,6 +80,7 @@ class Booth {
   Response job_status(const std::string& id, bool cancel);
   Response jobs();
   Response settings();
+  Response lists();
   nlohmann::json job_json(const Job& job) const;
 
   BoothOptions options_;

@@ -23,7 +23,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 failures = []
 
@@ -69,6 +69,17 @@ def main():
                           text=True, env=env, timeout=600)
     if not check(demo.returncode == 0, 'the demo corpus is built'):
         print(demo.stderr)
+        return 1
+    # A crate from the DJ's own software (an M3U playlist): eight demo tracks.
+    truth = json.load(open(os.path.join(work, 'demo', 'ground_truth.json')))
+    crate = truth[::4]
+    crate_titles = sorted(t['title'] for t in crate)
+    with open(os.path.join(work, 'Peak crate.m3u'), 'w') as f:
+        f.write('#EXTM3U\n' + ''.join(os.path.join('demo', t['file']) + '\n' for t in crate))
+    imp = subprocess.run([a.codex, 'library', 'import', os.path.join(work, 'Peak crate.m3u'), '--db', db], capture_output=True,
+                         text=True, env=env, timeout=120)
+    if not check(imp.returncode == 0 and '8 matched' in imp.stdout, 'a crate is imported: ' + imp.stdout.strip().replace('\n', ' | ')):
+        print(imp.stderr)
         return 1
     server_err = open(os.path.join(work, 'serve.err'), 'w+')
     server = subprocess.Popen([a.codex, 'serve', '--db', db, '--port', '0'], stdout=subprocess.PIPE,
@@ -204,6 +215,20 @@ def main():
         pills = texts('#cards .pill')
         check(any(x.startswith(word + ': valence') for x in pills), 'the cards name the mood move: %s' % [x for x in pills if word in x][:2])
         shot('mood')
+
+        # A crate as a filter: every suggestion comes from it; "all tracks" lifts it.
+        mood_cards = card_ids(driver)
+        crate_select = Select(driver.find_element(By.ID, 'crate'))
+        check(driver.find_element(By.ID, 'crate').is_displayed(), 'the crate filter shows when crates are imported')
+        crate_select.select_by_value('Peak crate')
+        card_titles = lambda d: d.execute_script("return [...document.querySelectorAll('#cards li.card .card-title')].map(e => e.textContent)")
+        wait.until(lambda d: card_titles(d) and all(any(c in t for c in crate_titles) for t in card_titles(d)))
+        got = card_titles(driver)
+        check(got and all(any(c in t for c in crate_titles) for t in got), 'with the crate, every card is from it: %s' % got)
+        shot('crate')
+        crate_select.select_by_value('')
+        wait.until(lambda d: card_ids(d) == mood_cards)
+        check(True, 'all tracks again: the same cards as before the crate')
         cards = driver.find_elements(By.CSS_SELECTOR, '#cards li.card')
 
         # Click a suggestion: it becomes now playing (a preview), with back and forward.

@@ -235,6 +235,36 @@ TEST_F(BoothTest, RecommendTakesItsRequestAsJsonAndRefusesTheRest) {
   EXPECT_EQ(send("POST", "/api/recommend", "{\"current\":\"t107\"}", "").status, 415);
 }
 
+TEST_F(BoothTest, CratesFilterAndTheDjsHistoryLeads) {
+  {
+    auto c = corpus::Corpus::open(dir.file("c.db"));
+    ASSERT_TRUE(c.ok());
+    corpus::DjListRow crate;
+    crate.kind = "crate";
+    crate.folder = "Club";
+    crate.name = "Peak";
+    for (const char* id : {"t110", "t111", "t112", "t113"}) crate.entries.push_back({std::string("/m/") + id + ".mp3", std::string(id), ""});
+    ASSERT_TRUE((*c)->dj().replace_source("serato", {}, {crate}));
+    ASSERT_TRUE((*c)->dj().add_transition({"t107", "t130", "2024-05-01", "rekordbox", "Friday"}));
+  }
+  json lists = body(get("/api/lists"));
+  ASSERT_EQ(lists["lists"].size(), 1u) << lists.dump();
+  EXPECT_EQ(lists["lists"][0]["full_name"], "Club / Peak");
+  EXPECT_EQ(lists["lists"][0]["analysed"], 4);
+  json in_crate = body(post("/api/recommend", {{"current", "t107"}, {"crate", "Club / Peak"}, {"top", 10}}));
+  ASSERT_FALSE(in_crate["results"].empty()) << in_crate.dump();
+  for (const auto& r : in_crate["results"]) {
+    const std::string id = r["track_id"];
+    EXPECT_TRUE(id == "t110" || id == "t111" || id == "t112" || id == "t113") << id;
+  }
+  EXPECT_EQ(post("/api/recommend", {{"current", "t107"}, {"crate", "Nope"}}).status, 404);
+  EXPECT_EQ(post("/api/recommend", {{"current", "t107"}, {"crate", 3}}).status, 400);
+  json usual = body(post("/api/recommend", {{"current", "t107"}, {"prompt", "what I usually play after this"}}));
+  ASSERT_FALSE(usual["results"].empty()) << usual.dump();
+  EXPECT_EQ(usual["results"][0]["track_id"], "t130");
+  EXPECT_EQ(usual["results"][0]["reasons"][0], "you played it after this in one of your sets");
+}
+
 TEST_F(BoothTest, TheSetRemembersPlaysAcceptsAndSkips) {
   EXPECT_EQ(body(get("/api/now?session=gig"))["now"], nullptr);
   json now = body(post("/api/now", {{"session", "gig"}, {"track_id", "t107"}}));

@@ -149,7 +149,13 @@ RecommendResult recommend(const TrackTable& lib, size_t current, const prompt::I
     out.results.push_back(evaluate(i, false));
     if (i != current) lib.release(i);
   }
+  // "What I usually play after this" lists those tracks first (by score among them), then the rest.
+  const bool usual_first = opt.history && in.history == prompt::HistoryRule::kUsual;
   std::stable_sort(out.results.begin(), out.results.end(), [&](const Recommendation& a, const Recommendation& b) {
+    if (usual_first) {
+      const bool ha = opt.history->played_after.count(a.index) > 0, hb = opt.history->played_after.count(b.index) > 0;
+      if (ha != hb) return ha;
+    }
     if (a.score != b.score) return a.score > b.score;
     return lib.track_id(a.index) < lib.track_id(b.index);
   });

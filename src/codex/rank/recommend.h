@@ -38,7 +38,7 @@ struct History {
 
 // What the history adds to a candidate's score (outside the factor mix, which stays in [0, 1]):
 // a track the DJ has played after this one gains up to 0.10 by default (saturating at three sets),
-// 0.5 when the prompt asks for "what I usually play"; with "something I haven't played in a while"
+// 0.5 when the prompt asks for "what I usually play" (and those tracks are then listed first); with "something I haven't played in a while"
 // a track never played gains 0.25, one played yesterday nothing, by how long ago (half a year = all).
 double history_bonus(const History& history, size_t position, prompt::HistoryRule rule);
 

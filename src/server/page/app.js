@@ -155,7 +155,8 @@ let suggestSeq = 0;
 async function suggest() {
   if (!state.now) return;
   const seq = ++suggestSeq;
-  const body = { session: state.session, current: state.now.track_id, prompt: $('prompt').value, mode: $('mode').value, top: 5 };
+  const body = { session: state.session, current: state.now.track_id, prompt: $('prompt').value, mode: $('mode').value,
+                 crate: $('crate').value, top: 5 };
   try {
     const data = await api('/api/recommend', body);
     if (seq !== suggestSeq) return;
@@ -556,6 +557,7 @@ function wire() {
   });
   $('prompt-form').addEventListener('submit', (ev) => { ev.preventDefault(); suggest(); });
   $('mode').addEventListener('change', suggest);
+  $('crate').addEventListener('change', suggest);
   $('back').addEventListener('click', () => go(-1));
   $('forward').addEventListener('click', () => go(1));
   $('now-accept').addEventListener('click', () => {
@@ -627,8 +629,25 @@ function wire() {
   });
 }
 
+// The crates, playlists and history sets imported from the DJ's programs: a filter for suggestions.
+async function loadLists() {
+  try {
+    const data = await api('/api/lists');
+    const sel = $('crate');
+    const kinds = { crate: 'crate', playlist: 'playlist', history: 'set' };
+    for (const l of data.lists) {
+      const o = document.createElement('option');
+      o.value = l.full_name;
+      o.textContent = l.full_name + ' (' + (kinds[l.kind] || l.kind) + ', ' + l.analysed + ')';
+      sel.appendChild(o);
+    }
+    sel.hidden = data.lists.length === 0;
+  } catch (e) { toast(e.message); }
+}
+
 async function start() {
   wire();
+  loadLists();
   drawWheel(null);
   drawPlane();
   renderNow();
