@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +74,15 @@ Result<DjLibrary> read_playlist_file(const std::string& path);  // .m3u, .m3u8, 
 Result<DjLibrary> read_serato(const std::string& path);         // folder, .crate or database V2
 Result<DjLibrary> read_mixxx_db(const std::string& path);
 Result<DjLibrary> read_engine_db(const std::string& path);
+
+// Serato's objects inside an audio file (tags.h: read_serato_objects), read into `track` after the
+// serato-tags notes: "Serato Autotags" (version 01 01, then the BPM as text) gives the BPM; "Serato
+// BeatGrid" (01 00, a 32-bit marker count, 8-byte markers: position as a 32-bit float in seconds
+// and the beats to the next marker, the last with the BPM as a float instead) gives the grid;
+// "Serato Markers2" (01 01, then base64 of 01 01 and named entries "CUE" and "LOOP" with their
+// index, position in milliseconds, colour and name) gives the cues. A malformed object is an error
+// naming it; the objects before it are kept.
+Status apply_serato_objects(const std::map<std::string, std::string>& objects, DjTrack& track);
 
 // Writers: a new file each (never a program's own library file in place: the caller picks a new
 // path). UTF-8, the program's own notation for keys and its marker forms for the grid.

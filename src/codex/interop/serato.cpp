@@ -5,8 +5,11 @@
 // "p" hold UTF-16BE text ("pfil"/"ptrk" a path relative to the root of the drive the `_Serato_`
 // folder is on), "u" a 32-bit and "s" a 16-bit number, "b" a byte. In a session, each "oent" holds
 // an "adat" whose fields are tagged by number (2: the file's path, 28: when it started, Unix time).
-// A crate file's name gives its place: "Parent%%Child.crate".
+// A crate file's name gives its place: "Parent%%Child.crate". The beat grid and cue points live in
+// the audio files themselves (apply_serato_objects): read for every database track found here.
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -15,6 +18,7 @@
 #include "codex/core/text.h"
 #include "codex/interop/dj_library.h"
 #include "codex/interop/dj_paths.h"
+#include "codex/interop/tags.h"
 #include "codex/interop/util.h"
 
 namespace codex::interop {
@@ -145,7 +149,15 @@ Status read_database(const std::string& file, const std::string& root, DjLibrary
     t.path = under(root, t.location);
     t.key = camelot_from_text(t.key_text);
     if (t.bpm && *t.bpm <= 0) t.bpm.reset();
-    if (!t.path.empty()) lib.tracks.push_back(std::move(t));
+    if (t.path.empty()) continue;
+    // The grid and cues live in the audio file's own tags: read them when the file is here.
+    std::error_code ec;
+    if (fs::is_regular_file(t.path, ec)) {
+      if (Status s = apply_serato_objects(read_serato_objects(t.path), t); !s) {
+        lib.warnings.push_back(t.path + ": " + s.message());
+      }
+    }
+    lib.tracks.push_back(std::move(t));
   }
   return Status::Ok();
 }
@@ -218,7 +230,115 @@ Status read_session(const std::string& file, const std::string& root, DjLibrary&
   return Status::Ok();
 }
 
+float be_float(const unsigned char* p) {
+  const uint32_t u = be32(p);
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+std::string base64_decode(std::string_view in) {
+  static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    if (c == '=' || c == '\0') break;
+    const size_t v = kAlphabet.find(c);
+    if (v == std::string::npos) continue;  // line breaks
+    acc = acc << 6 | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+Status apply_beatgrid(std::string_view b, DjTrack& t) {
+  const auto* p = reinterpret_cast<const unsigned char*>(b.data());
+  if (b.size() < 6 || p[0] != 1 || p[1] != 0) return Status::Error("Serato BeatGrid: not version 1.0");
+  const uint32_t n = be32(p + 2);
+  if (n == 0 || n > (b.size() - 6) / 8) return Status::Error("Serato BeatGrid: marker count past the end");
+  std::vector<GridMarker> grid;
+  for (uint32_t i = 0; i < n; ++i) {
+    const unsigned char* m = p + 6 + 8 * i;
+    const double pos = be_float(m);
+    if (!std::isfinite(pos)) return Status::Error("Serato BeatGrid: a marker is not a number");
+    if (i + 1 < n) {
+      const double next = be_float(m + 8);
+      const uint32_t beats = be32(m + 4);
+      if (!(next > pos) || beats == 0 || beats > 100000) return Status::Error("Serato BeatGrid: markers out of order");
+      grid.push_back({pos, 60.0 * beats / (next - pos), 1});
+    } else {
+      const double bpm = be_float(m + 4);
+      if (!(bpm > 0 && bpm < 1000)) return Status::Error("Serato BeatGrid: the BPM is not a tempo");
+      grid.push_back({pos, bpm, 1});
+    }
+  }
+  t.grid = std::move(grid);
+  return Status::Ok();
+}
+
+Status apply_markers2(std::string_view b, DjTrack& t) {
+  if (b.size() < 2 || b[0] != 1 || b[1] != 1) return Status::Error("Serato Markers2: not version 1.1");
+  const std::string d = base64_decode(b.substr(2));
+  if (d.size() < 2 || d[0] != 1 || d[1] != 1) return Status::Error("Serato Markers2: not version 1.1 inside");
+  size_t at = 2;
+  std::vector<Cue> cues;
+  while (at < d.size() && d[at] != '\0') {
+    const size_t end = d.find('\0', at);
+    if (end == std::string::npos || end - at > 64 || d.size() - end < 5) return Status::Error("Serato Markers2: an entry runs past the end");
+    const std::string name = d.substr(at, end - at);
+    const uint32_t len = be32(reinterpret_cast<const unsigned char*>(d.data() + end + 1));
+    if (len > d.size() - end - 5) return Status::Error("Serato Markers2: an entry runs past the end");
+    const auto* e = reinterpret_cast<const unsigned char*>(d.data() + end + 5);
+    auto text_at = [&](size_t from) {
+      if (from >= len) return std::string();
+      const std::string_view rest(reinterpret_cast<const char*>(e) + from, len - from);
+      return to_valid_utf8(rest.substr(0, rest.find('\0')));
+    };
+    if (name == "CUE" && len >= 13) {
+      Cue c;
+      c.hotcue = e[1] <= 7 ? e[1] : -1;
+      c.position_s = be32(e + 2) / 1000.0;
+      c.color = uint32_t(e[7]) << 16 | uint32_t(e[8]) << 8 | e[9];
+      c.name = text_at(12);
+      cues.push_back(std::move(c));
+    } else if (name == "LOOP" && len >= 21) {
+      Cue c;
+      c.kind = "loop";
+      c.hotcue = e[1] <= 7 ? e[1] : -1;
+      c.position_s = be32(e + 2) / 1000.0;
+      const double end_s = be32(e + 6) / 1000.0;
+      if (end_s > c.position_s) c.length_s = end_s - c.position_s;
+      c.name = text_at(20);
+      cues.push_back(std::move(c));
+    }
+    at = end + 5 + len;
+  }
+  t.cues.insert(t.cues.end(), cues.begin(), cues.end());
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status apply_serato_objects(const std::map<std::string, std::string>& objects, DjTrack& t) {
+  if (auto it = objects.find("Serato Autotags"); it != objects.end()) {
+    const std::string& b = it->second;
+    if (b.size() < 3 || b[0] != 1 || b[1] != 1) return Status::Error("Serato Autotags: not version 1.1");
+    const auto bpm = detail::number(std::string_view(b).substr(2, b.find('\0', 2) - 2));
+    if (bpm && *bpm > 0 && *bpm < 1000 && !t.bpm) t.bpm = *bpm;
+  }
+  if (auto it = objects.find("Serato BeatGrid"); it != objects.end()) {
+    if (Status s = apply_beatgrid(it->second, t); !s) return s;
+  }
+  if (auto it = objects.find("Serato Markers2"); it != objects.end()) {
+    if (Status s = apply_markers2(it->second, t); !s) return s;
+  }
+  return Status::Ok();
+}
 
 Result<DjLibrary> read_serato(const std::string& path) {
   DjLibrary lib;

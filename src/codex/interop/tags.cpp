@@ -3,7 +3,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <taglib/aifffile.h>
 #include <taglib/fileref.h>
+#include <taglib/flacfile.h>
+#include <taglib/generalencapsulatedobjectframe.h>
+#include <taglib/id3v2tag.h>
+#include <taglib/mpegfile.h>
+#include <taglib/wavfile.h>
+#include <taglib/xiphcomment.h>
 #include <taglib/mp4file.h>
 #include <taglib/mp4tag.h>
 #include <taglib/tfile.h>
@@ -113,6 +120,72 @@ Status write_dj_tags(const std::string& path, const TagValues& values, const std
     ::close(dir);
   }
   return Status::Ok();
+}
+
+namespace {
+
+const std::map<std::string, std::pair<std::string, std::string>>& serato_names() {
+  // object name -> (Vorbis comment, MP4 atom)
+  static const std::map<std::string, std::pair<std::string, std::string>> m = {
+      {"Serato BeatGrid", {"SERATO_BEATGRID", "----:com.serato.dj:beatgrid"}},
+      {"Serato Markers2", {"SERATO_MARKERS_V2", "----:com.serato.dj:markersv2"}},
+      {"Serato Autotags", {"SERATO_AUTOTAGS", "----:com.serato.dj:autotags"}}};
+  return m;
+}
+
+void from_id3(TagLib::ID3v2::Tag* tag, std::map<std::string, std::string>& out) {
+  if (!tag) return;
+  for (auto* frame : tag->frameList("GEOB")) {
+    auto* geob = dynamic_cast<TagLib::ID3v2::GeneralEncapsulatedObjectFrame*>(frame);
+    if (!geob) continue;
+    const std::string name = geob->description().to8Bit(true);
+    if (!serato_names().count(name)) continue;
+    const TagLib::ByteVector v = geob->object();
+    out[name] = std::string(v.data(), v.size());
+  }
+}
+
+// The base64 text of a Vorbis comment or MP4 atom: "application/octet-stream\0\0<name>\0<payload>".
+void from_base64(const std::string& name, const TagLib::String& text, std::map<std::string, std::string>& out) {
+  std::string b64;
+  for (char c : text.to8Bit(false)) {
+    if (c != '\n' && c != '\r' && c != ' ') b64.push_back(c);
+  }
+  while (b64.size() % 4) b64.push_back('=');
+  const TagLib::ByteVector raw = TagLib::ByteVector::fromBase64(TagLib::ByteVector(b64.data(), static_cast<unsigned>(b64.size())));
+  const std::string bytes(raw.data(), raw.size());
+  const std::string head = std::string("application/octet-stream") + '\0' + '\0' + name + '\0';
+  if (bytes.compare(0, head.size(), head) == 0) out[name] = bytes.substr(head.size());
+}
+
+}  // namespace
+
+std::map<std::string, std::string> read_serato_objects(const std::string& path) {
+  std::map<std::string, std::string> out;
+  TagLib::FileRef f(path.c_str(), false);
+  if (f.isNull() || !f.file() || !f.file()->isValid()) return out;
+  if (auto* mp3 = dynamic_cast<TagLib::MPEG::File*>(f.file())) {
+    from_id3(mp3->ID3v2Tag(false), out);
+  } else if (auto* aiff = dynamic_cast<TagLib::RIFF::AIFF::File*>(f.file())) {
+    from_id3(aiff->tag(), out);
+  } else if (auto* wav = dynamic_cast<TagLib::RIFF::WAV::File*>(f.file())) {
+    from_id3(wav->ID3v2Tag(), out);
+  } else if (auto* flac = dynamic_cast<TagLib::FLAC::File*>(f.file())) {
+    if (auto* x = flac->xiphComment(false)) {
+      for (const auto& [name, names] : serato_names()) {
+        const auto& fields = x->fieldListMap();
+        auto it = fields.find(names.first);
+        if (it != fields.end() && !it->second.isEmpty()) from_base64(name, it->second.front(), out);
+      }
+    }
+  } else if (auto* mp4 = dynamic_cast<TagLib::MP4::File*>(f.file()); mp4 && mp4->tag()) {
+    for (const auto& [name, names] : serato_names()) {
+      if (!mp4->tag()->contains(names.second)) continue;
+      const TagLib::StringList v = mp4->tag()->item(names.second).toStringList();
+      if (!v.isEmpty()) from_base64(name, v.front(), out);
+    }
+  }
+  return out;
 }
 
 }  // namespace codex::interop

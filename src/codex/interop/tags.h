@@ -27,4 +27,11 @@ Result<TagValues> read_dj_tags(const std::string& path);
 Status write_dj_tags(const std::string& path, const TagValues& values,
                      const std::function<Status(const std::string& copy)>& verify = {});
 
+// Serato's own data inside an audio file, by object name ("Serato BeatGrid", "Serato Markers2",
+// "Serato Autotags"): the payload of an ID3v2 GEOB frame of that description (MP3, AIFF, WAV), or
+// of the base64 Vorbis comment (SERATO_BEATGRID, SERATO_MARKERS_V2, SERATO_AUTOTAGS in FLAC and
+// Ogg) or MP4 free-form atom (----:com.serato.dj:beatgrid, markersv2, autotags) after its
+// "application/octet-stream" header. Empty when the file has none or TagLib cannot read it.
+std::map<std::string, std::string> read_serato_objects(const std::string& path);
+
 }  // namespace codex::interop
