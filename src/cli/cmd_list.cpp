@@ -6,6 +6,7 @@
 #include "codex/library/catalog.h"
 #include "codex/library/records.h"
 #include "codex/schema/schema.h"
+#include "codex/library/dj_import.h"
 #include "commands.h"
 
 namespace codex::cli {
@@ -120,6 +121,32 @@ int run_show(const GlobalArgs& g, const std::string& track) {
   }
   nlohmann::json record;
   if (typed) j["record"] = record = schema::to_json(*typed);
+  // What the DJ's programs say of it (codex library import), beside CODEX's own reading.
+  auto dj = (*corpus)->dj().tracks_of(d->summary.track_id);
+  if (!dj) {
+    print_error(dj.status().message());
+    return 1;
+  }
+  std::vector<std::string> dj_lines;
+  nlohmann::json dj_json = nlohmann::json::array();
+  for (const auto& t : *dj) {
+    const auto cues = nlohmann::json::parse(t.cues, nullptr, false), grid = nlohmann::json::parse(t.grid, nullptr, false);
+    nlohmann::json row = {{"source", t.source}, {"path", t.path}, {"bpm", t.bpm ? nlohmann::json(*t.bpm) : nlohmann::json(nullptr)},
+                          {"key", t.key_text}, {"camelot", t.key}, {"cues", cues}, {"grid", grid}};
+    std::string line = library::program_name(t.source) + ":";
+    if (t.bpm && typed && typed->bpm) {
+      row["bpm_comparison"] = library::bpm_comparison(t.source, *t.bpm, *typed->bpm);
+      line += " " + row["bpm_comparison"].get<std::string>() + ";";
+    }
+    if (!t.key.empty() && typed && typed->key) {
+      row["key_comparison"] = library::key_comparison(t.source, t.key_text, t.key, typed->key->camelot());
+      line += " " + row["key_comparison"].get<std::string>() + ";";
+    }
+    line += " " + std::to_string(cues.is_array() ? cues.size() : 0) + " cue points";
+    dj_json.push_back(std::move(row));
+    dj_lines.push_back(line);
+  }
+  j["dj_software"] = dj_json;
   if (g.json) {
     std::printf("%s\n", json_text(j, 2).c_str());
     return 0;
@@ -161,6 +188,7 @@ int run_show(const GlobalArgs& g, const std::string& track) {
                   origin.empty() ? "" : "  [", origin.empty() ? "" : printable(origin + "]").c_str());
     }
   }
+  for (const auto& l : dj_lines) std::printf("  dj software %s\n", printable(l).c_str());
   for (const auto& [name, a] : d->analyses.items()) {
     nlohmann::json r = a["result"];
     if (r.is_object() && r.contains("envelope_db")) r["envelope_db"] = std::to_string(r["envelope_db"].size()) + " values";

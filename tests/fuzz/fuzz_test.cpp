@@ -29,6 +29,7 @@
 #include "codex/core/half.h"
 #include "codex/demo/synth.h"
 #include "codex/embed/acoustic_model.h"
+#include "codex/interop/dj_library.h"
 #include "codex/library/embedding.h"
 #include "codex/library/jsonl.h"
 #include "codex/music/key.h"
@@ -435,6 +436,50 @@ TEST(Fuzz, DamagedCorpusFiles) {
                      one_line(rows.status().message());
                    }
                  }),
+            0u);
+}
+
+// The DJ programs' files: any bytes, read as a Rekordbox XML, a Traktor NML, an M3U8, a PLS and a
+// Serato crate, end in a library or one clear error line; never a crash or a hang.
+TEST(Fuzz, DjLibraryFiles) {
+  test::TempDir d;
+  const std::vector<std::string> seeds = {
+      R"(<?xml version="1.0" encoding="UTF-8"?><DJ_PLAYLISTS Version="1.0.0"><COLLECTION Entries="1"><TRACK TrackID="1" Name="A" AverageBpm="128.00" Tonality="Am" Rating="204" Colour="0xFF0000" Location="file://localhost/C:/Music/a%20b.mp3"><TEMPO Inizio="0.1" Bpm="128" Metro="4/4" Battito="1"/><POSITION_MARK Name="x" Type="4" Start="1" End="2" Num="1" Red="1" Green="2" Blue="3"/></TRACK></COLLECTION><PLAYLISTS><NODE Type="0" Name="ROOT"><NODE Type="0" Name="HISTORY"><NODE Name="HISTORY 2024-05-01" Type="1" KeyType="0"><TRACK Key="1"/></NODE></NODE></NODE></PLAYLISTS></DJ_PLAYLISTS>)",
+      R"(<?xml version="1.0"?><NML VERSION="19"><COLLECTION ENTRIES="1"><ENTRY TITLE="A"><LOCATION DIR="/:m/:" FILE="a.mp3" VOLUME="C:"/><INFO KEY="1m" RANKING="255"/><TEMPO BPM="128"/><MUSICAL_KEY VALUE="21"/><CUE_V2 TYPE="4" START="100" HOTCUE="0"><GRID BPM="128"/></CUE_V2></ENTRY></COLLECTION><PLAYLISTS><NODE TYPE="FOLDER" NAME="$ROOT"><SUBNODES><NODE TYPE="PLAYLIST" NAME="HISTORY"><PLAYLIST><ENTRY><PRIMARYKEY TYPE="TRACK" KEY="C:/:m/:a.mp3"/><EXTENDEDDATA STARTDATE="132644097" STARTTIME="77400"/></ENTRY></PLAYLIST></NODE></SUBNODES></NODE></PLAYLISTS></NML>)",
+      "#EXTM3U\r\n#EXTINF:301,A - B\r\nmusic/a.mp3\r\n../b.mp3\r\nfile://localhost/C:/x.mp3\r\n",
+      "[playlist]\nFile1=/m/a.mp3\nTitle1=A - B\nLength1=200\nNumberOfEntries=1\n",
+      std::string("vrsn\0\0\0\4\0a\0b", 12) + std::string("otrk\0\0\0\x0c" "ptrk\0\0\0\4\0a\0b", 20)};
+  EXPECT_GT(fuzz("dj_files", seeds, [&](const std::string& bytes) {
+              for (const char* name : {"x.xml", "collection.nml", "x.m3u8", "x.pls", "x.crate"}) {
+                test::write_bytes(d.file(name), bytes);
+                const std::string n(name);
+                auto r = n == "x.xml" ? interop::read_rekordbox_xml(d.file(name))
+                         : n == "collection.nml" ? interop::read_traktor_nml(d.file(name))
+                         : n == "x.crate" ? interop::read_serato(d.file(name))
+                                          : interop::read_playlist_file(d.file(name));
+                if (!r) one_line(r.status().message());
+                else for (const auto& w : r->warnings) one_line(w);
+              }
+            }),
+            0u);
+}
+
+TEST(Fuzz, SeratoObjects) {
+  auto be = [](uint32_t v) {
+    std::string s;
+    for (int k = 24; k >= 0; k -= 8) s.push_back(static_cast<char>((v >> k) & 0xFF));
+    return s;
+  };
+  const std::string grid = std::string("\x01\x00", 2) + be(1) + be(0x3DCCCCCD) + be(0x43000000) + '\0';
+  const std::string markers = std::string("\x01\x01", 2) + "AQFDVUUAAAAADQABAAB9ZADMAAAAAERyb3AA" + '\0';
+  EXPECT_GT(fuzz("serato_objects", {grid, markers, std::string("\x01\x01", 2) + "126.00" + '\0'}, [](const std::string& bytes) {
+              for (const char* name : {"Serato BeatGrid", "Serato Markers2", "Serato Autotags"}) {
+                interop::DjTrack t;
+                Status s = interop::apply_serato_objects({{name, bytes}}, t);
+                if (!s) one_line(s.message());
+                for (const auto& g : t.grid) EXPECT_TRUE(std::isfinite(g.bpm) && g.bpm > 0);
+              }
+            }),
             0u);
 }
 
