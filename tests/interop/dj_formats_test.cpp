@@ -300,6 +300,17 @@ TEST(Traktor, HistoryArchivesAreSetsWithTimes) {
 <ENTRY><PRIMARYKEY TYPE="TRACK" KEY="Macintosh HD/:m/:b.mp3"></PRIMARYKEY></ENTRY>
 </PLAYLIST></NODE></SUBNODES></NODE></PLAYLISTS></NML>)";
   write_bytes(d.file("history_2024y05m01d_21h30m00s.nml"), nml);
+  // Traktor's own folder: the collection and its History archives are read together.
+  std::filesystem::create_directories(d.file("Traktor/History"));
+  write_bytes(d.file("Traktor/collection.nml"), kTraktor);
+  write_bytes(d.file("Traktor/History/history_2024y05m01d_21h30m00s.nml"), nml);
+  write_bytes(d.file("Traktor/History/history_2024y05m02d_21h30m00s.nml"), "<NML><COLLECTION>");  // cut short
+  auto folder = read_dj_library(d.file("Traktor"));
+  ASSERT_TRUE(folder) << folder.status().message();
+  EXPECT_EQ(folder->tracks.size(), 2u);
+  ASSERT_EQ(folder->lists.size(), 2u);
+  EXPECT_EQ(folder->lists[1].kind, "history");
+  EXPECT_EQ(folder->warnings.size(), 1u);
   auto lib = read_dj_library(d.file("history_2024y05m01d_21h30m00s.nml"));
   ASSERT_TRUE(lib) << lib.status().message();
   ASSERT_EQ(lib->lists.size(), 1u);

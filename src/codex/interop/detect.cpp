@@ -1,4 +1,5 @@
 // Which DJ program a file or folder comes from, read from its content, not its name alone.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -35,7 +36,25 @@ Result<DjLibrary> read_dj_library(const std::string& path) {
       if (fs::is_regular_file(p / sub, ec)) return read_engine_db(path);
     }
     if (fs::is_regular_file(p / "mixxxdb.sqlite", ec)) return read_mixxx_db((p / "mixxxdb.sqlite").string());
-    if (fs::is_regular_file(p / "collection.nml", ec)) return read_traktor_nml((p / "collection.nml").string());
+    if (fs::is_regular_file(p / "collection.nml", ec)) {
+      // Traktor's folder: the collection, and the history archives beside it (History/history_*.nml).
+      auto lib = read_traktor_nml((p / "collection.nml").string());
+      if (!lib || !fs::is_directory(p / "History", ec)) return lib;
+      std::vector<fs::path> archives;
+      for (const auto& e : fs::directory_iterator(p / "History", ec)) {
+        if (e.is_regular_file(ec) && ascii_lower(e.path().extension().string()) == ".nml") archives.push_back(e.path());
+      }
+      std::sort(archives.begin(), archives.end());
+      for (const auto& a : archives) {
+        auto h = read_traktor_nml(a.string());
+        if (!h) {
+          lib->warnings.push_back(h.status().message());
+          continue;
+        }
+        for (auto& l : h->lists) lib->lists.push_back(std::move(l));
+      }
+      return lib;
+    }
     return Status::Error(path + ": a folder of no DJ program CODEX reads (Serato's _Serato_, Engine DJ's Engine Library, Mixxx's "
                                 "mixxxdb.sqlite, Traktor's collection.nml)");
   }
