@@ -432,8 +432,8 @@ TEST(DjStore, ImportReplacesASourceAndMatchesLater) {
   hist.name = "2024-05-01";
   hist.date = "2024-05-01";
   hist.entries = {{"/m/a.mp3", "A", "2024-05-01T21:00:00Z"}, {"/m/b.mp3", std::nullopt, ""}};
-  ASSERT_TRUE(dj.replace_source("traktor", tracks, {hist}));
-  ASSERT_TRUE(dj.replace_source("traktor", tracks, {hist}));  // twice: still one of each
+  ASSERT_TRUE(dj.replace_import("/dj/collection.nml", "traktor", tracks, {hist}));
+  ASSERT_TRUE(dj.replace_import("/dj/collection.nml", "traktor", tracks, {hist}));  // twice: still one of each
   auto rows = dj.tracks();
   ASSERT_TRUE(rows);
   EXPECT_EQ(rows->size(), 2u);
@@ -458,7 +458,7 @@ TEST(DjStore, ImportReplacesASourceAndMatchesLater) {
   crate.kind = "crate";
   crate.name = "Peak";
   crate.entries = {{"/m/a.mp3", "A", ""}, {"/m/b.mp3", "B", ""}, {"/m/c.mp3", std::nullopt, ""}};
-  ASSERT_TRUE(dj.replace_source("serato", {}, {crate}));
+  ASSERT_TRUE(dj.replace_import("/dj/_Serato_", "serato", {}, {crate}));
   EXPECT_EQ(*dj.co_members(100), (std::vector<std::vector<std::string>>{{"A", "B"}}));
   EXPECT_TRUE(dj.co_members(2)->empty()) << "a list longer than the limit says little";
   EXPECT_EQ(*dj.members("peak"), (std::vector<std::string>{"A", "B"}));

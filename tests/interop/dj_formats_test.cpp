@@ -60,6 +60,17 @@ TEST(DjPaths, TraktorVolumesRoundTrip) {
   }
 }
 
+TEST(DjPaths, SeratoDriveRoots) {
+  EXPECT_EQ(serato_drive_root("/Volumes/USB"), "/Volumes/USB");
+  EXPECT_EQ(serato_drive_root("/Volumes/USB/"), "/Volumes/USB");
+  EXPECT_EQ(serato_drive_root("/media/dj/STICK"), "/media/dj/STICK");
+  EXPECT_EQ(serato_drive_root("/run/media/dj/STICK"), "/run/media/dj/STICK");
+  EXPECT_EQ(serato_drive_root("/mnt/music"), "/mnt/music");
+  EXPECT_EQ(serato_drive_root("/Users/dj/Music"), "");  // the start-up disk: paths from "/"
+  EXPECT_EQ(serato_drive_root("/home/dj/Music"), "");
+  EXPECT_EQ(normalize_path("file://localhost/a/b%00c.mp3"), "");
+}
+
 TEST(DjKeys, EachProgramsNotation) {
   EXPECT_EQ(rekordbox_key("8A"), "Am");
   EXPECT_EQ(rekordbox_key("3B"), "Db");
@@ -672,12 +683,13 @@ TEST(Mixxx, ChangesWaitingInTheLogAreReadFromAPrivateCopy) {
   exec(**db, "INSERT INTO track_locations VALUES (1, '/m/a.mp3')");
   exec(**db, "INSERT INTO library VALUES (1, 1, 'A')");
   ASSERT_GT(std::filesystem::file_size(d.file("mixxxdb.sqlite-wal")), 0u);
-  const std::string wal = test::read_bytes(d.file("mixxxdb.sqlite-wal"));
+  const std::string wal = test::read_bytes(d.file("mixxxdb.sqlite-wal")), main_file = test::read_bytes(d.file("mixxxdb.sqlite"));
   auto lib = read_dj_library(d.file("mixxxdb.sqlite"));
   ASSERT_TRUE(lib) << lib.status().message();
   ASSERT_EQ(lib->tracks.size(), 1u);
   EXPECT_EQ(lib->tracks[0].title, "A");
   EXPECT_EQ(test::read_bytes(d.file("mixxxdb.sqlite-wal")), wal);
+  EXPECT_EQ(test::read_bytes(d.file("mixxxdb.sqlite")), main_file) << "no checkpoint into the program's file";
 }
 
 }  // namespace

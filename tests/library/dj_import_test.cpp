@@ -303,6 +303,27 @@ TEST_F(DjImport, HistoryAndCratesSteerRecommendations) {
   EXPECT_FALSE(recommend(*lib, req, corpus_.get()));
 }
 
+TEST_F(DjImport, EachFileIsItsOwnImportAndRelativePathsWork) {
+  test::write_bytes(dir_->file("one.m3u"), "music/a.wav\n../" + fs::path(dir_->path()).filename().string() + "/music/c.wav\n");
+  test::write_bytes(dir_->file("two.m3u8"), "#EXTM3U\nmusic/b.wav\n");
+  // Given relative to where CODEX runs, as a user types them.
+  const std::string one = fs::relative(dir_->file("one.m3u")).string(), two = fs::relative(dir_->file("two.m3u8")).string();
+  ASSERT_NE(one[0], '/');
+  auto a = import_dj_library(*corpus_, one);
+  ASSERT_TRUE(a) << a.status().message();
+  EXPECT_EQ(a->matched, 2u);
+  auto b = import_dj_library(*corpus_, two);
+  ASSERT_TRUE(b) << b.status().message();
+  EXPECT_EQ(b->matched, 1u);
+  auto again = import_dj_library(*corpus_, dir_->file("one.m3u"));  // the same file by another name: replaced
+  ASSERT_TRUE(again);
+  auto lists = corpus_->dj().lists(true);
+  ASSERT_TRUE(lists);
+  ASSERT_EQ(lists->size(), 2u) << "a second playlist of the same program does not replace the first";
+  EXPECT_EQ(corpus_->dj().members("one")->size(), 2u);
+  EXPECT_EQ(corpus_->dj().members("two")->size(), 1u);
+}
+
 TEST(DjTerms, CodexCommentKeepsTheDjsOwnWords) {
   EXPECT_EQ(codex_comment("8A", 6, ""), "8A - Energy 6 (CODEX)");
   EXPECT_EQ(codex_comment("8A", 6, "great closer"), "8A - Energy 6 (CODEX) | great closer");

@@ -58,6 +58,7 @@ TEST(History, WhatIUsuallyPlayLeadsAndSaysWhy) {
   ASSERT_EQ(before.results.size(), nudged.results.size());
   for (size_t k = 0; k < before.results.size(); ++k) {
     const size_t i = before.results[k].index;
+    ASSERT_LT(rank_of(nudged, i), nudged.results.size()) << lib[i].track_id;
     const double gain = nudged.results[rank_of(nudged, i)].score - before.results[k].score;
     EXPECT_NEAR(gain, i == 1 ? 0.05 : 0.0, 0.0011) << lib[i].track_id;
   }

@@ -244,7 +244,7 @@ TEST_F(BoothTest, CratesFilterAndTheDjsHistoryLeads) {
     crate.folder = "Club";
     crate.name = "Peak";
     for (const char* id : {"t110", "t111", "t112", "t113"}) crate.entries.push_back({std::string("/m/") + id + ".mp3", std::string(id), ""});
-    ASSERT_TRUE((*c)->dj().replace_source("serato", {}, {crate}));
+    ASSERT_TRUE((*c)->dj().replace_import("/dj/_Serato_", "serato", {}, {crate}));
     ASSERT_TRUE((*c)->dj().add_transition({"t107", "t130", "2024-05-01", "rekordbox", "Friday"}));
   }
   json lists = body(get("/api/lists"));

@@ -52,8 +52,9 @@ Stmt prepare(sqlite3* db, const std::string& sql) {
 }
 
 // The tables salvage copies, parents first (the built-record cache is rebuilt, not copied).
-constexpr const char* kTables[] = {"tracks", "locations", "tags",    "analyses",
-                                   "failures", "records",  "history", "llm_replies", "feedback"};
+constexpr const char* kTables[] = {"tracks",   "locations", "tags",      "analyses",        "failures",
+                                   "records",  "history",   "llm_replies", "feedback",      "dj_tracks",
+                                   "dj_lists", "dj_list_entries", "transitions"};
 
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();

@@ -6,21 +6,21 @@ namespace codex::corpus {
 
 namespace {
 
-Status rebuild_transitions(Database& db, const std::string& source) {
+Status rebuild_transitions(Database& db, const std::string& origin) {
   // Consecutive entries of each imported history list that both name tracks.
   const std::string sql = R"sql(
-INSERT OR IGNORE INTO transitions(from_track, to_track, at, source, set_name)
+INSERT OR IGNORE INTO transitions(from_track, to_track, at, source, set_name, origin)
 SELECT prev, track_id, CASE WHEN played_at <> '' THEN played_at ELSE date END, source,
-       CASE WHEN folder <> '' THEN folder || ' / ' || name ELSE name END FROM (
-  SELECT l.source, l.folder, l.name, l.date, e.track_id, e.played_at,
+       CASE WHEN folder <> '' THEN folder || ' / ' || name ELSE name END, origin FROM (
+  SELECT l.origin, l.source, l.folder, l.name, l.date, e.track_id, e.played_at,
          LAG(e.track_id) OVER (PARTITION BY e.list_id ORDER BY e.position) AS prev
   FROM dj_list_entries e JOIN dj_lists l ON l.list_id = e.list_id
-  WHERE l.kind = 'history' AND l.source = ?1)
+  WHERE l.kind = 'history' AND l.origin = ?1)
 WHERE prev IS NOT NULL AND track_id IS NOT NULL AND prev <> track_id)sql";
   if (Status s = [&] {
-        auto del = db.prepare("DELETE FROM transitions WHERE source = ?1");
+        auto del = db.prepare("DELETE FROM transitions WHERE origin = ?1");
         if (!del) return del.status();
-        del->bind(1, source);
+        del->bind(1, origin);
         return del->run();
       }();
       !s) {
@@ -28,7 +28,7 @@ WHERE prev IS NOT NULL AND track_id IS NOT NULL AND prev <> track_id)sql";
   }
   auto st = db.prepare(sql);
   if (!st) return st.status();
-  st->bind(1, source);
+  st->bind(1, origin);
   return st->run();
 }
 
@@ -60,21 +60,22 @@ const char* kTrackColumns =
 
 }  // namespace
 
-Status DjStore::replace_source(const std::string& source, const std::vector<DjTrackRow>& tracks,
+Status DjStore::replace_import(const std::string& origin, const std::string& source, const std::vector<DjTrackRow>& tracks,
                                const std::vector<DjListRow>& lists) {
+  if (origin.empty()) return Status::Error("an import needs its origin");
   std::lock_guard<std::mutex> lock(c_.mu);
   Database& db = *c_.db;
   const std::string now = utc_now_iso8601();
   return in_transaction(db, [&]() -> Status {
-    for (const char* sql : {"DELETE FROM dj_tracks WHERE source = ?1", "DELETE FROM dj_lists WHERE source = ?1",
-                            "DELETE FROM transitions WHERE source = ?1"}) {
+    for (const char* sql : {"DELETE FROM dj_tracks WHERE origin = ?1", "DELETE FROM dj_lists WHERE origin = ?1",
+                            "DELETE FROM transitions WHERE origin = ?1"}) {
       auto st = db.prepare(sql);
       if (!st) return st.status();
-      st->bind(1, source);
+      st->bind(1, origin);
       if (Status s = st->run(); !s) return s;
     }
     auto ins = db.prepare(std::string("INSERT OR REPLACE INTO dj_tracks(") + kTrackColumns +
-                          ", imported_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)");
+                          ", imported_at, origin) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)");
     if (!ins) return ins.status();
     for (const auto& t : tracks) {
       ins->reset();
@@ -87,21 +88,21 @@ Status DjStore::replace_source(const std::string& source, const std::vector<DjTr
       else ins->bind_null(16);
       if (t.color) ins->bind(17, *t.color);
       else ins->bind_null(17);
-      ins->bind(18, t.play_count).bind(19, t.duration_s).bind(20, now);
+      ins->bind(18, t.play_count).bind(19, t.duration_s).bind(20, now).bind(21, origin);
       if (Status s = ins->run(); !s) return s;
     }
-    auto list = db.prepare("INSERT OR IGNORE INTO dj_lists(source, kind, folder, name, date, imported_at) VALUES(?1,?2,?3,?4,?5,?6)");
-    auto id = db.prepare("SELECT list_id FROM dj_lists WHERE source=?1 AND kind=?2 AND folder=?3 AND name=?4");
+    auto list = db.prepare("INSERT OR IGNORE INTO dj_lists(source, kind, folder, name, date, imported_at, origin) VALUES(?1,?2,?3,?4,?5,?6,?7)");
+    auto id = db.prepare("SELECT list_id FROM dj_lists WHERE origin=?1 AND kind=?2 AND folder=?3 AND name=?4");
     auto entry = db.prepare("INSERT INTO dj_list_entries(list_id, position, path, track_id, played_at) VALUES(?1,?2,?3,?4,?5)");
     if (!list) return list.status();
     if (!id) return id.status();
     if (!entry) return entry.status();
     for (const auto& l : lists) {
       list->reset();
-      list->bind(1, source).bind(2, l.kind).bind(3, l.folder).bind(4, l.name).bind(5, l.date).bind(6, now);
+      list->bind(1, source).bind(2, l.kind).bind(3, l.folder).bind(4, l.name).bind(5, l.date).bind(6, now).bind(7, origin);
       if (Status s = list->run(); !s) return s;
       id->reset();
-      id->bind(1, source).bind(2, l.kind).bind(3, l.folder).bind(4, l.name);
+      id->bind(1, origin).bind(2, l.kind).bind(3, l.folder).bind(4, l.name);
       if (!id->step()) return id->status().ok() ? Status::Error("a list vanished while importing") : id->status();
       const int64_t list_id = id->int64(0);
       id->reset();
@@ -119,7 +120,7 @@ Status DjStore::replace_source(const std::string& source, const std::vector<DjTr
         if (Status s = entry->run(); !s) return s;
       }
     }
-    return rebuild_transitions(db, source);
+    return rebuild_transitions(db, origin);
   });
 }
 
@@ -139,7 +140,7 @@ Status DjStore::set_matches(const std::map<std::string, std::string>& track_of_p
       b->bind(1, path).bind(2, id);
       if (Status s = b->run(); !s) return s;
     }
-    auto sources = db.prepare("SELECT DISTINCT source FROM dj_lists WHERE kind='history'");
+    auto sources = db.prepare("SELECT DISTINCT origin FROM dj_lists WHERE kind='history'");
     if (!sources) return sources.status();
     std::vector<std::string> names;
     if (Status s = each_row(*sources, [&] { names.push_back(sources->text(0)); }); !s) return s;

@@ -14,7 +14,7 @@
 namespace codex::corpus {
 
 struct DjTrackRow {
-  std::string source, path, location, app_id;
+  std::string source, path, location, app_id;  // source: the program
   std::optional<std::string> track_id;
   std::string title, artist, album, genre, comment;
   std::optional<double> bpm, duration_s;
@@ -32,7 +32,7 @@ struct DjEntryRow {
 
 struct DjListRow {
   int64_t list_id = 0;
-  std::string source, kind, folder, name, date;
+  std::string source, kind, folder, name, date;  // source: the program
   std::vector<DjEntryRow> entries;  // filled by lists(true)
 };
 
@@ -44,9 +44,11 @@ class DjStore {
  public:
   explicit DjStore(Connection& c) : c_(c) {}
 
-  // Replaces everything held from `source` (its tracks, lists and their transitions) in one
-  // transaction: importing again updates, never duplicates.
-  Status replace_source(const std::string& source, const std::vector<DjTrackRow>& tracks, const std::vector<DjListRow>& lists);
+  // Replaces everything held from the import `origin` (the file or folder read; its tracks, lists
+  // and their transitions) in one transaction: importing it again updates, never duplicates, and
+  // other imports of the same program stay. `source` is the program.
+  Status replace_import(const std::string& origin, const std::string& source, const std::vector<DjTrackRow>& tracks,
+                        const std::vector<DjListRow>& lists);
   // Sets the corpus track of each path of every source (path -> track id), and rebuilds the
   // transitions of imported histories from their entries that now name tracks.
   Status set_matches(const std::map<std::string, std::string>& track_of_path);

@@ -144,6 +144,7 @@ CREATE TRIGGER llm_replies_delete_generation AFTER DELETE ON llm_replies BEGIN U
       // are built from: no generation bump.
       R"sql(
 CREATE TABLE dj_tracks (
+  origin       TEXT NOT NULL,               -- the file or folder imported (absolute): one import each
   source       TEXT NOT NULL,               -- rekordbox | traktor | serato | mixxx | engine | m3u | pls
   path         TEXT NOT NULL,               -- normalised (forward slashes, decoded, NFC)
   location     TEXT NOT NULL,               -- as the program wrote it
@@ -164,18 +165,19 @@ CREATE TABLE dj_tracks (
   play_count   INTEGER NOT NULL DEFAULT 0,
   duration_s   REAL,
   imported_at  TEXT NOT NULL,
-  PRIMARY KEY (source, path)
+  PRIMARY KEY (origin, path)
 );
 CREATE INDEX dj_tracks_track ON dj_tracks(track_id);
 CREATE TABLE dj_lists (
   list_id      INTEGER PRIMARY KEY,
+  origin       TEXT NOT NULL,
   source       TEXT NOT NULL,
   kind         TEXT NOT NULL,               -- playlist | crate | history
   folder       TEXT NOT NULL DEFAULT '',    -- enclosing folders joined by " / "
   name         TEXT NOT NULL,
   date         TEXT NOT NULL DEFAULT '',    -- history: YYYY-MM-DD when known
   imported_at  TEXT NOT NULL,
-  UNIQUE (source, kind, folder, name)
+  UNIQUE (origin, kind, folder, name)
 );
 CREATE TABLE dj_list_entries (
   list_id      INTEGER NOT NULL REFERENCES dj_lists(list_id) ON DELETE CASCADE,
@@ -192,7 +194,8 @@ CREATE TABLE transitions (
   at           TEXT NOT NULL,               -- UTC ISO 8601, or the set's date
   source       TEXT NOT NULL,               -- codex | booth | rekordbox | traktor | ...
   set_name     TEXT NOT NULL,
-  UNIQUE (from_track, to_track, at, source, set_name)
+  origin       TEXT NOT NULL DEFAULT '',    -- the import it came from ('' for CODEX's own sets)
+  UNIQUE (from_track, to_track, at, source, set_name, origin)
 );
 CREATE INDEX transitions_from ON transitions(from_track);
 CREATE INDEX transitions_to ON transitions(to_track);

@@ -84,6 +84,10 @@ Result<DjLibrary> read_engine_db(const std::string& path);
 // naming it; the objects before it are kept.
 Status apply_serato_objects(const std::map<std::string, std::string>& objects, DjTrack& track);
 
+// The drive root Serato's paths start from, for the folder holding `_Serato_`: a mount (/Volumes/NAME,
+// /media/USER/NAME, /run/media/USER/NAME, /mnt/NAME, a drive letter) or "" for the start-up disk.
+std::string serato_drive_root(const std::string& serato_parent);
+
 // Writers: a new file each (never a program's own library file in place: the caller picks a new
 // path). UTF-8, the program's own notation for keys and its marker forms for the grid.
 Status write_rekordbox_xml(const DjLibrary& library, const std::string& path);

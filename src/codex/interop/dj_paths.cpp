@@ -101,6 +101,7 @@ std::string normalize_path(std::string_view location) {
     s = s.substr(7);
     if (ascii_lower(s.substr(0, std::min<size_t>(s.size(), 10))).rfind("localhost", 0) == 0) s = s.substr(9);
     s = percent_decode(s);
+    if (s.find('\0') != std::string::npos) return "";  // "%00": no file has that name
     // "file:///C:/x" -> "/C:/x": drop the slash before a drive letter.
     if (s.size() >= 3 && s[0] == '/' && is_drive(s.substr(1, 2))) s.erase(0, 1);
   } else if (lower.find("://") != std::string::npos && lower.find("://") < 10) {

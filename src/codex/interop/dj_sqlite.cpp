@@ -178,7 +178,8 @@ Result<DjLibrary> read_mixxx_db(const std::string& path) {
   {
     const std::string sql = "SELECT library.id, track_locations.location, " +
                             pick(lib_cols, "library", {"title", "artist", "album", "genre", "comment", "bpm", "key", "key_id",
-                                                       "rating", "color", "samplerate", "duration", "beats", "timesplayed"}) +
+                                                       "rating", "color", "samplerate", "duration", "beats", "timesplayed",
+                                                       "beats_version"}) +
                             " FROM library JOIN track_locations ON library.location = track_locations.id" +
                             (lib_cols.count("mixxx_deleted") ? " WHERE library.mixxx_deleted = 0" : "") + " ORDER BY library.id";
     auto st = db.prepare(sql);
@@ -202,7 +203,8 @@ Result<DjLibrary> read_mixxx_db(const std::string& path) {
       if (!st->is_null(11) && st->int64(11) >= 0) t.color = static_cast<uint32_t>(st->int64(11)) & 0xFFFFFFu;
       const double rate = opt_real(*st, 12).value_or(0.0);
       t.duration_s = opt_real(*st, 13);
-      if (!st->is_null(14) && rate > 0) {
+      // Only the protobuf grid (BeatGrid-2.0); older blobs and beat maps are other layouts.
+      if (!st->is_null(14) && rate > 0 && st->text(16) == "BeatGrid-2.0") {
         const ProtoGrid g = mixxx_grid(st->blob(14));
         if (g.bpm && g.first_frame) t.grid.push_back({static_cast<double>(*g.first_frame) / rate, *g.bpm, 1});
       }

@@ -71,7 +71,10 @@ Result<DjLibrary> read_playlist_file(const std::string& path) {
   const std::string lower = ascii_lower(path);
   const bool pls = lower.size() >= 4 && lower.compare(lower.size() - 4, 4, ".pls") == 0;
   lib.source = pls ? "pls" : "m3u";
-  const std::string base = folder_of(normalize_path(path).empty() ? path : normalize_path(path));
+  // Relative entries are relative to the playlist's own folder, wherever CODEX runs from.
+  std::error_code ec;
+  const std::string absolute = std::filesystem::absolute(path, ec).string();
+  const std::string base = folder_of(normalize_path(absolute).empty() ? absolute : normalize_path(absolute));
   DjList list;
   std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
   if (const size_t dot = name.find_last_of('.'); dot != std::string::npos && dot > 0) name.resize(dot);

@@ -103,10 +103,11 @@ Result<std::string> slurp(const std::string& path) {
   return data;
 }
 
-// The drive root that Serato's relative paths start from: the mount holding the `_Serato_` folder
-// (/Volumes/NAME, /media/USER/NAME, /run/media/USER/NAME, /mnt/NAME, a drive letter), else "/".
-std::string drive_root(const std::string& serato_dir) {
-  const std::string p = normalize_path(fs::absolute(serato_dir).string());
+}  // namespace
+
+std::string serato_drive_root(const std::string& serato_parent) {
+  std::error_code ec;
+  const std::string p = normalize_path(fs::absolute(serato_parent, ec).string());
   const auto parts = path_parts(p);
   auto join = [&](size_t n) {
     std::string r;
@@ -114,11 +115,13 @@ std::string drive_root(const std::string& serato_dir) {
     return r;
   };
   if (!parts.empty() && parts[0].size() == 2 && parts[0][1] == ':') return parts[0];
-  if (parts.size() > 2 && (parts[0] == "Volumes" || parts[0] == "mnt")) return join(2);
-  if (parts.size() > 3 && parts[0] == "media") return join(3);
-  if (parts.size() > 4 && parts[0] == "run" && parts[1] == "media") return join(4);
+  if (parts.size() >= 2 && (parts[0] == "Volumes" || parts[0] == "mnt")) return join(2);
+  if (parts.size() >= 3 && parts[0] == "media") return join(3);
+  if (parts.size() >= 4 && parts[0] == "run" && parts[1] == "media") return join(4);
   return "";
 }
+
+namespace {
 
 std::string under(const std::string& root, const std::string& rel) {
   if (rel.empty()) return "";
@@ -270,7 +273,9 @@ Status apply_beatgrid(std::string_view b, DjTrack& t) {
       const double next = be_float(m + 8);
       const uint32_t beats = be32(m + 4);
       if (!(next > pos) || beats == 0 || beats > 100000) return Status::Error("Serato BeatGrid: markers out of order");
-      grid.push_back({pos, 60.0 * beats / (next - pos), 1});
+      const double bpm = 60.0 * beats / (next - pos);
+      if (!(bpm > 0 && bpm < 1000)) return Status::Error("Serato BeatGrid: the BPM between two markers is not a tempo");
+      grid.push_back({pos, bpm, 1});
     } else {
       const double bpm = be_float(m + 4);
       if (!(bpm > 0 && bpm < 1000)) return Status::Error("Serato BeatGrid: the BPM is not a tempo");
@@ -347,7 +352,7 @@ Result<DjLibrary> read_serato(const std::string& path) {
   fs::path p(path);
   if (fs::is_directory(p, ec) && fs::is_directory(p / "_Serato_", ec)) p /= "_Serato_";
   if (fs::is_directory(p, ec)) {
-    const std::string root = drive_root(p.parent_path().string());
+    const std::string root = serato_drive_root(p.parent_path().string());
     bool any = false;
     if (fs::is_regular_file(p / "database V2", ec)) {
       any = true;
@@ -369,10 +374,10 @@ Result<DjLibrary> read_serato(const std::string& path) {
     if (!any) return Status::Error(path + ": no Serato database, crates or sessions found");
     return lib;
   }
-  const std::string root = drive_root(p.parent_path().parent_path().string());
+  const std::string root = serato_drive_root(p.parent_path().parent_path().string());
   const std::string ext = ascii_lower(p.extension().string());
-  Status s = ext == ".crate"     ? read_crate(path, drive_root(p.parent_path().parent_path().parent_path().string()), lib)
-             : ext == ".session" ? read_session(path, drive_root(p.parent_path().parent_path().parent_path().parent_path().string()), lib)
+  Status s = ext == ".crate"     ? read_crate(path, serato_drive_root(p.parent_path().parent_path().parent_path().string()), lib)
+             : ext == ".session" ? read_session(path, serato_drive_root(p.parent_path().parent_path().parent_path().parent_path().string()), lib)
                                  : read_database(path, root, lib);
   if (!s) return s;
   return lib;

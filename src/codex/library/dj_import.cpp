@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <set>
 
@@ -104,8 +105,9 @@ std::pair<std::string, MatchedBy> PathMatcher::match(const std::string& path, st
                                                            durations_agree(it->second[0])) {
     return {it->second[0], MatchedBy::kNameAndFolder};
   }
-  if (auto it = by_file_.find(lower_tail(path, 1)); it != by_file_.end() && it->second.size() == 1 &&
-                                                    durations_agree(it->second[0])) {
+  // The file name alone is weak evidence ("01 Intro.mp3"): only with a duration that agrees.
+  if (auto it = by_file_.find(lower_tail(path, 1)); it != by_file_.end() && it->second.size() == 1 && duration_s &&
+                                                    *duration_s > 0 && durations_agree(it->second[0])) {
     return {it->second[0], MatchedBy::kName};
   }
   return {"", MatchedBy::kNone};
@@ -174,7 +176,12 @@ nlohmann::json DjImportSummary::to_json() const {
           {"warnings", warnings}};
 }
 
-Result<DjImportSummary> import_dj_library(corpus::Corpus& corpus, const std::string& path) {
+Result<DjImportSummary> import_dj_library(corpus::Corpus& corpus, const std::string& given) {
+  // One import per file or folder, named by its absolute path: importing it again replaces it,
+  // other imports (another playlist, the program's history files) stay.
+  std::error_code ec;
+  std::string path = std::filesystem::weakly_canonical(std::filesystem::absolute(given, ec), ec).string();
+  if (ec || path.empty()) path = given;
   auto read = interop::read_dj_library(path);
   if (!read) return read.status();
   interop::DjLibrary& lib = *read;
@@ -247,7 +254,7 @@ Result<DjImportSummary> import_dj_library(corpus::Corpus& corpus, const std::str
     if (l.kind == "history") sum.history_entries += l.paths.size();
     lists.push_back(std::move(row));
   }
-  if (Status s = corpus.dj().replace_source(lib.source, rows, lists); !s) return s;
+  if (Status s = corpus.dj().replace_import(path, lib.source, rows, lists); !s) return s;
   // Every file the program names, in its collection or only in a list (a history file names tracks
   // without a collection).
   std::set<std::string> named;
