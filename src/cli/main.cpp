@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   lib_export->add_option("--format", lea.format, "rekordbox, traktor or m3u8")->required();
   lib_export->add_option("-o,--out", lea.out, "the new file to write")->required();
   lib_export->add_option("--list", lea.list, "only one CODEX set, playlist or crate");
-  lib_export->add_flag("--force", lea.force, "replace the file if it exists");
+  lib_export->add_flag("--force", lea.force, "replace the file if an earlier CODEX export wrote it (never another file)");
   lib_export->add_flag("--json", g.json, "print the summary as JSON");
   auto* lib_lists = lib->add_subcommand("lists", "the playlists, crates and history sets imported");
   lib_lists->add_flag("--json", g.json, "print JSON");

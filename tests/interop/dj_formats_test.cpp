@@ -692,5 +692,25 @@ TEST(Mixxx, ChangesWaitingInTheLogAreReadFromAPrivateCopy) {
   EXPECT_EQ(test::read_bytes(d.file("mixxxdb.sqlite")), main_file) << "no checkpoint into the program's file";
 }
 
+TEST(Mixxx, AJournalBesideTheFileIsLeftAlone) {
+  test::TempDir d;
+  {
+    auto db = corpus::Database::open(d.file("mixxxdb.sqlite"));
+    ASSERT_TRUE(db);
+    exec(**db, "PRAGMA journal_mode=DELETE");
+    exec(**db, "CREATE TABLE track_locations (id INTEGER PRIMARY KEY, location)");
+    exec(**db, "CREATE TABLE library (id INTEGER PRIMARY KEY, location integer, title)");
+    exec(**db, "INSERT INTO track_locations VALUES (1, '/m/a.mp3')");
+    exec(**db, "INSERT INTO library VALUES (1, 1, 'A')");
+  }
+  test::write_bytes(d.file("mixxxdb.sqlite-journal"), std::string(600, 'j'));  // a program mid-write
+  const std::string main_file = test::read_bytes(d.file("mixxxdb.sqlite"));
+  auto lib = read_dj_library(d.file("mixxxdb.sqlite"));
+  ASSERT_TRUE(lib) << lib.status().message();
+  EXPECT_EQ(lib->tracks.size(), 1u);
+  EXPECT_EQ(test::read_bytes(d.file("mixxxdb.sqlite")), main_file);
+  EXPECT_EQ(test::read_bytes(d.file("mixxxdb.sqlite-journal")), std::string(600, 'j'));
+}
+
 }  // namespace
 }  // namespace codex::interop

@@ -3,6 +3,8 @@
 // audio packets, is the same before and after), and a file TagLib cannot tag left untouched.
 #include <gtest/gtest.h>
 
+#include <taglib/mpegfile.h>
+
 #include <filesystem>
 
 #include "codex/audio/decoder.h"
@@ -54,6 +56,44 @@ INSTANTIATE_TEST_SUITE_P(Formats, Tags,
                          ::testing::Values(audio::Format::kMp3, audio::Format::kFlac, audio::Format::kWav16, audio::Format::kM4aAac,
                                            audio::Format::kOggVorbis, audio::Format::kAiff),
                          [](const auto& info) { return std::string(audio::format_extension(info.param)); });
+
+// Only the four fields change: the ID3v2 version stays (2.3 stays 2.3, 2.4 stays 2.4), no ID3v1 tag
+// is added to an MP3 that had none.
+TEST(TagsKeep, Id3VersionAndNoNewId3v1) {
+  test::TempDir d;
+  for (int version : {3, 4}) {
+    const std::string path = d.file("v" + std::to_string(version) + ".mp3");
+    test::write_audio(path, test::to_stereo(demo::render_clicks(128, 2.0, 44100)), 2, 44100, audio::Format::kMp3, {{"title", "T"}});
+    {
+      TagLib::MPEG::File f(path.c_str());
+      ASSERT_TRUE(f.save(TagLib::MPEG::File::ID3v2, TagLib::File::StripOthers, version == 3 ? TagLib::ID3v2::v3 : TagLib::ID3v2::v4,
+                         TagLib::File::DoNotDuplicate));
+    }
+    auto header = [&] { return test::read_bytes(path).substr(0, 4); };
+    ASSERT_EQ(header(), std::string("ID3") + static_cast<char>(version));
+    ASSERT_TRUE(write_dj_tags(path, {{"key", "8A"}, {"bpm", "128"}}));
+    EXPECT_EQ(header(), std::string("ID3") + static_cast<char>(version));
+    const std::string bytes = test::read_bytes(path);
+    EXPECT_NE(bytes.substr(bytes.size() - 128, 3), "TAG") << "no ID3v1 tag was added";
+    EXPECT_EQ((*read_dj_tags(path))["key"], "8A");
+  }
+}
+
+TEST(TagsKeep, LinksAreFollowedAndHardLinksRefused) {
+  test::TempDir d;
+  const std::string real = d.file("real.flac");
+  test::write_audio(real, test::to_stereo(demo::render_clicks(120, 2.0, 44100)), 2, 44100, audio::Format::kFlac);
+  std::filesystem::create_symlink(real, d.file("link.flac"));
+  ASSERT_TRUE(write_dj_tags(d.file("link.flac"), {{"key", "8A"}}));
+  EXPECT_TRUE(std::filesystem::is_symlink(d.file("link.flac"))) << "the link stays a link";
+  EXPECT_EQ((*read_dj_tags(real))["key"], "8A") << "the file it names is tagged";
+  std::filesystem::create_hard_link(real, d.file("hard.flac"));
+  const std::string before = test::read_bytes(real);
+  Status s = write_dj_tags(d.file("hard.flac"), {{"key", "9A"}});
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.message().find("hard links"), std::string::npos);
+  EXPECT_EQ(test::read_bytes(real), before);
+}
 
 TEST(TagsFail, AFailedCheckOrAnUntaggableFileLeavesTheFileAsItWas) {
   test::TempDir d;

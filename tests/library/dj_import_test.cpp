@@ -171,6 +171,7 @@ TEST_F(DjImport, ExportedFilesImportBackWithTheSameGridCuesAndKeys) {
     EXPECT_EQ(sum->tracks, 3u);
     EXPECT_FALSE(sum->how_to_import.empty());
     EXPECT_FALSE(export_dj_library(*corpus_, format, out)) << "an existing file is not replaced";
+    EXPECT_TRUE(export_dj_library(*corpus_, format, out, "", true)) << "--force replaces a file CODEX wrote";
     auto back = interop::read_dj_library(out);
     ASSERT_TRUE(back) << back.status().message();
     ASSERT_EQ(back->tracks.size(), lib->tracks.size());
@@ -200,6 +201,17 @@ TEST_F(DjImport, ExportedFilesImportBackWithTheSameGridCuesAndKeys) {
     EXPECT_EQ(sum_in->matched_by["path"], 3u);
     EXPECT_TRUE(sum_in->disagreements.empty()) << sum_in->disagreements[0];
     EXPECT_EQ(sum_in->key_compared, 3u);
+  }
+  // --force never replaces a file CODEX did not write (the DJ's own collection).
+  test::write_bytes(dir_->file("collection-of-the-dj.nml"), "<?xml version=\"1.0\"?><NML VERSION=\"19\"></NML>");
+  const std::string theirs = test::read_bytes(dir_->file("collection-of-the-dj.nml"));
+  auto refused = export_dj_library(*corpus_, DjFormat::kTraktor, dir_->file("collection-of-the-dj.nml"), "", true);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.status().message().find("not written by CODEX"), std::string::npos);
+  EXPECT_EQ(test::read_bytes(dir_->file("collection-of-the-dj.nml")), theirs);
+  for (const auto& e : fs::directory_iterator(dir_->path())) {
+    EXPECT_EQ(e.path().filename().string().find(".XXXXXX"), std::string::npos);
+    EXPECT_EQ(e.path().filename().string().find("collection-of-the-dj.nml."), std::string::npos) << "no temporary file left";
   }
   auto m3u = export_dj_library(*corpus_, DjFormat::kM3u8, dir_->file("ExportM3u.m3u8"));
   ASSERT_TRUE(m3u);

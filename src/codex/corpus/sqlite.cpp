@@ -146,23 +146,50 @@ Result<std::unique_ptr<Database>> Database::open_foreign(const std::string& path
     }
   }
   std::error_code ec;
-  if (std::filesystem::file_size(path + "-wal", ec) > 0 && !ec) {
-    // Changes wait in the log: read a private copy of both, so the program's own files stay untouched.
-    char tmpl[] = "/tmp/codex-foreign-XXXXXX";
-    const char* dir = mkdtemp(tmpl);
-    if (!dir) return Status::Error("cannot make a folder for a private copy of " + path);
-    const std::string copy = std::string(dir) + "/library.db";
-    std::filesystem::copy_file(path, copy, ec);
-    if (!ec) std::filesystem::copy_file(path + "-wal", copy + "-wal", ec);
+  auto waiting = [&](const char* suffix) {
+    std::error_code e;
+    return std::filesystem::file_size(path + suffix, e) > 0 && !e;
+  };
+  if (waiting("-wal") || waiting("-journal")) {
+    // Changes wait in the log, or a half-done transaction in the journal: read a private copy of
+    // the file with it (SQLite applies or rolls it back there), so the program's own files stay
+    // untouched. Copied again if the program wrote meanwhile.
+    std::string tmpl = (std::filesystem::temp_directory_path(ec) / "codex-foreign-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) return Status::Error("cannot make a folder for a private copy of " + path);
+    const std::string copy = tmpl + "/library.db";
+    auto stamp = [&] {
+      std::string st;
+      for (const char* suffix : {"", "-wal", "-journal"}) {
+        std::error_code e;
+        const auto size = std::filesystem::file_size(path + suffix, e);
+        const auto time = std::filesystem::last_write_time(path + suffix, e);
+        st += std::to_string(e ? 0 : size) + ":" + std::to_string(e ? 0 : time.time_since_epoch().count()) + ";";
+      }
+      return st;
+    };
+    bool steady = false;
+    for (int attempt = 0; attempt < 3 && !steady; ++attempt) {
+      const std::string before = stamp();
+      ec.clear();
+      std::filesystem::copy_file(path, copy, std::filesystem::copy_options::overwrite_existing, ec);
+      for (const char* suffix : {"-wal", "-journal"}) {
+        std::error_code e;
+        std::filesystem::remove(copy + suffix, e);
+        if (!ec && waiting(suffix)) std::filesystem::copy_file(path + suffix, copy + suffix, ec);
+      }
+      steady = !ec && stamp() == before;
+    }
     sqlite3* raw = nullptr;
-    if (ec || sqlite3_open_v2(copy.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+    if (!steady || sqlite3_open_v2(copy.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
       sqlite3_close_v2(raw);
-      std::filesystem::remove_all(dir, ec);
-      return Status::Error("cannot read a private copy of " + path);
+      std::filesystem::remove_all(tmpl, ec);
+      return Status::Error(steady ? "cannot read a private copy of " + path
+                                  : path + " kept changing while CODEX copied it; close the program and try again");
     }
     std::unique_ptr<Database> db(new Database(raw));
-    db->private_copy_ = dir;
+    db->private_copy_ = tmpl;
     db->read_only_ = true;
+    if (Status s = db->exec("SELECT count(*) FROM sqlite_master"); !s) return Status::Error(path + ": " + s.message());
     return db;
   }
   std::string err;

@@ -88,6 +88,10 @@ Status apply_serato_objects(const std::map<std::string, std::string>& objects, D
 // /media/USER/NAME, /run/media/USER/NAME, /mnt/NAME, a drive letter) or "" for the start-up disk.
 std::string serato_drive_root(const std::string& serato_parent);
 
+// Every file the writers below make says so near its start (an XML or M3U comment): only such a
+// file may be replaced by a later export.
+inline constexpr const char* kWrittenByCodex = "Written by CODEX";
+
 // Writers: a new file each (never a program's own library file in place: the caller picks a new
 // path). UTF-8, the program's own notation for keys and its marker forms for the grid.
 Status write_rekordbox_xml(const DjLibrary& library, const std::string& path);

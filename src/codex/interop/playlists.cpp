@@ -153,7 +153,7 @@ Result<DjLibrary> read_playlist_file(const std::string& path) {
 Status write_m3u8(const std::vector<const DjTrack*>& tracks, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return Status::Error("cannot write " + path);
-  out << "#EXTM3U\n";
+  out << "#EXTM3U\n# " << kWrittenByCodex << "\n";
   for (const DjTrack* t : tracks) {
     std::string title = t->artist.empty() ? t->title : t->artist + " - " + t->title;
     for (char& c : title) {

@@ -191,7 +191,7 @@ Result<DjLibrary> read_rekordbox_xml(const std::string& path) {
 Status write_rekordbox_xml(const DjLibrary& lib, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return Status::Error("cannot write " + path);
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DJ_PLAYLISTS Version=\"1.0.0\">\n"
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- " << kWrittenByCodex << " -->\n<DJ_PLAYLISTS Version=\"1.0.0\">\n"
       << "  <PRODUCT Name=\"CODEX\" Version=\"1\" Company=\"CODEX\"/>\n"
       << "  <COLLECTION Entries=\"" << lib.tracks.size() << "\">\n";
   std::map<std::string, size_t> id_of;  // path -> TrackID (1-based)

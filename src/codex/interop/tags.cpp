@@ -1,12 +1,14 @@
 #include "codex/interop/tags.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <taglib/aifffile.h>
 #include <taglib/fileref.h>
 #include <taglib/flacfile.h>
 #include <taglib/generalencapsulatedobjectframe.h>
+#include <taglib/id3v2header.h>
 #include <taglib/id3v2tag.h>
 #include <taglib/mpegfile.h>
 #include <taglib/wavfile.h>
@@ -69,10 +71,47 @@ Result<TagValues> read_dj_tags(const std::string& path) {
   return out;
 }
 
-Status write_dj_tags(const std::string& path, const TagValues& values, const std::function<Status(const std::string&)>& verify) {
+namespace {
+
+// Saves only the tags the file already has (plus ID3v2 where the fields live), in the ID3v2 version
+// it already uses (2.3 for a new tag: what every DJ program reads), stripping and copying nothing.
+bool save_as_it_was(TagLib::File* file, int id3_before, bool had_id3v1, bool had_ape) {
+  const auto version = id3_before == 4 ? TagLib::ID3v2::v4 : TagLib::ID3v2::v3;
+  if (auto* mp3 = dynamic_cast<TagLib::MPEG::File*>(file)) {
+    int tags = TagLib::MPEG::File::ID3v2;
+    if (had_id3v1) tags |= TagLib::MPEG::File::ID3v1;
+    if (had_ape) tags |= TagLib::MPEG::File::APE;
+    return mp3->save(tags, TagLib::File::StripNone, version, TagLib::File::DoNotDuplicate);
+  }
+  if (auto* wav = dynamic_cast<TagLib::RIFF::WAV::File*>(file)) {
+    return wav->save(TagLib::RIFF::WAV::File::AllTags, TagLib::File::StripNone, version);
+  }
+  if (auto* aiff = dynamic_cast<TagLib::RIFF::AIFF::File*>(file)) return aiff->save(version);
+  return file->save();
+}
+
+// The ID3v2 major version a file's tag has now (0: none).
+int id3_version(TagLib::File* file) {
+  TagLib::ID3v2::Tag* tag = nullptr;
+  if (auto* mp3 = dynamic_cast<TagLib::MPEG::File*>(file)) tag = mp3->hasID3v2Tag() ? mp3->ID3v2Tag() : nullptr;
+  else if (auto* wav = dynamic_cast<TagLib::RIFF::WAV::File*>(file)) tag = wav->hasID3v2Tag() ? wav->ID3v2Tag() : nullptr;
+  else if (auto* aiff = dynamic_cast<TagLib::RIFF::AIFF::File*>(file)) tag = aiff->hasID3v2Tag() ? aiff->tag() : nullptr;
+  return tag && tag->header() ? static_cast<int>(tag->header()->majorVersion()) : 0;
+}
+
+}  // namespace
+
+Status write_dj_tags(const std::string& given, const TagValues& values, const std::function<Status(const std::string&)>& verify) {
   std::error_code ec;
-  const fs::path p(path);
-  if (!fs::is_regular_file(p, ec)) return Status::Error(path + ": not a file");
+  // A link is followed to the file it names: that file is tagged, the link stays a link.
+  const fs::path p = fs::canonical(given, ec);
+  const std::string path = given;
+  if (ec || !fs::is_regular_file(p, ec)) return Status::Error(path + ": not a file");
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return Status::Error(path + ": cannot read it");
+  if (st.st_nlink > 1) {
+    return Status::Error(path + ": has " + std::to_string(st.st_nlink) + " hard links; tagging a copy would split them (not tagged)");
+  }
   std::string hidden = p.filename().string();
   hidden.insert(hidden.begin(), '.');
   hidden += ".codex-tag";
@@ -80,6 +119,14 @@ Status write_dj_tags(const std::string& path, const TagValues& values, const std
   fs::remove(copy, ec);
   fs::copy_file(p, copy, ec);  // contents and permission bits
   if (ec) return Status::Error("cannot copy " + path + " to tag it: " + ec.message());
+  // The same owner as the file it replaces, or no replacing.
+  if (::chown(copy.c_str(), st.st_uid, st.st_gid) != 0) {
+    struct stat cs {};
+    if (::stat(copy.c_str(), &cs) != 0 || cs.st_uid != st.st_uid || cs.st_gid != st.st_gid) {
+      fs::remove(copy, ec);
+      return Status::Error(path + ": belongs to another user; its owner could not be kept (not tagged)");
+    }
+  }
   auto fail = [&](const std::string& why) {
     std::error_code ignore;
     fs::remove(copy, ignore);
@@ -89,6 +136,9 @@ Status write_dj_tags(const std::string& path, const TagValues& values, const std
     TagLib::FileRef f(copy.c_str(), false);
     if (f.isNull() || !f.file() || !f.file()->isValid()) return fail("TagLib cannot write this file's tags");
     if (f.file()->readOnly()) return fail("the file cannot be written");
+    const int id3_before = id3_version(f.file());
+    bool had_id3v1 = false, had_ape = false;
+    if (auto* mp3 = dynamic_cast<TagLib::MPEG::File*>(f.file())) had_id3v1 = mp3->hasID3v1Tag(), had_ape = mp3->hasAPETag();
     TagLib::PropertyMap props = f.file()->properties();
     for (const auto& [field, value] : values) {
       auto it = property_of().find(field);
@@ -105,7 +155,7 @@ Status write_dj_tags(const std::string& path, const TagValues& values, const std
         else mp4->tag()->setItem(atom->second, TagLib::StringList(TagLib::String(value, TagLib::String::UTF8)));
       }
     }
-    if (!f.file()->save()) return fail("TagLib could not save the tags");
+    if (!save_as_it_was(f.file(), id3_before, had_id3v1, had_ape)) return fail("TagLib could not save the tags");
   }
   if (verify) {
     if (Status s = verify(copy.string()); !s) return fail(s.message());

@@ -213,7 +213,7 @@ Result<DjLibrary> read_traktor_nml(const std::string& path) {
 Status write_traktor_nml(const DjLibrary& lib, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return Status::Error("cannot write " + path);
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\" ?>\n<NML VERSION=\"19\">"
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\" ?>\n<!-- " << kWrittenByCodex << " -->\n<NML VERSION=\"19\">"
       << "<HEAD COMPANY=\"www.native-instruments.com\" PROGRAM=\"Traktor\"></HEAD>\n"
       << "<COLLECTION ENTRIES=\"" << lib.tracks.size() << "\">\n";
   for (const DjTrack& t : lib.tracks) {

@@ -1,6 +1,12 @@
 #include "codex/library/dj_export.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -236,8 +242,16 @@ Result<DjFormat> dj_format(const std::string& name) {
 Result<DjExportSummary> export_dj_library(corpus::Corpus& corpus, DjFormat format, const std::string& out,
                                           const std::string& list, bool overwrite) {
   std::error_code ec;
-  if (!overwrite && std::filesystem::exists(out, ec)) {
-    return Status::Error(out + " exists; CODEX writes a new file (pass --force to replace a file CODEX wrote)");
+  if (std::filesystem::exists(out, ec)) {
+    if (!overwrite) return Status::Error(out + " exists; CODEX writes a new file (--force replaces a file CODEX wrote)");
+    // Only a file an earlier export wrote: never the DJ's own collection.
+    std::ifstream in(out, std::ios::binary);
+    std::string head(512, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(std::max<std::streamsize>(0, in.gcount())));
+    if (head.find(interop::kWrittenByCodex) == std::string::npos) {
+      return Status::Error(out + " was not written by CODEX; CODEX replaces only files it wrote (choose a new file)");
+    }
   }
   auto lib = dj_library_of_corpus(corpus, list);
   if (!lib) return lib.status();
@@ -248,8 +262,12 @@ Result<DjExportSummary> export_dj_library(corpus::Corpus& corpus, DjFormat forma
     sum.cues += t.cues.size();
     sum.grids += t.grid.empty() ? 0 : 1;
   }
-  // Written beside, then renamed: a reader never sees half a file.
-  const std::string tmp = out + ".codex-tmp";
+  // Written beside (a new file of its own), then published: a reader never sees half a file.
+  std::string tmpl = out + ".XXXXXX";
+  const int fd = ::mkstemp(tmpl.data());
+  if (fd < 0) return Status::Error("cannot write beside " + out + ": " + std::strerror(errno));
+  ::close(fd);
+  const std::string tmp = tmpl;
   Status s;
   if (format == DjFormat::kRekordbox) {
     s = interop::write_rekordbox_xml(*lib, tmp);
@@ -274,6 +292,19 @@ Result<DjExportSummary> export_dj_library(corpus::Corpus& corpus, DjFormat forma
   if (!s) {
     std::filesystem::remove(tmp, ec);
     return s;
+  }
+  if (!overwrite) {
+    // Never over a file that appeared meanwhile: a hard link fails when the name is taken (a file
+    // system without hard links, such as a FAT stick, gets a rename after a last look).
+    if (::link(tmp.c_str(), out.c_str()) == 0) {
+      std::filesystem::remove(tmp, ec);
+      return sum;
+    }
+    const int err = errno;
+    if (err == EEXIST || std::filesystem::exists(out, ec)) {
+      std::filesystem::remove(tmp, ec);
+      return Status::Error(out + " exists; CODEX writes a new file (--force replaces a file CODEX wrote)");
+    }
   }
   std::filesystem::rename(tmp, out, ec);
   if (ec) {
