@@ -631,7 +631,8 @@ TEST(EngineDj, TracksPlaylistsAndHistory) {
     exec(**db, "INSERT INTO Track VALUES (1, '../Music/a.mp3', 'a.mp3', 'A', 'X', '', '', '', 128, 127.9, 1, 80, 300), "
                "(2, '/abs/b.mp3', 'b.mp3', 'B', 'Y', '', '', '', 0, NULL, 19, 0, 200)");
     exec(**db, "INSERT INTO Playlist VALUES (1, 'Gigs', 0, 0), (2, 'Friday', 1, 0)");
-    exec(**db, "INSERT INTO PlaylistEntity VALUES (1, 2, 2, 0), (2, 2, 1, 0), (3, 2, 77, 0)");
+    // In id order 1, 2, 3; in the playlist's own order (nextEntityId) 3 -> 1 -> 2 (77 is no track).
+    exec(**db, "INSERT INTO PlaylistEntity VALUES (1, 2, 2, 2), (2, 2, 77, 0), (3, 2, 1, 1)");
     exec(**db, "INSERT INTO Historylist VALUES (1, 'Set')");
     exec(**db, "INSERT INTO HistorylistEntity VALUES (1, 1, 1, 1714599000), (2, 1, 2, 1714599240)");
   }
@@ -647,7 +648,7 @@ TEST(EngineDj, TracksPlaylistsAndHistory) {
   EXPECT_EQ(lib->tracks[1].path, "/abs/b.mp3");
   ASSERT_EQ(lib->lists.size(), 3u);
   EXPECT_EQ(lib->lists[1].folder, std::vector<std::string>{"Gigs"});
-  EXPECT_EQ(lib->lists[1].paths, (std::vector<std::string>{"/abs/b.mp3", lib->tracks[0].path}));
+  EXPECT_EQ(lib->lists[1].paths, (std::vector<std::string>{lib->tracks[0].path, "/abs/b.mp3"}));
   EXPECT_EQ(lib->lists[2].kind, "history");
   EXPECT_EQ(lib->lists[2].played_at[1], "2024-05-01T21:34:00Z");
 }

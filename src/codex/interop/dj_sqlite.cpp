@@ -12,7 +12,8 @@
 // Engine DJ's m.db (Engine Library/Database2), after libdjinterop's reading of it: `Track` (path
 // relative to the Engine Library folder, title, artist, album, genre, comment, bpm/bpmAnalyzed, key
 // 0..23 in Camelot-wheel order from 8B: even numbers major, odd minor, rating 0..100), `Playlist`
-// (title, parentListId) with `PlaylistEntity` (listId, trackId), and, when present, `Historylist`
+// (title, parentListId) with `PlaylistEntity` (listId, trackId, nextEntityId: the order, a linked list),
+// and, when present, `Historylist`
 // with `HistorylistEntity` (listId, trackId, startTime).
 #include <algorithm>
 #include <cmath>
@@ -359,15 +360,48 @@ Result<DjLibrary> read_engine_db(const std::string& path) {
       for (int64_t p = info[id].second, hops = 0; p != 0 && info.count(p) && hops < 64; p = info[p].second, ++hops) {
         l.folder.insert(l.folder.begin(), info[p].first);
       }
-      auto es = db.prepare(std::string("SELECT trackId, ") + pick(ecols, entity_table, {time_col}) + " FROM " + entity_table +
-                           " WHERE listId = ?1 ORDER BY id");
+      auto es = db.prepare(std::string("SELECT trackId, ") + pick(ecols, entity_table, {time_col, "id", "nextEntityId"}) + " FROM " +
+                           entity_table + " WHERE listId = ?1 ORDER BY id");
       if (!es) return;
       es->bind(1, id);
+      struct Entity {
+        int64_t track = 0, id = 0, next = 0;
+        std::string at;
+      };
+      std::vector<Entity> rows;
       while (es->step()) {
-        auto it = by_id.find(es->int64(0));
+        rows.push_back({es->int64(0), es->is_null(2) ? 0 : es->int64(2), es->is_null(3) ? 0 : es->int64(3),
+                        es->is_null(1) ? "" : iso_from_unix(es->int64(1))});
+      }
+      // A playlist's order is the linked list of nextEntityId, from the entity nobody points at;
+      // what the chain does not reach follows in id order.
+      std::map<int64_t, size_t> at_id;
+      std::set<int64_t> pointed;
+      for (size_t k = 0; k < rows.size(); ++k) {
+        at_id[rows[k].id] = k;
+        if (rows[k].next) pointed.insert(rows[k].next);
+      }
+      std::vector<size_t> order;
+      std::vector<bool> used(rows.size(), false);
+      for (size_t k = 0; k < rows.size(); ++k) {
+        if (pointed.count(rows[k].id) || used[k]) continue;
+        for (size_t j = k; !used[j];) {
+          used[j] = true;
+          order.push_back(j);
+          auto nx = at_id.find(rows[j].next);
+          if (!rows[j].next || nx == at_id.end()) break;
+          j = nx->second;
+        }
+        break;  // one head
+      }
+      for (size_t k = 0; k < rows.size(); ++k) {
+        if (!used[k]) order.push_back(k);
+      }
+      for (size_t k : order) {
+        auto it = by_id.find(rows[k].track);
         if (it == by_id.end()) continue;
         l.paths.push_back(lib.tracks[it->second].path);
-        l.played_at.push_back(es->is_null(1) ? "" : iso_from_unix(es->int64(1)));
+        l.played_at.push_back(rows[k].at);
       }
       if (std::string(kind) == "history") {
         for (const auto& w : l.played_at) {

@@ -29,8 +29,8 @@ Status write_dj_tags(const std::string& path, const TagValues& values,
 
 // Serato's own data inside an audio file, by object name ("Serato BeatGrid", "Serato Markers2",
 // "Serato Autotags"): the payload of an ID3v2 GEOB frame of that description (MP3, AIFF, WAV), or
-// of the base64 Vorbis comment (SERATO_BEATGRID, SERATO_MARKERS_V2, SERATO_AUTOTAGS in FLAC and
-// Ogg) or MP4 free-form atom (----:com.serato.dj:beatgrid, markersv2, autotags) after its
+// of the base64 Vorbis comment (SERATO_BEATGRID, SERATO_MARKERS_V2, SERATO_AUTOTAGS in FLAC;
+// Ogg is not read) or MP4 free-form atom (----:com.serato.dj:beatgrid, markersv2, autotags) after its
 // "application/octet-stream" header. Empty when the file has none or TagLib cannot read it.
 std::map<std::string, std::string> read_serato_objects(const std::string& path);
 
