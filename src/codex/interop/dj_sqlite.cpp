@@ -132,6 +132,15 @@ ProtoGrid mixxx_grid(const std::vector<uint8_t>& blob) {
   return g;
 }
 
+// Columns `first`.. `first + 4`: title, artist, album, genre, comment (both programs' order here).
+void read_text_fields(const corpus::Statement& st, int first, DjTrack& t) {
+  t.title = st.text(first);
+  t.artist = st.text(first + 1);
+  t.album = st.text(first + 2);
+  t.genre = st.text(first + 3);
+  t.comment = st.text(first + 4);
+}
+
 std::string mixxx_key(int64_t key_id) {
   if (key_id < 1 || key_id > 24) return "";
   const int k = static_cast<int>(key_id - 1);
@@ -190,11 +199,7 @@ Result<DjLibrary> read_mixxx_db(const std::string& path) {
       t.app_id = std::to_string(st->int64(0));
       t.location = st->text(1);
       t.path = normalize_path(t.location);
-      t.title = st->text(2);
-      t.artist = st->text(3);
-      t.album = st->text(4);
-      t.genre = st->text(5);
-      t.comment = st->text(6);
+      read_text_fields(*st, 2, t);
       t.bpm = opt_real(*st, 7);
       if (t.bpm && *t.bpm <= 0) t.bpm.reset();
       t.key_text = st->text(8);
@@ -323,11 +328,7 @@ Result<DjLibrary> read_engine_db(const std::string& path) {
     t.location = st->text(1);
     const bool absolute = !t.location.empty() && (t.location[0] == '/' || (t.location.size() > 1 && t.location[1] == ':'));
     t.path = normalize_path(absolute ? t.location : base + "/" + t.location);
-    t.title = st->text(2);
-    t.artist = st->text(3);
-    t.album = st->text(4);
-    t.genre = st->text(5);
-    t.comment = st->text(6);
+    read_text_fields(*st, 2, t);
     t.bpm = opt_real(*st, 7);
     if (!t.bpm || *t.bpm <= 0) t.bpm = opt_real(*st, 8);
     if (t.bpm && *t.bpm <= 0) t.bpm.reset();

@@ -181,9 +181,7 @@ Result<DjLibrary> read_rekordbox_xml(const std::string& path) {
   };
   if (Status s = parse_xml_file(path, h); !s) return s;
   if (!seen_root) return Status::Error(path + ": not a Rekordbox collection (no DJ_PLAYLISTS element)");
-  size_t no_path = 0;
-  for (const auto& t : lib.tracks) no_path += t.path.empty() ? 1 : 0;
-  if (no_path) lib.warnings.push_back(std::to_string(no_path) + " tracks have no file location (streaming or unreadable): skipped");
+  detail::warn_unlocated(lib, "tracks");
   if (skipped_entries) lib.warnings.push_back(std::to_string(skipped_entries) + " playlist entries name no track in the collection: skipped");
   return lib;
 }

@@ -204,9 +204,7 @@ Result<DjLibrary> read_traktor_nml(const std::string& path) {
   };
   if (Status s = parse_xml_file(path, h); !s) return s;
   if (!seen_root) return Status::Error(path + ": not a Traktor collection (no NML element)");
-  size_t no_path = 0;
-  for (const auto& t : lib.tracks) no_path += t.path.empty() ? 1 : 0;
-  if (no_path) lib.warnings.push_back(std::to_string(no_path) + " entries have no file location: skipped");
+  detail::warn_unlocated(lib, "entries");
   return lib;
 }
 

@@ -67,4 +67,10 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
+void warn_unlocated(DjLibrary& lib, const std::string& what) {
+  size_t n = 0;
+  for (const auto& t : lib.tracks) n += t.path.empty() ? 1 : 0;
+  if (n) lib.warnings.push_back(std::to_string(n) + " " + what + " have no file location (streaming or unreadable): skipped");
+}
+
 }  // namespace codex::interop::detail

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "codex/interop/dj_library.h"
+
 namespace codex::interop::detail {
 
 // A finite number from the start of the text ("128.00"), or nullopt.
@@ -17,5 +19,9 @@ std::string hex_color_text(uint32_t rgb, const char* prefix);  // ("0x") -> "0xF
 std::string find_date(std::string_view text);
 // The number formatted without trailing noise: 128 -> "128.00" with `decimals` places.
 std::string fixed(double v, int decimals);
+
+// One warning for the tracks read without a usable file location ("12 tracks have no file location
+// (streaming or unreadable): skipped"); `what` names them in the program's terms.
+void warn_unlocated(DjLibrary& library, const std::string& what);
 
 }  // namespace codex::interop::detail
