@@ -87,7 +87,9 @@ TEST(SeratoObjects, MalformedObjectsAreRefusedByName) {
     DjTrack t;
     Status s = apply_serato_objects({{name, payload}}, t);
     EXPECT_FALSE(s) << name;
-    if (!s) EXPECT_NE(s.message().find(name), std::string::npos) << s.message();
+    if (!s) {
+      EXPECT_NE(s.message().find(name), std::string::npos) << s.message();
+    }
   };
   fails("Serato BeatGrid", "");
   fails("Serato BeatGrid", std::string("\x02\x00", 2) + be32(1) + bef(0) + bef(120));
