@@ -49,9 +49,7 @@ int run_serve(const GlobalArgs& g, const ServeArgs& a) {
   server::Booth* b = booth->get();
   const size_t tracks = b->snapshot()->size();
   Status s = server::serve(*b, so, [&](int port) {
-    std::vector<std::string> hosts;
-    for (const char* h : {"127.0.0.1", "localhost", "[::1]"}) hosts.push_back(std::string(h) + ":" + std::to_string(port));
-    b->allow_hosts(hosts);
+    b->allow_hosts(server::loopback_hosts(port));
     const std::string shown = a.host == "::1" ? "[::1]" : a.host;
     if (bo.token.empty()) {
       std::printf("CODEX booth: http://%s:%d/  (%zu tracks; Ctrl-C stops it)\n", shown.c_str(), port, tracks);

@@ -466,6 +466,15 @@ Response Booth::lists() {
   return json_response(200, {{"lists", out}});
 }
 
+std::vector<std::string> loopback_hosts(int port) {
+  std::vector<std::string> hosts;
+  for (const char* h : {"127.0.0.1", "localhost", "[::1]"}) {
+    hosts.push_back(std::string(h) + ":" + std::to_string(port));
+    if (port == 80) hosts.push_back(h);
+  }
+  return hosts;
+}
+
 // ---- routing ----
 
 Response Booth::handle(const Request& r) {

@@ -50,6 +50,10 @@ struct BoothOptions {
   int analysis_jobs = 0;      // worker threads of an analysis job (0: every core)
 };
 
+// The Host headers a browser sends for the loopback booth on `port` ("127.0.0.1:8765", "localhost:8765",
+// "[::1]:8765"; on port 80 also without the port, as browsers leave the default port out).
+std::vector<std::string> loopback_hosts(int port);
+
 class Booth {
  public:
   static Result<std::unique_ptr<Booth>> open(const BoothOptions& options);

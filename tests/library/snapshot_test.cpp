@@ -235,6 +235,18 @@ TEST(Snapshot, TheCorpusSnapshotIsBuiltOnceAndRebuiltWhenStaleOrDamaged) {
   info = {};
   ASSERT_TRUE(open_snapshot(**c, &info).ok());
   EXPECT_FALSE(info.rebuilt);
+
+  // A run killed while writing the snapshot left its temporary file: the next build removes it
+  // (its process is gone), never one of a process still running.
+  test::write_bytes(path + ".tmp-4194300", "half a snapshot");
+  test::write_bytes(path + ".tmp-1", "pid 1 is alive");
+  std::remove(path.c_str());
+  info = {};
+  ASSERT_TRUE(open_snapshot(**c, &info).ok());
+  EXPECT_TRUE(info.rebuilt);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp-4194300"));
+  EXPECT_TRUE(std::filesystem::exists(path + ".tmp-1"));
+  std::remove((path + ".tmp-1").c_str());
 }
 
 TEST(Snapshot, WhenItCannotBeWrittenRecommendReadsTheRecords) {

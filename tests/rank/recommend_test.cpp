@@ -257,6 +257,7 @@ TEST(RankWeights, LoadsValidFilesAndRejectsMalformedOnes) {
                           R"({"format":"codex-rank-weights","version":1,"weights":{"bogus":1}})",
                           R"({"format":"codex-rank-weights","version":1,"weights":{"energy":-1}})",
                           R"({"format":"codex-rank-weights","version":1,"weights":{"energy":"high"}})",
+                          R"({"format":"codex-rank-weights","version":1,"weights":{"energy":1e308,"key":1e308}})",
                           "{\"format\":\"codex-rank-weights\xff\"}"}) {
     auto r = load(bad);
     EXPECT_FALSE(r.ok()) << bad;

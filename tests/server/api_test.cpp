@@ -112,6 +112,16 @@ TEST_F(BoothTest, OnLoopbackOnlyTheServedHostIsAnswered) {
   EXPECT_EQ(booth->handle(r).status, 403);
 }
 
+TEST(LoopbackHosts, PortEightyIsAlsoAnsweredWithoutThePort) {
+  const auto h8765 = loopback_hosts(8765);
+  EXPECT_NE(std::find(h8765.begin(), h8765.end(), "127.0.0.1:8765"), h8765.end());
+  EXPECT_EQ(std::find(h8765.begin(), h8765.end(), "127.0.0.1"), h8765.end());
+  const auto h80 = loopback_hosts(80);
+  for (const char* h : {"127.0.0.1", "localhost", "[::1]", "127.0.0.1:80"}) {
+    EXPECT_NE(std::find(h80.begin(), h80.end(), h), h80.end()) << h;
+  }
+}
+
 TEST_F(BoothTest, OnANetworkEveryRequestNeedsTheToken) {
   BoothOptions o;
   o.db_path = dir.file("c.db");

@@ -1,5 +1,7 @@
 #include "codex/library/snapshot.h"
 
+#include <signal.h>
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -177,6 +179,20 @@ Status write_snapshot(const std::string& file, const std::string& stamp, const s
   const uint64_t hc = checksum64(header, kHeaderBytes - 8);
   std::memcpy(header + kHeaderBytes - 8, &hc, 8);
 
+  // A run killed while writing leaves its temporary file: those of processes gone are removed.
+  {
+    std::error_code ec;
+    const std::filesystem::path dir = std::filesystem::path(file).parent_path().empty() ? "." : std::filesystem::path(file).parent_path();
+    const std::string prefix = std::filesystem::path(file).filename().string() + ".tmp-";
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind(prefix, 0) != 0) continue;
+      const std::string pid = name.substr(prefix.size());
+      if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) continue;
+      const pid_t owner = static_cast<pid_t>(std::stol(pid));
+      if (owner != ::getpid() && ::kill(owner, 0) != 0 && errno == ESRCH) std::filesystem::remove(e.path(), ec);
+    }
+  }
   const std::string tmp = file + ".tmp-" + std::to_string(::getpid());
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) return Status::Error("cannot write " + tmp + ": " + std::strerror(errno));

@@ -40,8 +40,9 @@ Result<std::vector<Factor>> load_weights(const std::string& path) {
   for (auto it = j["weights"].begin(); it != j["weights"].end(); ++it) {
     auto f2 = std::find_if(w.begin(), w.end(), [&](const Factor& x) { return it.key() == x.name; });
     if (f2 == w.end()) return Status::Error("unknown factor '" + it.key() + "' in weights file");
-    if (!it->is_number() || it->get<double>() < 0 || !std::isfinite(it->get<double>())) {
-      return Status::Error("weight of '" + it.key() + "' must be a number >= 0");
+    // Weights are relative: anything past a million only overflows the sums (1e308 made every score NaN).
+    if (!it->is_number() || it->get<double>() < 0 || !std::isfinite(it->get<double>()) || it->get<double>() > 1e6) {
+      return Status::Error("weight of '" + it.key() + "' must be a number from 0 to 1000000");
     }
     f2->weight = it->get<double>();
   }
