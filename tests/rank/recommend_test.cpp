@@ -306,6 +306,17 @@ TEST(Recommend, ExcludesPlayedTracksAndFindsTheCurrentOne) {
   const auto ambiguous = find_track(lib, "Title");
   ASSERT_FALSE(ambiguous.ok());
   EXPECT_NE(ambiguous.status().message().find("matches"), std::string::npos);
+  // A whole id is the track; a unique start of an id that is also another track's title is
+  // refused, never picked silently.
+  lib[7].title = "t199";
+  EXPECT_EQ(*find_track(lib, "t199"), 199u);
+  lib[7].title = "Kick 47";
+  lib[8].title = "47";
+  lib[9].track_id = "47ab";
+  const auto clash = find_track(lib, "47");
+  ASSERT_FALSE(clash.ok());
+  EXPECT_NE(clash.status().message().find("start of track id 47ab"), std::string::npos) << clash.status().message();
+  EXPECT_EQ(*find_track(lib, "47ab"), 9u);
   RecommendOptions o;
   o.top = 50;
   const auto first = recommend(lib, 0, prompt::parse_intent(""), o);

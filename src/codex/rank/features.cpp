@@ -51,8 +51,19 @@ Result<size_t> find_track(const TrackTable& lib, const std::string& query) {
     return ascii_lower(s);
   };
   if (collect([&](size_t i) { return lib.track_id(i) == query || lib.file_path(i) == query; })) return hits[0];
-  if (collect([&](size_t i) { return lib.track_id(i).substr(0, query.size()) == query; })) return hits[0];
   const std::string q = ascii_lower(query);
+  if (collect([&](size_t i) { return lib.track_id(i).substr(0, query.size()) == query; })) {
+    // A short query may be the start of an id and a title too ("47"): never pick one silently.
+    const size_t by_id = hits[0];
+    std::vector<size_t> titled;
+    for (size_t i = 0; i < lib.size(); ++i) {
+      if (i != by_id && (artist_title(i) == q || ascii_lower(std::string(lib.title(i))) == q)) titled.push_back(i);
+    }
+    if (titled.empty()) return by_id;
+    return Status::Error("'" + to_valid_utf8(query) + "' is the start of track id " + std::string(lib.track_id(by_id)) +
+                         " and the title of " + to_valid_utf8(std::string(lib.artist(titled[0]))) + " - " +
+                         to_valid_utf8(std::string(lib.title(titled[0]))) + "; give the whole id or \"artist - title\"");
+  }
   if (collect([&](size_t i) { return artist_title(i) == q; })) return hits[0];
   if (collect([&](size_t i) { return ascii_lower(std::string(lib.title(i))) == q; })) return hits[0];
   if (collect([&](size_t i) { return artist_title(i).find(q) != std::string::npos; })) return hits[0];
