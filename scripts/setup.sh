@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages CODEX needs to build and test (only those missing).
-# Non-interactive; uses sudo when not run as root.
+# Non-interactive; uses sudo when not run as root. One line per step on the terminal; apt's own
+# output goes to a log, named when a step fails.
 set -euo pipefail
 
 PKGS=(
@@ -28,6 +29,18 @@ if ((${#missing[@]} == 0)); then
 fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "codex setup: installing ${missing[*]}" >&2
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+LOG="${CODEX_SETUP_LOG:-${TMPDIR:-/tmp}/codex-setup.log}"
+: >"$LOG"
+step() {  # step "what" command...: one line, the command's output to the log
+  local what="$1"
+  shift
+  echo "codex setup: $what" >&2
+  if ! "$@" >>"$LOG" 2>&1; then
+    echo "codex setup: failed while ${what%...}; the last lines of $LOG:" >&2
+    tail -n 15 "$LOG" >&2
+    exit 1
+  fi
+}
+step "updating the package lists..." $SUDO apt-get update -q
+step "installing ${#missing[@]} packages (${missing[*]:0:4}${missing[4]:+ ...})..." \
+  env DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -5,12 +5,8 @@
 
 #include "codex/core/settings.h"
 #include "codex/core/text.h"
-#include "codex/corpus/corpus.h"
-#include "codex/library/analyze_job.h"
-#include "codex/library/scan.h"
+#include "codex/library/live.h"
 #include "codex/library/llm_job.h"
-#include "codex/library/records.h"
-#include "codex/library/snapshot.h"
 #include "commands.h"
 #include "progress.h"
 
@@ -39,20 +35,15 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
   for (const auto& w : settings->warnings) print_error("warning: " + w);
   AnalyzeArgs a = args;
   const std::string db_path = resolve_db(g);
-  auto corpus = corpus::Corpus::open(db_path);
-  if (!corpus) {
-    print_error(corpus.status().message());
+  library::LiveOptions lo;
+  lo.on_build = snapshot_progress(g);
+  auto live = library::LiveLibrary::open(db_path, lo);
+  if (!live) {
+    print_error(live.status().message());
     return 1;
   }
-  const library::ScanResult scan = library::scan_paths(a.paths);
+  library::LiveLibrary& lib = **live;
   ProgressBar bar(!g.json && ProgressBar::stderr_is_terminal());
-  for (const auto& [path, why] : scan.problems) {
-    if (g.json) {
-      std::printf("%s\n", json_text({{"path", path}, {"status", "failed"}, {"error", why}}).c_str());
-    } else {
-      bar.message("codex: skipped " + printable(path) + ": " + why);
-    }
-  }
   std::signal(SIGINT, on_sigint);
   std::signal(SIGTERM, on_sigint);
 
@@ -60,6 +51,15 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
   opt.jobs = a.jobs;
   opt.force = a.force;
   library::AnalyzeCallbacks cb;
+  cb.on_scanned = [&](const std::vector<std::pair<std::string, std::string>>& problems) {
+    for (const auto& [path, why] : problems) {
+      if (g.json) {
+        std::printf("%s\n", json_text({{"path", path}, {"status", "failed"}, {"error", why}}).c_str());
+      } else {
+        bar.message("codex: skipped " + printable(path) + ": " + why);
+      }
+    }
+  };
   cb.on_begin = [&](size_t total) { bar.begin(total, "files"); };
   cb.on_file_start = [&](const std::string& path) { bar.set_current(path); };
   std::vector<std::string> track_ids;
@@ -82,9 +82,16 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
     }
     bar.advance();
   };
-  const library::AnalyzeSummary s = library::analyze_files(**corpus, scan.files, opt, cb, &g_interrupted);
+  // Scan, analyse, and bring the snapshot up to date (so the first `codex recommend` is as quick
+  // as the rest): the library service's one analysis, as the booth's jobs run it.
+  const library::AnalyzeRun run = lib.analyze(a.paths, opt, cb, &g_interrupted);
+  const library::AnalyzeSummary& s = run.summary;
   bar.end();
-  const size_t failed = s.failed + scan.problems.size();
+  if (run.scan_cancelled) {
+    print_error("interrupted while looking for audio files; nothing was analysed");
+    return 1;
+  }
+  const size_t failed = s.failed + run.scan_problems.size();
   if (!s.corpus_error.empty()) {
     // One line, not one per remaining file: every later file would fail the same way.
     print_error("stopped after " + std::to_string(s.analyzed + s.up_to_date + s.new_location + s.failed) + " of " +
@@ -101,13 +108,13 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
                           {"corpus", db_path}}}};
     std::printf("%s\n", json_text(j).c_str());
   } else {
-    std::printf("Analysed %zu of %zu files (%s of audio) in %.1f s", s.analyzed, s.total + scan.problems.size(),
+    std::printf("Analysed %zu of %zu files (%s of audio) in %.1f s", s.analyzed, s.total + run.scan_problems.size(),
                 minutes(s.audio_s).c_str(), s.wall_s);
     if (s.up_to_date) std::printf("; %zu already up to date", s.up_to_date);
     if (s.new_location) std::printf("; %zu known tracks at new paths", s.new_location);
     if (!s.flagged.empty()) std::printf("; %zu flagged", s.flagged.size());
     if (failed) std::printf("; %zu failed (listed above)", failed);
-    const auto n_tracks = (*corpus)->tracks().count();
+    const auto n_tracks = lib.corpus().tracks().count();
     std::printf(".\nCorpus: %s (%lld tracks)\n", printable(db_path).c_str(),
                 static_cast<long long>(n_tracks ? *n_tracks : -1));
   }
@@ -115,9 +122,6 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
     print_error("interrupted; run the same command again to finish the rest");
     return 1;
   }
-  // Build the cached CODEX records and the library snapshot now, so the first `codex recommend` is
-  // as quick as the rest (a snapshot that cannot be written is built again when needed).
-  (void)library::open_snapshot(**corpus, nullptr, snapshot_progress(g));
   if (settings->llm) {
     library::LlmJobOptions lo;
     lo.gemini = semantic::gemini_config_from(*settings);
@@ -133,7 +137,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
                   " (nothing was sent)");
       return 1;
     }
-    const library::LlmJobSummary ls = library::run_llm_job(**corpus, track_ids, lo);
+    const library::LlmJobSummary ls = library::run_llm_job(lib.corpus(), track_ids, lo);
     if (g.json) {
       std::printf("%s\n", json_text({{"llm", {{"model", lo.gemini.model}, {"dry_run", a.dry_run}, {"tracks", ls.tracks},
                                                {"sent", ls.sent}, {"cached", ls.cached}, {"failed", ls.failed},
@@ -154,7 +158,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
       std::printf(".\n");
       for (const auto& [id, why] : ls.failures) print_error("llm: " + id + ": " + printable(why));
     }
-    if (ls.sent > 0) (void)library::open_snapshot(**corpus, nullptr, snapshot_progress(g));  // re-warm the cache and the snapshot
+    if (ls.sent > 0) (void)lib.snapshot(true);  // re-warm the cache and the snapshot
     if (ls.cancelled) {
       print_error("interrupted; run the same command again to describe the rest");
       return 1;

@@ -5,8 +5,7 @@
 
 #include "codex/core/paths.h"
 #include "codex/core/text.h"
-#include "codex/corpus/corpus.h"
-#include "codex/library/recommend.h"
+#include "codex/library/live.h"
 #include "codex/rank/recommend.h"
 #include "codex/demo/demo_library.h"
 #include "commands.h"
@@ -43,12 +42,12 @@ int run_demo(const GlobalArgs& g, const DemoArgs& a) {
   if (int rc = run_list(demo_g); rc != 0) return rc;
   // Then what CODEX is for: what to play next, plainly and with a prompt, from the track with the
   // most tempo- and key-compatible neighbours in this small library.
-  auto corpus = corpus::Corpus::open(resolve_db(demo_g));
-  if (!corpus) {
-    print_error(corpus.status().message());
+  auto live = library::LiveLibrary::open(resolve_db(demo_g));
+  if (!live) {
+    print_error(live.status().message());
     return 1;
   }
-  auto loaded = library::load_library(**corpus, library::RecordDetail::kFull);
+  auto loaded = library::load_library((*live)->corpus(), library::RecordDetail::kFull);
   if (!loaded) {
     print_error(loaded.status().message());
     return 1;
@@ -97,7 +96,7 @@ int run_demo(const GlobalArgs& g, const DemoArgs& a) {
     ra.prompt = prompt;
     std::printf("\n$ codex recommend --current \"%s - %s\"%s%s%s\n", lib[best].artist.c_str(), lib[best].title.c_str(),
                 *prompt ? " --prompt \"" : "", prompt, *prompt ? "\"" : "");
-    if (int rc = print_recommendations(demo_g, ra, &*loaded, **corpus); rc != 0) return rc;
+    if (int rc = print_recommendations(demo_g, ra, &*loaded, **live); rc != 0) return rc;
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "codex/library/records.h"
 #include "codex/schema/schema.h"
 #include "codex/library/dj_import.h"
+#include "codex/library/live.h"
 #include "commands.h"
 
 namespace codex::cli {
@@ -95,22 +96,29 @@ int run_list(const GlobalArgs& g) {
 }
 
 int run_show(const GlobalArgs& g, const std::string& track) {
-  auto corpus = corpus::Corpus::open(resolve_db(g));
-  if (!corpus) {
-    print_error(corpus.status().message());
+  library::LiveOptions lo;
+  lo.on_build = snapshot_progress(g);
+  auto live = library::LiveLibrary::open(resolve_db(g), lo);
+  if (!live) {
+    print_error(live.status().message());
     return 1;
   }
-  auto d = library::find_track(**corpus, track);
+  corpus::Corpus* corpus = &(*live)->corpus();
+  // The one resolver recommend uses (id, prefix, path, "Artist - Title", title); a file's other
+  // locations are known to the corpus alone.
+  auto id = (*live)->resolve_id(track);
+  auto d = id ? library::find_track(*corpus, *id)
+              : id.status().code() == Code::kNotFound ? library::find_track(*corpus, track) : Result<library::TrackDetail>(id.status());
   if (!d) {
     print_error(d.status().message());
-    return 1;
+    return exit_code(d.status());
   }
   nlohmann::json j = d->track;
   j["locations"] = d->locations;
   j["tags"] = d->tags;
   j["analyses"] = d->analyses;
   // The CODEX record as export gives it (local fill, LLM fields, similar artists from the library).
-  auto records = library::all_records(**corpus);
+  auto records = library::all_records(*corpus);
   if (!records) {
     print_error(records.status().message());
     return 1;
@@ -122,7 +130,7 @@ int run_show(const GlobalArgs& g, const std::string& track) {
   nlohmann::json record;
   if (typed) j["record"] = record = schema::to_json(*typed);
   // What the DJ's programs say of it (codex library import), beside CODEX's own reading.
-  auto dj = (*corpus)->dj().tracks_of(d->summary.track_id);
+  auto dj = corpus->dj().tracks_of(d->summary.track_id);
   if (!dj) {
     print_error(dj.status().message());
     return 1;

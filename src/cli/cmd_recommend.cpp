@@ -3,7 +3,7 @@
 
 #include "codex/core/text.h"
 #include "codex/corpus/corpus.h"
-#include "codex/library/recommend.h"
+#include "codex/library/live.h"
 #include "codex/prompt/intent.h"
 #include "codex/rank/recommend.h"
 #include "commands.h"
@@ -42,16 +42,18 @@ std::string describe(const rank::TrackFeatures& t) {
 }  // namespace
 
 int run_recommend(const GlobalArgs& g, const RecommendArgs& a) {
-  auto corpus = corpus::Corpus::open(resolve_db(g));
-  if (!corpus) {
-    print_error(corpus.status().message());
-    return 1;
+  library::LiveOptions lo;
+  lo.on_build = snapshot_progress(g);
+  auto lib = library::LiveLibrary::open(resolve_db(g), lo);
+  if (!lib) {
+    print_error(lib.status().message());
+    return exit_code(lib.status());
   }
-  return print_recommendations(g, a, nullptr, **corpus);
+  return print_recommendations(g, a, nullptr, **lib);
 }
 
-int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const library::LoadedLibrary* library,
-                          corpus::Corpus& corpus) {
+int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const library::LoadedLibrary* loaded,
+                          library::LiveLibrary& live) {
   library::RecommendRequest req;
   req.current = a.current;
   req.prompt = a.prompt;
@@ -71,11 +73,26 @@ int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const lib
     weights = std::move(w).value();
     req.weights = &weights;
   }
-  auto response = library ? library::recommend(*library, req, &corpus)
-                          : library::recommend_from_corpus(corpus, req, snapshot_progress(g));
+  // The demo ranks the records it holds in memory (no set); everything else goes through the
+  // library service, which keeps the set's rule.
+  Result<library::RecommendResponse> response = Status::Error("unset");
+  if (loaded) {
+    response = library::recommend(*loaded, req, &live.corpus());
+  } else if (auto answer = live.recommend(req)) {
+    response = std::move(answer->response);
+    // The DJ says this track is playing in the set: a play (the booth records its plays the same way).
+    if (!a.session.empty()) {
+      if (Status st = live.record(a.session, response->current_track.track_id, library::SetAction::kPlayed); !st) {
+        print_error(st.message());
+        return exit_code(st);
+      }
+    }
+  } else {
+    response = answer.status();
+  }
   if (!response) {
     print_error(response.status().message());
-    return 1;
+    return exit_code(response.status());
   }
   const prompt::Intent& intent = response->intent;
   const rank::RecommendResult& res = response->ranked;

@@ -47,7 +47,7 @@ int run_serve(const GlobalArgs& g, const ServeArgs& a) {
   so.port = a.port;
   so.max_connections = a.max_connections;
   server::Booth* b = booth->get();
-  const size_t tracks = b->snapshot()->size();
+  const size_t tracks = b->track_count();
   Status s = server::serve(*b, so, [&](int port) {
     b->allow_hosts(server::loopback_hosts(port));
     const std::string shown = a.host == "::1" ? "[::1]" : a.host;

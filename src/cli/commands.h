@@ -8,14 +8,18 @@
 
 #include <nlohmann/json.hpp>
 
-namespace codex::corpus {
-class Corpus;
-}
+#include "codex/core/status.h"
+
 namespace codex::library {
 struct LoadedLibrary;
+class LiveLibrary;
 }
 
 namespace codex::cli {
+
+// The exit status of an error, from its code: 2 when the command must change (an invalid or
+// ambiguous argument), else 1.
+int exit_code(const Status& s);
 
 struct GlobalArgs {
   std::string db;  // empty = default corpus
@@ -72,16 +76,16 @@ struct RecommendArgs {
   std::vector<std::string> exclude;
   std::string mode = "full";  // full | embedding | features
   std::string weights;        // rank weights file (a trained model's output)
-  std::string session;        // when set: the current track is recorded as played in it, and
-                              // tracks played in it before are not suggested again
+  std::string session;        // a set: its rule is the library service's (library/live.h) — tracks
+                              // played or skipped in it are left out, the current one recorded
   std::string crate;          // only tracks of this imported crate, playlist or CODEX set
   bool no_history = false;    // leave the DJ's history out of the ranking
 };
 int run_recommend(const GlobalArgs& g, const RecommendArgs& a);
-// The same against a library already loaded (the demo prints several in a row), or, when null,
-// the corpus's snapshot.
-int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const library::LoadedLibrary* library,
-                          corpus::Corpus& corpus);
+// The same against records already loaded (the demo prints several in a row), or, when null,
+// through the library service.
+int print_recommendations(const GlobalArgs& g, const RecommendArgs& a, const library::LoadedLibrary* loaded,
+                          library::LiveLibrary& live);
 
 struct LibraryImportArgs {
   std::string source;  // a DJ program's library file or folder, or a playlist
@@ -108,7 +112,7 @@ int run_tag(const GlobalArgs& g, const TagArgs& a);
 struct ServeArgs {
   std::string host = "127.0.0.1";
   int port = 8765;
-  int max_connections = 64;
+  int max_connections = 256;
   bool no_token = false;
 };
 int run_serve(const GlobalArgs& g, const ServeArgs& a);

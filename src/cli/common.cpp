@@ -7,6 +7,11 @@
 
 namespace codex::cli {
 
+int exit_code(const Status& s) {
+  if (s.ok()) return 0;
+  return s.code() == Code::kInvalid || s.code() == Code::kAmbiguous ? 2 : 1;
+}
+
 std::string resolve_db(const GlobalArgs& g) { return g.db.empty() ? paths::default_corpus_path() : g.db; }
 
 // Messages carry outside text (paths, tags, server replies): one line, nothing the terminal acts on.

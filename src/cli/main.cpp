@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
   serve->add_option("--port", sa.port, "port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
   serve->add_option("--host", sa.host,
                     "address to listen on; anything but loopback needs the token that serve prints once");
-  serve->add_option("--max-connections", sa.max_connections, "requests served at once")->check(CLI::Range(1, 1024));
+  serve->add_option("--max-connections", sa.max_connections, "connections served at once")->check(CLI::Range(1, 1024));
   serve->add_flag("--no-token", sa.no_token, "(loopback only) do not ask for a token; the default there");
 
   bool repair = false;

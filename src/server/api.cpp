@@ -6,9 +6,8 @@
 
 #include "codex/core/settings.h"
 #include "codex/core/text.h"
-#include "codex/library/analyze_job.h"
 #include "codex/library/browse.h"
-#include "codex/library/recommend.h"
+#include "codex/library/live.h"
 #include "codex/library/scan.h"
 #include "server/page.h"
 
@@ -26,6 +25,25 @@ Response json_response(int status, const json& body) {
 }
 
 Response error(int status, const std::string& message) { return json_response(status, {{"error", message}}); }
+
+// The HTTP status of an error, from its code (never from its words); `otherwise` for an error
+// without a more precise code.
+int http_status(const Status& s, int otherwise) {
+  switch (s.code()) {
+    case Code::kInvalid: return 400;
+    case Code::kNotFound: return 404;
+    case Code::kAmbiguous: return 409;
+    case Code::kBusy: return 409;
+    case Code::kCancelled: return 409;
+    case Code::kCorrupt:
+    case Code::kIo: return 500;
+    case Code::kOk:
+    case Code::kFailed: break;
+  }
+  return otherwise;
+}
+
+Response error(const Status& s, int otherwise = 500) { return error(http_status(s, otherwise), s.message()); }
 
 bool constant_time_equal(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
@@ -74,27 +92,13 @@ bool body_text(const json& body, const char* name, std::string* out) {
   return true;
 }
 
-constexpr size_t kMaxSession = 200;
-
 }  // namespace
 
-// ---- analysis jobs ----
+// ---- analysis jobs (the library service's) ----
 
-struct Booth::Job {
-  int id = 0;
-  std::string folder;
-  std::atomic<bool> cancel{false};
-  std::atomic<bool> finished{false};
-  mutable std::mutex mu;  // guards the fields below
-  std::string state = "scanning";  // scanning, running, done, cancelled, failed
-  size_t total = 0, done = 0, analyzed = 0, failed = 0, up_to_date = 0;
-  std::string current, error;
-  std::vector<std::pair<std::string, std::string>> failures;  // path, why (the first 50)
-  std::thread worker;
-};
+namespace {
 
-json Booth::job_json(const Job& j) const {
-  std::lock_guard<std::mutex> lock(j.mu);
+json job_json(const library::JobInfo& j) {
   json failures = json::array();
   for (const auto& [path, why] : j.failures) failures.push_back({{"path", to_valid_utf8(path)}, {"error", to_valid_utf8(why)}});
   return {{"id", j.id},           {"folder", to_valid_utf8(j.folder)},
@@ -105,151 +109,66 @@ json Booth::job_json(const Job& j) const {
           {"failures", failures}};
 }
 
+}  // namespace
+
 Response Booth::start_job(const json& body) {
   std::string folder;
   if (!body_text(body, "folder", &folder) || folder.empty()) return error(400, "give the folder to analyse as \"folder\"");
-  std::error_code ec;
-  if (!std::filesystem::is_directory(folder, ec)) return error(400, "not a folder: " + to_valid_utf8(folder));
-  std::lock_guard<std::mutex> lock(jobs_mu_);
-  for (const auto& j : jobs_) {
-    if (!j->finished) return error(409, "an analysis job is running (job " + std::to_string(j->id) + "); cancel it or wait");
-  }
-  auto job = std::make_unique<Job>();
-  job->id = static_cast<int>(jobs_.size()) + 1;
-  ++jobs_running_;
-  job->folder = folder;
-  Job* j = job.get();
-  j->worker = std::thread([this, j] {
-    const library::ScanResult scan = library::scan_paths({j->folder});
-    {
-      std::lock_guard<std::mutex> l(j->mu);
-      j->state = "running";
-      for (const auto& p : scan.problems) {
-        if (j->failures.size() < 50) j->failures.push_back(p);
-      }
-    }
-    library::AnalyzeOptions ao;
-    ao.jobs = options_.analysis_jobs;
-    library::AnalyzeCallbacks cb;
-    cb.on_begin = [j](size_t total) {
-      std::lock_guard<std::mutex> l(j->mu);
-      j->total = total;
-    };
-    cb.on_file_start = [j](const std::string& path) {
-      std::lock_guard<std::mutex> l(j->mu);
-      j->current = path;
-    };
-    cb.on_file_done = [j](const library::FileEvent& e) {
-      std::lock_guard<std::mutex> l(j->mu);
-      ++j->done;
-      if (e.outcome == library::Outcome::kAnalyzed) ++j->analyzed;
-      if (e.outcome == library::Outcome::kUpToDate || e.outcome == library::Outcome::kNewLocation) ++j->up_to_date;
-      if (e.outcome == library::Outcome::kFailed) {
-        ++j->failed;
-        if (j->failures.size() < 50) j->failures.push_back({e.path, e.error});
-      }
-    };
-    const library::AnalyzeSummary s = library::analyze_files(*corpus_, scan.files, ao, cb, &j->cancel);
-    // The snapshot, rebuilt now rather than by the next request.
-    --jobs_running_;
-    if (s.analyzed > 0 || s.new_location > 0) (void)snapshot(true);
-    {
-      std::lock_guard<std::mutex> l(j->mu);
-      j->current.clear();
-      j->error = s.corpus_error;
-      j->state = !s.corpus_error.empty() ? "failed" : s.cancelled ? "cancelled" : "done";
-    }
-    j->finished = true;
-  });
-  jobs_.push_back(std::move(job));
-  return json_response(202, job_json(*j));
+  auto job = lib_->start_analysis(folder);
+  if (!job) return error(job.status());
+  return json_response(202, job_json(*job));
 }
 
 Response Booth::job_status(const std::string& id, bool cancel) {
-  std::lock_guard<std::mutex> lock(jobs_mu_);
-  for (const auto& j : jobs_) {
-    if (std::to_string(j->id) != id) continue;
-    if (cancel) j->cancel = true;
-    return json_response(200, job_json(*j));
-  }
-  return error(404, "no job " + to_valid_utf8(id));
+  const bool digits = !id.empty() && id.size() < 9 && id.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits) return error(404, "no job " + to_valid_utf8(id));
+  auto job = lib_->job(std::stoi(id), cancel);
+  if (!job) return error(job.status());
+  return json_response(200, job_json(*job));
 }
 
 Response Booth::jobs() {
-  std::lock_guard<std::mutex> lock(jobs_mu_);
   json out = json::array();
-  for (const auto& j : jobs_) out.push_back(job_json(*j));
+  for (const auto& j : lib_->jobs()) out.push_back(job_json(j));
   return json_response(200, {{"jobs", out}});
 }
 
 Booth::Booth(BoothOptions options) : options_(std::move(options)) {}
-
-Booth::~Booth() {
-  std::lock_guard<std::mutex> lock(jobs_mu_);
-  for (auto& j : jobs_) j->cancel = true;
-  for (auto& j : jobs_) {
-    if (j->worker.joinable()) j->worker.join();
-  }
-}
+Booth::~Booth() = default;
 
 // ---- the library ----
 
 Result<std::unique_ptr<Booth>> Booth::open(const BoothOptions& options) {
   std::unique_ptr<Booth> b(new Booth(options));
-  auto c = corpus::Corpus::open(options.db_path);
-  if (!c) return c.status();
-  b->corpus_ = std::move(c).value();
-  auto snap = library::open_snapshot(*b->corpus_);
-  if (!snap) return Status::Error("cannot prepare the library snapshot: " + snap.status().message());
-  b->snap_ = std::move(snap).value();
-  b->checked_ = std::chrono::steady_clock::now();
+  library::LiveOptions lo;
+  lo.analysis_jobs = options.analysis_jobs;
+  auto lib = library::LiveLibrary::open(options.db_path, lo);
+  if (!lib) return lib.status();
+  b->lib_ = std::move(lib).value();
+  auto snap = b->lib_->snapshot();
+  if (!snap) return snap.status();
   return b;
 }
 
-std::shared_ptr<const library::Snapshot> Booth::snapshot(bool force) {
-  std::shared_ptr<const library::Snapshot> current;
-  {
-    std::lock_guard<std::mutex> lock(snap_mu_);
-    current = snap_;
-    // Checked at most twice a second: one small query and a stat.
-    const auto now = std::chrono::steady_clock::now();
-    if (!force && now - checked_ < std::chrono::milliseconds(500) && !current->index().damaged()) return current;
-    // While an analysis job writes, every file changes the corpus: the job rebuilds the snapshot
-    // once when it ends, and requests meanwhile answer from the one they have.
-    if (!force && jobs_running_ > 0 && !current->index().damaged()) return current;
-    checked_ = now;
-  }
-  // One request rebuilds; the others keep answering from the snapshot they have (a forced check
-  // waits for the rebuild).
-  std::unique_lock<std::mutex> rebuilding(reload_mu_, std::defer_lock);
-  if (force) {
-    rebuilding.lock();
-    std::lock_guard<std::mutex> lock(snap_mu_);
-    current = snap_;
-  } else if (!rebuilding.try_lock()) {
-    return current;
-  }
-  auto stamp = library::snapshot_stamp(*corpus_);
-  if (stamp && *stamp == current->stamp() && !current->index().damaged()) return current;
-  if (current->index().damaged()) std::remove(library::snapshot_path_for(corpus_->path()).c_str());
-  auto fresh = library::open_snapshot(*corpus_);
-  if (!fresh) return current;  // the old one still answers; the next check tries again
-  std::shared_ptr<const library::Snapshot> next = std::move(fresh).value();
-  std::lock_guard<std::mutex> lock(snap_mu_);
-  snap_ = next;
-  return next;
+size_t Booth::track_count() {
+  auto s = lib_->snapshot();
+  return s ? (*s)->size() : 0;
 }
 
 Response Booth::health() {
-  auto s = snapshot();
+  auto snap = lib_->snapshot();
+  if (!snap) return error(snap.status());
+  const auto& s = *snap;
   return json_response(200, {{"ok", true},
                              {"tracks", s->size()},
                              {"snapshot", {{"stamp", s->stamp()}, {"bytes", s->file_bytes()}}},
-                             {"corpus", to_valid_utf8(corpus_->path())}});
+                             {"corpus", to_valid_utf8(lib_->path())}});
 }
 
 Response Booth::library_query(const Request& r) {
-  auto s = snapshot();
+  auto snap = lib_->snapshot();
+  if (!snap) return error(snap.status());
+  const auto& s = *snap;
   library::TrackQuery q;
   bool bad = false;
   q.text = text_param(r, "q");
@@ -271,7 +190,7 @@ Response Booth::library_query(const Request& r) {
   if (!sort.empty() && sort[0] == '-') q.descending = true, sort = sort.substr(1);
   if (!sort.empty()) q.sort = sort;
   auto page = library::query_tracks(*s, q);
-  if (!page) return error(400, page.status().message());
+  if (!page) return error(page.status(), 400);
   json items = json::array();
   for (size_t i : page->items) items.push_back(library::track_row(*s, i));
   json genres = s->vocabulary().genres;
@@ -283,18 +202,20 @@ Response Booth::library_query(const Request& r) {
 }
 
 Response Booth::track(const std::string& id, const std::string& rest) {
-  auto s = snapshot();
+  auto snap = lib_->snapshot();
+  if (!snap) return error(snap.status());
+  const auto& s = *snap;
   const auto i = s->find(id);
   if (!i) return error(404, "no track " + to_valid_utf8(id));
   if (rest.empty()) {
-    auto view = library::track_view(*corpus_, *s, *i);
-    if (!view) return error(500, view.status().message());
+    auto view = library::track_view(lib_->corpus(), *s, *i);
+    if (!view) return error(view.status());
     return json_response(200, *view);
   }
   if (rest != "audio") return error(404, "not found");
   // Only a location the corpus holds for this track, and only an audio file that still exists.
-  auto locations = corpus_->tracks().locations(id);
-  if (!locations) return error(500, locations.status().message());
+  auto locations = lib_->corpus().tracks().locations(id);
+  if (!locations) return error(locations.status());
   for (const auto& path : *locations) {
     std::error_code ec;
     if (std::filesystem::is_regular_file(path, ec) && library::has_audio_extension(path)) {
@@ -314,15 +235,14 @@ Response Booth::track(const std::string& id, const std::string& rest) {
 }
 
 Response Booth::now(const std::string& session) {
-  if (session.empty() || session.size() > kMaxSession) return error(400, "give a session name (at most 200 bytes)");
-  auto s = snapshot();
-  auto plays = corpus_->history().plays(session);
-  if (!plays) return error(500, plays.status().message());
-  auto fb = corpus_->history().feedback(session);
-  if (!fb) return error(500, fb.status().message());
+  auto set = lib_->set(session);
+  if (!set) return error(set.status());
+  auto snap = lib_->snapshot();
+  if (!snap) return error(snap.status());
+  const auto& s = *snap;
   json list = json::array();
   json current = nullptr;
-  for (const auto& p : *plays) {
+  for (const auto& p : set->plays) {
     const auto i = s->find(p.track_id);
     json row = i ? library::track_row(*s, *i) : json{{"track_id", p.track_id}};
     row["played_at"] = p.played_at;
@@ -330,7 +250,7 @@ Response Booth::now(const std::string& session) {
     list.push_back(std::move(row));
   }
   json feedback = json::array();
-  for (const auto& f : *fb) feedback.push_back({{"track_id", f.track_id}, {"action", f.action}, {"from", f.from}, {"at", f.at}});
+  for (const auto& f : set->feedback) feedback.push_back({{"track_id", f.track_id}, {"action", f.action}, {"from", f.from}, {"at", f.at}});
   return json_response(200, {{"session", session}, {"now", current}, {"plays", list}, {"feedback", feedback}});
 }
 
@@ -339,9 +259,7 @@ Response Booth::set_now(const json& body) {
   if (!body_text(body, "session", &session) || !body_text(body, "track_id", &id) || id.empty()) {
     return error(400, "give \"session\" and \"track_id\"");
   }
-  if (session.empty() || session.size() > kMaxSession) return error(400, "give a session name (at most 200 bytes)");
-  if (!snapshot()->find(id)) return error(404, "no track " + to_valid_utf8(id));
-  if (Status st = corpus_->history().record_play(session, id); !st) return error(500, st.message());
+  if (Status st = lib_->record(session, id, library::SetAction::kPlayed); !st) return error(st);
   return now(session);
 }
 
@@ -351,18 +269,9 @@ Response Booth::feedback(const json& body) {
       !body_text(body, "from", &from) || id.empty()) {
     return error(400, "give \"session\", \"track_id\" and \"action\" (accept, skip or played)");
   }
-  if (session.empty() || session.size() > kMaxSession) return error(400, "give a session name (at most 200 bytes)");
-  if (action != "accept" && action != "skip" && action != "played") {
-    return error(400, "action is accept, skip or played, not '" + to_valid_utf8(action) + "'");
-  }
-  if (!snapshot()->find(id)) return error(404, "no track " + to_valid_utf8(id));
-  if (action != "played") {
-    if (Status st = corpus_->history().record_feedback(session, {id, action, from, ""}); !st) return error(500, st.message());
-  }
-  // Accepting a suggestion plays it: it becomes the track now playing.
-  if (action != "skip") {
-    if (Status st = corpus_->history().record_play(session, id); !st) return error(500, st.message());
-  }
+  const auto what = library::set_action_from(action);
+  if (!what) return error(400, "action is accept, skip or played, not '" + to_valid_utf8(action) + "'");
+  if (Status st = lib_->record(session, id, *what, from); !st) return error(st);
   return now(session);
 }
 
@@ -371,9 +280,6 @@ Response Booth::recommend(const json& body) {
   if (!body_text(body, "session", &session) || !body_text(body, "current", &current) ||
       !body_text(body, "prompt", &prompt) || !body_text(body, "mode", &mode) || !body_text(body, "crate", &crate)) {
     return error(400, "session, current, prompt, mode and crate are strings");
-  }
-  if (session.size() > kMaxSession || prompt.size() > 2000 || crate.size() > 1000) {
-    return error(400, "the session name, prompt or crate name is too long");
   }
   size_t top = 5;
   if (auto it = body.find("top"); it != body.end() && !it->is_null()) {
@@ -387,58 +293,30 @@ Response Booth::recommend(const json& body) {
   req.prompt = prompt;
   req.top = top;
   req.crate = crate;
-  req.mode = mode == "features" ? rank::Mode::kFeatures : mode == "embedding" ? rank::Mode::kEmbedding : rank::Mode::kFull;
-  if (!session.empty()) {
-    // Played and skipped tracks of the set are not suggested again (nothing is recorded here).
-    auto played = corpus_->history().played(session);
-    if (!played) return error(500, played.status().message());
-    req.exclude = std::move(played).value();
-    auto fb = corpus_->history().feedback(session);
-    if (!fb) return error(500, fb.status().message());
-    for (const auto& f : *fb) {
-      if (f.action == "skip") req.exclude.push_back(f.track_id);
-    }
-    if (current.empty()) {
-      auto plays = corpus_->history().plays(session);
-      if (!plays) return error(500, plays.status().message());
-      if (!plays->empty()) current = plays->back().track_id;
-    }
-  }
-  if (current.empty()) return error(400, "nothing is playing: give \"current\" or play a track in the session first");
   req.current = current;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    auto s = snapshot();
-    // The corpus for the DJ's history and crates (the session's plays are excluded above; nothing is recorded).
-    auto out = library::recommend(*s, req, corpus_.get());
-    if (!out) {
-      if (s->index().damaged() && attempt == 0) {
-        (void)snapshot(true);  // rebuilt, then asked again
-        continue;
-      }
-      return error(out.status().message().rfind("no track", 0) == 0 || out.status().message().find("matches") != std::string::npos ||
-                           out.status().message().rfind("no crate", 0) == 0
-                       ? 404 : 400,
-                   out.status().message());
-    }
-    json results = json::array();
-    for (size_t k = 0; k < out->ranked.results.size(); ++k) {
-      json row = library::track_row(*s, out->ranked.results[k].index);
-      row["score"] = out->ranked.results[k].score;
-      row["reasons"] = out->ranked.results[k].reasons;
-      results.push_back(std::move(row));
-    }
-    return json_response(200, {{"current", library::track_row(*s, out->current)},
-                               {"intent", out->intent.to_json()},
-                               {"results", results},
-                               {"relaxed", out->ranked.relaxed},
-                               {"mode", mode}});
+  req.session = session;  // the set's rule is the library service's (library/live.h)
+  req.mode = mode == "features" ? rank::Mode::kFeatures : mode == "embedding" ? rank::Mode::kEmbedding : rank::Mode::kFull;
+  auto answer = lib_->recommend(std::move(req));
+  if (!answer) return error(answer.status(), 400);
+  const library::Snapshot& s = *answer->snapshot;
+  const library::RecommendResponse& out = answer->response;
+  json results = json::array();
+  for (size_t k = 0; k < out.ranked.results.size(); ++k) {
+    json row = library::track_row(s, out.ranked.results[k].index);
+    row["score"] = out.ranked.results[k].score;
+    row["reasons"] = out.ranked.results[k].reasons;
+    results.push_back(std::move(row));
   }
-  return error(500, "the library snapshot is damaged");
+  return json_response(200, {{"current", library::track_row(s, out.current)},
+                             {"intent", out.intent.to_json()},
+                             {"results", results},
+                             {"relaxed", out.ranked.relaxed},
+                             {"mode", mode}});
 }
 
 Response Booth::settings() {
   auto s = resolve_settings({}, options_.settings_path);
-  if (!s) return error(500, s.status().message());
+  if (!s) return error(s.status());
   // Never the API key itself: only whether one is set.
   return json_response(200, {{"llm", s->llm},
                              {"gemini_model", s->gemini_model},
@@ -452,8 +330,8 @@ Response Booth::settings() {
 // The DJ programs' playlists, crates and history sets imported (`codex library import`), for the
 // booth's crate filter.
 Response Booth::lists() {
-  auto lists = corpus_->dj().lists(true);
-  if (!lists) return error(500, lists.status().message());
+  auto lists = lib_->corpus().dj().lists(true);
+  if (!lists) return error(lists.status());
   json out = json::array();
   for (const auto& l : *lists) {
     size_t analysed = 0;

@@ -1,7 +1,9 @@
 // The booth: what `codex serve` answers, as plain request -> response handlers that need no socket
 // (tests call handle() directly; server/http.cpp binds them to cpp-httplib). A JSON API over the
-// corpus and its mapped snapshot — library search, one track, now playing, recommend, accept /
-// skip / played, analysis jobs, settings, health — and the page itself (server/page/).
+// library service (library/live.h: the corpus, its snapshot, the set's rule, analysis jobs) —
+// library search, one track, now playing, recommend, accept / skip / played, analysis jobs,
+// settings, health — and the page itself (server/page/). Handlers parse and check the request,
+// call the service and serialise its answer; an error's HTTP status comes from its Status code.
 //
 // Safety: on loopback the Host header must name the loopback address (so a web page elsewhere
 // cannot reach the API through DNS rebinding); opened on a network, every request needs the token
@@ -21,8 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codex/core/status.h"
-#include "codex/corpus/corpus.h"
-#include "codex/library/snapshot.h"
+#include "codex/library/live.h"
 
 namespace codex::server {
 
@@ -57,7 +58,7 @@ std::vector<std::string> loopback_hosts(int port);
 class Booth {
  public:
   static Result<std::unique_ptr<Booth>> open(const BoothOptions& options);
-  ~Booth();  // cancels a running analysis job and waits for it
+  ~Booth();  // the library service cancels a running analysis job and waits for it
   Booth(const Booth&) = delete;
   Booth& operator=(const Booth&) = delete;
 
@@ -65,13 +66,12 @@ class Booth {
   // The Host header values accepted without a token (the address served); set before serving.
   void allow_hosts(std::vector<std::string> hosts) { options_.hosts = std::move(hosts); }
 
-  // The mapped snapshot now: the corpus is checked for changes at most twice a second (always with
-  // `force`), and the snapshot rebuilt when it changed.
-  std::shared_ptr<const library::Snapshot> snapshot(bool force = false);
+  // The library's tracks now (the snapshot's count).
+  size_t track_count();
+  library::LiveLibrary& library() { return *lib_; }
 
  private:
   explicit Booth(BoothOptions options);
-  struct Job;
   Response route(const Request& r);
   Response health();
   Response library_query(const Request& r);
@@ -85,16 +85,9 @@ class Booth {
   Response jobs();
   Response settings();
   Response lists();
-  nlohmann::json job_json(const Job& job) const;
 
   BoothOptions options_;
-  std::unique_ptr<corpus::Corpus> corpus_;
-  std::mutex snap_mu_, reload_mu_;
-  std::shared_ptr<const library::Snapshot> snap_;
-  std::chrono::steady_clock::time_point checked_{};
-  std::atomic<int> jobs_running_{0};
-  mutable std::mutex jobs_mu_;
-  std::vector<std::unique_ptr<Job>> jobs_;
+  std::unique_ptr<library::LiveLibrary> lib_;
 };
 
 // Query string values ("a=1&b=x%20y"), decoded; later repeats win. Malformed escapes are kept as

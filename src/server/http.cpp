@@ -1,19 +1,207 @@
 #include "server/http.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
-#include <thread>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <httplib.h>
 
 namespace codex::server {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One connection's socket for httplib, with one difference from its own: a request must arrive
+// whole (request line, headers and body) within a deadline from its first byte. httplib's read
+// timeout restarts with every line, so a client sending a header line every few seconds would hold
+// a worker forever (slowloris); here it is cut off at the deadline.
+class DeadlineStream final : public httplib::Stream {
+ public:
+  DeadlineStream(int sock, int read_ms, int write_ms) : sock_(sock), read_ms_(read_ms), write_ms_(write_ms) {}
+
+  void start_request(Clock::time_point deadline) { deadline_ = deadline; }
+  // The rest of the connection cannot be read as requests (a body left unread, or a request cut off
+  // at its deadline): close after this one.
+  void close_after() { close_after_ = true; }
+  bool closing() const { return close_after_ || Clock::now() >= deadline_; }
+  bool has_buffered() const { return pos_ < len_; }
+
+  // Waits up to `ms` for bytes, in short steps so that a stopping server is seen.
+  bool wait_readable(int ms, const std::atomic<socket_t>& listening) const {
+    if (has_buffered()) return true;
+    for (int waited = 0; waited < ms; waited += 100) {
+      if (listening == INVALID_SOCKET) return false;
+      if (poll_for(POLLIN, std::min(100, ms - waited)) > 0) return true;
+    }
+    return false;
+  }
+
+  bool is_readable() const override { return has_buffered() || poll_for(POLLIN, read_ms_) > 0; }
+  bool is_writable() const override { return poll_for(POLLOUT, write_ms_) > 0; }
+
+  ssize_t read(char* ptr, size_t size) override {
+    if (has_buffered()) return take(ptr, size);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+    if (left <= 0) return -1;
+    if (poll_for(POLLIN, static_cast<int>(std::min<long long>(left, read_ms_))) <= 0) return -1;
+    if (size >= sizeof buf_) return recv_some(ptr, size);
+    const ssize_t n = recv_some(buf_, sizeof buf_);
+    if (n <= 0) return n;
+    pos_ = 0;
+    len_ = static_cast<size_t>(n);
+    return take(ptr, size);
+  }
+
+  ssize_t write(const char* ptr, size_t size) override {
+    if (poll_for(POLLOUT, write_ms_) <= 0) return -1;
+    ssize_t n;
+    do n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n;
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { address(true, ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { address(false, ip, port); }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  int poll_for(short events, int ms) const {
+    pollfd p{sock_, events, 0};
+    int r;
+    do r = ::poll(&p, 1, ms);
+    while (r < 0 && errno == EINTR);
+    return r;
+  }
+  ssize_t recv_some(char* to, size_t size) {
+    ssize_t n;
+    do n = ::recv(sock_, to, size, 0);
+    while (n < 0 && errno == EINTR);
+    return n;
+  }
+  ssize_t take(char* ptr, size_t size) {
+    const size_t n = std::min(size, len_ - pos_);
+    std::memcpy(ptr, buf_ + pos_, n);
+    pos_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  void address(bool peer, std::string& ip, int& port) const {
+    sockaddr_storage a{};
+    socklen_t n = sizeof a;
+    const int r = peer ? ::getpeername(sock_, reinterpret_cast<sockaddr*>(&a), &n)
+                       : ::getsockname(sock_, reinterpret_cast<sockaddr*>(&a), &n);
+    if (r != 0) return;
+    char text[INET6_ADDRSTRLEN] = {};
+    if (a.ss_family == AF_INET) {
+      const auto* v4 = reinterpret_cast<const sockaddr_in*>(&a);
+      ::inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
+      port = ntohs(v4->sin_port);
+    } else if (a.ss_family == AF_INET6) {
+      const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&a);
+      ::inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
+      port = ntohs(v6->sin6_port);
+    }
+    ip = text;
+  }
+
+  int sock_;
+  int read_ms_, write_ms_;
+  Clock::time_point deadline_{};
+  bool close_after_ = false;
+  char buf_[4096];
+  size_t pos_ = 0, len_ = 0;
+};
+
+thread_local DeadlineStream* t_stream = nullptr;
+
+// httplib's server with the connection loop above (keep-alive, then one request at a time).
+class BoothServer final : public httplib::Server {
+ public:
+  explicit BoothServer(std::chrono::milliseconds request_time) : request_time_(request_time) {}
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    DeadlineStream strm(sock, static_cast<int>(read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000),
+                        static_cast<int>(write_timeout_sec_ * 1000 + write_timeout_usec_ / 1000));
+    t_stream = &strm;
+    bool ok = false;
+    for (size_t left = keep_alive_max_count_; left > 0; --left) {
+      if (!strm.wait_readable(static_cast<int>(keep_alive_timeout_sec_ * 1000), svr_sock_)) break;
+      strm.start_request(Clock::now() + request_time_);
+      bool closed = false;
+      ok = process_request(strm, left == 1, closed, [](httplib::Request&) {});
+      if (!ok || closed || strm.closing()) break;
+    }
+    t_stream = nullptr;
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ok;
+  }
+
+  std::chrono::milliseconds request_time_;
+};
+
+// Worker threads made as connections need them, up to a limit (then connections wait their turn):
+// a few slow clients cannot take every worker of a small fixed pool.
+class Workers final : public httplib::TaskQueue {
+ public:
+  explicit Workers(size_t max) : max_(max) {}
+  ~Workers() override { shutdown(); }
+
+  void enqueue(std::function<void()> fn) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    jobs_.push_back(std::move(fn));
+    if (idle_ < jobs_.size() && threads_.size() < max_) threads_.emplace_back([this] { work(); });
+    cv_.notify_one();
+  }
+
+  void shutdown() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+ private:
+  void work() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      ++idle_;
+      cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      --idle_;
+      if (jobs_.empty()) return;  // stopping, and nothing left to do
+      auto fn = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      fn();
+      lock.lock();
+    }
+  }
+
+  const size_t max_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  size_t idle_ = 0;
+  bool stopping_ = false;
+};
 
 std::atomic<httplib::Server*> g_server{nullptr};
 std::atomic<bool> g_stop{false};
@@ -95,10 +283,19 @@ void send(httplib::Request& in, const Response& r, httplib::Response& out) {
 void stop_serving() { on_signal(0); }
 
 Status serve(Booth& booth, const ServeOptions& o, const std::function<void(int port)>& on_listening) {
-  httplib::Server svr;
+  BoothServer svr(std::chrono::milliseconds(static_cast<long long>(o.request_seconds * 1000)));
   const size_t threads = static_cast<size_t>(std::max(1, o.max_connections));
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  svr.new_task_queue = [threads] { return new Workers(threads); };
   svr.set_payload_max_length(o.max_body_bytes);
+  // cpp-httplib 0.11 reads a chunked body whatever its size (the payload limit applies to
+  // Content-Length only): the booth's own page never sends one, and any other is refused unread.
+  svr.set_pre_routing_handler([](const httplib::Request& in, httplib::Response& out) {
+    if (!in.has_header("Transfer-Encoding")) return httplib::Server::HandlerResponse::Unhandled;
+    out.status = 411;
+    out.set_content(R"x({"error":"send the body with a Content-Length (chunked bodies are not accepted)"})x", "application/json");
+    if (t_stream) t_stream->close_after();
+    return httplib::Server::HandlerResponse::Handled;
+  });
   svr.set_read_timeout(10, 0);
   svr.set_write_timeout(30, 0);
   svr.set_keep_alive_max_count(100);

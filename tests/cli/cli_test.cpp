@@ -9,6 +9,7 @@
 #include "codex/semantic/mood_model.h"
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -451,6 +452,36 @@ TEST_F(Cli, ACorpusThatCannotBeWrittenIsStillRead) {
   EXPECT_NE(r.err.find("readonly"), std::string::npos) << r.err;
   EXPECT_EQ(test::read_bytes(db), bytes) << "the file was changed";
   fs::permissions(db, fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST_F(Cli, AFifoIsNeverWaitedOn) {
+  // open() of a FIFO waits for a writer: each path CODEX reads is checked to be a regular file.
+  ASSERT_EQ(run_codex({"analyze", "--db", db, dir.file("music")}).status, 0);
+  const std::string fifo = dir.file("fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  CmdResult r = run_codex({"recommend", "--db", db, "--current", "Clicker - One", "--weights", fifo});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("is not a regular file"), std::string::npos) << r.err;
+  r = run_codex({"recommend", "--db", db, "--current", "Clicker - One"}, {"CODEX_MOOD_MODEL=" + fifo});
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("is not a regular file"), std::string::npos) << r.err;
+  r = run_codex({"list", "--db", fifo});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("is not a regular file"), std::string::npos) << r.err;
+  // A FIFO where a model would be is listed as unreadable; the embedding goes on without it.
+  fs::create_directories(dir.file("models"));
+  ASSERT_EQ(::mkfifo((dir.file("models") + "/corpus.db.embed.cxm").c_str(), 0600), 0);
+  r = run_codex({"models", "--db", db});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("not a regular file"), std::string::npos) << r.out;
+  std::remove((dir.file("models") + "/corpus.db.embed.cxm").c_str());
+  // A FIFO where the snapshot should be is replaced by the snapshot.
+  const std::string snap = db + ".snapshot";
+  std::remove(snap.c_str());
+  ASSERT_EQ(::mkfifo(snap.c_str(), 0600), 0);
+  r = run_codex({"recommend", "--db", db, "--current", "Clicker - One"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(fs::is_regular_file(snap));
 }
 
 TEST_F(Cli, AFilePathThatIsNotUtf8SurvivesExportAndImport) {

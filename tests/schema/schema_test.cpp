@@ -110,5 +110,29 @@ TEST(Schema, JsonSchemaListsEveryField) {
   EXPECT_EQ(names.size(), fields().size()) << "field names are unique";
 }
 
+TEST(Schema, WhatAnalyzeStoresFitsWhatImportAccepts) {
+  // A two-hour-ten mix, a title of 600 two-byte characters (1200 bytes), a genre tag of 300 bytes.
+  std::string title;
+  for (int i = 0; i < 600; ++i) title += "\xC3\xA9";  // é
+  nlohmann::json r = {{"track_id", "t1"}, {"title", title},      {"artist", "A"},   {"duration_seconds", 7800},
+                      {"bpm", 124},       {"key", "8A"},          {"energy", 6},     {"genre", std::string(300, 'g')}};
+  const auto before = validate(r, Mode::kImport);
+  EXPECT_EQ(before.size(), 2u) << "title and genre too long; 7800 s is a valid length";
+  fit_to_limits(r);
+  EXPECT_TRUE(validate(r, Mode::kImport).empty()) << validate(r, Mode::kImport)[0].field;
+  EXPECT_EQ(r["title"].get<std::string>().size(), 1000u);
+  EXPECT_EQ(r["title"].get<std::string>(), title.substr(0, 1000)) << "cut between characters";
+  EXPECT_EQ(r["genre"].get<std::string>().size(), 200u);
+  EXPECT_EQ(r["duration_seconds"], 7800);
+  // An odd limit falls inside a character: the cut moves back to its start.
+  r["title"] = "x" + title;
+  fit_to_limits(r);
+  EXPECT_EQ(r["title"].get<std::string>().size(), 999u);
+  r["duration_seconds"] = 200000;
+  fit_to_limits(r);
+  EXPECT_EQ(r["duration_seconds"], 86400);
+  EXPECT_TRUE(validate(r, Mode::kImport).empty());
+}
+
 }  // namespace
 }  // namespace codex::schema

@@ -2,8 +2,16 @@
 // audio, concurrent clients, and a clean stop.
 #include "server/http.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <httplib.h>
+
+#include <chrono>
 
 #include <cmath>
 #include <fstream>
@@ -16,6 +24,127 @@
 
 namespace codex::server {
 namespace {
+
+// A raw client socket on loopback, for requests httplib's client will not send.
+class RawClient {
+ public:
+  explicit RawClient(int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~RawClient() { ::close(fd_); }
+  bool connected() const { return connected_; }
+  bool send(const std::string& s) { return ::send(fd_, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size()); }
+  // What arrives within `ms`, until the peer closes ("" when nothing came).
+  std::string receive(int ms) {
+    std::string out;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (std::chrono::steady_clock::now() < end) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) {
+        closed_ = true;
+        break;
+      }
+      out.append(buf, static_cast<size_t>(n));
+    }
+    return out;
+  }
+  bool closed() const { return closed_; }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false, closed_ = false;
+};
+
+// A booth with an empty corpus, served on a free port for the life of the fixture.
+class Served {
+ public:
+  explicit Served(ServeOptions so) {
+    BoothOptions bo;
+    bo.db_path = dir_.file("c.db");
+    auto booth = Booth::open(bo);
+    EXPECT_TRUE(booth.ok()) << booth.status().message();
+    booth_ = std::move(booth).value();
+    so.port = 0;
+    std::promise<int> bound;
+    thread_ = std::thread([&, so] {
+      (void)serve(*booth_, so, [&](int port) {
+        booth_->allow_hosts({"127.0.0.1:" + std::to_string(port)});
+        bound.set_value(port);
+      });
+    });
+    port_ = bound.get_future().get();
+  }
+  ~Served() {
+    stop_serving();
+    thread_.join();
+  }
+  int port() const { return port_; }
+  std::string host() const { return "Host: 127.0.0.1:" + std::to_string(port_) + "\r\n"; }
+
+ private:
+  test::TempDir dir_;
+  std::unique_ptr<Booth> booth_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+TEST(Http, AChunkedBodyIsRefusedUnread) {
+  Served s({});
+  RawClient raw(s.port());
+  ASSERT_TRUE(raw.connected());
+  // cpp-httplib 0.11 would read a chunked body of any size (a 400 MB one took the server to 900 MB).
+  ASSERT_TRUE(raw.send("POST /api/recommend HTTP/1.1\r\n" + s.host() +
+                       "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
+  std::string chunk = "100000\r\n" + std::string(0x100000, ' ') + "\r\n";
+  for (int i = 0; i < 4 && raw.send(chunk); ++i) {
+  }
+  const std::string answer = raw.receive(3000);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 411", 0), 0u) << answer.substr(0, 200);
+  EXPECT_TRUE(raw.closed());
+  // The server goes on.
+  httplib::Client c("127.0.0.1", s.port());
+  auto health = c.Get("/api/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
+TEST(Http, SlowClientsNeitherHoldAWorkerForeverNorStopOthers) {
+  ServeOptions so;
+  so.request_seconds = 2;
+  Served s(so);
+  // 64 clients that send a header line every half second and never finish (httplib's timeout per
+  // line would keep each forever; 64 of them took every worker of the old pool).
+  std::vector<std::unique_ptr<RawClient>> slow;
+  for (int i = 0; i < 64; ++i) {
+    slow.push_back(std::make_unique<RawClient>(s.port()));
+    ASSERT_TRUE(slow.back()->connected());
+    ASSERT_TRUE(slow.back()->send("GET /api/health HTTP/1.1\r\n" + s.host()));
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  httplib::Client c("127.0.0.1", s.port());
+  c.set_read_timeout(5, 0);
+  auto health = c.Get("/api/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1500));
+  // A dribbling client is cut off at the request deadline (2 s here), never answered.
+  RawClient& one = *slow.front();
+  std::string got;
+  for (int i = 0; i < 8 && !one.closed(); ++i) {
+    one.send("X-Slow: " + std::to_string(i) + "\r\n");
+    got += one.receive(500);
+  }
+  EXPECT_TRUE(one.closed());
+  EXPECT_EQ(got.find("200 OK"), std::string::npos);
+}
 
 TEST(Http, LimitsRangesAndConcurrentClients) {
   test::TempDir dir;

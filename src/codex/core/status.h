@@ -1,5 +1,7 @@
 // One error policy for the whole library: functions at module boundaries return a Status or a
 // Result<T>; nothing throws across a module boundary. Messages are one line, written for users.
+// Each error carries a code, set where the error arises: front ends choose an HTTP status or an
+// exit status from the code, never from the message's words.
 #pragma once
 
 #include <cassert>
@@ -10,21 +12,49 @@
 
 namespace codex {
 
+enum class Code {
+  kOk,
+  kFailed,     // anything not named below
+  kInvalid,    // the request itself is wrong (a value out of range, a malformed file given as input)
+  kNotFound,   // what was asked for does not exist (no such track, crate, job)
+  kAmbiguous,  // a reference matches more than one thing
+  kCorrupt,    // stored data is damaged
+  kIo,         // the file system or the database failed
+  kBusy,       // another job holds what is needed; try later
+  kCancelled,  // stopped on request
+};
+
 class Status {
  public:
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status Error(std::string message) { return Status(std::move(message)); }
+  static Status Error(std::string message) { return Status(Code::kFailed, std::move(message)); }
+  static Status Error(Code code, std::string message) {
+    return Status(code == Code::kOk ? Code::kFailed : code, std::move(message));
+  }
+  static Status Invalid(std::string message) { return Status(Code::kInvalid, std::move(message)); }
+  static Status NotFound(std::string message) { return Status(Code::kNotFound, std::move(message)); }
+  static Status Ambiguous(std::string message) { return Status(Code::kAmbiguous, std::move(message)); }
+  static Status Corrupt(std::string message) { return Status(Code::kCorrupt, std::move(message)); }
+  static Status Io(std::string message) { return Status(Code::kIo, std::move(message)); }
+  static Status Busy(std::string message) { return Status(Code::kBusy, std::move(message)); }
+  static Status Cancelled(std::string message) { return Status(Code::kCancelled, std::move(message)); }
 
   bool ok() const { return !message_.has_value(); }
   explicit operator bool() const { return ok(); }
+  Code code() const { return code_; }
   const std::string& message() const {
     static const std::string kEmpty;
     return message_ ? *message_ : kEmpty;
   }
+  // The same error with `prefix` before its message (the code kept).
+  Status with_context(const std::string& prefix) const {
+    return ok() ? *this : Status(code_, prefix + *message_);
+  }
 
  private:
-  explicit Status(std::string message) : message_(std::move(message)) {}
+  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+  Code code_ = Code::kOk;
   std::optional<std::string> message_;
 };
 

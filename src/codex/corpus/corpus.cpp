@@ -1,4 +1,7 @@
 #include "codex/corpus/corpus.h"
+#include "codex/core/files.h"
+
+#include <filesystem>
 
 #include "codex/corpus/schema.h"
 
@@ -7,6 +10,11 @@ namespace codex::corpus {
 Corpus::Corpus(std::unique_ptr<Database> db) { c_.db = std::move(db); }
 
 Result<std::unique_ptr<Corpus>> Corpus::open(const std::string& path) {
+  // A FIFO or a device at the corpus's path would block SQLite's first read forever.
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
+    return Status::Error("corpus " + path + " is not a regular file");
+  }
   auto db = Database::open(path);
   if (!db) return db.status();
   std::unique_ptr<Corpus> c(new Corpus(std::move(db).value()));

@@ -1,4 +1,5 @@
 #include "codex/embed/acoustic_model.h"
+#include "codex/core/files.h"
 
 #include <algorithm>
 #include <cmath>
@@ -203,6 +204,7 @@ Status AcousticModel::save(const std::string& path) const {
 }
 
 Result<AcousticModel> AcousticModel::load(const std::string& path) {
+  if (Status s = files::require_regular(path, "the model"); !s) return s;
   std::ifstream f(path, std::ios::binary);
   if (!f) return Status::Error("cannot read the model " + path);
   // The header first: the file's size must be what its shape says before the rest is read.

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "codex/core/text.h"
+#include "codex/core/files.h"
 #include "codex/interop/dj_library.h"
 
 namespace codex::interop {
@@ -13,6 +14,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string head(const std::string& path, size_t n) {
+  if (!files::require_regular(path, "the file")) return "";
   std::ifstream in(path, std::ios::binary);
   std::string s(n, '\0');
   in.read(s.data(), static_cast<std::streamsize>(n));

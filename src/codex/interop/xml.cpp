@@ -1,4 +1,5 @@
 #include "codex/interop/xml.h"
+#include "codex/core/files.h"
 
 #include <expat.h>
 
@@ -106,6 +107,7 @@ Status parse_xml_text(std::string_view text, const XmlHandler& handler, const Xm
 }
 
 Status parse_xml_file(const std::string& path, const XmlHandler& handler, const XmlLimits& limits) {
+  if (Status s = files::require_regular(path, "the file"); !s) return s;
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error("cannot open " + path);
   Parser p(handler, limits);

@@ -49,6 +49,8 @@ struct AnalyzeSummary {
 };
 
 struct AnalyzeCallbacks {
+  // Called by LiveLibrary::analyze once the folders are walked: the paths it could not use.
+  std::function<void(const std::vector<std::pair<std::string, std::string>>& problems)> on_scanned;
   std::function<void(size_t total)> on_begin;
   std::function<void(const std::string& path)> on_file_start;  // from worker threads
   std::function<void(const FileEvent& event)> on_file_done;    // serialised

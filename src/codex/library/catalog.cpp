@@ -113,9 +113,9 @@ Result<TrackDetail> find_imported(corpus::Corpus& corpus, const std::string& que
     }
   });
   if (!read) return read;
-  if (hits.empty()) return Status::Error("no track matches '" + to_valid_utf8(query) + "'");
+  if (hits.empty()) return Status::NotFound("no track matches '" + to_valid_utf8(query) + "'");
   if (hits.size() > 1) {
-    return Status::Error("'" + to_valid_utf8(query) + "' matches " + std::to_string(hits.size()) + " tracks");
+    return Status::Ambiguous("'" + to_valid_utf8(query) + "' matches " + std::to_string(hits.size()) + " tracks");
   }
   const schema::TrackRecord& r = hits[0];
   TrackDetail d;
@@ -135,12 +135,12 @@ Result<TrackDetail> find_track(corpus::Corpus& corpus, const std::string& query)
   if (!ids) return ids.status();
   if (ids->empty()) return find_imported(corpus, query);
   if (ids->size() > 1) {
-    return Status::Error("'" + to_valid_utf8(query) + "' matches " + std::to_string(ids->size()) + " tracks");
+    return Status::Ambiguous("'" + to_valid_utf8(query) + "' matches " + std::to_string(ids->size()) + " tracks");
   }
   const std::string id = ids->front();
   auto row = corpus.tracks().row(id);
   if (!row) return row.status();
-  if (!*row) return Status::Error("no track matches '" + to_valid_utf8(query) + "'");
+  if (!*row) return Status::NotFound("no track matches '" + to_valid_utf8(query) + "'");
   auto stored = corpus.analyses().of(id);
   if (!stored) return stored.status();
   TrackDetail d;

@@ -69,8 +69,9 @@ Result<RecommendResponse> recommend_over(const rank::TrackTable& tracks, const r
                                          const index::VectorIndex* index, const prompt::Vocabulary& vocabulary,
                                          const embed::AcousticDirections& directions, const RecommendRequest& req,
                                          corpus::Corpus* corpus, Steer&& steer) {
+  if (!req.session.empty()) return Status::Invalid("a set (session) is kept by the library service (LiveLibrary)");
   if (tracks.size() == 0) {
-    return Status::Error("the corpus is empty: run codex analyze FOLDER (or codex import FILE.jsonl) first");
+    return Status::NotFound("the corpus is empty: run codex analyze FOLDER (or codex import FILE.jsonl) first");
   }
   auto current = rank::find_track(tracks, req.current);
   if (!current) return current.status();
@@ -78,12 +79,6 @@ Result<RecommendResponse> recommend_over(const rank::TrackTable& tracks, const r
   out.current = *current;
   out.intent = prompt::parse_intent(req.prompt, vocabulary);
   std::vector<std::string> exclude = req.exclude;
-  if (!req.session.empty()) {
-    if (!corpus) return Status::Error("a session needs the corpus");
-    auto played = corpus->history().played(req.session);
-    if (!played) return played.status();
-    exclude.insert(exclude.end(), played->begin(), played->end());
-  }
   rank::RecommendOptions opt;
   rank::History history;
   std::vector<bool> only;
@@ -96,7 +91,7 @@ Result<RecommendResponse> recommend_over(const rank::TrackTable& tracks, const r
       auto played = corpus->history().plays(req.crate);  // a CODEX set is a list too
       if (!played) return played.status();
       for (const auto& p : *played) members->push_back(p.track_id);
-      if (members->empty()) return Status::Error("no crate, playlist or set called \"" + req.crate + "\" with analysed tracks");
+      if (members->empty()) return Status::NotFound("no crate, playlist or set called \"" + req.crate + "\" with analysed tracks");
       pos = positions_of(tracks);
       only.assign(tracks.size(), false);
       for (const auto& id : *members) {
@@ -145,20 +140,12 @@ Result<RecommendResponse> recommend_over(const rank::TrackTable& tracks, const r
   return out;
 }
 
-// The session remembers the current track once the answer stands (not when it is asked again).
-Status record_session(corpus::Corpus* corpus, const RecommendRequest& req, const RecommendResponse& out) {
-  if (req.session.empty() || !corpus) return Status::Ok();
-  return corpus->history().record_play(req.session, out.current_track.track_id);
-}
-
 }  // namespace
 
 Result<RecommendResponse> recommend(const LoadedLibrary& lib, const RecommendRequest& req, corpus::Corpus* corpus) {
   const rank::VectorTable tracks(lib.features);
   auto out = recommend_over(tracks, lib.packed, lib.index.get(), lib.vocabulary, lib.directions, req, corpus,
                             [&](size_t, rank::RecommendOptions& opt) { opt.records = &lib.records; });
-  if (!out) return out;
-  if (Status s = record_session(corpus, req, *out); !s) return s;
   return out;
 }
 
@@ -177,29 +164,9 @@ Result<RecommendResponse> recommend(const Snapshot& snap, const RecommendRequest
                               }
                             });
   if (out && (snap.index().damaged() || (req.mode != rank::Mode::kFeatures && !have_vector))) {
-    return Status::Error("the library snapshot is damaged");
+    return Status::Corrupt("the library snapshot is damaged");
   }
-  if (!out) return out;
-  if (Status s = record_session(corpus, req, *out); !s) return s;
   return out;
-}
-
-Result<RecommendResponse> recommend_from_corpus(corpus::Corpus& corpus, const RecommendRequest& req,
-                                                const std::function<void(const std::string&)>& on_build) {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    auto snap = open_snapshot(corpus, nullptr, on_build);
-    if (!snap) {
-      // Cannot be mapped nor written (a read-only folder): the records, in memory.
-      auto loaded = load_library(corpus);
-      if (!loaded) return loaded.status();
-      return recommend(*loaded, req, &corpus);
-    }
-    auto out = recommend(**snap, req, &corpus);
-    if (out || !(*snap)->index().damaged()) return out;
-    // A damaged vector: the file is rebuilt and the request run again (once).
-    std::remove(snapshot_path_for(corpus.path()).c_str());
-  }
-  return Status::Error("the library snapshot is damaged again after a rebuild");
 }
 
 }  // namespace codex::library

@@ -1,7 +1,7 @@
-// The recommend service the front ends call (the CLI, the demo, later the server): a library loaded
-// once — records, the ranking view of each, embeddings and the prompt vocabulary — and one request
-// at a time against it: find the current track, parse the prompt, leave out what the session
-// already played (and record the current track as played), rank.
+// Recommendation over a library view — records loaded in memory (the demo) or the snapshot (the
+// library service, live.h): find the current track, parse the prompt, apply the crate and the DJ's
+// history, leave out the tracks asked, rank. A set's rules (what it played and skipped) are the
+// library service's: a request with a session is refused here.
 #pragma once
 
 #include <memory>
@@ -39,7 +39,7 @@ struct RecommendRequest {
   size_t top = 10;
   rank::Mode mode = rank::Mode::kFull;
   std::vector<std::string> exclude;  // track ids
-  std::string session;  // when set: tracks played in it are left out, and the current one is recorded
+  std::string session;  // a set: LiveLibrary::recommend applies its rule (see live.h); refused below
   const std::vector<rank::Factor>* weights = nullptr;
   std::string crate;     // only tracks of this imported crate or playlist (or CODEX set)
   bool history = true;   // the DJ's history (what followed the current track, when tracks were last played) counts
@@ -61,10 +61,5 @@ Result<RecommendResponse> recommend(const LoadedLibrary& library, const Recommen
 // then be rebuilt: recommend_from_corpus does).
 Result<RecommendResponse> recommend(const Snapshot& library, const RecommendRequest& request,
                                     corpus::Corpus* corpus = nullptr);
-
-// What `codex recommend` does: the corpus's snapshot (built when missing, stale or damaged; the
-// records loaded in memory when it cannot be written), then recommend.
-Result<RecommendResponse> recommend_from_corpus(corpus::Corpus& corpus, const RecommendRequest& request,
-                                                const std::function<void(const std::string& why)>& on_build = {});
 
 }  // namespace codex::library

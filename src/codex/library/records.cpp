@@ -1,5 +1,7 @@
 #include "codex/library/records.h"
 
+#include "codex/schema/schema.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -77,6 +79,7 @@ json local_record(const std::string& id, const std::optional<corpus::TrackRow>& 
     if (!disagreements.empty()) r["llm_disagreements"] = disagreements;
   }
   r["provenance"] = provenance;
+  schema::fit_to_limits(r);  // what analyze stores must survive export and import
   // The acoustic block of a learned space, cached with the record (no provenance: it is derived).
   if (model && model->is_learned() && r.contains("acoustic_summary")) {
     if (auto summary = finite_halves(r, "acoustic_summary")) {

@@ -40,9 +40,11 @@ void consider_file(const fs::path& p, bool named_explicitly, ScanResult* out) {
 
 }  // namespace
 
-ScanResult scan_paths(const std::vector<std::string>& paths) {
+ScanResult scan_paths(const std::vector<std::string>& paths, const std::atomic<bool>* cancel) {
   ScanResult out;
+  auto stop = [&] { return cancel && cancel->load() && (out.cancelled = true); };
   for (const auto& arg : paths) {
+    if (stop()) break;
     std::error_code ec;
     const fs::path p = fs::absolute(fs::path(arg), ec).lexically_normal();
     if (fs::is_directory(p, ec)) {
@@ -56,6 +58,7 @@ ScanResult scan_paths(const std::vector<std::string>& paths) {
           out.problems.emplace_back(p.string(), "cannot read folder: " + ec.message());
           break;
         }
+        if (stop()) break;
         std::error_code ec2;
         if (it->is_directory(ec2)) continue;
         consider_file(it->path(), false, &out);

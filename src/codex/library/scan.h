@@ -4,6 +4,7 @@
 // path) is reported instead of being handed to the decoder.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,9 +14,11 @@ namespace codex::library {
 struct ScanResult {
   std::vector<std::string> files;                              // absolute, sorted, unique
   std::vector<std::pair<std::string, std::string>> problems;   // path, reason
+  bool cancelled = false;  // stopped by `cancel`: the lists hold what was found until then
 };
 
 bool has_audio_extension(const std::string& path);
-ScanResult scan_paths(const std::vector<std::string>& paths);
+// `cancel` is checked at every entry of a folder walk (a large library takes a while to walk).
+ScanResult scan_paths(const std::vector<std::string>& paths, const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace codex::library

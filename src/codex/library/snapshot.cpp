@@ -1,5 +1,7 @@
 #include "codex/library/snapshot.h"
 
+#include <atomic>
+
 #include <signal.h>
 
 #include <fcntl.h>
@@ -225,20 +227,55 @@ Snapshot::~Snapshot() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+namespace {
+
+// Reads [from, to) of `fd` into `into + from`; false on a short read (the file shrank meanwhile).
+bool read_range(int fd, char* into, uint64_t from, uint64_t to) {
+  while (from < to) {
+    const ssize_t n = ::pread(fd, into + from, static_cast<size_t>(to - from), static_cast<off_t>(from));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    from += static_cast<uint64_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Snapshot>> Snapshot::map(const std::string& file, const std::string& stamp) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO at the path is refused at once (below) instead of waiting for a writer.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return Status::Error(errno == ENOENT ? "missing" : std::string("cannot open: ") + std::strerror(errno));
   struct stat st {};
   std::unique_ptr<Snapshot> s(new Snapshot());
-  s->fd_ = fd;
-  if (::fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(kHeaderBytes)) {
-    return Status::Error("damaged: shorter than its header");
-  }
+  s->fd_ = fd;  // kept for the float vectors (read when asked for)
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return Status::Error("damaged: not a regular file");
+  if (st.st_size < static_cast<off_t>(kHeaderBytes)) return Status::Error("damaged: shorter than its header");
   s->bytes_ = static_cast<size_t>(st.st_size);
-  void* base = ::mmap(nullptr, s->bytes_, PROT_READ, MAP_SHARED, fd, 0);
-  s->fd_ = fd;  // kept for the float vectors (read, not mapped)
-  if (base == MAP_FAILED) return Status::Error(std::string("cannot map: ") + std::strerror(errno));
+  // Read into private memory, not mapped from the file: a mapped file cut short while the booth
+  // serves from it kills the process with SIGBUS at the next touch of a page past the new end.
+  // The float vectors alone stay in the file (read a few hundred a query, each checked); their
+  // pages of this buffer are never touched, so they take no memory.
+  void* base = ::mmap(nullptr, s->bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) return Status::Error(std::string("cannot allocate: ") + std::strerror(errno));
   s->base_ = base;
+  char* buffer = static_cast<char*>(base);
+  if (!read_range(fd, buffer, 0, kHeaderBytes)) return Status::Error("damaged: shorter than its header");
+  {
+    Header peek;
+    std::memcpy(&peek, buffer, sizeof peek);
+    uint64_t skip_from = s->bytes_, skip_to = s->bytes_;
+    if (std::memcmp(peek.magic, kMagic, 8) == 0 && peek.sections == kSections) {
+      const SectionEntry& v = peek.section[kVectors];
+      if (v.offset >= kHeaderBytes && v.offset <= s->bytes_ && v.bytes <= s->bytes_ - v.offset) {
+        skip_from = v.offset;
+        skip_to = v.offset + v.bytes;
+      }
+    }
+    if (!read_range(fd, buffer, kHeaderBytes, skip_from) || !read_range(fd, buffer, skip_to, s->bytes_)) {
+      return Status::Error("damaged: shorter than it was a moment ago");
+    }
+  }
   const char* p = static_cast<const char*>(base);
   Header h;
   std::memcpy(&h, p, sizeof h);
@@ -446,21 +483,39 @@ Result<std::string> snapshot_stamp(corpus::Corpus& corpus) {
 }
 
 Result<std::unique_ptr<Snapshot>> open_snapshot(corpus::Corpus& corpus, SnapshotInfo* info,
-                                                const std::function<void(const std::string&)>& on_build) {
+                                                const std::function<void(const std::string&)>& on_build, bool rebuild) {
   auto stamp = snapshot_stamp(corpus);
   if (!stamp) return stamp.status();
   const std::string file = snapshot_path_for(corpus.path());
-  auto mapped = Snapshot::map(file, *stamp);
-  if (mapped) return mapped;
+  Result<std::unique_ptr<Snapshot>> mapped = Status::Corrupt("damaged: a rebuild was asked for");
+  if (!rebuild) {
+    mapped = Snapshot::map(file, *stamp);
+    if (mapped) return mapped;
+  }
   if (on_build) on_build(mapped.status().message());
   auto records = all_records(corpus, RecordDetail::kRank);
   if (!records) return records.status();
-  if (Status s = write_snapshot(file, *stamp, *records); !s) return s;
-  auto again = Snapshot::map(file, *stamp);
-  if (!again) return Status::Error("the snapshot just written cannot be read: " + again.status().message());
+  std::string why = mapped.status().message();
+  Result<std::unique_ptr<Snapshot>> again = Status::Error("unset");
+  if (Status written = write_snapshot(file, *stamp, *records); written) {
+    again = Snapshot::map(file, *stamp);
+  } else {
+    // The corpus's folder cannot take it (read-only, say): a private copy in the temp folder,
+    // loaded, then removed at once (the open file keeps the float vectors readable).
+    static std::atomic<unsigned> serial{0};
+    std::error_code ec;
+    const std::string priv = (std::filesystem::temp_directory_path(ec) /
+                              ("codex-snapshot-" + std::to_string(::getpid()) + "-" + std::to_string(++serial)))
+                                 .string();
+    if (Status t = write_snapshot(priv, *stamp, *records); !t) return written;
+    again = Snapshot::map(priv, *stamp);
+    std::remove(priv.c_str());
+    why += "; kept in memory, as " + written.message();
+  }
+  if (!again) return Status::Corrupt("the snapshot just written cannot be read: " + again.status().message());
   if (info) {
     info->rebuilt = true;
-    info->why = mapped.status().message();
+    info->why = why;
   }
   return again;
 }

@@ -5,8 +5,11 @@
 // stamped with what it was made from (the corpus's id and generation, the fill version, the
 // model), and rebuilt whenever it is missing, stale or damaged (only ever replaced whole, by
 // rename; never written in place), never trusted: the header, every
-// section but the float vectors is checked when mapped, and each float vector when it is read (the
-// float vectors are read from the file, a few hundred a query, not mapped).
+// section but the float vectors is checked when loaded, and each float vector when it is read.
+// Loading reads the file into private memory, all but the float vectors, which are read from the
+// file a few hundred a query: a file cut short or replaced while a server answers from it cannot
+// crash it (a vector read short marks the snapshot damaged, and it is rebuilt). Only a regular
+// file is read.
 //
 // Layout (little-endian): a 512-byte header (magic "CDXSNAP1", format version, dims, track count,
 // stamp, then offset / size / checksum of each section, then the header's own checksum), then the
@@ -143,10 +146,13 @@ struct SnapshotInfo {
   std::string why;  // why it was rebuilt ("missing", "stale", "damaged: ...")
 };
 
-// The corpus's snapshot, mapped; built from the corpus's records first when it is missing, stale
-// or damaged. An error when it can be neither mapped nor written (a read-only folder, say).
-// `on_build` is told (why) before a build starts, for a progress line on a terminal.
+// The corpus's snapshot, loaded; built from the corpus's records first when it is missing, stale
+// or damaged, or when `rebuild` asks (a vector found damaged as it was read). When the corpus's
+// folder cannot take the file (read-only), the snapshot is built in the temp folder, loaded, and
+// that file removed at once: it then lives only in this process. `on_build` is told (why) before a
+// build starts, for a progress line on a terminal.
 Result<std::unique_ptr<Snapshot>> open_snapshot(corpus::Corpus& corpus, SnapshotInfo* info = nullptr,
-                                                const std::function<void(const std::string& why)>& on_build = {});
+                                                const std::function<void(const std::string& why)>& on_build = {},
+                                                bool rebuild = false);
 
 }  // namespace codex::library

@@ -34,7 +34,7 @@ TrackFeatures features_from_record(const schema::TrackRecord& r) {
 }
 
 Result<size_t> find_track(const TrackTable& lib, const std::string& query) {
-  if (query.empty()) return Status::Error("no current track given");
+  if (query.empty()) return Status::Invalid("no track given");
   if (auto i = lib.find_id(query)) return *i;  // track ids are unique
   std::vector<size_t> hits;
   auto collect = [&](auto pred) {
@@ -52,7 +52,9 @@ Result<size_t> find_track(const TrackTable& lib, const std::string& query) {
   };
   if (collect([&](size_t i) { return lib.track_id(i) == query || lib.file_path(i) == query; })) return hits[0];
   const std::string q = ascii_lower(query);
-  if (collect([&](size_t i) { return lib.track_id(i).substr(0, query.size()) == query; })) {
+  const bool by_prefix = collect([&](size_t i) { return lib.track_id(i).substr(0, query.size()) == query; });
+  const std::vector<size_t> prefixed = hits;
+  if (by_prefix) {
     // A short query may be the start of an id and a title too ("47"): never pick one silently.
     const size_t by_id = hits[0];
     std::vector<size_t> titled;
@@ -60,18 +62,25 @@ Result<size_t> find_track(const TrackTable& lib, const std::string& query) {
       if (i != by_id && (artist_title(i) == q || ascii_lower(std::string(lib.title(i))) == q)) titled.push_back(i);
     }
     if (titled.empty()) return by_id;
-    return Status::Error("'" + to_valid_utf8(query) + "' is the start of track id " + std::string(lib.track_id(by_id)) +
+    return Status::Ambiguous("'" + to_valid_utf8(query) + "' is the start of track id " + std::string(lib.track_id(by_id)) +
                          " and the title of " + to_valid_utf8(std::string(lib.artist(titled[0]))) + " - " +
                          to_valid_utf8(std::string(lib.title(titled[0]))) + "; give the whole id or \"artist - title\"");
   }
   if (collect([&](size_t i) { return artist_title(i) == q; })) return hits[0];
   if (collect([&](size_t i) { return ascii_lower(std::string(lib.title(i))) == q; })) return hits[0];
   if (collect([&](size_t i) { return artist_title(i).find(q) != std::string::npos; })) return hits[0];
+  if (hits.empty() && prefixed.size() > 1) hits = prefixed;  // the start of several ids, and nothing else
   if (hits.size() > 1) {
-    return Status::Error("'" + to_valid_utf8(query) + "' matches " + std::to_string(hits.size()) +
-                         " tracks; give more of the title or the track id");
+    std::string named;
+    for (size_t k = 0; k < hits.size() && k < 5; ++k) {
+      named += (k ? "; " : "") + to_valid_utf8(std::string(lib.artist(hits[k]))) + " - " +
+               to_valid_utf8(std::string(lib.title(hits[k]))) + " (" + std::string(lib.track_id(hits[k]).substr(0, 8)) + ")";
+    }
+    if (hits.size() > 5) named += "; ...";
+    return Status::Ambiguous("'" + to_valid_utf8(query) + "' matches " + std::to_string(hits.size()) + " tracks (" + named +
+                             "); give more of the title or the track id");
   }
-  return Status::Error("no track matches '" + to_valid_utf8(query) + "'");
+  return Status::NotFound("no track matches '" + to_valid_utf8(query) + "'");
 }
 
 Result<size_t> find_track(const std::vector<TrackFeatures>& lib, const std::string& query) {

@@ -1,4 +1,5 @@
 #include "codex/rank/weights.h"
+#include "codex/core/files.h"
 
 #include <algorithm>
 #include <cmath>
@@ -23,11 +24,9 @@ const std::vector<Factor>& default_weights() {
 }
 
 Result<std::vector<Factor>> load_weights(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::Error("cannot read weights file " + to_valid_utf8(path));
-  std::stringstream ss;
-  ss << f.rdbuf();
-  const std::string text = ss.str();
+  auto read = files::read_regular(path, "weights file", 16u << 20);
+  if (!read) return Status::Error(to_valid_utf8(read.status().message()));
+  const std::string text = std::move(read).value();
   if (to_valid_utf8(text) != text) return Status::Error("weights file is not valid UTF-8");
   const auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object()) return Status::Error("weights file is not a JSON object");

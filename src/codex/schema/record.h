@@ -118,7 +118,7 @@ using Sections = std::vector<Section>;
   X(title, std::string, kString, true, false, 0, 1000, kNoValues, "identity", "track title")                           \
   X(artist, std::string, kString, true, false, 0, 1000, kNoValues, "identity", "artist")                               \
   X(file_path, std::string, kString, false, true, 0, 4096, kNoValues, "identity", "where the file was found")          \
-  X(duration_seconds, double, kNumber, true, false, 0, 7200, kNoValues, "identity", "length in seconds")               \
+  X(duration_seconds, double, kNumber, true, false, 0, 86400, kNoValues, "identity", "length in seconds")              \
   X(bpm, double, kNumber, true, true, 60, 200, kNoValues, "fundamentals",                                              \
     "felt tempo; null when there is no steady beat")                                                                   \
   X(key, music::Key, kCamelot, true, true, 0, 0, kNoValues, "fundamentals", "Camelot key, 1A..12B; null when atonal")  \

@@ -104,6 +104,25 @@ void check_value(const FieldSpec& f, const nlohmann::json& v, std::vector<Issue>
 
 }  // namespace
 
+void fit_to_limits(nlohmann::json& record) {
+  if (!record.is_object()) return;
+  for (const FieldSpec& f : fields()) {
+    auto it = record.find(f.name);
+    if (it == record.end()) continue;
+    if (f.type == FieldType::kString && it->is_string()) {
+      std::string& text = it->get_ref<std::string&>();
+      const size_t max = static_cast<size_t>(f.max);
+      if (text.size() <= max) continue;
+      size_t cut = max;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+      text.resize(cut);
+    } else if (f.type == FieldType::kNumber && f.name == "duration_seconds" && it->is_number()) {
+      const double d = it->get<double>();
+      if (std::isfinite(d) && d > f.max) *it = f.max;
+    }
+  }
+}
+
 std::vector<Issue> validate(const nlohmann::json& record, Mode mode) {
   std::vector<Issue> out;
   if (!record.is_object()) {

@@ -42,6 +42,12 @@ enum class Mode {
 // Checks a record; returns the problems (empty when valid). Unknown fields are not problems.
 std::vector<Issue> validate(const nlohmann::json& record, Mode mode);
 
+// Brings a record made here (from an analysis) within the limits validate() checks, so that what
+// analyze stores survives export and import: text fields longer than their limit are cut at a
+// UTF-8 character boundary (the whole tag stays in the corpus), and a length past the schema's
+// limit is held at it. The one set of limits is the table in record.h.
+void fit_to_limits(nlohmann::json& record);
+
 // The fields a record needs to be imported.
 const std::vector<std::string>& import_required();
 

@@ -1,4 +1,5 @@
 #include "codex/semantic/mood_model.h"
+#include "codex/core/files.h"
 
 #include <cmath>
 #include <cstdio>
@@ -80,12 +81,9 @@ const MoodModel& MoodModel::builtin() {
 
 namespace {
 Result<MoodModel> load_override(const char* path) {
-  std::FILE* f = std::fopen(path, "rb");
-  if (!f) return Status::Error(std::string("cannot read the mood model ") + path);
-  std::string text;
-  char buf[65536];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
-  std::fclose(f);
+  auto read = files::read_regular(path, "the mood model", 16u << 20);
+  if (!read) return read.status();
+  const std::string text = std::move(read).value();
   auto m = MoodModel::parse(text);
   if (!m) return Status::Error(std::string(path) + ": " + m.status().message());
   return m;
