@@ -35,9 +35,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& args) {
   for (const auto& w : settings->warnings) print_error("warning: " + w);
   AnalyzeArgs a = args;
   const std::string db_path = resolve_db(g);
-  library::LiveOptions lo;
-  lo.on_build = snapshot_progress(g);
-  auto live = library::LiveLibrary::open(db_path, lo);
+  auto live = open_library(g);
   if (!live) {
     print_error(live.status().message());
     return 1;

@@ -3,7 +3,6 @@
 #include <filesystem>
 
 #include "codex/core/text.h"
-#include "codex/corpus/check.h"
 #include "codex/library/repair.h"
 #include "commands.h"
 #include "progress.h"
@@ -20,7 +19,7 @@ int run_check(const GlobalArgs& g, bool repair) {
     print_error("no corpus at " + db + " (codex analyze makes one)");
     return 1;
   }
-  auto report = corpus::check(db);
+  auto report = library::check_corpus(db);
   if (!report) {
     print_error(report.status().message());
     return 1;

@@ -6,7 +6,6 @@
 #include "codex/core/paths.h"
 #include "codex/core/text.h"
 #include "codex/library/live.h"
-#include "codex/rank/recommend.h"
 #include "codex/demo/demo_library.h"
 #include "commands.h"
 #include "progress.h"

@@ -5,10 +5,10 @@
 #include <system_error>
 
 #include "codex/core/text.h"
-#include "codex/corpus/corpus.h"
 #include "codex/library/embedding.h"
 #include "codex/library/records.h"
 #include "codex/library/snapshot.h"
+#include "codex/library/live.h"
 #include "commands.h"
 #include "progress.h"
 
@@ -42,11 +42,12 @@ nlohmann::json describe(const embed::AcousticModel& m, const std::string& path) 
 }  // namespace
 
 int run_train_embed(const GlobalArgs& g, const TrainEmbedArgs& a) {
-  auto corpus = corpus::Corpus::open(resolve_db(g));
-  if (!corpus) {
-    print_error(corpus.status().message());
+  auto live = open_library(g);
+  if (!live) {
+    print_error(live.status().message());
     return 1;
   }
+  corpus::Corpus& corpus = (*live)->corpus();
   embed::TrainOptions opt;
   opt.steps = a.steps;
   opt.hidden = a.hidden;
@@ -62,7 +63,7 @@ int run_train_embed(const GlobalArgs& g, const TrainEmbedArgs& a) {
     last = step;
     return true;
   };
-  auto report = library::train_embed(**corpus, opt);
+  auto report = library::train_embed(corpus, opt);
   bar.end();
   if (!report) {
     print_error(report.status().message());
@@ -71,7 +72,7 @@ int run_train_embed(const GlobalArgs& g, const TrainEmbedArgs& a) {
   // The records cache holds each track's block in the model's space: rebuild it now, so the next
   // recommend is not the one that waits (a cache: if it cannot be written now, it is rebuilt later).
   if (!g.json && ProgressBar::stderr_is_terminal()) std::fprintf(stderr, "Placing every track in the new space...\n");
-  (void)library::open_snapshot(**corpus, nullptr, snapshot_progress(g));  // the records and the snapshot, in the new space
+  (void)(*live)->snapshot(true);  // the records and the snapshot, in the new space
   const auto& m = report->model;
   if (g.json) {
     nlohmann::json j = describe(m, report->path);

@@ -2,10 +2,10 @@
 #include <cstdio>
 
 #include "codex/core/text.h"
-#include "codex/corpus/corpus.h"
 #include "codex/library/dj_export.h"
 #include "codex/library/analyze_job.h"
 #include "codex/library/dj_import.h"
+#include "codex/library/live.h"
 #include "commands.h"
 
 namespace codex::cli {
@@ -24,12 +24,13 @@ void print_some(const char* heading, const std::vector<std::string>& lines) {
 }  // namespace
 
 int run_library_import(const GlobalArgs& g, const LibraryImportArgs& a) {
-  auto corpus = corpus::Corpus::open(resolve_db(g));
-  if (!corpus) {
-    print_error(corpus.status().message());
+  auto live = open_library(g);
+  if (!live) {
+    print_error(live.status().message());
     return 1;
   }
-  auto sum = library::import_dj_library(**corpus, a.source);
+  corpus::Corpus& corpus = (*live)->corpus();
+  auto sum = library::import_dj_library(corpus, a.source);
   if (!sum) {
     print_error(sum.status().message());
     return 1;
@@ -41,7 +42,7 @@ int run_library_import(const GlobalArgs& g, const LibraryImportArgs& a) {
       // One JSON object in the end: the analysis runs quietly, its failures listed in it.
       library::AnalyzeOptions opt;
       opt.jobs = a.jobs;
-      const auto s = library::analyze_files(**corpus, sum->unmatched_here, opt);
+      const auto s = library::analyze_files(corpus, sum->unmatched_here, opt);
       if (!s.corpus_error.empty()) {
         print_error(s.corpus_error);
         return 1;
@@ -53,13 +54,13 @@ int run_library_import(const GlobalArgs& g, const LibraryImportArgs& a) {
       aa.jobs = a.jobs;
       if (int rc = run_analyze(g, aa); rc != 0 && rc != 1) return rc;  // 1: some files failed, reported
     }
-    auto n = library::rematch_dj_paths(**corpus);
+    auto n = library::rematch_dj_paths(corpus);
     if (!n) {
       print_error(n.status().message());
       return 1;
     }
     analysed_now = *n;
-    auto again = library::import_dj_library(**corpus, a.source);  // the summary, comparisons and transitions as they now are
+    auto again = library::import_dj_library(corpus, a.source);  // the summary, comparisons and transitions as they now are
     if (!again) {
       print_error(again.status().message());
       return 1;
@@ -110,12 +111,13 @@ int run_library_export(const GlobalArgs& g, const LibraryExportArgs& a) {
     print_error(format.status().message());
     return 2;
   }
-  auto corpus = corpus::Corpus::open(resolve_db(g));
-  if (!corpus) {
-    print_error(corpus.status().message());
+  auto live = open_library(g);
+  if (!live) {
+    print_error(live.status().message());
     return 1;
   }
-  auto sum = library::export_dj_library(**corpus, *format, a.out, a.list, a.force);
+  corpus::Corpus& corpus = (*live)->corpus();
+  auto sum = library::export_dj_library(corpus, *format, a.out, a.list, a.force);
   if (!sum) {
     print_error(sum.status().message());
     return 1;
@@ -132,12 +134,13 @@ int run_library_export(const GlobalArgs& g, const LibraryExportArgs& a) {
 }
 
 int run_library_lists(const GlobalArgs& g) {
-  auto corpus = corpus::Corpus::open(resolve_db(g));
-  if (!corpus) {
-    print_error(corpus.status().message());
+  auto live = open_library(g);
+  if (!live) {
+    print_error(live.status().message());
     return 1;
   }
-  auto lists = (*corpus)->dj().lists(true);
+  corpus::Corpus& corpus = (*live)->corpus();
+  auto lists = corpus.dj().lists(true);
   if (!lists) {
     print_error(lists.status().message());
     return 1;

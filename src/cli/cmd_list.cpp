@@ -2,7 +2,6 @@
 #include <cstdio>
 
 #include "codex/core/text.h"
-#include "codex/corpus/corpus.h"
 #include "codex/library/catalog.h"
 #include "codex/library/records.h"
 #include "codex/schema/schema.h"
@@ -62,12 +61,13 @@ nlohmann::json summary_json(const library::TrackSummary& t) {
 }  // namespace
 
 int run_list(const GlobalArgs& g) {
-  auto corpus = corpus::Corpus::open(resolve_db(g));
-  if (!corpus) {
-    print_error(corpus.status().message());
+  auto live = open_library(g);
+  if (!live) {
+    print_error(live.status().message());
     return 1;
   }
-  auto listed = library::list_tracks(**corpus);
+  corpus::Corpus& corpus = (*live)->corpus();
+  auto listed = library::list_tracks(corpus);
   if (!listed) {
     print_error(listed.status().message());
     return 1;
@@ -96,9 +96,7 @@ int run_list(const GlobalArgs& g) {
 }
 
 int run_show(const GlobalArgs& g, const std::string& track) {
-  library::LiveOptions lo;
-  lo.on_build = snapshot_progress(g);
-  auto live = library::LiveLibrary::open(resolve_db(g), lo);
+  auto live = open_library(g);
   if (!live) {
     print_error(live.status().message());
     return 1;

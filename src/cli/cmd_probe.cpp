@@ -1,124 +1,28 @@
-#include <cmath>
 #include <cstdio>
-#include <cstdlib>
 
-#include "codex/analysis/pass.h"
-#include "codex/analysis/results.h"
 #include "codex/core/text.h"
-#include "codex/corpus/corpus.h"
-#include "codex/library/embedding.h"
-#include "codex/library/records.h"
+#include "codex/library/live.h"
+#include "codex/library/probe.h"
 #include "commands.h"
 
 namespace codex::cli {
 
-namespace {
-// "key.min_strength=0.3" -> sets that declared parameter of that analyzer.
-Status apply_param(std::vector<std::unique_ptr<analysis::Analyzer>>& analyzers, const std::string& raw) {
-  std::string spec = to_valid_utf8(raw);
-  for (char& c : spec) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';  // the error stays one line
-  }
-  const auto dot = spec.find('.'), eq = spec.find('=');
-  if (dot == std::string::npos || eq == std::string::npos || eq < dot) {
-    return Status::Error("--param " + spec + ": expected ANALYZER.NAME=VALUE");
-  }
-  const std::string id = spec.substr(0, dot), name = spec.substr(dot + 1, eq - dot - 1), text = spec.substr(eq + 1);
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) {
-    return Status::Error("--param " + spec + ": '" + text + "' is not a number");
-  }
-  for (auto& a : analyzers) {
-    if (a->id() != id) continue;
-    Status st = a->mutable_params().set(name, value);
-    return st.ok() ? st : Status::Error("--param " + spec + ": " + st.message());
-  }
-  return Status::Error("--param " + spec + ": no analyzer '" + id + "'");
-}
-}  // namespace
-
 int run_probe(const GlobalArgs& g, const std::string& file, const std::vector<std::string>& params, bool embedding) {
-  auto analyzers = analysis::default_analyzers();
-  for (const auto& spec : params) {
-    if (Status st = apply_param(analyzers, spec); !st.ok()) {
-      print_error(st.message());
-      return 2;
-    }
-  }
-  // The space first (a corpus without one fails before the slow part); a summary made with other
-  // frame settings would not be in its units.
-  std::optional<embed::AcousticModel> space;
+  std::unique_ptr<library::LiveLibrary> live;
   if (embedding) {
-    for (const auto& spec : params) {
-      if (spec.rfind("acoustic.", 0) == 0) {
-        print_error("--embedding cannot be combined with --param " + printable(spec) +
-                    ": the summary would not be in the corpus's units");
-        return 2;
-      }
-    }
-    auto corpus = corpus::Corpus::open(resolve_db(g));
-    if (!corpus) {
-      print_error(corpus.status().message());
+    auto opened = open_library(g);
+    if (!opened) {
+      print_error(opened.status().message());
       return 1;
     }
-    auto s = library::embedding_space_for(**corpus);
-    if (!s) {
-      print_error(s.status().message());
-      return 1;
-    }
-    space = std::move(s).value();
+    live = std::move(opened).value();
   }
-  auto result = analysis::analyze_file(file, analyzers);
-  if (!result) {
-    print_error(printable(file) + ": " + result.status().message());
-    return 1;
+  auto out = library::probe_file(file, params, live ? &live->corpus() : nullptr);
+  if (!out) {
+    print_error(out.status().message());
+    return exit_code(out.status());
   }
-  const auto& a = *result;
-  nlohmann::json out = {{"path", file},
-                        {"track_id", a.stats.track_id},
-                        {"duration_seconds", std::round(a.stats.duration_s * 1000) / 1000},
-                        {"bpm", nullptr},
-                        {"key", nullptr},
-                        {"key_name", nullptr},
-                        {"codec", a.info.codec},
-                        {"container", a.info.container},
-                        {"sample_rate", a.info.native_rate_hz},
-                        {"channels", a.info.source_channels},
-                        {"flags", a.flags},
-                        {"tags", a.info.tags}};
-  nlohmann::json analyses = nlohmann::json::object();
-  for (const auto& r : a.results) {
-    analyses[r.stamp.id] = r.output.values;
-    nlohmann::json v = r.output.values;
-    if (r.stamp.id == "acoustic") v.erase("windows");  // kept out of sight: the track summary says it
-    v["confidence"] = std::round(r.output.confidence * 1000) / 1000;
-    out["analysis"][r.stamp.id] = std::move(v);
-    analysis::add_probe_fields(r.stamp.id, r.output.values, &out);
-  }
-  if (space) {
-    // In the space of the corpus (--db): its trained model, else its records' statistics.
-    corpus::TrackRow row;
-    row.track_id = a.stats.track_id;
-    row.duration_s = a.stats.duration_s;
-    row.codec = a.info.codec;
-    std::vector<schema::TrackRecord> one = {schema::from_json(
-        library::record_from_analyses(a.stats.track_id, row, analyses, &*space))};
-    library::attach_acoustic(one, &*space);
-    const embed::Vector v = embed::embed_record(one[0]);
-    const std::vector<float> acoustic = embed::acoustic_of(one[0]);
-    auto rounded = [](const float* x, size_t n) {
-      nlohmann::json arr = nlohmann::json::array();
-      for (size_t i = 0; i < n; ++i) arr.push_back(std::round(x[i] * 1e5) / 1e5);
-      return arr;
-    };
-    out["embedding"] = {{"model", "codex-384/" + (acoustic.empty() ? std::string("features") : space->id())},
-                        {"dims", embed::kDims},
-                        {"vector", rounded(v.data(), v.size())},
-                        {"acoustic", rounded(acoustic.data(), acoustic.size())}};
-  }
-  if (!params.empty()) out["param_overrides"] = params;  // an experiment's output says what it ran with
-  std::printf("%s\n", json_text(out).c_str());
+  std::printf("%s\n", json_text(*out).c_str());
   return 0;
 }
 

@@ -2,10 +2,7 @@
 #include <cstdio>
 
 #include "codex/core/text.h"
-#include "codex/corpus/corpus.h"
 #include "codex/library/live.h"
-#include "codex/prompt/intent.h"
-#include "codex/rank/recommend.h"
 #include "commands.h"
 
 namespace codex::cli {
@@ -42,9 +39,7 @@ std::string describe(const rank::TrackFeatures& t) {
 }  // namespace
 
 int run_recommend(const GlobalArgs& g, const RecommendArgs& a) {
-  library::LiveOptions lo;
-  lo.on_build = snapshot_progress(g);
-  auto lib = library::LiveLibrary::open(resolve_db(g), lo);
+  auto lib = open_library(g);
   if (!lib) {
     print_error(lib.status().message());
     return exit_code(lib.status());

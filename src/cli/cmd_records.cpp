@@ -5,21 +5,22 @@
 #include <iostream>
 
 #include "codex/core/text.h"
-#include "codex/corpus/corpus.h"
 #include "codex/library/jsonl.h"
 #include "codex/schema/schema.h"
 #include "codex/library/snapshot.h"
+#include "codex/library/live.h"
 #include "commands.h"
 
 namespace codex::cli {
 
 int run_import(const GlobalArgs& g, const std::string& file) {
-  auto corpus = corpus::Corpus::open(resolve_db(g));
-  if (!corpus) {
-    print_error(corpus.status().message());
+  auto live = open_library(g);
+  if (!live) {
+    print_error(live.status().message());
     return 1;
   }
-  auto rep = library::import_jsonl(**corpus, file);
+  corpus::Corpus& corpus = (*live)->corpus();
+  auto rep = library::import_jsonl(corpus, file);
   if (!rep) {
     print_error(rep.status().message());
     return 1;
@@ -27,7 +28,7 @@ int run_import(const GlobalArgs& g, const std::string& file) {
   for (const auto& e : rep->errors) {
     print_error(printable(file) + ":" + std::to_string(e.line) + ": skipped: " + printable(e.reason));
   }
-  if (rep->imported > 0) (void)library::open_snapshot(**corpus, nullptr, snapshot_progress(g));  // so the next recommend maps it
+  if (rep->imported > 0) (void)(*live)->snapshot(true);  // so the next recommend maps it
   if (g.json) {
     std::printf("%s\n", json_text({{"lines", rep->lines},
                                    {"imported", rep->imported},
@@ -44,13 +45,14 @@ int run_import(const GlobalArgs& g, const std::string& file) {
 }
 
 int run_export(const GlobalArgs& g, const std::string& out_path, bool embeddings) {
-  auto corpus = corpus::Corpus::open(resolve_db(g));
-  if (!corpus) {
-    print_error(corpus.status().message());
+  auto live = open_library(g);
+  if (!live) {
+    print_error(live.status().message());
     return 1;
   }
+  corpus::Corpus& corpus = (*live)->corpus();
   if (out_path.empty() || out_path == "-") {
-    auto n = library::export_jsonl(**corpus, std::cout, embeddings);
+    auto n = library::export_jsonl(corpus, std::cout, embeddings);
     std::cout.flush();
     if (!n) {
       print_error(n.status().message());
@@ -65,7 +67,7 @@ int run_export(const GlobalArgs& g, const std::string& out_path, bool embeddings
   const std::string tmp = out_path + ".part";
   std::ofstream out(tmp, std::ios::binary);
   Result<size_t> n = Status::Error("cannot write " + printable(out_path));
-  if (out) n = library::export_jsonl(**corpus, out, embeddings);
+  if (out) n = library::export_jsonl(corpus, out, embeddings);
   out.close();
   if (!n || !out || std::rename(tmp.c_str(), out_path.c_str()) != 0) {
     std::remove(tmp.c_str());

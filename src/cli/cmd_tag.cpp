@@ -2,22 +2,23 @@
 #include <cstdio>
 
 #include "codex/core/text.h"
-#include "codex/corpus/corpus.h"
 #include "codex/library/tag_job.h"
+#include "codex/library/live.h"
 #include "commands.h"
 
 namespace codex::cli {
 
 int run_tag(const GlobalArgs& g, const TagArgs& a) {
-  auto corpus = corpus::Corpus::open(resolve_db(g));
-  if (!corpus) {
-    print_error(corpus.status().message());
+  auto live = open_library(g);
+  if (!live) {
+    print_error(live.status().message());
     return 1;
   }
+  corpus::Corpus& corpus = (*live)->corpus();
   library::TagOptions opt;
   opt.key_notation = a.key_notation;
   opt.write = a.write;
-  auto items = library::tag_tracks(**corpus, a.tracks, opt);
+  auto items = library::tag_tracks(corpus, a.tracks, opt);
   if (!items) {
     print_error(items.status().message());
     return 1;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,11 @@ namespace codex::cli {
 // The exit status of an error, from its code: 2 when the command must change (an invalid or
 // ambiguous argument), else 1.
 int exit_code(const Status& s);
+
+struct GlobalArgs;
+// The library service over the corpus --db names, with a progress line on a terminal while the
+// snapshot is built.
+Result<std::unique_ptr<library::LiveLibrary>> open_library(const GlobalArgs& g);
 
 struct GlobalArgs {
   std::string db;  // empty = default corpus

@@ -2,6 +2,7 @@
 
 #include "codex/core/paths.h"
 #include "codex/core/text.h"
+#include "codex/library/live.h"
 #include "commands.h"
 #include "progress.h"
 
@@ -13,6 +14,12 @@ int exit_code(const Status& s) {
 }
 
 std::string resolve_db(const GlobalArgs& g) { return g.db.empty() ? paths::default_corpus_path() : g.db; }
+
+Result<std::unique_ptr<library::LiveLibrary>> open_library(const GlobalArgs& g) {
+  library::LiveOptions lo;
+  lo.on_build = snapshot_progress(g);
+  return library::LiveLibrary::open(resolve_db(g), lo);
+}
 
 // Messages carry outside text (paths, tags, server replies): one line, nothing the terminal acts on.
 void print_error(const std::string& message) { std::fprintf(stderr, "codex: %s\n", printable(message).c_str()); }

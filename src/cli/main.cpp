@@ -5,8 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "codex/corpus/faults.h"
-#include "codex/semantic/mood_model.h"
+#include "codex/library/live.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -155,13 +154,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "codex: %s\n", e.what());
     return 2;
   }
-  // Fault injection for the tests that run this binary (CODEX_FAULTS; see corpus/faults.h).
-  if (codex::Status s = codex::corpus::faults::set_from_environment(); !s) {
-    print_error(s.message());
-    return 2;
-  }
-  // An evaluation's mood model (CODEX_MOOD_MODEL; semantic/mood_model.h) must load, or nothing runs.
-  if (codex::Status s = codex::semantic::MoodModel::check_override(); !s) {
+  // An evaluation's mood model (CODEX_MOOD_MODEL) must load, or nothing runs.
+  if (codex::Status s = codex::library::check_environment(); !s) {
     print_error(s.message());
     return 1;
   }

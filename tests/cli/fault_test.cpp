@@ -225,6 +225,18 @@ TEST(CliFaults, AFullDiskStopsAnalyzeWithOneLineInsteadOfOnePerFile) {
   EXPECT_NE(again.out.find("\"failed\":0"), std::string::npos) << again.out;
 }
 
+TEST(CliFaults, TheShippedBinaryHasNoInjector) {
+  // The same full disk as above, asked of the shipped codex: it has no fault VFS and analyses.
+  const Library& lib = library();
+  test::TempDir work;
+  const std::string db = work.file("t.db");
+  fs::copy_file(lib.base, db);
+  const CmdResult r = run_codex({"analyze", "--db", db, "--force", "-j", "2", lib.music},
+                                {"CODEX_FAULTS=full@5", "CODEX_TEST_SHIPPED=1"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(integrity(db), "ok");
+}
+
 TEST(CliFaults, AnUnreadableFaultPlanIsRefused) {
   const CmdResult r = run_codex({"list", "--db", "/nonexistent/x.db"}, {"CODEX_FAULTS=full"});
   EXPECT_EQ(r.status, 2);

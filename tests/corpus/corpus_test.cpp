@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "codex/corpus/check.h"
-#include "codex/corpus/faults.h"
+#include "support/faults.h"
 #include "codex/corpus/schema.h"
 #include "support/test_util.h"
 
@@ -288,13 +288,15 @@ TEST(Faults, AZeroedPageIsAnErrorNeverAShortAnswer) {
   test::TempDir dir;
   const std::string path = dir.file("c.db");
   ASSERT_NO_FATAL_FAILURE(store_fake_tracks(path, 200));
-  // Every page read after the first few comes back zeroed.
-  FaultPlan plan({faults::Kind::kCorrupt, 4, false});
+  // The corpus opens whole; then every page read of the database file comes back zeroed.
+  faults::install();
   auto c = Corpus::open(path);
-  if (c.ok()) {
-    auto n = (*c)->tracks().count();
-    EXPECT_TRUE(!n.ok() || *n == 200) << "a short count from a damaged corpus";
-  }
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  FaultPlan plan({faults::Kind::kCorrupt, 0, false});
+  auto n = (*c)->tracks().count();
+  EXPECT_GT(faults::injected(), 0) << "no page was read: the test proved nothing";
+  ASSERT_FALSE(n.ok()) << "a count of " << *n << " from zeroed pages";
+  EXPECT_NE(n.status().message().find("malformed"), std::string::npos) << n.status().message();
 }
 
 }  // namespace

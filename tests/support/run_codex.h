@@ -24,13 +24,20 @@ struct CmdResult {
 };
 
 // `env` entries are "NAME=value" and are set after the hermetic defaults (later entries win);
-// CODEX_TEST_UID=N runs codex as that user instead.
+// CODEX_TEST_UID=N runs codex as that user instead. With CODEX_FAULTS=PLAN the binary run is
+// codex_faulty (support/faults.h), unless CODEX_TEST_SHIPPED=1 asks for the shipped codex.
 // `stdout_to` sends standard output to that file instead (e.g. /dev/full); `out` is then empty.
 inline CmdResult run_codex(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
                            const std::string& stdout_to = "") {
   TempDir io;
   const std::string out = stdout_to.empty() ? io.file("out") : stdout_to, err = io.file("err");
   const std::string no_settings = "CODEX_CONFIG=" + io.file("no-settings");
+  bool faults = false, shipped = false;
+  for (const auto& kv : env) {
+    faults = faults || kv.rfind("CODEX_FAULTS=", 0) == 0;
+    shipped = shipped || kv == "CODEX_TEST_SHIPPED=1";
+  }
+  const char* bin = faults && !shipped ? CODEX_FAULTY_BIN : CODEX_BIN;
   const pid_t pid = fork();
   if (pid == 0) {
     const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -47,10 +54,10 @@ inline CmdResult run_codex(const std::vector<std::string>& args, const std::vect
       }
       putenv(const_cast<char*>(kv.c_str()));
     }
-    std::vector<char*> argv{const_cast<char*>(CODEX_BIN)};
+    std::vector<char*> argv{const_cast<char*>(bin)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    execv(CODEX_BIN, argv.data());
+    execv(bin, argv.data());
     _exit(127);
   }
   int st = 0;

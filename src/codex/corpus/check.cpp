@@ -7,7 +7,6 @@
 #include <memory>
 
 #include "codex/corpus/corpus.h"
-#include "codex/corpus/faults.h"
 #include "codex/corpus/sqlite.h"
 
 namespace codex::corpus {
@@ -26,7 +25,7 @@ using Stmt = std::unique_ptr<sqlite3_stmt, Finalizer>;
 Result<Handle> open_for_reading(const std::string& path) {
   if (std::error_code ec; !std::filesystem::exists(path, ec)) return Status::Error("no corpus at " + path);
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, faults::vfs_name());
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
   Handle db(raw);
   if (rc != SQLITE_OK) return Status::Error("cannot open corpus " + path + ": " + one_line(raw ? sqlite3_errmsg(raw) : "?"));
   const int probe = sqlite3_db_readonly(raw, "main") == 1
@@ -41,7 +40,7 @@ Result<Handle> open_for_reading(const std::string& path) {
   }
   sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   sqlite3_exec(raw, "PRAGMA query_only=1", nullptr, nullptr, nullptr);
-  sqlite3_busy_timeout(raw, faults::current().kind == faults::Kind::kBusy ? 50 : 10000);
+  sqlite3_busy_timeout(raw, 10000);
   return db;
 }
 
@@ -255,10 +254,10 @@ Result<SalvageReport> salvage(const std::string& damaged, const std::string& fre
     if (!made) return made.status();
   }
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(fresh.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, faults::vfs_name());
+  const int rc = sqlite3_open_v2(fresh.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
   Handle dst(raw);
   if (rc != SQLITE_OK) return Status::Error("cannot open " + fresh + ": " + one_line(raw ? sqlite3_errmsg(raw) : "?"));
-  sqlite3_busy_timeout(raw, faults::current().kind == faults::Kind::kBusy ? 50 : 10000);
+  sqlite3_busy_timeout(raw, 10000);
   if (Status s = exec(raw, "PRAGMA foreign_keys=ON"); !s) return s;
   if (Status s = exec(raw, "BEGIN IMMEDIATE"); !s) return s;
   SalvageReport report;

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "codex/corpus/faults.h"
 
 namespace codex::corpus {
 
@@ -126,8 +125,7 @@ sqlite3* open_immutable(const std::string& path, std::string* error) {
   }
   uri += "?immutable=1";
   sqlite3* ro = nullptr;
-  if (sqlite3_open_v2(uri.c_str(), &ro, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX,
-                      faults::vfs_name()) != SQLITE_OK) {
+  if (sqlite3_open_v2(uri.c_str(), &ro, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
     *error = ro ? one_line(sqlite3_errmsg(ro)) : "out of memory";
     sqlite3_close_v2(ro);
     return nullptr;
@@ -207,16 +205,14 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 faults::vfs_name());
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = raw ? one_line(sqlite3_errmsg(raw)) : "out of memory";
     sqlite3_close_v2(raw);
     return Status::Error("cannot open corpus " + path + ": " + msg);
   }
   std::unique_ptr<Database> db(new Database(raw));
-  // An injected busy lock never clears: do not wait the full timeout for it.
-  sqlite3_busy_timeout(raw, faults::current().kind == faults::Kind::kBusy ? 50 : 10000);
+  sqlite3_busy_timeout(raw, 10000);
   if (sqlite3_db_readonly(raw, "main") == 1) {
     // A file we may not write (another user's corpus, a read-only disk): read it as it is. WAL
     // needs its shared-memory file; when that cannot be made either, read the file as immutable.

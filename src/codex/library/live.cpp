@@ -5,8 +5,11 @@
 
 #include "codex/core/text.h"
 #include "codex/library/scan.h"
+#include "codex/semantic/mood_model.h"
 
 namespace codex::library {
+
+Status check_environment() { return semantic::MoodModel::check_override(); }
 
 std::optional<SetAction> set_action_from(std::string_view name) {
   if (name == "played") return SetAction::kPlayed;

@@ -38,6 +38,10 @@ inline constexpr size_t kMaxSessionBytes = 200;
 inline constexpr size_t kMaxPromptBytes = 2000;
 inline constexpr size_t kMaxCrateBytes = 1000;
 
+// What the environment sets that must be sound before any command runs (CODEX_MOOD_MODEL: an
+// evaluation mood model, which must load).
+Status check_environment();
+
 enum class SetAction { kPlayed, kAccepted, kSkipped };
 // "played", "accept", "skip".
 std::optional<SetAction> set_action_from(std::string_view name);

@@ -21,7 +21,10 @@ struct RepairSummary {
   AnalyzeSummary analyze;
 };
 
-// `path` must be a corpus that `corpus::check` found damaged. Nothing of it is deleted.
+// SQLite's integrity and foreign-key checks of the corpus at `path` (`codex check`).
+inline Result<corpus::CheckReport> check_corpus(const std::string& path) { return corpus::check(path); }
+
+// `path` must be a corpus that check_corpus found damaged. Nothing of it is deleted.
 Result<RepairSummary> repair_corpus(const std::string& path, const AnalyzeOptions& options,
                                     const AnalyzeCallbacks& callbacks = {},
                                     const std::atomic<bool>* cancel = nullptr);

@@ -1,9 +1,11 @@
-// Fault injection for the corpus: an SQLite VFS that forwards to the system's and, when a plan is
-// set, makes one kind of file operation fail from its Nth call on — a read or write I/O error, a
-// full disk, a lock held by someone else (busy), or a zeroed page (corrupt). Tests use it to prove
-// that every command either completes correctly or fails with one clear line and a non-zero exit.
-// Off by default; a plan applies to corpora opened after it is set. The CLI reads a plan from
-// CODEX_FAULTS (e.g. "full@12", "corrupt@3+once"), for the tests that run the real binary.
+// Fault injection for the corpus, for tests only (the shipped binary has none of it): an SQLite
+// VFS that forwards to the system's and, when a plan is set, makes one kind of file operation fail
+// from its Nth call on — a read or write I/O error, a full disk, a lock held by someone else
+// (busy), or a zeroed page (corrupt). Tests use it to prove that every command either completes
+// correctly or fails with one clear line and a non-zero exit. Setting a plan makes this VFS the
+// process's default, so databases opened after it see the plan. The tests that run a binary run
+// `codex_faulty` (the codex sources plus this file and faults_from_env.cpp), which reads a plan
+// from CODEX_FAULTS (e.g. "full@12", "corrupt@3+once") before main.
 #pragma once
 
 #include <cstdint>
@@ -41,8 +43,10 @@ Plan current();
 int64_t operations();
 int64_t injected();
 
-// The VFS name to open a database with: nullptr when no plan is set (the system's VFS).
+// The VFS's name while a plan is set (nullptr otherwise).
 const char* vfs_name();
+// Makes the VFS the default now, before a plan is set (a database opened now sees later plans).
+void install();
 
 // Reads CODEX_FAULTS; an unreadable plan is an error, never silently ignored.
 Status set_from_environment();
