@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
       const size_t g = rng.next() % 8;
       for (size_t k = 0; k < 90; ++k) summary[k] = style[g][k] + static_cast<float>(rng.uniform(-1, 1));
       char id[32];
-      std::snprintf(id, sizeof id, "%016zx", static_cast<size_t>(rng.next()) ^ (i * 0x9E3779B97F4A7C15ull));
+      std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(rng.next() ^ (i * 0x9E3779B97F4A7C15ull)));
       const nlohmann::json r = {{"track_id", id},
                                 {"title", "Track " + std::to_string(i)},
                                 {"artist", "Artist " + std::to_string(rng.next() % 5000)},

@@ -15,12 +15,15 @@ SUBSET=(fuzz_test audio_bad_input_test interop_dj_formats_test interop_serato_ta
         server_api_test server_http_test corpus_test library_snapshot_test library_live_test)
 subset=0
 if [ "${1:-}" = "--subset" ]; then subset=1; shift; fi
-FLAGS="-fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
+FLAGS="-fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=all -fno-omit-frame-pointer -g1 -O1"
 mkdir -p build-asan
 LOG=build-asan/build.log
 echo "codex sanitize: building with ASan and UBSan (log: $LOG)..." >&2
+# The build type's own flags are emptied: -O1 -g1 alone (quicker to build than -O2, line numbers in
+# reports), and assertions on (no NDEBUG).
 if ! { cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEX_BUILD_BENCH=OFF \
          -DCMAKE_CXX_FLAGS="$FLAGS" -DCMAKE_C_FLAGS="$FLAGS" \
+         -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="" -DCMAKE_C_FLAGS_RELWITHDEBINFO="" \
          -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
          -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined" >"$LOG" 2>&1 &&
        if ((subset)); then

@@ -16,6 +16,8 @@ PKGS=(
   libexpat1-dev libutf8proc-dev libtag1-dev
   # The booth page's browser test: Debian's Chromium, its driver, and Selenium for Python.
   chromium chromium-driver python3-selenium
+  # The dev set's beat F-measure (../shared/bench/eval.py), checked by a regression test.
+  python3-mir-eval
 )
 # Extra packages a caller asks for (e.g. the benchmark peers).
 PKGS+=("$@")

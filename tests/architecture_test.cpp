@@ -102,10 +102,16 @@ TEST(Architecture, OnlyTheLlmClientTalksToTheNetworkAndOnlyTheCorpusToSqlite) {
       const bool server = i.file.rfind("server/http.", 0) == 0;
       EXPECT_TRUE(llm || server) << i.file << " includes " << i.target;
     }
-    if (i.target == "sqlite3.h") EXPECT_EQ(i.file.rfind("codex/corpus/", 0), 0u) << i.file << " includes sqlite3.h";
+    if (i.target == "sqlite3.h") {
+      EXPECT_EQ(i.file.rfind("codex/corpus/", 0), 0u) << i.file << " includes sqlite3.h";
+    }
     // One door each for the outside formats: XML through interop/xml, tags through interop/tags.
-    if (i.target == "expat.h") EXPECT_EQ(i.file.rfind("codex/interop/xml.", 0), 0u) << i.file << " includes expat.h";
-    if (i.target.rfind("taglib/", 0) == 0) EXPECT_EQ(i.file.rfind("codex/interop/tags.", 0), 0u) << i.file << " includes " << i.target;
+    if (i.target == "expat.h") {
+      EXPECT_EQ(i.file.rfind("codex/interop/xml.", 0), 0u) << i.file << " includes expat.h";
+    }
+    if (i.target.rfind("taglib/", 0) == 0) {
+      EXPECT_EQ(i.file.rfind("codex/interop/tags.", 0), 0u) << i.file << " includes " << i.target;
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "codex/analysis/key_estimate.h"
@@ -180,6 +181,32 @@ Chroma triad(int root, bool minor) {
   c[(root + 7) % 12] = 0.9;
   c[(root + 2) % 12] = 0.1;  // a passing note
   return c;
+}
+
+TEST(KeyEstimate, TheProfilesAreTheOnesDescribed) {
+  // Built from key_estimate.cpp's description, not from its tables: the scale degrees (semitones
+  // above the tonic) weigh 1, the tonic 2, the third and the fifth 1.5; minor's seventh 0.8 and the
+  // raised seventh 0.4. Each, rotated to any tonic, must be read as exactly that key (correlation 1).
+  const int major_scale[] = {0, 2, 4, 5, 7, 9, 11}, minor_scale[] = {0, 2, 3, 5, 7, 8, 10};
+  for (int tonic = 0; tonic < 12; ++tonic) {
+    for (const bool minor : {false, true}) {
+      Chroma c{};
+      for (int d : minor ? minor_scale : major_scale) c[(tonic + d) % 12] = 1.0;
+      c[tonic] = 2.0;
+      c[(tonic + (minor ? 3 : 4)) % 12] = 1.5;
+      c[(tonic + 7) % 12] = 1.5;
+      if (minor) {
+        c[(tonic + 10) % 12] = 0.8;
+        c[(tonic + 11) % 12] = 0.4;
+      }
+      const auto scores = score_keys(c);
+      const auto it = std::find_if(scores.begin(), scores.end(),
+                                   [&](const KeyScore& k) { return k.key == music::Key{tonic, minor}; });
+      ASSERT_NE(it, scores.end());
+      EXPECT_NEAR(it->correlation, 1.0, 1e-9) << music::Key{tonic, minor}.name();
+      EXPECT_EQ(scores.front().key, (music::Key{tonic, minor})) << "read as " << scores.front().key.name();
+    }
+  }
 }
 
 TEST(KeyEstimate, EdgeChordReadsTheOpeningAndClosingTriads) {

@@ -242,7 +242,9 @@ TEST(ModelFile, RoundTripAndMalformedFiles) {
     test::write_bytes(p, bytes);
     auto r = AcousticModel::load(p);
     EXPECT_FALSE(r.ok()) << "accepted: " << why;
-    if (!r.ok()) EXPECT_EQ(r.status().message().find('\n'), std::string::npos);
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().message().find('\n'), std::string::npos);
+    }
     return r.ok() ? std::string() : r.status().message();
   };
   EXPECT_NE(refused("", "empty").find("not a codex-embed model"), std::string::npos);

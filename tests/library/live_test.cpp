@@ -199,7 +199,9 @@ TEST_F(LiveTest, CancelStopsAFolderWalkAtOnce) {
   auto long_job = lib_->start_analysis(dir_.file("tree"));
   ASSERT_TRUE(long_job.ok());
   auto second = lib_->start_analysis(dir_.file("tree"));
-  if (lib_->job(long_job->id)->state == "scanning") EXPECT_EQ(second.status().code(), Code::kBusy);
+  if (lib_->job(long_job->id)->state == "scanning") {
+    EXPECT_EQ(second.status().code(), Code::kBusy);
+  }
   (void)lib_->job(long_job->id, true);
 }
 

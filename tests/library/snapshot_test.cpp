@@ -76,12 +76,6 @@ void flip_byte(const std::string& path, size_t at) {
   f.write(&c, 1);
 }
 
-size_t file_size(const std::string& path) {
-  struct stat st {};
-  ::stat(path.c_str(), &st);
-  return static_cast<size_t>(st.st_size);
-}
-
 TEST(Snapshot, HoldsWhatTheRecordsSayAndRecommendsTheSame) {
   test::TempDir dir;
   const auto records = library_of(300);

@@ -3,6 +3,7 @@
 #include "server/api.h"
 
 #include <gtest/gtest.h>
+#include <filesystem>
 
 #include <chrono>
 #include <cmath>
@@ -243,6 +244,60 @@ TEST_F(BoothTest, RecommendTakesItsRequestAsJsonAndRefusesTheRest) {
   EXPECT_EQ(send("POST", "/api/recommend", "current=t107", "application/x-www-form-urlencoded").status, 415)
       << "a cross-site form cannot post JSON";
   EXPECT_EQ(send("POST", "/api/recommend", "{\"current\":\"t107\"}", "").status, 415);
+}
+
+TEST_F(BoothTest, EachFilterTopModeAndJobCancelIsHonoured) {
+  // Each filter alone narrows to exactly the tracks that meet it (energies 1-10 and BPMs 120-129
+  // cycle over the 40 tracks; genres cycle over three, vibes over six).
+  auto count = [&](const std::string& query, auto&& keep) {
+    json page = body(get("/api/library?limit=1000&" + query));
+    for (const auto& t : page["items"]) EXPECT_TRUE(keep(t)) << query << ": " << t.dump();
+    return page["total"].get<int>();
+  };
+  EXPECT_EQ(count("energy_min=8", [](const json& t) { return t["energy"].get<double>() >= 8; }), 12);
+  EXPECT_EQ(count("energy_max=2", [](const json& t) { return t["energy"].get<double>() <= 2; }), 8);
+  EXPECT_EQ(count("bpm_min=128", [](const json& t) { return t["bpm"].get<double>() >= 128; }), 8);
+  EXPECT_EQ(count("bpm_max=121", [](const json& t) { return t["bpm"].get<double>() <= 121; }), 8);
+  EXPECT_EQ(count("genre=house", [](const json& t) { return t["genre"] == "house"; }), 13);
+  EXPECT_EQ(count("vibe=chill", [](const json& t) { return t["vibe"] == "chill"; }), 6);
+  EXPECT_EQ(count("key=3A", [](const json& t) { return t["key"] == "3A"; }), 0) << "odd tracks are A, 3 is an even one's";
+  EXPECT_EQ(count("key=3B", [](const json& t) { return t["key"] == "3B"; }), 4);
+
+  // top: 1 to 50; 50 asks for more than the library holds (39 candidates).
+  EXPECT_EQ(body(post("/api/recommend", {{"current", "t107"}, {"top", 3}}))["results"].size(), 3u);
+  EXPECT_EQ(body(post("/api/recommend", {{"current", "t107"}, {"top", 50}}))["results"].size(), 39u);
+  EXPECT_EQ(post("/api/recommend", {{"current", "t107"}, {"top", 51}}).status, 400);
+  EXPECT_EQ(post("/api/recommend", {{"current", "t107"}, {"top", -1}}).status, 400);
+
+  // mode reaches the ranking: the features-only and embedding-only orders differ, and the
+  // answer says which it used.
+  auto order = [&](const char* mode) {
+    json r = body(post("/api/recommend", {{"current", "t107"}, {"top", 10}, {"mode", mode}}));
+    EXPECT_EQ(r["mode"], mode);
+    std::vector<std::string> ids;
+    for (const auto& t : r["results"]) ids.push_back(t["track_id"]);
+    return ids;
+  };
+  const auto features = order("features"), embedding = order("embedding"), full = order("full");
+  EXPECT_NE(features, embedding);
+  EXPECT_EQ(features.size(), 10u);
+
+  // A cancelled job stops, and says so, while it still walks a large folder.
+  for (int i = 0; i < 150; ++i) {
+    for (int k = 0; k < 100; ++k) std::filesystem::create_directories(dir.file("tree/" + std::to_string(i) + "/" + std::to_string(k)));
+  }
+  const Response started = post("/api/jobs", {{"folder", dir.file("tree")}});
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string id = std::to_string(body(started)["id"].get<int>());
+  EXPECT_EQ(post("/api/jobs", {{"folder", dir.file("tree")}}).status, 409) << "one job at a time";
+  EXPECT_EQ(send("DELETE", "/api/jobs/" + id, "").status, 200);
+  std::string state;
+  for (int k = 0; k < 100 && (state.empty() || state == "scanning" || state == "running"); ++k) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    state = body(get("/api/jobs/" + id))["state"];
+  }
+  EXPECT_EQ(state, "cancelled");
+  EXPECT_EQ(get("/api/jobs/x1").status, 404);
 }
 
 TEST_F(BoothTest, CratesFilterAndTheDjsHistoryLeads) {

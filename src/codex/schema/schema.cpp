@@ -1,5 +1,7 @@
 #include "codex/schema/schema.h"
 
+#include <string_view>
+
 #include <algorithm>
 #include <cmath>
 
@@ -116,7 +118,7 @@ void fit_to_limits(nlohmann::json& record) {
       size_t cut = max;
       while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
       text.resize(cut);
-    } else if (f.type == FieldType::kNumber && f.name == "duration_seconds" && it->is_number()) {
+    } else if (f.type == FieldType::kNumber && std::string_view(f.name) == "duration_seconds" && it->is_number()) {
       const double d = it->get<double>();
       if (std::isfinite(d) && d > f.max) *it = f.max;
     }
