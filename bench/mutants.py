@@ -93,16 +93,22 @@ def main():
     killed, survived, broken = [], [], []
     state = {"file": None, "text": None}
 
-    def restore(*_):
-        if state["file"]:
-            with open(state["file"], "w") as f:
-                f.write(state["text"])
-            state["file"] = None
-        if _:
-            sys.exit(130)
+    def write(path, text):
+        # Whole or not at all: a temporary file renamed over the source.
+        tmp = path + ".mutant-tmp"
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
 
-    signal.signal(signal.SIGINT, restore)
-    signal.signal(signal.SIGTERM, restore)
+    def restore():
+        if state["file"]:
+            write(state["file"], state["text"])
+            state["file"] = None
+
+    def interrupted(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
     try:
         for mid, rel, old, new, tests in chosen:
             path = os.path.join(ROOT, rel)
@@ -113,8 +119,7 @@ def main():
                 broken.append(mid)
                 continue
             state["file"], state["text"] = path, text
-            with open(path, "w") as f:
-                f.write(text.replace(old, new))
+            write(path, text.replace(old, new))
             t0 = time.time()
             b = run(["ninja", "-C", args.build] + tests)
             if b.returncode != 0:
@@ -130,9 +135,12 @@ def main():
                     survived.append(mid)
                     print(f"{mid:30s} SURVIVED  ({time.time() - t0:.0f} s)", flush=True)
             restore()
+    except KeyboardInterrupt:
+        restore()
+        sys.exit(130)
     finally:
         restore()
-        run(["ninja", "-C", args.build] + sorted({t for m in chosen for t in m[4]}))
+    run(["ninja", "-C", args.build] + sorted({t for m in chosen for t in m[4]}))
     print(f"\nkilled {len(killed)} of {len(killed) + len(survived)}"
           + (f"; survived: {', '.join(survived)}" if survived else "")
           + (f"; not run: {', '.join(broken)}" if broken else ""))

@@ -31,8 +31,7 @@ if ((${#missing[@]} == 0)); then
 fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-LOG="${CODEX_SETUP_LOG:-${TMPDIR:-/tmp}/codex-setup.log}"
-: >"$LOG"
+LOG="${CODEX_SETUP_LOG:-$(mktemp "${TMPDIR:-/tmp}/codex-setup.XXXXXX.log")}"
 step() {  # step "what" command...: one line, the command's output to the log
   local what="$1"
   shift
@@ -43,6 +42,6 @@ step() {  # step "what" command...: one line, the command's output to the log
     exit 1
   fi
 }
-step "updating the package lists..." $SUDO apt-get update -q
+step "updating the package lists..." $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
 step "installing ${#missing[@]} packages (${missing[*]:0:4}${missing[4]:+ ...})..." \
-  env DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -105,8 +105,9 @@ int run_show(const GlobalArgs& g, const std::string& track) {
   // The one resolver recommend uses (id, prefix, path, "Artist - Title", title); a file's other
   // locations are known to the corpus alone.
   auto id = (*live)->resolve_id(track);
+  const bool unclear = !id && (id.status().code() == Code::kAmbiguous || id.status().code() == Code::kInvalid);
   auto d = id ? library::find_track(*corpus, *id)
-              : id.status().code() == Code::kNotFound ? library::find_track(*corpus, track) : Result<library::TrackDetail>(id.status());
+              : unclear ? Result<library::TrackDetail>(id.status()) : library::find_track(*corpus, track);
   if (!d) {
     print_error(d.status().message());
     return exit_code(d.status());

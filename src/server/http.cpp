@@ -16,6 +16,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <system_error>
 #include <thread>
 
 #include <httplib.h>
@@ -33,11 +34,14 @@ class DeadlineStream final : public httplib::Stream {
  public:
   DeadlineStream(int sock, int read_ms, int write_ms) : sock_(sock), read_ms_(read_ms), write_ms_(write_ms) {}
 
-  void start_request(Clock::time_point deadline) { deadline_ = deadline; }
+  void start_request(Clock::time_point deadline) {
+    deadline_ = deadline;
+    read_expired_ = false;
+  }
   // The rest of the connection cannot be read as requests (a body left unread, or a request cut off
-  // at its deadline): close after this one.
+  // at its deadline or by a read timeout): close after this one.
   void close_after() { close_after_ = true; }
-  bool closing() const { return close_after_ || Clock::now() >= deadline_; }
+  bool closing() const { return close_after_ || read_expired_; }
   bool has_buffered() const { return pos_ < len_; }
 
   // Waits up to `ms` for bytes, in short steps so that a stopping server is seen.
@@ -56,8 +60,14 @@ class DeadlineStream final : public httplib::Stream {
   ssize_t read(char* ptr, size_t size) override {
     if (has_buffered()) return take(ptr, size);
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
-    if (left <= 0) return -1;
-    if (poll_for(POLLIN, static_cast<int>(std::min<long long>(left, read_ms_))) <= 0) return -1;
+    if (left <= 0) {
+      read_expired_ = true;  // (a slow handler or a long response does not count: only reading)
+      return -1;
+    }
+    if (poll_for(POLLIN, static_cast<int>(std::min<long long>(left, read_ms_))) <= 0) {
+      read_expired_ = true;  // nothing came in time (the wait ends at the deadline, to the millisecond)
+      return -1;
+    }
     if (size >= sizeof buf_) return recv_some(ptr, size);
     const ssize_t n = recv_some(buf_, sizeof buf_);
     if (n <= 0) return n;
@@ -120,7 +130,7 @@ class DeadlineStream final : public httplib::Stream {
   int sock_;
   int read_ms_, write_ms_;
   Clock::time_point deadline_{};
-  bool close_after_ = false;
+  bool close_after_ = false, read_expired_ = false;
   char buf_[4096];
   size_t pos_ = 0, len_ = 0;
 };
@@ -164,7 +174,13 @@ class Workers final : public httplib::TaskQueue {
   void enqueue(std::function<void()> fn) override {
     std::lock_guard<std::mutex> lock(mu_);
     jobs_.push_back(std::move(fn));
-    if (idle_ < jobs_.size() && threads_.size() < max_) threads_.emplace_back([this] { work(); });
+    if (idle_ < jobs_.size() && threads_.size() < max_) {
+      try {
+        threads_.emplace_back([this] { work(); });
+      } catch (const std::system_error&) {
+        // No thread to be had (a process limit): the ones there are take it in turn.
+      }
+    }
     cv_.notify_one();
   }
 
@@ -292,6 +308,7 @@ Status serve(Booth& booth, const ServeOptions& o, const std::function<void(int p
   svr.set_pre_routing_handler([](const httplib::Request& in, httplib::Response& out) {
     if (!in.has_header("Transfer-Encoding")) return httplib::Server::HandlerResponse::Unhandled;
     out.status = 411;
+    out.set_header("Connection", "close");
     out.set_content(R"x({"error":"send the body with a Content-Length (chunked bodies are not accepted)"})x", "application/json");
     if (t_stream) t_stream->close_after();
     return httplib::Server::HandlerResponse::Handled;

@@ -194,7 +194,8 @@ TEST_F(LiveTest, CancelStopsAFolderWalkAtOnce) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   EXPECT_EQ(state, "cancelled");
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(300));
+  // (The whole walk takes seconds; a loaded machine or a sanitizer build is given room.)
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1500));
   // While one runs, another is refused as busy.
   auto long_job = lib_->start_analysis(dir_.file("tree"));
   ASSERT_TRUE(long_job.ok());

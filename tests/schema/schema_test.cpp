@@ -128,6 +128,11 @@ TEST(Schema, WhatAnalyzeStoresFitsWhatImportAccepts) {
   r["title"] = "x" + title;
   fit_to_limits(r);
   EXPECT_EQ(r["title"].get<std::string>().size(), 999u);
+  r["structure"] = nlohmann::json::array();
+  for (int i = 0; i < 100; ++i) r["structure"].push_back(i % 2 ? "drop" : "breakdown");
+  fit_to_limits(r);
+  EXPECT_EQ(r["structure"].size(), 64u);
+  EXPECT_EQ(r["structure"][63], "drop");
   r["duration_seconds"] = 200000;
   fit_to_limits(r);
   EXPECT_EQ(r["duration_seconds"], 86400);

@@ -289,12 +289,20 @@ TEST_F(BoothTest, EachFilterTopModeAndJobCancelIsHonoured) {
   const Response started = post("/api/jobs", {{"folder", dir.file("tree")}});
   ASSERT_EQ(started.status, 202) << started.body;
   const std::string id = std::to_string(body(started)["id"].get<int>());
-  EXPECT_EQ(post("/api/jobs", {{"folder", dir.file("tree")}}).status, 409) << "one job at a time";
-  EXPECT_EQ(send("DELETE", "/api/jobs/" + id, "").status, 200);
+  std::string cancel_id = id;
+  const Response second = post("/api/jobs", {{"folder", dir.file("tree")}});
+  if (second.status == 202) {
+    // Only when the first walk had already ended (a very quick machine): cancel the second instead.
+    EXPECT_NE(body(get("/api/jobs/" + id))["state"], "scanning");
+    cancel_id = std::to_string(body(second)["id"].get<int>());
+  } else {
+    EXPECT_EQ(second.status, 409) << "one job at a time";
+  }
+  EXPECT_EQ(send("DELETE", "/api/jobs/" + cancel_id, "").status, 200);
   std::string state;
-  for (int k = 0; k < 100 && (state.empty() || state == "scanning" || state == "running"); ++k) {
+  for (int k = 0; k < 150 && (state.empty() || state == "scanning" || state == "running"); ++k) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    state = body(get("/api/jobs/" + id))["state"];
+    state = body(get("/api/jobs/" + cancel_id))["state"];
   }
   EXPECT_EQ(state, "cancelled");
   EXPECT_EQ(get("/api/jobs/x1").status, 404);

@@ -145,7 +145,7 @@ TEST(Http, SlowClientsNeitherHoldAWorkerForeverNorStopOthers) {
     one.send("X-Slow: " + std::to_string(i) + "\r\n");
     got += one.receive(500);
   }
-  EXPECT_TRUE(one.closed()) << "still open after 12 s";
+  EXPECT_TRUE(one.closed()) << "still open after 12 s; got: " << got.substr(0, 300);
   EXPECT_EQ(got.find("200 OK"), std::string::npos);
 }
 

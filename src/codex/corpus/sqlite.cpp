@@ -55,19 +55,22 @@ std::string one_line(std::string text) {
 }
 
 namespace {
-// SQLite's message, and for damage what to do about it.
-std::string error_text(sqlite3* db, int rc) {
+// SQLite's message, and for damage what to do about it; the code says which kind of failure.
+Status error_status(sqlite3* db, int rc) {
   std::string m = "database: " + one_line(sqlite3_errmsg(db));
   const int primary = rc & 0xff;
-  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) m += " (codex check --repair saves what can be read)";
-  return m;
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+    return Status::Corrupt(m + " (codex check --repair saves what can be read)");
+  }
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Busy(m);
+  return Status::Io(m);
 }
 }  // namespace
 
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) status_ = Status::Error(error_text(db_, rc));
+  if (rc != SQLITE_DONE) status_ = error_status(db_, rc);
   return false;
 }
 
@@ -242,7 +245,7 @@ Status Database::exec(const std::string& sql) {
   char* err = nullptr;
   if (const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
     sqlite3_free(err);
-    return Status::Error(error_text(db_, rc));
+    return error_status(db_, rc);
   }
   return Status::Ok();
 }
@@ -250,7 +253,7 @@ Status Database::exec(const std::string& sql) {
 Result<Statement> Database::prepare(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
   if (const int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr); rc != SQLITE_OK) {
-    return Status::Error(error_text(db_, rc));
+    return error_status(db_, rc);
   }
   return Statement(db_, stmt);
 }

@@ -9,7 +9,6 @@
 
 #include "codex/analysis/acoustic_summary.h"
 #include "codex/core/half.h"
-#include "codex/library/records.h"
 
 namespace codex::library {
 namespace {
@@ -173,17 +172,6 @@ std::optional<embed::AcousticModel> summary_space(const std::vector<schema::Trac
   summaries.reserve(records.size());
   for (const auto& r : records) summaries.push_back(summary_of(r));
   return fallback_of(summaries);
-}
-
-Result<embed::AcousticModel> embedding_space_for(corpus::Corpus& corpus) {
-  auto learned = load_model_for(corpus.path());
-  if (!learned) return learned.status();
-  if (*learned) return std::move(**learned);
-  // The fallback of the same records recommend and export read.
-  auto records = all_records(corpus, RecordDetail::kRank);
-  if (!records) return records.status();
-  if (auto space = summary_space(*records)) return std::move(*space);
-  return Status::Error("the corpus has no embedding space yet: analyse a library into it (codex analyze FOLDER)");
 }
 
 void attach_acoustic(std::vector<schema::TrackRecord>& records, const embed::AcousticModel* learned) {

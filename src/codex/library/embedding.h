@@ -45,9 +45,6 @@ std::optional<std::vector<float>> acoustic_windows(const nlohmann::json& acousti
 // The summary fallback of these records (their summaries' statistics); nullopt with fewer than 2.
 std::optional<embed::AcousticModel> summary_space(const std::vector<schema::TrackRecord>& records);
 
-// The space a corpus's records are in: its learned model, else the summary fallback of the records
-// recommend and export read (an error when it has neither: nothing to standardise with).
-Result<embed::AcousticModel> embedding_space_for(corpus::Corpus& corpus);
 
 // Gives each record its acoustic block in the active space (see above). `learned` may be null.
 void attach_acoustic(std::vector<schema::TrackRecord>& records, const embed::AcousticModel* learned);

@@ -47,10 +47,12 @@ Result<std::shared_ptr<const Snapshot>> LiveLibrary::snapshot(bool force) {
     std::lock_guard<std::mutex> lock(snap_mu_);
     current = snap_;
     const auto now = std::chrono::steady_clock::now();
-    if (current && !force && !current->index().damaged()) {
-      // Checked at most every check_every (one small query and a stat); and while an analysis job
-      // writes, every file changes the corpus: the job refreshes once when it ends.
-      if (now - checked_ < options_.check_every || jobs_running_ > 0) return current;
+    if (current && !force) {
+      // Checked at most every check_every (one small query and a stat; a damaged one is rebuilt
+      // no more often); and while an analysis job writes, every file changes the corpus: the job
+      // refreshes once when it ends.
+      if (now - checked_ < options_.check_every) return current;
+      if (jobs_running_ > 0 && !current->index().damaged()) return current;
     }
     if (current) checked_ = now;
   }
@@ -71,7 +73,9 @@ Result<std::shared_ptr<const Snapshot>> LiveLibrary::snapshot(bool force) {
   }
   auto fresh = open_snapshot(*corpus_, nullptr, options_.on_build, damaged);
   if (!fresh) {
-    if (current && !damaged) return current;  // the old one still answers; the next check tries again
+    // The old one still answers (even a damaged one: only its vectors are suspect, and recommend
+    // refuses those); the next check tries again.
+    if (current) return current;
     return Status::Error(fresh.status().code(), "cannot prepare the library snapshot: " + fresh.status().message());
   }
   std::shared_ptr<const Snapshot> next = std::move(fresh).value();
@@ -241,8 +245,8 @@ Result<JobInfo> LiveLibrary::start_analysis(const std::string& folder) {
       j->info.current.clear();
       j->info.error = run.summary.corpus_error;
       j->info.state = !run.summary.corpus_error.empty() ? "failed" : run.summary.cancelled ? "cancelled" : "done";
+      j->finished = true;  // with the state: a job that reads "done" is never still "running"
     }
-    j->finished = true;
   });
   jobs_.push_back(std::move(job));
   std::lock_guard<std::mutex> l(j->mu);

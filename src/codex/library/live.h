@@ -86,7 +86,8 @@ class LiveLibrary {
 
   // The snapshot now (built on first use). Unless `force`, the corpus is asked at most every
   // check_every whether it changed, and while an analysis job writes, the job refreshes it once at
-  // its end; one caller rebuilds while the others keep the one they have.
+  // its end; one caller rebuilds while the others keep the one they have. When a rebuild fails the
+  // one held still answers (an error only when there is none yet).
   Result<std::shared_ptr<const Snapshot>> snapshot(bool force = false);
 
   // The one track resolver (see above): the position in `snap`.

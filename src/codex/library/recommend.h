@@ -53,12 +53,12 @@ struct RecommendResponse {
   std::vector<rank::TrackFeatures> tracks;  // of each result, in order
 };
 
-// Needs a non-empty library; `corpus` for a session, a crate and the DJ's history (without it, the
+// Needs a non-empty library; `corpus` for a crate and the DJ's history (without it, the
 // history is not used).
 Result<RecommendResponse> recommend(const LoadedLibrary& library, const RecommendRequest& request,
                                     corpus::Corpus* corpus = nullptr);
 // The same over a mapped snapshot. An error when a vector it read was damaged (the snapshot must
-// then be rebuilt: recommend_from_corpus does).
+// then be rebuilt: LiveLibrary::recommend does).
 Result<RecommendResponse> recommend(const Snapshot& library, const RecommendRequest& request,
                                     corpus::Corpus* corpus = nullptr);
 

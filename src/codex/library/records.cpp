@@ -241,4 +241,15 @@ Result<std::vector<schema::TrackRecord>> all_records(corpus::Corpus& corpus, Rec
   return records;
 }
 
+Result<embed::AcousticModel> embedding_space_for(corpus::Corpus& corpus) {
+  auto learned = load_model_for(corpus.path());
+  if (!learned) return learned.status();
+  if (*learned) return std::move(**learned);
+  // The fallback of the same records recommend and export read.
+  auto records = all_records(corpus, RecordDetail::kRank);
+  if (!records) return records.status();
+  if (auto space = summary_space(*records)) return std::move(*space);
+  return Status::Error("the corpus has no embedding space yet: analyse a library into it (codex analyze FOLDER)");
+}
+
 }  // namespace codex::library

@@ -41,4 +41,9 @@ enum class RecordDetail {
 // by track_id, similar artists filled in from the library.
 Result<std::vector<schema::TrackRecord>> all_records(corpus::Corpus& corpus, RecordDetail detail = RecordDetail::kFull);
 
+
+// The space a corpus's records are in: its learned model, else the summary fallback of the records
+// recommend and export read (an error when it has neither: nothing to standardise with).
+Result<embed::AcousticModel> embedding_space_for(corpus::Corpus& corpus);
+
 }  // namespace codex::library

@@ -1,6 +1,5 @@
 #include "codex/library/snapshot.h"
 
-#include <atomic>
 
 #include <signal.h>
 
@@ -85,7 +84,28 @@ std::optional<double> finite(double v) { return std::isfinite(v) ? std::optional
 
 // ---- writing ----
 
-Status write_snapshot(const std::string& file, const std::string& stamp, const std::vector<schema::TrackRecord>& records) {
+namespace {
+
+// Writes the header and the sections, each 64-byte aligned; false on a short write.
+bool write_sections(std::FILE* f, const char* header, const std::string_view* parts) {
+  bool ok = std::fwrite(header, 1, kHeaderBytes, f) == kHeaderBytes;
+  size_t pos = kHeaderBytes;
+  static const char zeros[kAlign] = {};
+  for (int s = 0; s < kSections && ok; ++s) {
+    // (An empty section of an empty library has no data pointer: fwrite must not see it.)
+    if (!parts[s].empty()) ok = std::fwrite(parts[s].data(), 1, parts[s].size(), f) == parts[s].size();
+    pos += parts[s].size();
+    const size_t pad = s + 1 < kSections ? align_up(pos) - pos : 0;
+    if (ok && pad) ok = std::fwrite(zeros, 1, pad, f) == pad;
+    pos += pad;
+  }
+  return std::fflush(f) == 0 && ok;
+}
+
+// The snapshot of `records` into `into` when given (a file already open: the memory-only copy),
+// else to `file` through a temporary file renamed over it.
+Status write_snapshot_to(std::FILE* into, const std::string& file, const std::string& stamp,
+                         const std::vector<schema::TrackRecord>& records) {
   if (stamp.size() >= 64) return Status::Error("snapshot stamp too long");
   const size_t n = records.size();
   std::string strings;
@@ -181,6 +201,10 @@ Status write_snapshot(const std::string& file, const std::string& stamp, const s
   const uint64_t hc = checksum64(header, kHeaderBytes - 8);
   std::memcpy(header + kHeaderBytes - 8, &hc, 8);
 
+  if (into) {
+    if (!write_sections(into, header, parts)) return Status::Io(std::string("cannot write the snapshot in memory: ") + std::strerror(errno));
+    return Status::Ok();
+  }
   // A run killed while writing leaves its temporary file: those of processes gone are removed.
   {
     std::error_code ec;
@@ -198,17 +222,7 @@ Status write_snapshot(const std::string& file, const std::string& stamp, const s
   const std::string tmp = file + ".tmp-" + std::to_string(::getpid());
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) return Status::Error("cannot write " + tmp + ": " + std::strerror(errno));
-  bool ok = std::fwrite(header, 1, kHeaderBytes, f) == kHeaderBytes;
-  size_t pos = kHeaderBytes;
-  static const char zeros[kAlign] = {};
-  for (int s = 0; s < kSections && ok; ++s) {
-    ok = std::fwrite(parts[s].data(), 1, parts[s].size(), f) == parts[s].size();
-    pos += parts[s].size();
-    const size_t pad = s + 1 < kSections ? align_up(pos) - pos : 0;
-    if (ok && pad) ok = std::fwrite(zeros, 1, pad, f) == pad;
-    pos += pad;
-  }
-  ok = std::fflush(f) == 0 && ok;
+  bool ok = write_sections(f, header, parts);
   ok = ::fsync(::fileno(f)) == 0 && ok;
   const int err = errno;
   ok = std::fclose(f) == 0 && ok;
@@ -218,6 +232,12 @@ Status write_snapshot(const std::string& file, const std::string& stamp, const s
     return Status::Error("cannot write " + file + ": " + why);
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status write_snapshot(const std::string& file, const std::string& stamp, const std::vector<schema::TrackRecord>& records) {
+  return write_snapshot_to(nullptr, file, stamp, records);
 }
 
 // ---- mapping ----
@@ -500,16 +520,19 @@ Result<std::unique_ptr<Snapshot>> open_snapshot(corpus::Corpus& corpus, Snapshot
   if (Status written = write_snapshot(file, *stamp, *records); written) {
     again = Snapshot::map(file, *stamp);
   } else {
-    // The corpus's folder cannot take it (read-only, say): a private copy in the temp folder,
-    // loaded, then removed at once (the open file keeps the float vectors readable).
-    static std::atomic<unsigned> serial{0};
-    std::error_code ec;
-    const std::string priv = (std::filesystem::temp_directory_path(ec) /
-                              ("codex-snapshot-" + std::to_string(::getpid()) + "-" + std::to_string(++serial)))
-                                 .string();
-    if (Status t = write_snapshot(priv, *stamp, *records); !t) return written;
-    again = Snapshot::map(priv, *stamp);
-    std::remove(priv.c_str());
+    // The corpus's folder cannot take it (read-only, say): a copy in memory only (a memfd: no
+    // file another user could see or take the name of), loaded through /proc like a file.
+    const int mem = ::memfd_create("codex-snapshot", MFD_CLOEXEC);
+    if (mem < 0) return written;
+    std::FILE* f = ::fdopen(mem, "wb");
+    if (!f) {
+      ::close(mem);
+      return written;
+    }
+    const Status t = write_snapshot_to(f, "", *stamp, *records);
+    if (t) again = Snapshot::map("/proc/self/fd/" + std::to_string(mem), *stamp);
+    std::fclose(f);  // the loaded snapshot holds its own descriptor
+    if (!t) return written;
     why += "; kept in memory, as " + written.message();
   }
   if (!again) return Status::Corrupt("the snapshot just written cannot be read: " + again.status().message());

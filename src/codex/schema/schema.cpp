@@ -118,6 +118,9 @@ void fit_to_limits(nlohmann::json& record) {
       size_t cut = max;
       while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
       text.resize(cut);
+    } else if ((f.type == FieldType::kStringArray || f.type == FieldType::kEnumArray) && it->is_array()) {
+      const size_t max = static_cast<size_t>(f.max);
+      if (it->size() > max) it->erase(it->begin() + static_cast<std::ptrdiff_t>(max), it->end());
     } else if (f.type == FieldType::kNumber && std::string_view(f.name) == "duration_seconds" && it->is_number()) {
       const double d = it->get<double>();
       if (std::isfinite(d) && d > f.max) *it = f.max;

@@ -44,8 +44,9 @@ std::vector<Issue> validate(const nlohmann::json& record, Mode mode);
 
 // Brings a record made here (from an analysis) within the limits validate() checks, so that what
 // analyze stores survives export and import: text fields longer than their limit are cut at a
-// UTF-8 character boundary (the whole tag stays in the corpus), and a length past the schema's
-// limit is held at it. The one set of limits is the table in record.h.
+// UTF-8 character boundary (the whole tag stays in the corpus), lists longer than their limit keep
+// their first items (a 24-hour mix's 100 sections), and a length past the schema's limit is held at
+// it. The one set of limits is the table in record.h.
 void fit_to_limits(nlohmann::json& record);
 
 // The fields a record needs to be imported.
