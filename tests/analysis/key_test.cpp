@@ -183,6 +183,40 @@ Chroma triad(int root, bool minor) {
   return c;
 }
 
+// Sustained notes (MIDI numbers) for `seconds`, each a sawtooth-like tone whose partials k = 1..10
+// weigh 1/k: rich in harmonics, as real instruments are.
+std::vector<float> held_notes(const std::vector<int>& midi, double seconds) {
+  const int rate = 44100;
+  std::vector<float> mono(static_cast<size_t>(seconds * rate));
+  for (int m : midi) {
+    const double f = 440.0 * std::pow(2.0, (m - 69) / 12.0);
+    for (int k = 1; k <= 10 && k * f < rate / 2.0; ++k) {
+      const double w = 2 * M_PI * k * f / rate, a = 0.08 / k;
+      for (size_t i = 0; i < mono.size(); ++i) mono[i] += static_cast<float>(a * std::sin(w * static_cast<double>(i)));
+    }
+  }
+  return test::to_stereo(mono);
+}
+
+std::string key_name_of(const std::vector<float>& stereo) {
+  const auto j = key_of(stereo);
+  return j["key"].is_string() ? music::parse_key(j["key"].get<std::string>())->name() : "none";
+}
+
+TEST(Key, TheBassDecidesBetweenRelativeKeys) {
+  // C, E, G and A held together belong to C major and to A minor alike: the note in the bass
+  // (C2 or A1, and its octave) says which.
+  EXPECT_EQ(key_name_of(held_notes({36, 48, 64, 67, 69, 72}, 16)), music::Key({0, false}).name());
+  EXPECT_EQ(key_name_of(held_notes({33, 45, 64, 67, 69, 72}, 16)), music::Key({9, true}).name());
+}
+
+TEST(Key, HarmonicsOfAMinorChordDoNotMakeItMajor) {
+  // A minor (A2 under A3 C4 E4) in tones rich in harmonics: the fifth partials of A and E are C#
+  // and G#, the notes of A major and E major. With the partials taken back out, A minor stays.
+  EXPECT_EQ(key_name_of(held_notes({45, 57, 60, 64}, 16)), music::Key({9, true}).name());
+  EXPECT_EQ(key_name_of(held_notes({38, 50, 53, 57}, 16)), music::Key({2, true}).name()) << "D minor alike";
+}
+
 TEST(KeyEstimate, TheProfilesAreTheOnesDescribed) {
   // Built from key_estimate.cpp's description, not from its tables: the scale degrees (semitones
   // above the tonic) weigh 1, the tonic 2, the third and the fifth 1.5; minor's seventh 0.8 and the
