@@ -1,5 +1,7 @@
 #include "codex/library/embedding.h"
 
+#include "codex/analysis/results.h"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -53,18 +55,6 @@ Result<std::optional<embed::AcousticModel>> load_model_for(const std::string& db
   return std::optional<embed::AcousticModel>(std::move(m).value());
 }
 
-std::optional<std::vector<float>> acoustic_track_summary(const json& a) {
-  auto v = finite_halves(a, "track");
-  if (!v || v->size() != static_cast<size_t>(embed::kSummaryDims)) return std::nullopt;
-  return v;
-}
-
-std::optional<std::vector<float>> acoustic_windows(const json& a) {
-  auto v = finite_halves(a, "windows");
-  if (!v || v->empty() || v->size() % embed::kSummaryDims != 0) return std::nullopt;
-  return v;
-}
-
 Result<TrainEmbedReport> train_embed(corpus::Corpus& corpus, const embed::TrainOptions& options) {
   const std::string path = model_path_for(corpus.path());
   if (path.empty()) return Status::Error("an in-memory corpus has no place for a model");
@@ -74,7 +64,9 @@ Result<TrainEmbedReport> train_embed(corpus::Corpus& corpus, const embed::TrainO
   // the same seed however (and in whatever order) it was analysed.
   std::vector<std::pair<std::string, std::vector<float>>> read_windows;
   Status read = corpus.analyses().for_each_result({"acoustic"}, [&](const std::string& id, const std::string&, json&& r) {
-    if (auto w = acoustic_windows(r)) read_windows.emplace_back(id, std::move(*w));
+    // The windows as analysis/results.h reads them (only beside a sound track summary).
+    analysis::Results a = analysis::read_results(json{{"acoustic", std::move(r)}});
+    if (!a.acoustic_windows.empty()) read_windows.emplace_back(id, std::move(a.acoustic_windows));
   });
   if (!read) return read;
   std::sort(read_windows.begin(), read_windows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -38,10 +38,6 @@ struct TrainEmbedReport {
 // Trains on every analysed track's windows and installs the model (atomically) beside the corpus.
 Result<TrainEmbedReport> train_embed(corpus::Corpus& corpus, const embed::TrainOptions& options);
 
-// The track summary and windows stored by the acoustic analyzer (nullopt when absent or damaged).
-std::optional<std::vector<float>> acoustic_track_summary(const nlohmann::json& acoustic_result);
-std::optional<std::vector<float>> acoustic_windows(const nlohmann::json& acoustic_result);
-
 // The summary fallback of these records (their summaries' statistics); nullopt with fewer than 2.
 std::optional<embed::AcousticModel> summary_space(const std::vector<schema::TrackRecord>& records);
 

@@ -46,9 +46,9 @@ json local_record(const std::string& id, const std::optional<corpus::TrackRow>& 
   // How it sounds: the acoustic summary (exported, so a corpus travels without audio). With a
   // learned model its acoustic block is made below and cached with the record; the fallback needs
   // the whole library's statistics and is made when the library is read.
-  if (auto a = analyses.find("acoustic"); a != analyses.end()) {
-    if (acoustic_track_summary(*a)) r["acoustic_summary"] = a->at("track");
-  }
+  // (Read through analysis/results.h, the one reader of the analyzers' outputs; half floats
+  // decoded and encoded again are the same bytes.)
+  if (!results.acoustic_track.empty()) r["acoustic_summary"] = halves_base64(results.acoustic_track);
   const semantic::Filled filled = semantic::local_fill(m);
   for (auto it = filled.fields.begin(); it != filled.fields.end(); ++it) {
     if (!r.contains(it.key())) r[it.key()] = it.value();
