@@ -57,6 +57,16 @@ std::vector<std::pair<std::string, double>> answer(const Result<RecommendRespons
   return out;
 }
 
+// A corpus at dir/c.db holding `n` imported records (ids t1000...).
+Result<std::unique_ptr<corpus::Corpus>> imported_corpus(test::TempDir& dir, int n, unsigned seed) {
+  write_jsonl(dir.file("in.jsonl"), n, seed);
+  auto c = corpus::Corpus::open(dir.file("c.db"));
+  if (!c) return c.status();
+  auto rep = import_jsonl(**c, dir.file("in.jsonl"));
+  if (!rep) return rep.status();
+  return c;
+}
+
 // What `codex recommend` does: through the library service over the corpus at `db`.
 Result<RecommendResponse> live_recommend(const std::string& db, const RecommendRequest& req) {
   auto lib = LiveLibrary::open(db);
@@ -254,10 +264,8 @@ TEST(Snapshot, TheCorpusSnapshotIsBuiltOnceAndRebuiltWhenStaleOrDamaged) {
 
 TEST(Snapshot, WhenItCannotBeWrittenItIsKeptInMemory) {
   test::TempDir dir;
-  write_jsonl(dir.file("in.jsonl"), 40, 5);
-  auto c = corpus::Corpus::open(dir.file("c.db"));
+  auto c = imported_corpus(dir, 40, 5);
   ASSERT_TRUE(c.ok());
-  ASSERT_TRUE(import_jsonl(**c, dir.file("in.jsonl")).ok());
   // A folder where the snapshot should be: it can be neither read nor replaced (as in a read-only
   // folder, which root could still write).
   std::filesystem::create_directory(snapshot_path_for(dir.file("c.db")));
@@ -275,17 +283,15 @@ TEST(Snapshot, WhenItCannotBeWrittenItIsKeptInMemory) {
   EXPECT_FALSE(expected.empty());
   EXPECT_EQ(answer(recommend(**snap, req)), expected);
   EXPECT_EQ(answer(live_recommend(dir.file("c.db"), req)), expected);
-  // Its vectors stay readable though the private file is gone.
+  // Its vectors are read from the in-memory copy (a memfd), never from the corpus's folder.
   embed::Vector v{};
   EXPECT_TRUE((*snap)->index().vector(0, v.data()));
 }
 
 TEST(Snapshot, ATruncatedOrForeignFileNeverCrashesAReader) {
   test::TempDir dir;
-  write_jsonl(dir.file("in.jsonl"), 60, 9);
-  auto c = corpus::Corpus::open(dir.file("c.db"));
+  auto c = imported_corpus(dir, 60, 9);
   ASSERT_TRUE(c.ok());
-  ASSERT_TRUE(import_jsonl(**c, dir.file("in.jsonl")).ok());
   auto snap = open_snapshot(**c);
   ASSERT_TRUE(snap.ok());
   const std::string path = snapshot_path_for(dir.file("c.db"));

@@ -116,7 +116,6 @@ class LiveLibrary {
   // once while scanning).
   Result<JobInfo> job(int id, bool cancel = false);
   std::vector<JobInfo> jobs() const;  // the latest first-to-last (the most recent 20 finished, and any running)
-  bool job_running() const { return jobs_running_ > 0; }
 
  private:
   explicit LiveLibrary(LiveOptions options);
