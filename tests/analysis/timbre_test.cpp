@@ -2,6 +2,7 @@
 // register and style told), an instrumental mix of steady pads, bass and drums is not, and the
 // band shares, roll-off and onset rates follow what was rendered.
 #include "codex/analysis/timbre.h"
+#include "codex/analysis/results.h"
 
 #include <gtest/gtest.h>
 
@@ -125,6 +126,48 @@ TEST(Timbre, BandSharesRolloffAndOnsetsFollowTheSignal) {
   const auto clicks = measure(demo::render_clicks(120, 20.0, 22050));
   EXPECT_NEAR(clicks["onset_rate_hz"]["kick"].get<double>(), 2.0, 0.3) << clicks;
   EXPECT_GT(clicks["crest_db"].get<double>(), 12.0);
+}
+
+// The typed reader (results.h) sees every key the analyzer writes: read back, each field equals
+// what was written (a renamed key would read 0 or "none" and fail here).
+TEST(Timbre, TheTypedReaderReadsWhatTheAnalyzerWrites) {
+  const auto v = measure(mono_of(mix(Voice::kMale, VocalStyle::kRap, Pattern::kBreakbeat, 92, 1)));
+  const auto r = read_results({{"timbre", v}});
+  ASSERT_TRUE(r.timbre.has_value()) << v;
+  const Timbre& t = *r.timbre;
+  EXPECT_EQ(t.sub, v["band_share"]["sub"].get<double>());
+  EXPECT_EQ(t.bass, v["band_share"]["bass"].get<double>());
+  EXPECT_EQ(t.low_mid, v["band_share"]["low_mid"].get<double>());
+  EXPECT_EQ(t.mid, v["band_share"]["mid"].get<double>());
+  EXPECT_EQ(t.high_mid, v["band_share"]["high_mid"].get<double>());
+  EXPECT_EQ(t.high, v["band_share"]["high"].get<double>());
+  EXPECT_GT(t.sub + t.bass + t.low_mid + t.mid + t.high_mid + t.high, 0.9);
+  EXPECT_EQ(t.kick_hz, v["onset_rate_hz"]["kick"].get<double>());
+  EXPECT_EQ(t.snare_hz, v["onset_rate_hz"]["snare"].get<double>());
+  EXPECT_EQ(t.hat_hz, v["onset_rate_hz"]["hat"].get<double>());
+  EXPECT_GT(t.kick_hz + t.snare_hz + t.hat_hz, 0.5);
+  EXPECT_EQ(t.stable_partial_share, v["stable_partial_share"].get<double>());
+  EXPECT_EQ(t.rolloff_spread_oct, v["rolloff_spread_oct"].get<double>());
+  EXPECT_EQ(t.flatness, v["flatness"].get<double>());
+  EXPECT_EQ(t.crest_db, v["crest_db"].get<double>());
+  EXPECT_EQ(t.bandwidth_hz, v["bandwidth_hz"].get<double>());
+  EXPECT_GT(t.bandwidth_hz, 1000.0);
+  EXPECT_EQ(t.vocal_presence.value_or(""), v["vocals"]["presence"].get<std::string>());
+  EXPECT_EQ(t.vocal_style, v["vocals"]["style"].get<std::string>());
+  EXPECT_EQ(t.vocal_style, "rap");
+  EXPECT_EQ(t.vocal_confidence, v["vocals"]["confidence"].get<double>());
+
+  // Values of the wrong type read as absent, never throw; no band shares = no timbre analysis.
+  const auto odd = read_results({{"timbre", {{"band_share", "x"}, {"crest_db", "loud"},
+                                             {"vocals", {{"presence", 3}, {"style", nullptr}, {"confidence", "high"}}}}}});
+  ASSERT_TRUE(odd.timbre.has_value());
+  EXPECT_EQ(odd.timbre->bass, 0.0);
+  EXPECT_EQ(odd.timbre->crest_db, 0.0);
+  EXPECT_FALSE(odd.timbre->vocal_presence.has_value());
+  EXPECT_EQ(odd.timbre->vocal_style, "none");
+  EXPECT_EQ(odd.timbre->vocal_confidence, 0.3);
+  EXPECT_FALSE(read_results({{"timbre", {{"flatness", 0.2}}}}).timbre.has_value());
+  EXPECT_FALSE(read_results(nlohmann::json::object()).timbre.has_value());
 }
 
 TEST(Timbre, VocalCallRules) {

@@ -144,7 +144,9 @@ TEST(Records, MeasurementsComeFromTheTypedResultsAndTheTrackRow) {
       {{"tempo", {{"bpm", 124.0}, {"tempo_feel", "straight"}, {"beat_grid", {{"steady", true}}}}},
        {"key", {{"key", "8A"}, {"key_confidence", 0.7}}},
        {"loudness", {{"integrated_lufs", nullptr}}},
-       {"energy", {{"energy", 6}, {"envelope_db", {-10.0, "x", -12.0}}, {"envelope_hop_s", 0.5}}}});
+       {"energy", {{"energy", 6}, {"envelope_db", {-10.0, "x", -12.0}}, {"envelope_hop_s", 0.5}}},
+       {"timbre", {{"band_share", {{"sub", 0.2}, {"high", 0.05}}}, {"bandwidth_hz", 9000}, {"crest_db", 11.5},
+                   {"onset_rate_hz", {{"hat", 3.5}}}, {"vocals", {{"presence", "female"}, {"style", "singing"}}}}}});
   const semantic::Measurements m = measurements_of(results, row);
   EXPECT_EQ(m.bpm.value_or(0), 124.0);
   EXPECT_EQ(m.steady_grid.value_or(false), true);
@@ -156,6 +158,15 @@ TEST(Records, MeasurementsComeFromTheTypedResultsAndTheTrackRow) {
   EXPECT_EQ(m.codec, "mp3");
   EXPECT_EQ(m.genre_tag, "house");
   EXPECT_EQ(m.bit_rate, 128000);
+  ASSERT_TRUE(m.timbre.has_value());
+  EXPECT_EQ(m.timbre->sub, 0.2);
+  EXPECT_EQ(m.timbre->high, 0.05);
+  EXPECT_EQ(m.timbre->bandwidth_hz, 9000);
+  EXPECT_EQ(m.timbre->crest_db, 11.5);
+  EXPECT_EQ(m.timbre->hat_hz, 3.5);
+  EXPECT_EQ(m.timbre->vocal_presence.value_or(""), "female");
+  EXPECT_EQ(m.timbre->vocal_style, "singing");
+  EXPECT_EQ(m.timbre->vocal_confidence, 0.3) << "the analyzer's default when it wrote none";
 }
 
 }  // namespace

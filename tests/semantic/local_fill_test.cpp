@@ -357,16 +357,19 @@ TEST(LocalFill, GenreGuessOnlyWithoutATag) {
   EXPECT_EQ(local_fill(m).fields["genre"], "Techno") << "a tag wins";
 }
 
-nlohmann::json timbre(double bandwidth, const char* presence, const char* style) {
-  return {{"band_share", {{"sub", 0.1}, {"bass", 0.3}, {"low_mid", 0.3}, {"mid", 0.2}, {"high_mid", 0.05}, {"high", 0.05}}},
-          {"flatness", 0.01},
-          {"rolloff_hz", 900},
-          {"rolloff_spread_oct", 1.0},
-          {"bandwidth_hz", bandwidth},
-          {"crest_db", 13},
-          {"stable_partial_share", 0.6},
-          {"onset_rate_hz", {{"kick", 2.0}, {"snare", 1.0}, {"hat", 3.0}}},
-          {"vocals", {{"presence", presence}, {"style", style}, {"confidence", 0.4}}}};
+TimbreEvidence timbre(double bandwidth, const char* presence, const char* style) {
+  TimbreEvidence t;
+  t.sub = 0.1, t.bass = 0.3, t.low_mid = 0.3, t.mid = 0.2, t.high_mid = 0.05, t.high = 0.05;
+  t.flatness = 0.01;
+  t.rolloff_spread_oct = 1.0;
+  t.bandwidth_hz = bandwidth;
+  t.crest_db = 13;
+  t.stable_partial_share = 0.6;
+  t.kick_hz = 2.0, t.snare_hz = 1.0, t.hat_hz = 3.0;
+  t.vocal_presence = presence;
+  t.vocal_style = style;
+  t.vocal_confidence = 0.4;
+  return t;
 }
 
 TEST(LocalFill, UncertainVocalCallsAreLeftToTheLlm) {
@@ -414,7 +417,7 @@ TEST(LocalFill, VocalsInstrumentationAndProductionFromTimbre) {
   EXPECT_EQ(std::find(inst.begin(), inst.end(), "rap vocals"), inst.end());
 
   // Without a timbre analysis (an old corpus) those fields are simply not guessed.
-  m.timbre = nlohmann::json::object();
+  m.timbre.reset();
   f = local_fill(m);
   EXPECT_FALSE(f.fields.contains("vocal_presence"));
   EXPECT_FALSE(f.fields.contains("instrumentation"));

@@ -4,10 +4,10 @@
 #include <cmath>
 
 #include "codex/analysis/key_estimate.h"
+#include "codex/analysis/rounding.h"
 
 namespace codex::analysis {
 namespace {
-double round_to(double v, double q) { return std::round(v / q) * q; }
 
 // Mean of the 8 strongest semitones of the track's summed tonal pitch energy over its median
 // (floored at 1% of the mean, so a sparse melody with most semitones empty stays finite).

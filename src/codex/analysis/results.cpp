@@ -27,6 +27,32 @@ std::optional<std::string> text(const nlohmann::json& j, const char* key) {
   return it != j.end() && it->is_string() ? std::optional<std::string>(it->get<std::string>()) : std::nullopt;
 }
 
+std::optional<Timbre> read_timbre(const nlohmann::json& t) {
+  if (!t.contains("band_share")) return std::nullopt;
+  Timbre out;
+  const auto& bands = member(t, "band_share");
+  out.sub = number(bands, "sub").value_or(0.0);
+  out.bass = number(bands, "bass").value_or(0.0);
+  out.low_mid = number(bands, "low_mid").value_or(0.0);
+  out.mid = number(bands, "mid").value_or(0.0);
+  out.high_mid = number(bands, "high_mid").value_or(0.0);
+  out.high = number(bands, "high").value_or(0.0);
+  const auto& onsets = member(t, "onset_rate_hz");
+  out.kick_hz = number(onsets, "kick").value_or(0.0);
+  out.snare_hz = number(onsets, "snare").value_or(0.0);
+  out.hat_hz = number(onsets, "hat").value_or(0.0);
+  out.stable_partial_share = number(t, "stable_partial_share").value_or(0.0);
+  out.rolloff_spread_oct = number(t, "rolloff_spread_oct").value_or(0.0);
+  out.flatness = number(t, "flatness").value_or(0.0);
+  out.crest_db = number(t, "crest_db").value_or(0.0);
+  out.bandwidth_hz = number(t, "bandwidth_hz").value_or(0.0);
+  const auto& vocals = member(t, "vocals");
+  out.vocal_presence = text(vocals, "presence");
+  out.vocal_style = text(vocals, "style").value_or("none");
+  out.vocal_confidence = number(vocals, "confidence").value_or(0.3);
+  return out;
+}
+
 }  // namespace
 
 Results read_results(const nlohmann::json& analyses) {
@@ -72,7 +98,7 @@ Results read_results(const nlohmann::json& analyses) {
   r.true_peak_dbtp = number(loud, "true_peak_dbtp");
 
   r.duration_s = number(result("duration"), "duration_s");
-  r.timbre = result("timbre");
+  r.timbre = read_timbre(result("timbre"));
   if (auto v = finite_halves(result("acoustic"), "track"); v && v->size() == static_cast<size_t>(acoustic::kDims)) {
     r.acoustic_track = std::move(*v);
     if (auto w = finite_halves(result("acoustic"), "windows"); w && !w->empty() && w->size() % acoustic::kDims == 0) {

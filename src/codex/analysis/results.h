@@ -13,6 +13,21 @@
 
 namespace codex::analysis {
 
+// What the timbre analyzer measured (its keys: analysis/timbre*.cpp). A number it did not write
+// reads 0.
+struct Timbre {
+  double sub = 0, bass = 0, low_mid = 0, mid = 0, high_mid = 0, high = 0;  // band_share: energy per band
+  double kick_hz = 0, snare_hz = 0, hat_hz = 0;                             // onset_rate_hz per drum
+  double stable_partial_share = 0;  // share of frames whose partials hold their pitch (held harmony)
+  double rolloff_spread_oct = 0;    // how far the roll-off sweeps over the track, in octaves
+  double flatness = 0;              // median spectral flatness
+  double crest_db = 0;              // peak over RMS
+  double bandwidth_hz = 0;          // the top of the long-term spectrum (band-limited when low)
+  std::optional<std::string> vocal_presence;  // male | female | voice | instrumental | unknown
+  std::string vocal_style = "none";           // singing | rap | ... (timbre_vocals.cpp)
+  double vocal_confidence = 0.3;
+};
+
 struct Results {
   // tempo
   std::optional<double> bpm, bpm_confidence, periodicity;
@@ -33,8 +48,8 @@ struct Results {
   std::optional<double> lufs, loudness_range_lu, true_peak_dbtp;
   // duration
   std::optional<double> duration_s;
-  // timbre: passed on whole (spectral shape, drum rates, vocals)
-  nlohmann::json timbre = nlohmann::json::object();
+  // timbre: absent when the analyzer did not run (an old corpus)
+  std::optional<Timbre> timbre;
   // acoustic: the track summary (acoustic_summary.h; empty when absent or damaged)
   std::vector<float> acoustic_track;
   // ... and its windows' summaries (kDims each, in time order; at most 16, spread over the track)

@@ -4,11 +4,11 @@
 #include <cmath>
 
 #include "codex/analysis/beat_tracker.h"
+#include "codex/analysis/rounding.h"
 #include "codex/analysis/tempo_estimate.h"
 
 namespace codex::analysis {
 namespace {
-double round_to(double v, double q) { return std::round(v / q) * q; }
 
 // 99th percentile of the detrended onset strength over its mean: ~7-8 for noise, >= 10 where
 // there are distinct note onsets.

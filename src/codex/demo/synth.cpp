@@ -39,8 +39,6 @@ const char* pattern_name(Pattern p) {
 
 namespace {
 
-constexpr double kTwoPi = 2.0 * M_PI;
-
 double midi_hz(double midi, double cents = 0.0) { return 440.0 * std::pow(2.0, (midi - 69.0 + cents / 100.0) / 12.0); }
 
 struct Drums {

@@ -12,6 +12,8 @@
 
 namespace codex::demo {
 
+inline constexpr double kTwoPi = 6.283185307179586476925286766559;
+
 // A small, fully specified PRNG (splitmix64) so renders are identical on every machine.
 class Rng {
  public:

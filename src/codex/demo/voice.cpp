@@ -7,7 +7,6 @@
 namespace codex::demo {
 namespace {
 
-constexpr double kTwoPi = 2.0 * M_PI;
 
 // Average adult male vowel formants F1-F3 (Hz), after Peterson & Barney's measurements.
 constexpr std::array<std::array<double, 3>, 5> kFormants = {{

@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "codex/core/files.h"
 #include "codex/core/text.h"
 #include "codex/interop/dj_library.h"
 #include "codex/interop/dj_paths.h"
@@ -46,16 +47,10 @@ std::string locate(const std::string& base, std::string loc) {
   return normalize_path(absolute ? loc : base + "/" + loc);
 }
 
-Result<std::string> slurp(const std::string& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return Status::Error("cannot open " + path);
-  if (size > kMaxPlaylistBytes) return Status::Error(path + ": larger than 64 MB; not a playlist");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error("cannot open " + path);
-  std::string text(static_cast<size_t>(size), '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
+Result<std::string> read_playlist_text(const std::string& path) {
+  auto read = files::read_regular(path, "playlist", kMaxPlaylistBytes);
+  if (!read.ok()) return read.status();
+  std::string text = std::move(read).value();
   if (text.find('\0') != std::string::npos) return Status::Error(path + ": binary data, not a text playlist");
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
   if (!is_valid_utf8(text)) text = latin1_to_utf8(text);
@@ -65,7 +60,7 @@ Result<std::string> slurp(const std::string& path) {
 }  // namespace
 
 Result<DjLibrary> read_playlist_file(const std::string& path) {
-  auto text = slurp(path);
+  auto text = read_playlist_text(path);
   if (!text) return text.status();
   DjLibrary lib;
   const std::string lower = ascii_lower(path);

@@ -21,7 +21,7 @@ using detail::number;
 
 namespace {
 
-const char* kind_name(int type) {
+const char* rekordbox_kind_name(int type) {
   switch (type) {
     case 1: return "fade-in";
     case 2: return "fade-out";
@@ -31,7 +31,7 @@ const char* kind_name(int type) {
   }
 }
 
-int kind_type(const std::string& kind) {
+int rekordbox_kind_type(const std::string& kind) {
   if (kind == "fade-in") return 1;
   if (kind == "fade-out") return 2;
   if (kind == "load") return 3;
@@ -118,7 +118,7 @@ Result<DjLibrary> read_rekordbox_xml(const std::string& path) {
           c.name = std::string(e.attr("Name"));
           c.position_s = *start;
           const int type = static_cast<int>(number(e.attr("Type")).value_or(0));
-          c.kind = kind_name(type);
+          c.kind = rekordbox_kind_name(type);
           if (auto end = number(e.attr("End")); end && *end > *start) c.length_s = *end - *start;
           c.hotcue = static_cast<int>(number(e.attr("Num")).value_or(-1));
           if (c.hotcue < -1 || c.hotcue > 7) c.hotcue = -1;
@@ -211,7 +211,7 @@ Status write_rekordbox_xml(const DjLibrary& lib, const std::string& path) {
     }
     for (const auto& c : t.cues) {
       if (c.kind == "grid") continue;  // Rekordbox's grid is its TEMPO markers
-      out << "      <POSITION_MARK Name=\"" << xml_escape(c.name) << "\" Type=\"" << kind_type(c.kind) << "\" Start=\""
+      out << "      <POSITION_MARK Name=\"" << xml_escape(c.name) << "\" Type=\"" << rekordbox_kind_type(c.kind) << "\" Start=\""
           << detail::fixed(c.position_s, 3) << "\"";
       if (c.length_s) out << " End=\"" << detail::fixed(c.position_s + *c.length_s, 3) << "\"";
       out << " Num=\"" << c.hotcue << "\"";

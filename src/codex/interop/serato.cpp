@@ -13,8 +13,8 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 
+#include "codex/core/files.h"
 #include "codex/core/text.h"
 #include "codex/interop/dj_library.h"
 #include "codex/interop/dj_paths.h"
@@ -90,18 +90,6 @@ std::string utf16be(std::string_view v) {
   return to_valid_utf8(out);
 }
 
-Result<std::string> slurp(const std::string& path) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec) return Status::Error("cannot open " + path);
-  if (size > kMaxSeratoFile) return Status::Error(path + ": too large for a Serato file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error("cannot open " + path);
-  std::string data(static_cast<size_t>(size), '\0');
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  data.resize(static_cast<size_t>(in.gcount()));
-  return data;
-}
 
 }  // namespace
 
@@ -130,7 +118,7 @@ std::string under(const std::string& root, const std::string& rel) {
 }
 
 Status read_database(const std::string& file, const std::string& root, DjLibrary& lib) {
-  auto data = slurp(file);
+  auto data = files::read_regular(file, "Serato file", kMaxSeratoFile);
   if (!data) return data.status();
   std::vector<Field> top;
   if (!fields(*data, false, top) || top.empty() || top[0].tag != "vrsn") return Status::Error(file + ": not a Serato database (bad field layout)");
@@ -166,7 +154,7 @@ Status read_database(const std::string& file, const std::string& root, DjLibrary
 }
 
 Status read_crate(const std::string& file, const std::string& root, DjLibrary& lib) {
-  auto data = slurp(file);
+  auto data = files::read_regular(file, "Serato file", kMaxSeratoFile);
   if (!data) return data.status();
   std::vector<Field> top;
   if (!fields(*data, false, top) || top.empty() || top[0].tag != "vrsn") return Status::Error(file + ": not a Serato crate (bad field layout)");
@@ -196,7 +184,7 @@ Status read_crate(const std::string& file, const std::string& root, DjLibrary& l
 }
 
 Status read_session(const std::string& file, const std::string& root, DjLibrary& lib) {
-  auto data = slurp(file);
+  auto data = files::read_regular(file, "Serato file", kMaxSeratoFile);
   if (!data) return data.status();
   std::vector<Field> top;
   if (!fields(*data, false, top) || top.empty() || top[0].tag != "vrsn") return Status::Error(file + ": not a Serato session (bad field layout)");

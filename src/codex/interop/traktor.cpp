@@ -32,7 +32,7 @@ std::string key_path(std::string_view key) {
   return traktor_path(vol, rest.substr(0, last + 2), rest.substr(last + 2));
 }
 
-const char* kind_name(int type) {
+const char* traktor_kind_name(int type) {
   switch (type) {
     case 1: return "fade-in";
     case 2: return "fade-out";
@@ -43,7 +43,7 @@ const char* kind_name(int type) {
   }
 }
 
-int kind_type(const std::string& kind) {
+int traktor_kind_type(const std::string& kind) {
   if (kind == "fade-in") return 1;
   if (kind == "fade-out") return 2;
   if (kind == "load") return 3;
@@ -141,7 +141,7 @@ Result<DjLibrary> read_traktor_nml(const std::string& path) {
           Cue c;
           c.name = std::string(e.attr("NAME"));
           c.position_s = *start / 1000.0;
-          c.kind = kind_name(static_cast<int>(number(e.attr("TYPE")).value_or(0)));
+          c.kind = traktor_kind_name(static_cast<int>(number(e.attr("TYPE")).value_or(0)));
           if (auto len = number(e.attr("LEN")); len && *len > 0) c.length_s = *len / 1000.0;
           c.hotcue = static_cast<int>(number(e.attr("HOTCUE")).value_or(-1));
           if (c.hotcue < -1 || c.hotcue > 7) c.hotcue = -1;
@@ -234,7 +234,7 @@ Status write_traktor_nml(const DjLibrary& lib, const std::string& path) {
     }
     for (const auto& c : t.cues) {
       if (c.kind == "grid") continue;  // written from the grid above
-      out << "<CUE_V2 NAME=\"" << xml_escape(c.name) << "\" DISPL_ORDER=\"" << order++ << "\" TYPE=\"" << kind_type(c.kind)
+      out << "<CUE_V2 NAME=\"" << xml_escape(c.name) << "\" DISPL_ORDER=\"" << order++ << "\" TYPE=\"" << traktor_kind_type(c.kind)
           << "\" START=\"" << detail::fixed(c.position_s * 1000.0, 6) << "\" LEN=\"" << detail::fixed(c.length_s.value_or(0.0) * 1000.0, 6)
           << "\" REPEATS=\"-1\" HOTCUE=\"" << c.hotcue << "\"></CUE_V2>";
     }

@@ -141,7 +141,13 @@ semantic::Measurements measurements_of(const analysis::Results& a, const corpus:
   m.loudness_range_lu = a.loudness_range_lu;
   m.true_peak_dbtp = a.true_peak_dbtp;
   m.duration_s = a.duration_s;
-  m.timbre = a.timbre;
+  if (a.timbre) {
+    const analysis::Timbre& t = *a.timbre;
+    m.timbre = semantic::TimbreEvidence{t.sub, t.bass, t.low_mid, t.mid, t.high_mid, t.high,
+                                        t.kick_hz, t.snare_hz, t.hat_hz, t.stable_partial_share,
+                                        t.rolloff_spread_oct, t.flatness, t.crest_db, t.bandwidth_hz,
+                                        t.vocal_presence, t.vocal_style, t.vocal_confidence};
+  }
   if (a.acoustic_track.size() == static_cast<size_t>(analysis::acoustic::kDims)) {
     namespace ac = analysis::acoustic;
     const auto& v = a.acoustic_track;

@@ -10,11 +10,6 @@
 #include "codex/semantic/structure.h"
 
 namespace codex::semantic {
-namespace {
-
-int clamp10(double v) { return static_cast<int>(std::lround(std::clamp(v, 1.0, 10.0))); }
-
-}  // namespace
 
 Filled local_fill(const Measurements& m) {
   Filled f;

@@ -41,6 +41,17 @@ struct SoundEvidence {
   double level_db = 0;       // mean frame level
 };
 
+// What the timbre analyzer measured, as the local fill uses it (analysis::Timbre in
+// analysis/results.h; the record builder copies it).
+struct TimbreEvidence {
+  double sub = 0, bass = 0, low_mid = 0, mid = 0, high_mid = 0, high = 0;  // energy share per band
+  double kick_hz = 0, snare_hz = 0, hat_hz = 0;                             // onset rate per drum
+  double stable_partial_share = 0, rolloff_spread_oct = 0, flatness = 0, crest_db = 0, bandwidth_hz = 0;
+  std::optional<std::string> vocal_presence;  // male | female | voice | instrumental | unknown
+  std::string vocal_style = "none";
+  double vocal_confidence = 0.3;
+};
+
 struct Measurements {
   std::optional<double> bpm, bpm_confidence, energy, energy_score, centroid_hz, onset_rate_hz, lufs,
       loudness_range_lu, true_peak_dbtp, periodicity, duration_s, key_confidence;
@@ -51,7 +62,7 @@ struct Measurements {
   std::optional<double> first_beat_s;
   std::vector<double> envelope_db;  // loudness per envelope_hop_s
   double envelope_hop_s = 1.0;
-  nlohmann::json timbre = nlohmann::json::object();  // the timbre analyzer's result
+  std::optional<TimbreEvidence> timbre;               // absent: no timbre analysis (an old corpus)
   std::optional<SoundEvidence> sound;                 // the acoustic analyzer's summary, named values
   std::vector<float> acoustic_track;                  // ... the whole summary (kDims numbers)
   std::vector<float> acoustic_windows;                // ... and its 10-s windows' (kDims each, in time order)

@@ -6,32 +6,18 @@
 #include <utility>
 #include <vector>
 
-#include "codex/core/json_fields.h"
-
 namespace codex::semantic {
-namespace {
-
-double num(const nlohmann::json& j, const char* a, const char* b = nullptr) {
-  if (!j.is_object() || !j.contains(a)) return 0.0;
-  const nlohmann::json& v = b ? j[a] : j;
-  return json_number(v, b ? b : a).value_or(0.0);
-}
-
-int clamp10(double v) { return static_cast<int>(std::lround(std::clamp(v, 1.0, 10.0))); }
-
-}  // namespace
 
 void fill_timbre_fields(const Measurements& m, Filled& f) {
-  const nlohmann::json& t = m.timbre;
-  const bool have = t.is_object() && t.contains("band_share");
+  const bool have = m.timbre.has_value();
+  const TimbreEvidence t = m.timbre.value_or(TimbreEvidence{});
 
   // Vocals.
   std::string presence, style;
-  if (have && t.contains("vocals") && t["vocals"].is_object() && t["vocals"]["presence"].is_string()) {
-    const auto& v = t["vocals"];
-    presence = v["presence"].get<std::string>();
-    style = v.value("style", std::string("none"));
-    const double c = v.value("confidence", 0.3);
+  if (t.vocal_presence) {
+    presence = *t.vocal_presence;
+    style = t.vocal_style;
+    const double c = t.vocal_confidence;
     // "unknown" (weak evidence) fills neither field; "voice" (a voice of unknown register) fills
     // the style only: both are left to the LLM or the user rather than guessed.
     if (presence == "male" || presence == "female" || presence == "instrumental") f.set("vocal_presence", presence, c);
@@ -43,12 +29,9 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
   // Instrumentation: each candidate scored 0..1 from what was measured; the likely ones (>= 0.5)
   // in order, at least three.
   if (have) {
-    const double sub = num(t, "band_share", "sub"), bass = num(t, "band_share", "bass"),
-                 low_mid = num(t, "band_share", "low_mid"), mid = num(t, "band_share", "mid"),
-                 high = num(t, "band_share", "high") + num(t, "band_share", "high_mid");
-    const double kick = num(t, "onset_rate_hz", "kick"), snare = num(t, "onset_rate_hz", "snare"),
-                 hat = num(t, "onset_rate_hz", "hat");
-    const double stable = num(t, "stable_partial_share");
+    const double sub = t.sub, bass = t.bass, low_mid = t.low_mid, mid = t.mid, high = t.high + t.high_mid;
+    const double kick = t.kick_hz, snare = t.snare_hz, hat = t.hat_hz;
+    const double stable = t.stable_partial_share;
     const bool drums = m.bpm.has_value();
     std::vector<std::pair<double, std::string>> c;
     c.emplace_back(drums ? std::clamp(std::max(kick / 1.5, m.kick_every_beat.value_or(0.0) / 0.6), 0.0, 1.0) : 0.1,
@@ -73,14 +56,13 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
 
     // Production: band-limited = lo-fi; a roll-off that sweeps by octaves = filtered; a flat, loud, low-crest
     // spectrum = distorted; loud and controlled = polished; few elements = minimal; many = layered.
-    const double sweep = num(t, "rolloff_spread_oct"), flat = num(t, "flatness"),
-                 crest = num(t, "crest_db");
+    const double sweep = t.rolloff_spread_oct, flat = t.flatness, crest = t.crest_db;
     const double lufs = m.lufs.value_or(-14.0), lra = m.loudness_range_lu.value_or(6.0);
     size_t strong = 0;
     for (const auto& [score, name] : c) strong += score >= 0.5;
     // (The 95% roll-off mostly follows the bass, so the top end is judged from the bandwidth and
     // the encoding.)
-    const double bandwidth = num(t, "bandwidth_hz");
+    const double bandwidth = t.bandwidth_hz;
     const bool band_limited = (m.sample_rate > 0 && m.sample_rate < 32000) ||
                               (m.bit_rate > 0 && m.bit_rate < 96000) || (bandwidth > 0 && bandwidth < 7000);
     std::string ps = "clean";
