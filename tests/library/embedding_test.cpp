@@ -99,7 +99,7 @@ TEST(AcousticDirections, EnergyAndVibeDirectionsComeFromTheLibraryAndSteerTheQue
     r.track_id = "t" + std::to_string(i);
     const int energy = 1 + i % 10;
     r.energy = energy;
-    r.vibe = schema::Vibe::of(i % 2 ? "dark" : "bright");
+    r.vibe = i % 2 ? schema::Vibe::named("dark") : schema::Vibe::named("bright");
     std::vector<float> v(96);
     for (float& x : v) x = n(rng);
     v[0] += 0.3f * static_cast<float>(energy - 5);  // louder tracks lie along dimension 0
@@ -110,10 +110,10 @@ TEST(AcousticDirections, EnergyAndVibeDirectionsComeFromTheLibraryAndSteerTheQue
   const embed::AcousticDirections d = acoustic_directions(recs);
   ASSERT_EQ(d.energy.size(), 96u);
   EXPECT_GT(d.energy[0], 0.8f);
-  const auto dark = d.vibe[schema::Vibe::of("dark").index()];
+  const auto dark = d.vibe[schema::Vibe::named("dark").index()];
   ASSERT_EQ(dark.size(), 96u);
   EXPECT_GT(dark[1], 0.8f);
-  EXPECT_TRUE(d.vibe[schema::Vibe::of("euphoric").index()].empty()) << "no euphoric track: no direction";
+  EXPECT_TRUE(d.vibe[schema::Vibe::named("euphoric").index()].empty()) << "no euphoric track: no direction";
 
   // "darker" moves the query along the dark direction in the acoustic block.
   prompt::Intent in;

@@ -35,11 +35,11 @@ TEST(Record, JsonRoundTripIsLossless) {
   EXPECT_DOUBLE_EQ(*r.bpm, 127.9);
   ASSERT_TRUE(r.key);
   EXPECT_EQ(r.key->camelot(), "8A");
-  EXPECT_EQ(*r.vibe, "dark");
+  EXPECT_EQ(r.vibe->name(), "dark");
   EXPECT_EQ(r.vibe->index(), 0u);
   EXPECT_EQ(*r.energy, 7);
   ASSERT_EQ(r.structure->size(), 3u);
-  EXPECT_EQ((*r.structure)[1], "drop");
+  EXPECT_EQ((*r.structure)[1], Section::named("drop"));
   EXPECT_TRUE(r.drop_intensity.is_null());
   EXPECT_TRUE(r.file_path.is_null());
   EXPECT_FALSE(r.language.present());
@@ -82,7 +82,8 @@ TEST(Record, EnumsParseOnlyTheirOwnValues) {
   EXPECT_TRUE(Groove::parse("four-on-floor"));
   EXPECT_FALSE(Groove::parse("four on floor"));
   EXPECT_FALSE(Vibe::parse(""));
-  EXPECT_EQ(Intensity::of("closer").index(), 3u);
+  EXPECT_EQ(Intensity::named("closer").index(), 3u);
+  static_assert(Intensity::named("opener").index() == 0, "a value named is its place in the table");
   EXPECT_EQ(Section::at(9).name(), "instrumental");
 }
 

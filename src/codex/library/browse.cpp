@@ -212,7 +212,7 @@ Result<nlohmann::json> track_view(corpus::Corpus& corpus, const Snapshot& s, siz
     const double hop = e->contains("envelope_hop_s") && (*e)["envelope_hop_s"].is_number()
                            ? (*e)["envelope_hop_s"].get<double>() : 1.0;
     for (const auto& sec : semantic::find_structure(env, hop, bpm, first_beat).sections) {
-      sections.push_back({{"name", sec.name}, {"start_s", sec.start_s}, {"end_s", sec.end_s}});
+      sections.push_back({{"name", sec.name.str()}, {"start_s", sec.start_s}, {"end_s", sec.end_s}});
     }
     // At most `overview_points` values: the loudest of each span, so peaks stay visible.
     const size_t step = std::max<size_t>(1, (env.size() + overview_points - 1) / std::max<size_t>(1, overview_points));

@@ -133,17 +133,17 @@ GridAndCues grid_and_cues(const nlohmann::json& analyses) {
       }
       out.cues.push_back({name, at, std::nullopt, hot, "cue", color});
     };
-    if (i > 0 && sections[i - 1].name == "intro" && !intro_end) {
+    if (i > 0 && sections[i - 1].name == schema::Section::named("intro") && !intro_end) {
       add("Intro end", 1, kBlue, true);
       intro_end = true;
     }
-    if (s.name == "drop" && !drop) {
+    if (s.name == schema::Section::named("drop") && !drop) {
       add("Drop", 2, kRed, true);
       drop = true;
-    } else if (s.name == "breakdown" && !breakdown) {
+    } else if (s.name == schema::Section::named("breakdown") && !breakdown) {
       add("Breakdown", 3, kPurple, false);
       breakdown = true;
-    } else if (s.name == "outro" && !outro) {
+    } else if (s.name == schema::Section::named("outro") && !outro) {
       add("Outro", 4, kOrange, false);
       outro = true;
     }

@@ -50,7 +50,8 @@ json local_record(const std::string& id, const std::optional<corpus::TrackRow>& 
   // decoded and encoded again are the same bytes.)
   if (!results.acoustic_track.empty()) r["acoustic_summary"] = halves_base64(results.acoustic_track);
   const semantic::Filled filled = semantic::local_fill(m);
-  for (auto it = filled.fields.begin(); it != filled.fields.end(); ++it) {
+  const json fields = filled.fields();
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
     if (!r.contains(it.key())) r[it.key()] = it.value();
   }
   json provenance = json::object();

@@ -50,17 +50,22 @@ class Choice {
     }
     return std::nullopt;
   }
-  // The value named `s`, which must be one of Values (checked when the program starts using it).
-  static Choice of(std::string_view s) { return parse(s).value(); }
+  // The value named `s`, checked against Values when the program is compiled: a name that is not
+  // in the table does not compile. Code that means a particular value spells it this way.
+  static consteval Choice named(std::string_view s) {
+    for (size_t i = 0; i < Values.size(); ++i) {
+      if (Values[i] == s) return Choice(i);
+    }
+    throw "not a value of this field";  // (at compile time: an error)
+  }
   static Choice at(size_t i) { return Choice(i); }
-  std::string_view name() const { return Values[i_]; }
+  constexpr std::string_view name() const { return Values[i_]; }
   std::string str() const { return std::string(name()); }
-  size_t index() const { return i_; }
+  constexpr size_t index() const { return i_; }
   bool operator==(const Choice&) const = default;
-  bool operator==(std::string_view s) const { return name() == s; }
 
  private:
-  explicit Choice(size_t i) : i_(static_cast<uint8_t>(i)) {}
+  explicit constexpr Choice(size_t i) : i_(static_cast<uint8_t>(i)) {}
   uint8_t i_ = 0;
 };
 

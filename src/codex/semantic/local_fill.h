@@ -20,6 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codex/schema/record.h"
+
 namespace codex::semantic {
 
 // Changes whenever the local fill's rules change, so cached records are rebuilt.
@@ -72,14 +74,33 @@ struct Measurements {
 };
 
 
+// What the local fill inferred: a typed record holding the fields it set (the rest absent; the
+// mood's valence, arousal and sections in `extra`, as records keep them) and its confidence in each
+// field (0..1, by field name: the record's field_confidence).
 struct Filled {
-  nlohmann::json fields = nlohmann::json::object();      // schema field -> value
-  nlohmann::json confidence = nlohmann::json::object();  // schema field -> 0..1
-  void set(const char* field, nlohmann::json value, double conf) {
-    fields[field] = std::move(value);
-    confidence[field] = std::round(conf * 100.0) / 100.0;
+  schema::TrackRecord record;
+  std::map<std::string, double> confidence;
+
+  template <class T, class V>
+  void set(schema::Value<T> schema::TrackRecord::*field, const char* name, V&& value, double conf) {
+    (record.*field).set(T(std::forward<V>(value)));
+    confide(name, conf);
   }
+  template <class T>
+  void set_null(schema::Value<T> schema::TrackRecord::*field, const char* name, double conf) {
+    (record.*field).set_null();
+    confide(name, conf);
+  }
+  void set_extra(const char* name, nlohmann::json value, double conf) {
+    record.extra[name] = std::move(value);
+    confide(name, conf);
+  }
+  void confide(const char* name, double conf) { confidence[name] = std::round(conf * 100.0) / 100.0; }
+  // The fields set, as record JSON.
+  nlohmann::json fields() const { return schema::to_json(record); }
 };
+// Sets schema field `field` of Filled `f` (the member and its name spelled once).
+#define CODEX_FILL(f, field, value, conf) (f).set(&::codex::schema::TrackRecord::field, #field, value, conf)
 
 Filled local_fill(const Measurements& m);
 
@@ -90,13 +111,13 @@ Filled local_fill(const Measurements& m);
 struct MoodReading {
   double valence = 0, arousal = 0;
   double confidence = 0;  // of valence and arousal (the model's)
-  std::string vibe;
+  schema::Vibe vibe = schema::Vibe::named("dark");
   double vibe_confidence = 0;
 };
 MoodReading read_mood(const std::vector<float>& acoustic_summary, const SoundEvidence& sound);
 
 // The vibe of a point on the plane (and the sound's repetition, for hypnotic) with its confidence.
-std::pair<std::string, double> vibe_of(double valence, double arousal, const SoundEvidence& sound);
+std::pair<schema::Vibe, double> vibe_of(double valence, double arousal, const SoundEvidence& sound);
 
 // Sections of a track whose mood differs (a quadrant change held for a window or more), from the
 // windows' summaries: [{start_s, end_s, valence, arousal}]; empty when the mood holds throughout.

@@ -22,24 +22,28 @@ int quadrant(double v, double a) { return (a >= 0 ? 0 : 2) + (v >= 0 ? 0 : 1); }
 
 }  // namespace
 
-std::pair<std::string, double> vibe_of(double v, double a, const SoundEvidence& s) {
+std::pair<schema::Vibe, double> vibe_of(double v, double a, const SoundEvidence& s) {
+  using schema::Vibe;
+  constexpr Vibe kHypnotic = Vibe::named("hypnotic"), kEuphoric = Vibe::named("euphoric"),
+                 kAggressive = Vibe::named("aggressive"), kDark = Vibe::named("dark"), kChill = Vibe::named("chill"),
+                 kBright = Vibe::named("bright");
   const double noise = (s.flatness_db + 11.0) / 5.0, density = s.onset_log / 0.5;
   double margin;
-  std::string vibe;
+  Vibe vibe = kDark;
   if (a >= 0.25) {
     if (s.beat_repeat >= 0.65 && std::fabs(v) < 0.15) {
-      vibe = "hypnotic", margin = std::min({s.beat_repeat - 0.65, 0.15 - std::fabs(v), a - 0.25});
+      vibe = kHypnotic, margin = std::min({s.beat_repeat - 0.65, 0.15 - std::fabs(v), a - 0.25});
     } else if (v >= 0.0) {
-      vibe = "euphoric", margin = std::min(a - 0.25, v);
+      vibe = kEuphoric, margin = std::min(a - 0.25, v);
     } else {
-      vibe = a >= 0.5 && (noise > 0.3 || density > 0.5) ? "aggressive" : "dark", margin = std::min(a - 0.25, -v);
+      vibe = a >= 0.5 && (noise > 0.3 || density > 0.5) ? kAggressive : kDark, margin = std::min(a - 0.25, -v);
     }
   } else if (a <= -0.25) {
-    vibe = v >= 0.0 ? "chill" : "dark", margin = std::min(-0.25 - a, std::fabs(v));
+    vibe = v >= 0.0 ? kChill : kDark, margin = std::min(-0.25 - a, std::fabs(v));
   } else if (s.beat_repeat >= 0.6 && std::fabs(v) < 0.2) {
-    vibe = "hypnotic", margin = std::min({s.beat_repeat - 0.6, 0.2 - std::fabs(v), 0.25 - std::fabs(a)});
+    vibe = kHypnotic, margin = std::min({s.beat_repeat - 0.6, 0.2 - std::fabs(v), 0.25 - std::fabs(a)});
   } else {
-    vibe = v >= 0.0 ? "bright" : "dark", margin = std::min(std::fabs(v), 0.25 - std::fabs(a));
+    vibe = v >= 0.0 ? kBright : kDark, margin = std::min(std::fabs(v), 0.25 - std::fabs(a));
   }
   return {vibe, 0.2 + 0.4 * std::clamp(margin / 0.3, 0.0, 1.0)};
 }

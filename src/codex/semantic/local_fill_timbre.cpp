@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,9 +21,17 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     const double c = t.vocal_confidence;
     // "unknown" (weak evidence) fills neither field; "voice" (a voice of unknown register) fills
     // the style only: both are left to the LLM or the user rather than guessed.
-    if (presence == "male" || presence == "female" || presence == "instrumental") f.set("vocal_presence", presence, c);
+    // (The analyzer's words: male, female, voice, instrumental, unknown; the record's own values
+    // are the schema's.)
+    using schema::VocalPresence, schema::VocalStyle;
+    const auto who = VocalPresence::parse(presence);
+    const bool instrumental = who == VocalPresence::named("instrumental");
+    if (who && (instrumental || who == VocalPresence::named("male") || who == VocalPresence::named("female"))) {
+      CODEX_FILL(f, vocal_presence, *who, c);
+    }
     if (presence != "unknown") {
-      f.set("vocal_style", presence == "instrumental" ? "none" : style, presence == "instrumental" ? c : 0.8 * c);
+      const auto how = instrumental ? std::optional(VocalStyle::named("none")) : VocalStyle::parse(style);
+      if (how) CODEX_FILL(f, vocal_style, *how, instrumental ? c : 0.8 * c);
     }
   }
 
@@ -52,7 +61,7 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     for (const auto& [score, name] : c) {
       if (inst.size() < 8 && (score >= 0.5 || inst.size() < 3)) inst.push_back(name);
     }
-    f.set("instrumentation", inst, 0.3);
+    CODEX_FILL(f, instrumentation, inst, 0.3);
 
     // Production: band-limited = lo-fi; a roll-off that sweeps by octaves = filtered; a flat, loud, low-crest
     // spectrum = distorted; loud and controlled = polished; few elements = minimal; many = layered.
@@ -65,26 +74,27 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     const double bandwidth = t.bandwidth_hz;
     const bool band_limited = (m.sample_rate > 0 && m.sample_rate < 32000) ||
                               (m.bit_rate > 0 && m.bit_rate < 96000) || (bandwidth > 0 && bandwidth < 7000);
-    std::string ps = "clean";
-    if (band_limited) ps = "lo-fi";
-    else if (sweep >= 3.5 && stable >= 0.3) ps = "filtered";  // sweeps over held harmony, not drum patterns
-    else if (flat >= 0.3 && lufs > -10.0 && crest < 10.0) ps = "distorted";
-    else if (strong >= 7) ps = "maximalist";
-    else if (strong <= 3) ps = "minimal";
-    else if (lufs > -11.0 && lra < 8.0) ps = "polished";
-    else if (strong >= 6) ps = "layered";
-    else if (lra >= 12.0) ps = "raw";
-    f.set("production_style", ps, 0.25);
+    using Style = schema::ProductionStyle;
+    Style ps = Style::named("clean");
+    if (band_limited) ps = Style::named("lo-fi");
+    else if (sweep >= 3.5 && stable >= 0.3) ps = Style::named("filtered");  // sweeps over held harmony, not drum patterns
+    else if (flat >= 0.3 && lufs > -10.0 && crest < 10.0) ps = Style::named("distorted");
+    else if (strong >= 7) ps = Style::named("maximalist");
+    else if (strong <= 3) ps = Style::named("minimal");
+    else if (lufs > -11.0 && lra < 8.0) ps = Style::named("polished");
+    else if (strong >= 6) ps = Style::named("layered");
+    else if (lra >= 12.0) ps = Style::named("raw");
+    CODEX_FILL(f, production_style, ps, 0.25);
 
     // Quality: the encoding's fidelity, less for a cut-off top end, clipping, squashed dynamics
     // or a level far from a finished master.
-    double q = static_cast<double>(f.fields.value("audio_fidelity", 6));
+    double q = static_cast<double>(f.record.audio_fidelity.value_or(6));
     if (band_limited) q -= 2.0;
     if (m.true_peak_dbtp && *m.true_peak_dbtp > 0.5) q -= 1.0;
     if (crest > 0 && crest < 7.0) q -= 1.0;
     if (lufs < -24.0) q -= 1.0;
     if (lufs > -16.0 && lufs < -6.0 && lra >= 3.0 && lra <= 12.0) q += 0.4;
-    f.set("production_quality", clamp10(q), 0.3);
+    CODEX_FILL(f, production_quality, clamp10(q), 0.3);
   }
 
   // Mixability notes: what a DJ should know about the way in and out.
@@ -93,14 +103,14 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     const double in = m.intro_pulse.value_or(0.0), out = m.outro_pulse.value_or(0.0);
     notes.push_back(in >= 0.5 ? "clear beat from the start: easy to mix in" : "beatless or sparse intro: bring it in over a loop");
     notes.push_back(out >= 0.5 ? "beat holds to the end: long blend out" : "beat fades before the end: mix out early");
-    if (m.tempo_feel == std::string("half-time")) notes.push_back("half-time feel: pairs with tracks at half its BPM");
+    if (m.tempo_feel == std::string(schema::TempoFeel::named("half-time").name())) notes.push_back("half-time feel: pairs with tracks at half its BPM");
     if (m.steady_grid == false) notes.push_back("tempo drifts: ride the pitch or cut");
     std::string s;
     for (const auto& n : notes) s += (s.empty() ? "" : "; ") + n;
     s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
-    f.set("mixability_notes", s + ".", 0.35);
+    CODEX_FILL(f, mixability_notes, s + ".", 0.35);
   } else {
-    f.set("mixability_notes", "No steady beat: use it as an intro, interlude or ending rather than beatmatching.", 0.5);
+    CODEX_FILL(f, mixability_notes, "No steady beat: use it as an intro, interlude or ending rather than beatmatching.", 0.5);
   }
 }
 

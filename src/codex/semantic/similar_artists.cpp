@@ -33,7 +33,7 @@ std::vector<double> features_of(const schema::TrackRecord& r) {
   for (size_t i = 0; i < schema::Vibe::kCount; ++i) v.push_back(r.vibe && r.vibe->index() == i ? 0.7 : 0.0);
   v.push_back(!r.key ? 0.25 : (r.key->minor ? 0.5 : 0.0));
   for (size_t i = 0; i < schema::Groove::kCount; ++i) v.push_back(r.groove_style && r.groove_style->index() == i ? 0.5 : 0.0);
-  v.push_back(!r.vocal_presence ? 0.15 : (*r.vocal_presence == "instrumental" ? 0.0 : 0.3));
+  v.push_back(!r.vocal_presence ? 0.15 : (*r.vocal_presence == schema::VocalPresence::named("instrumental") ? 0.0 : 0.3));
   std::vector<double> g(kGenreDims, 0.0);
   const std::string genre = ascii_lower(r.genre.value_or(""));
   if (!genre.empty()) g[std::hash<std::string>{}(genre) % kGenreDims] = 1.2;

@@ -28,13 +28,17 @@ Structure find_structure(const std::vector<double>& env, double hop_s, std::opti
   for (size_t i = 0; i < level.size(); ++i) quiet[i] = level[i] < body - 3.0;
   const size_t n = level.size();
   auto time_of = [&](size_t block) { return start + static_cast<double>(block) * block_s; };
-  auto add = [&](const char* name, size_t from, size_t to) { out.sections.push_back({name, time_of(from), time_of(to)}); };
+  using schema::Section;
+  constexpr Section kIntro = Section::named("intro"), kBreakdown = Section::named("breakdown"),
+                    kDrop = Section::named("drop"), kInstrumental = Section::named("instrumental"),
+                    kOutro = Section::named("outro");
+  auto add = [&](Section name, size_t from, size_t to) { out.sections.push_back({name, time_of(from), time_of(to)}); };
   size_t i = 0;
   size_t end = n;
   while (end > 0 && quiet[end - 1]) --end;  // outro: the quiet tail
   if (quiet[0]) {
     while (i < end && quiet[i]) ++i;
-    add("intro", 0, i);
+    add(kIntro, 0, i);
   }
   bool after_break = false;
   double break_level = 0.0;
@@ -42,17 +46,17 @@ Structure find_structure(const std::vector<double>& env, double hop_s, std::opti
     size_t j = i;
     while (j < end && quiet[j] == quiet[i]) ++j;
     if (quiet[i] && j - i >= 4) {
-      add("breakdown", i, j);
+      add(kBreakdown, i, j);
       after_break = true;
       break_level = *std::min_element(level.begin() + static_cast<std::ptrdiff_t>(i), level.begin() + static_cast<std::ptrdiff_t>(j));
     } else if (!quiet[i]) {
       if (after_break) {
-        add("drop", i, j);
+        add(kDrop, i, j);
         out.drop_jump_db = std::max(out.drop_jump_db, *std::max_element(level.begin() + static_cast<std::ptrdiff_t>(i),
                                                                          level.begin() + static_cast<std::ptrdiff_t>(j)) -
                                                           break_level);
-      } else if (out.sections.empty() || out.sections.back().name != "instrumental") {
-        add("instrumental", i, j);
+      } else if (out.sections.empty() || out.sections.back().name != kInstrumental) {
+        add(kInstrumental, i, j);
       } else {
         out.sections.back().end_s = time_of(j);
       }
@@ -62,7 +66,7 @@ Structure find_structure(const std::vector<double>& env, double hop_s, std::opti
     }
     i = j;
   }
-  if (end < n) add("outro", end, n);
+  if (end < n) add(kOutro, end, n);
   return out;
 }
 

@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "codex/schema/record.h"
+
 namespace codex::semantic {
 
 struct Section {
-  std::string name;  // intro, instrumental, breakdown, drop, outro
+  schema::Section name;  // intro, instrumental, breakdown, drop or outro
   double start_s = 0.0, end_s = 0.0;
 };
 
