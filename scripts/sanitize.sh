@@ -27,9 +27,9 @@ if ! { cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOD
          -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
          -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined" >"$LOG" 2>&1 &&
        if ((subset)); then
-         cmake --build build-asan --target codex codex_audio_ffmpeg "${SUBSET[@]}" >>"$LOG" 2>&1
+         cmake --build build-asan --parallel "$(nproc)" --target codex codex_audio_ffmpeg "${SUBSET[@]}" >>"$LOG" 2>&1
        else
-         cmake --build build-asan >>"$LOG" 2>&1
+         cmake --build build-asan --parallel "$(nproc)" >>"$LOG" 2>&1
        fi; }; then
   echo "codex sanitize: the build failed; the last errors in $LOG:" >&2
   grep -E 'error|undefined reference' "$LOG" | tail -n 20 >&2 || tail -n 20 "$LOG" >&2
