@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "codex/analysis/pass.h"
+#include "codex/analysis/results.h"
 #include "codex/demo/synth.h"
 #include "support/test_util.h"
 
@@ -224,6 +225,35 @@ TEST(Tempo, RampFrom120To130GivesSegments) {
   EXPECT_NEAR(seg.back()["bpm"].get<double>(), 129.0, 2.0);
   EXPECT_GT(beat_recall(j["beats"], truth), 0.95);
   EXPECT_LT(worst_beat_error(j["beats"], truth), 0.025);
+}
+
+// The typed reader (results.h) reads back what the analyzer writes: the grid, beats, downbeats and
+// segments that the DJ export and the booth draw from.
+TEST(Tempo, TheTypedReaderReadsWhatTheAnalyzerWrites) {
+  std::vector<double> truth;
+  const auto j = tempo_of(demo::render_tempo_ramp(120, 130, 60, 44100, &truth), 2);
+  const Results r = read_results({{"tempo", j}});
+  EXPECT_EQ(r.bpm.value_or(0), j["bpm"].get<double>());
+  EXPECT_EQ(r.grid_bpm.value_or(0), j["beat_grid"]["bpm"].get<double>());
+  EXPECT_EQ(r.first_beat_s.value_or(-1), j["beat_grid"]["first_beat_s"].get<double>());
+  EXPECT_EQ(r.steady_grid, std::optional<bool>(false));
+  EXPECT_EQ(r.beats, j["beats"].get<std::vector<double>>());
+  EXPECT_EQ(r.downbeats, j["downbeats"].get<std::vector<double>>());
+  EXPECT_GT(r.beats.size(), 100u);
+  ASSERT_EQ(r.tempo_segments.size(), j["tempo_segments"].size());
+  for (size_t i = 0; i < r.tempo_segments.size(); ++i) {
+    EXPECT_EQ(r.tempo_segments[i].start_s, j["tempo_segments"][i]["start_s"].get<double>());
+    EXPECT_EQ(r.tempo_segments[i].bpm, j["tempo_segments"][i]["bpm"].get<double>());
+  }
+  // Malformed entries are left out, never thrown on.
+  const Results odd = read_results({{"tempo", {{"beats", {1.0, "x", nullptr, 2.0}}, {"downbeats", "none"},
+                                               {"tempo_segments", {{{"start_s", 0}, {"bpm", 120}}, 7, {{"bpm", 121}}}},
+                                               {"beat_grid", {{"bpm", "fast"}}}}}});
+  EXPECT_EQ(odd.beats, (std::vector<double>{1.0, 2.0}));
+  EXPECT_TRUE(odd.downbeats.empty());
+  ASSERT_EQ(odd.tempo_segments.size(), 1u);
+  EXPECT_EQ(odd.tempo_segments[0].bpm, 120.0);
+  EXPECT_FALSE(odd.grid_bpm.has_value());
 }
 
 TEST(Tempo, SilenceAndNoiseHaveNoTempo) {

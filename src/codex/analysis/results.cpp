@@ -1,5 +1,7 @@
 #include "codex/analysis/results.h"
 
+#include <cmath>
+
 #include "codex/analysis/acoustic_summary.h"
 #include "codex/core/half.h"
 
@@ -53,6 +55,17 @@ std::optional<Timbre> read_timbre(const nlohmann::json& t) {
   return out;
 }
 
+// The numbers of array `key` (other entries left out).
+std::vector<double> numbers(const nlohmann::json& j, const char* key) {
+  std::vector<double> out;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return out;
+  for (const auto& v : *it) {
+    if (v.is_number() && std::isfinite(v.get<double>())) out.push_back(v.get<double>());
+  }
+  return out;
+}
+
 }  // namespace
 
 Results read_results(const nlohmann::json& analyses) {
@@ -70,6 +83,15 @@ Results read_results(const nlohmann::json& analyses) {
   const auto& grid = member(tempo, "beat_grid");
   if (auto it = grid.find("steady"); it != grid.end() && it->is_boolean()) r.steady_grid = it->get<bool>();
   r.first_beat_s = number(grid, "first_beat_s");
+  r.grid_bpm = number(grid, "bpm");
+  r.beats = numbers(tempo, "beats");
+  r.downbeats = numbers(tempo, "downbeats");
+  if (auto it = tempo.find("tempo_segments"); it != tempo.end() && it->is_array()) {
+    for (const auto& s : *it) {
+      const auto start = number(s, "start_s"), bpm = number(s, "bpm");
+      if (s.is_object() && start && bpm) r.tempo_segments.push_back({*start, *bpm});
+    }
+  }
   const auto& groove = member(tempo, "groove");
   r.kick_every_beat = number(groove, "kick_every_beat");
   r.intro_pulse = number(groove, "intro_pulse");
@@ -84,12 +106,8 @@ Results read_results(const nlohmann::json& analyses) {
   r.energy_score = number(energy, "energy_score");
   r.centroid_hz = number(energy, "centroid_hz");
   r.onset_rate_hz = number(energy, "onset_rate_hz");
-  if (auto it = energy.find("envelope_db"); it != energy.end() && it->is_array()) {
-    for (const auto& v : *it) {
-      if (v.is_number()) r.envelope_db.push_back(v.get<double>());
-    }
-    r.envelope_hop_s = number(energy, "envelope_hop_s").value_or(1.0);
-  }
+  r.envelope_db = numbers(energy, "envelope_db");
+  if (energy.contains("envelope_db")) r.envelope_hop_s = number(energy, "envelope_hop_s").value_or(1.0);
 
   r.has_loudness = analyses.is_object() && analyses.contains("loudness");
   const auto& loud = result("loudness");

@@ -36,6 +36,12 @@ struct Results {
   std::optional<double> first_beat_s;
   std::optional<double> kick_every_beat, intro_pulse, outro_pulse;  // groove evidence
   nlohmann::json beat_grid;                                          // null when absent
+  std::optional<double> grid_bpm;                                    // the beat grid's tempo
+  std::vector<double> beats, downbeats;                              // seconds, as written (in time order)
+  struct TempoSegment {
+    double start_s = 0, bpm = 0;
+  };
+  std::vector<TempoSegment> tempo_segments;  // where a drifting tempo changes (malformed entries left out)
   // key
   std::optional<std::string> key;  // Camelot
   std::optional<double> key_confidence;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "codex/analysis/results.h"
 #include "codex/core/text.h"
 #include "codex/library/catalog.h"
 #include "codex/library/records.h"
@@ -185,33 +186,14 @@ Result<nlohmann::json> track_view(corpus::Corpus& corpus, const Snapshot& s, siz
     return Status::Error("track " + id + " is no longer in the corpus");
   }
   // Beats, downbeats, structure and the loudness envelope from the analyses, when analysed.
-  const nlohmann::json& a = detail.analyses;
-  auto result = [&](const char* analyzer) -> const nlohmann::json* {
-    if (!a.is_object() || !a.contains(analyzer)) return nullptr;
-    const auto& r = a[analyzer];
-    if (r.is_object() && r.contains("result") && r["result"].is_object()) return &r["result"];
-    return nullptr;
-  };
-  nlohmann::json beats = nlohmann::json::array(), downbeats = nlohmann::json::array();
-  std::optional<double> bpm, first_beat;
-  if (const auto* t = result("tempo")) {
-    if (t->contains("beats") && (*t)["beats"].is_array()) beats = (*t)["beats"];
-    if (t->contains("downbeats") && (*t)["downbeats"].is_array()) downbeats = (*t)["downbeats"];
-    if (t->contains("bpm") && (*t)["bpm"].is_number()) bpm = (*t)["bpm"].get<double>();
-    if (t->contains("beat_grid") && (*t)["beat_grid"].is_object() && (*t)["beat_grid"].contains("first_beat_s") &&
-        (*t)["beat_grid"]["first_beat_s"].is_number()) {
-      first_beat = (*t)["beat_grid"]["first_beat_s"].get<double>();
-    }
-  }
-  out["beats"] = beats;
-  out["downbeats"] = downbeats;
+  const analysis::Results r = analysis::read_results(detail.analyses);
+  out["beats"] = r.beats;
+  out["downbeats"] = r.downbeats;
   nlohmann::json sections = nlohmann::json::array(), overview = nullptr;
-  if (const auto* e = result("energy"); e && e->contains("envelope_db") && (*e)["envelope_db"].is_array()) {
-    std::vector<double> env;
-    for (const auto& v : (*e)["envelope_db"]) env.push_back(v.is_number() ? v.get<double>() : -120.0);
-    const double hop = e->contains("envelope_hop_s") && (*e)["envelope_hop_s"].is_number()
-                           ? (*e)["envelope_hop_s"].get<double>() : 1.0;
-    for (const auto& sec : semantic::find_structure(env, hop, bpm, first_beat).sections) {
+  if (!r.envelope_db.empty()) {
+    const std::vector<double>& env = r.envelope_db;
+    const double hop = r.envelope_hop_s;
+    for (const auto& sec : semantic::find_structure(env, hop, r.bpm, r.first_beat_s).sections) {
       sections.push_back({{"name", sec.name.str()}, {"start_s", sec.start_s}, {"end_s", sec.end_s}});
     }
     // At most `overview_points` values: the loudest of each span, so peaks stay visible.

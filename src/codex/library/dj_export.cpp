@@ -21,22 +21,6 @@ namespace codex::library {
 
 namespace {
 
-const nlohmann::json* result_of(const nlohmann::json& analyses, const char* id) {
-  if (!analyses.is_object() || !analyses.contains(id)) return nullptr;
-  const auto& r = analyses[id];
-  if (r.is_object() && r.contains("result") && r["result"].is_object()) return &r["result"];
-  return r.is_object() ? &r : nullptr;
-}
-
-std::vector<double> numbers(const nlohmann::json& j, const char* key) {
-  std::vector<double> out;
-  if (!j.contains(key) || !j[key].is_array()) return out;
-  for (const auto& v : j[key]) {
-    if (v.is_number() && std::isfinite(v.get<double>())) out.push_back(v.get<double>());
-  }
-  return out;
-}
-
 double nearest(const std::vector<double>& grid, double t) {
   if (grid.empty()) return t;
   auto it = std::lower_bound(grid.begin(), grid.end(), t);
@@ -83,44 +67,33 @@ constexpr uint32_t kGreen = 0x28E214, kBlue = 0x305AFF, kRed = 0xE62828, kOrange
 
 GridAndCues grid_and_cues(const nlohmann::json& analyses) {
   GridAndCues out;
-  const nlohmann::json* tempo = result_of(analyses, "tempo");
-  if (!tempo) return out;
-  std::vector<double> beats = numbers(*tempo, "beats"), downbeats = numbers(*tempo, "downbeats");
+  const analysis::Results r = analysis::read_results(analyses);
+  std::vector<double> beats = r.beats, downbeats = r.downbeats;
   std::sort(beats.begin(), beats.end());
   std::sort(downbeats.begin(), downbeats.end());
-  double grid_bpm = 0.0, first_beat = beats.empty() ? 0.0 : beats.front();
-  bool steady = true;
-  if (tempo->contains("beat_grid") && (*tempo)["beat_grid"].is_object()) {
-    const auto& g = (*tempo)["beat_grid"];
-    if (g.contains("bpm") && g["bpm"].is_number()) grid_bpm = g["bpm"].get<double>();
-    if (g.contains("first_beat_s") && g["first_beat_s"].is_number()) first_beat = g["first_beat_s"].get<double>();
-    if (g.contains("steady") && g["steady"].is_boolean()) steady = g["steady"].get<bool>();
-  }
+  const double grid_bpm = r.grid_bpm.value_or(0.0);
+  const double first_beat = r.first_beat_s.value_or(beats.empty() ? 0.0 : beats.front());
+  const bool steady = r.steady_grid.value_or(true);
   if (!(grid_bpm > 0) || beats.size() < 8) return out;  // no steady pulse: no grid, no phrase cues
   // The grid starts on the first downbeat; before it, a beat that is one, two or three beats earlier
   // would put the bar's "1" in the wrong place in the DJ's program.
   const double first_down = downbeats.empty() ? first_beat : downbeats.front();
-  if (steady || !tempo->contains("tempo_segments") || !(*tempo)["tempo_segments"].is_array()) {
+  if (steady || r.tempo_segments.empty()) {
     out.grid.push_back({first_down, grid_bpm, 1});
   } else {
-    for (const auto& s : (*tempo)["tempo_segments"]) {
-      if (!s.is_object() || !s.contains("start_s") || !s.contains("bpm") || !s["start_s"].is_number() || !s["bpm"].is_number()) continue;
-      const double at = out.grid.empty() ? first_down : nearest(downbeats.empty() ? beats : downbeats, s["start_s"].get<double>());
+    for (const auto& s : r.tempo_segments) {
+      const double at = out.grid.empty() ? first_down : nearest(downbeats.empty() ? beats : downbeats, s.start_s);
       if (!out.grid.empty() && at <= out.grid.back().position_s) continue;
-      if (s["bpm"].get<double>() > 0) out.grid.push_back({at, s["bpm"].get<double>(), 1});
+      if (s.bpm > 0) out.grid.push_back({at, s.bpm, 1});
     }
     if (out.grid.empty()) out.grid.push_back({first_down, grid_bpm, 1});
   }
   const std::vector<double>& bars = downbeats.size() >= 4 ? downbeats : beats;
   out.cues.push_back({"Start", first_down, std::nullopt, 0, "cue", kGreen});
   // Sections from the loudness envelope, read a bar at a time from the first beat.
-  const nlohmann::json* energy = result_of(analyses, "energy");
-  if (!energy) return out;
-  const std::vector<double> env = numbers(*energy, "envelope_db");
-  const double hop = energy->contains("envelope_hop_s") && (*energy)["envelope_hop_s"].is_number()
-                         ? (*energy)["envelope_hop_s"].get<double>() : 1.0;
-  std::optional<double> bpm;
-  if (tempo->contains("bpm") && (*tempo)["bpm"].is_number()) bpm = (*tempo)["bpm"].get<double>();
+  const std::vector<double>& env = r.envelope_db;
+  const double hop = r.envelope_hop_s;
+  const std::optional<double> bpm = r.bpm;
   // Read a bar at a time from the first downbeat, so that no bar straddles a section boundary.
   const auto sections = semantic::find_structure(env, hop, grid_bpm > 0 ? std::optional<double>(grid_bpm) : bpm, first_down).sections;
   bool intro_end = false, drop = false, breakdown = false, outro = false;
