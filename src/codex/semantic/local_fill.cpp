@@ -12,13 +12,22 @@
 
 namespace codex::semantic {
 
-Filled local_fill(const Measurements& m) {
-  Filled f;
-  const double energy = m.energy.value_or(5.0);
-  const std::optional<music::Key> key = m.key ? music::parse_key(*m.key) : std::nullopt;
-  const double brightness = m.centroid_hz ? std::clamp((*m.centroid_hz - 300.0) / 2500.0, 0.0, 1.0) : 0.5;
+namespace {
 
-  const bool half_time = m.tempo_feel == std::string(schema::TempoFeel::named("half-time").name());
+using schema::Vibe;
+constexpr Vibe kChill = Vibe::named("chill"), kAggressive = Vibe::named("aggressive"), kDark = Vibe::named("dark"),
+               kEuphoric = Vibe::named("euphoric"), kBright = Vibe::named("bright"), kHypnotic = Vibe::named("hypnotic");
+
+// What several of the steps below read.
+struct Basis {
+  double energy = 5.0;  // 1-10; 5 when not measured
+  std::optional<music::Key> key;
+  double brightness = 0.5;  // 0..1, from the spectral centroid
+  bool half_time = false;
+};
+
+// Energy, tempo feel, danceability, groove and how easily the track mixes in and out.
+void fill_rhythm(const Measurements& m, const Basis& b, Filled& f) {
   if (m.energy) CODEX_FILL(f, energy, std::lround(*m.energy), 0.7);
   if (m.tempo_feel) {
     if (auto feel = schema::TempoFeel::parse(*m.tempo_feel)) CODEX_FILL(f, tempo_feel, *feel, m.bpm_confidence.value_or(0.3));
@@ -39,7 +48,7 @@ Filled local_fill(const Measurements& m) {
   // Groove from the bass onsets at the beats; half-time drums are broken.
   if (m.kick_every_beat) {
     using schema::Groove;
-    const Groove groove = half_time                       ? Groove::named("broken")
+    const Groove groove = b.half_time                     ? Groove::named("broken")
                           : *m.kick_every_beat >= 0.62 ? Groove::named("four-on-floor")
                           : *m.kick_every_beat >= 0.45 ? Groove::named("syncopated")
                                                        : Groove::named("broken");
@@ -55,31 +64,31 @@ Filled local_fill(const Measurements& m) {
     CODEX_FILL(f, mix_in_ease, 2, 0.5);
     CODEX_FILL(f, mix_out_ease, 2, 0.5);
   }
+}
 
-  // Structure from the envelope, a bar (or 8 s without a beat) at a time.
-  {
-    const Structure st = find_structure(m.envelope_db, m.envelope_hop_s, m.bpm, m.first_beat_s);
-    if (!st.sections.empty()) {
-      schema::Sections sections;
-      for (const auto& sec : st.sections) sections.push_back(sec.name);
-      CODEX_FILL(f, structure, sections, 0.3);
-      if (st.drop_jump_db > 0) CODEX_FILL(f, drop_intensity, clamp10(1.0 + st.drop_jump_db / 1.5), 0.3);
-      else f.set_null(&schema::TrackRecord::drop_intensity, "drop_intensity", 0.3);
-    }
-  }
+// Sections and the drop's intensity.
+void fill_structure(const Measurements& m, Filled& f) {
+  // From the envelope, a bar (or 8 s without a beat) at a time.
+  const Structure st = find_structure(m.envelope_db, m.envelope_hop_s, m.bpm, m.first_beat_s);
+  if (st.sections.empty()) return;
+  schema::Sections sections;
+  for (const auto& sec : st.sections) sections.push_back(sec.name);
+  CODEX_FILL(f, structure, sections, 0.3);
+  if (st.drop_jump_db > 0) CODEX_FILL(f, drop_intensity, clamp10(1.0 + st.drop_jump_db / 1.5), 0.3);
+  else f.set_null(&schema::TrackRecord::drop_intensity, "drop_intensity", 0.3);
+}
 
+// Intensity, vibe, valence and arousal, mood sections and mood words; returns the vibe.
+Vibe fill_mood(const Measurements& m, const Basis& b, Filled& f) {
   // Intensity (place in a set) from energy.
   using schema::Intensity;
   CODEX_FILL(f, intensity,
-             energy >= 7.0 ? Intensity::named("peak") : energy >= 5.0 ? Intensity::named("journey") : Intensity::named("opener"),
+             b.energy >= 7.0 ? Intensity::named("peak") : b.energy >= 5.0 ? Intensity::named("journey") : Intensity::named("opener"),
              0.35);
 
   // Valence and arousal heard in the sound (the mood model, local_fill_mood.cpp), and the vibe read
   // off them; without the acoustic summary (a corpus analysed before it existed), the vibe comes
   // from mode, brightness and energy and there are no valence and arousal.
-  using schema::Vibe;
-  constexpr Vibe kChill = Vibe::named("chill"), kAggressive = Vibe::named("aggressive"), kDark = Vibe::named("dark"),
-                 kEuphoric = Vibe::named("euphoric"), kBright = Vibe::named("bright"), kHypnotic = Vibe::named("hypnotic");
   Vibe vibe = kDark;
   std::optional<MoodReading> mood;
   if (m.sound && m.acoustic_track.size() == 90) {
@@ -93,13 +102,13 @@ Filled local_fill(const Measurements& m) {
       if (!sections.empty()) f.set_extra("mood_sections", std::move(sections), 0.5 * mood->confidence + 0.1);
     }
   } else {
-    if (energy <= 3.0) vibe = kChill;
-    else if (key && key->minor && brightness < 0.35 && energy >= 7.0) vibe = kAggressive;
-    else if (key && key->minor && brightness < 0.4) vibe = kDark;
-    else if (key && !key->minor && energy >= 7.0) vibe = kEuphoric;
-    else if (key && !key->minor) vibe = kBright;
+    if (b.energy <= 3.0) vibe = kChill;
+    else if (b.key && b.key->minor && b.brightness < 0.35 && b.energy >= 7.0) vibe = kAggressive;
+    else if (b.key && b.key->minor && b.brightness < 0.4) vibe = kDark;
+    else if (b.key && !b.key->minor && b.energy >= 7.0) vibe = kEuphoric;
+    else if (b.key && !b.key->minor) vibe = kBright;
     else vibe = (m.periodicity.value_or(0) > 0.3) ? kHypnotic : kDark;
-    CODEX_FILL(f, vibe, vibe, key ? 0.4 : 0.25);
+    CODEX_FILL(f, vibe, vibe, b.key ? 0.4 : 0.25);
   }
 
   // Mood words that follow from the vibe and energy, and from valence and arousal when heard (so
@@ -121,19 +130,22 @@ Filled local_fill(const Measurements& m) {
   };
   if (mood) {
     const double v = mood->valence, a = mood->arousal;
-    if (a >= 0.5 || (energy >= 7.0 && a >= 0.0)) add("energetic");
+    if (a >= 0.5 || (b.energy >= 7.0 && a >= 0.0)) add("energetic");
     if (a <= -0.4) add(v >= 0 ? "serene" : "subdued");
     if (v >= 0.4) add(a >= 0 ? "happy" : "peaceful");
     if (v <= -0.3 && a < 0) add("melancholic"), add("sad");
     if (v <= -0.3 && a >= 0.3) add("tense");
-  } else if (energy >= 7.0) {
+  } else if (b.energy >= 7.0) {
     add("energetic");
   }
-  if (m.bpm && half_time) add("heavy");
+  if (m.bpm && b.half_time) add("heavy");
   moods.resize(std::min<size_t>(moods.size(), 7));
   CODEX_FILL(f, mood_tags, moods, mood ? std::max(0.25, mood->vibe_confidence - 0.1) : 0.3);
+  return vibe;
+}
 
-  // Fidelity from the encoding and clipping.
+// Audio fidelity from the encoding and clipping.
+void fill_fidelity(const Measurements& m, Filled& f) {
   double fidelity = 6.0;
   const std::string codec = ascii_lower(m.codec);
   if (codec == "flac" || codec == "alac" || codec.rfind("pcm_", 0) == 0) fidelity = 9.0;
@@ -143,9 +155,10 @@ Filled local_fill(const Measurements& m) {
   if (m.sample_rate > 0 && m.sample_rate < 32000) fidelity -= 2.0;
   if (m.true_peak_dbtp && *m.true_peak_dbtp > 0.5) fidelity -= 1.0;
   CODEX_FILL(f, audio_fidelity, clamp10(fidelity), 0.6);
+}
 
-  if (!m.genre_tag.empty()) CODEX_FILL(f, genre, m.genre_tag, 0.5);
-  fill_timbre_fields(m, f);
+// Genre (guessed only without a tag), language and subgenre: after the timbre fields, which they read.
+void fill_genre(const Measurements& m, const Basis& b, Vibe vibe, Filled& f) {
   const bool rap = f.record.vocal_style.opt() == schema::VocalStyle::named("rap");
   if (m.genre_tag.empty()) {
     // No tag: a guess from tempo and groove, the way a DJ would file an unlabelled record.
@@ -154,10 +167,10 @@ Filled local_fill(const Measurements& m) {
     std::string g = "electronic";
     if (!m.bpm) g = "ambient";
     else if (bpm >= 160 && bpm <= 185) g = "drum & bass";
-    else if (half_time && bpm >= 135 && bpm < 150) g = "dubstep";
+    else if (b.half_time && bpm >= 135 && bpm < 150) g = "dubstep";
     else if (bpm < 105 && (rap || !four)) g = rap || bpm < 100 ? "hip-hop" : "downtempo";
     else if (four && bpm >= 115 && bpm < 126) g = "house";
-    else if (four && bpm >= 126 && bpm < 136) g = key && key->minor ? "techno" : "house";
+    else if (four && bpm >= 126 && bpm < 136) g = b.key && b.key->minor ? "techno" : "house";
     else if (four && bpm >= 136 && bpm < 150) g = "trance";
     else if (!four && bpm >= 120 && bpm < 145) g = "breaks";
     CODEX_FILL(f, genre, g, 0.2);
@@ -174,21 +187,39 @@ Filled local_fill(const Measurements& m) {
     std::string sub;
     auto has = [&](const char* word) { return g.find(word) != std::string::npos; };
     if (has("drum") && has("bass")) sub = (vibe == kDark || vibe == kAggressive) ? "neurofunk" : "liquid";
-    else if (has("dubstep")) sub = vibe == kAggressive || energy >= 7 ? "brostep" : "deep dubstep";
+    else if (has("dubstep")) sub = vibe == kAggressive || b.energy >= 7 ? "brostep" : "deep dubstep";
     else if (has("techno")) {
-      sub = bpm >= 138 ? "hard techno" : energy >= 7 ? "peak-time techno" : vibe == kHypnotic ? "hypnotic techno"
+      sub = bpm >= 138 ? "hard techno" : b.energy >= 7 ? "peak-time techno" : vibe == kHypnotic ? "hypnotic techno"
                                                                                                : "deep techno";
     } else if (has("deep house")) sub = vibe == kChill ? "lounge house" : "deep house";
     else if (has("house")) sub = bpm < 122 && (vibe == kDark || vibe == kHypnotic || vibe == kChill) ? "deep house"
-                                 : key && key->minor && energy >= 5 ? "tech house" : "progressive house";
+                                 : b.key && b.key->minor && b.energy >= 5 ? "tech house" : "progressive house";
     else if (has("trance")) sub = bpm >= 140 && (vibe == kDark || vibe == kHypnotic) ? "psytrance"
-                                  : energy >= 6 ? "uplifting trance" : "progressive trance";
+                                  : b.energy >= 6 ? "uplifting trance" : "progressive trance";
     else if (has("hip")) sub = rap && bpm >= 95 ? "trap" : vibe == kChill ? "lo-fi hip-hop" : "boom bap";
     else if (has("break")) sub = "breakbeat";
     else if (has("downtempo")) sub = vibe == kDark ? "trip-hop" : "chillout";
     else if (has("ambient")) sub = vibe == kDark ? "dark ambient" : "ambient";
     if (!sub.empty() && ascii_lower(sub) != g) CODEX_FILL(f, subgenre, sub, 0.15);
   }
+}
+
+}  // namespace
+
+Filled local_fill(const Measurements& m) {
+  Filled f;
+  Basis b;
+  b.energy = m.energy.value_or(5.0);
+  b.key = m.key ? music::parse_key(*m.key) : std::nullopt;
+  b.brightness = m.centroid_hz ? std::clamp((*m.centroid_hz - 300.0) / 2500.0, 0.0, 1.0) : 0.5;
+  b.half_time = m.tempo_feel == std::string(schema::TempoFeel::named("half-time").name());
+  fill_rhythm(m, b, f);
+  fill_structure(m, f);
+  const Vibe vibe = fill_mood(m, b, f);
+  fill_fidelity(m, f);
+  if (!m.genre_tag.empty()) CODEX_FILL(f, genre, m.genre_tag, 0.5);
+  fill_timbre_fields(m, f);
+  fill_genre(m, b, vibe, f);
 
   // A plain description from the measurements.
   const std::string genre = f.record.genre.value_or("");
@@ -196,7 +227,7 @@ Filled local_fill(const Measurements& m) {
   std::snprintf(desc, sizeof desc, "A %s%s%s track%s%s, energy %d of 10.", vibe.str().c_str(),
                 genre.empty() ? "" : " ", ascii_lower(genre).c_str(),
                 m.bpm ? (" at " + std::to_string(static_cast<int>(std::lround(*m.bpm))) + " BPM").c_str() : "",
-                key ? (" in " + key->name()).c_str() : "", static_cast<int>(std::lround(energy)));
+                b.key ? (" in " + b.key->name()).c_str() : "", static_cast<int>(std::lround(b.energy)));
   CODEX_FILL(f, description, to_valid_utf8(desc), 0.3);
   return f;
 }
