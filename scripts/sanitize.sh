@@ -21,7 +21,9 @@ LOG=build-asan/build.log
 echo "codex sanitize: building with ASan and UBSan (log: $LOG)..." >&2
 # The build type's own flags are emptied: -O1 -g1 alone (quicker to build than -O2, line numbers in
 # reports), and assertions on (no NDEBUG).
-if ! { cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEX_BUILD_BENCH=OFF \
+# One object per source (-DCODEX_UNITY_BUILD=OFF): besides the sanitizers, this build checks that
+# every source compiles on its own, which the unity build of ./scripts/build.sh does not.
+if ! { cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCODEX_BUILD_BENCH=OFF -DCODEX_UNITY_BUILD=OFF \
          -DCMAKE_CXX_FLAGS="$FLAGS" -DCMAKE_C_FLAGS="$FLAGS" \
          -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="" -DCMAKE_C_FLAGS_RELWITHDEBINFO="" \
          -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \

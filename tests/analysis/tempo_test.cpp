@@ -233,17 +233,17 @@ TEST(Tempo, TheTypedReaderReadsWhatTheAnalyzerWrites) {
   std::vector<double> truth;
   const auto j = tempo_of(demo::render_tempo_ramp(120, 130, 60, 44100, &truth), 2);
   const Results r = read_results({{"tempo", j}});
-  EXPECT_EQ(r.bpm.value_or(0), j["bpm"].get<double>());
-  EXPECT_EQ(r.grid_bpm.value_or(0), j["beat_grid"]["bpm"].get<double>());
-  EXPECT_EQ(r.first_beat_s.value_or(-1), j["beat_grid"]["first_beat_s"].get<double>());
+  EXPECT_EQ(r.bpm.value_or(0), j.at("bpm").get<double>());
+  EXPECT_EQ(r.grid_bpm.value_or(0), j.at("beat_grid").at("bpm").get<double>());
+  EXPECT_EQ(r.first_beat_s.value_or(-1), j.at("beat_grid").at("first_beat_s").get<double>());
   EXPECT_EQ(r.steady_grid, std::optional<bool>(false));
-  EXPECT_EQ(r.beats, j["beats"].get<std::vector<double>>());
-  EXPECT_EQ(r.downbeats, j["downbeats"].get<std::vector<double>>());
+  EXPECT_EQ(r.beats, j.at("beats").get<std::vector<double>>());
+  EXPECT_EQ(r.downbeats, j.at("downbeats").get<std::vector<double>>());
   EXPECT_GT(r.beats.size(), 100u);
-  ASSERT_EQ(r.tempo_segments.size(), j["tempo_segments"].size());
+  ASSERT_EQ(r.tempo_segments.size(), j.at("tempo_segments").size());
   for (size_t i = 0; i < r.tempo_segments.size(); ++i) {
-    EXPECT_EQ(r.tempo_segments[i].start_s, j["tempo_segments"][i]["start_s"].get<double>());
-    EXPECT_EQ(r.tempo_segments[i].bpm, j["tempo_segments"][i]["bpm"].get<double>());
+    EXPECT_EQ(r.tempo_segments[i].start_s, j.at("tempo_segments").at(i)["start_s"].get<double>());
+    EXPECT_EQ(r.tempo_segments[i].bpm, j.at("tempo_segments").at(i)["bpm"].get<double>());
   }
   // Malformed entries are left out, never thrown on.
   const Results odd = read_results({{"tempo", {{"beats", {1.0, "x", nullptr, 2.0}}, {"downbeats", "none"},

@@ -135,27 +135,27 @@ TEST(Timbre, TheTypedReaderReadsWhatTheAnalyzerWrites) {
   const auto r = read_results({{"timbre", v}});
   ASSERT_TRUE(r.timbre.has_value()) << v;
   const Timbre& t = *r.timbre;
-  EXPECT_EQ(t.sub, v["band_share"]["sub"].get<double>());
-  EXPECT_EQ(t.bass, v["band_share"]["bass"].get<double>());
-  EXPECT_EQ(t.low_mid, v["band_share"]["low_mid"].get<double>());
-  EXPECT_EQ(t.mid, v["band_share"]["mid"].get<double>());
-  EXPECT_EQ(t.high_mid, v["band_share"]["high_mid"].get<double>());
-  EXPECT_EQ(t.high, v["band_share"]["high"].get<double>());
+  EXPECT_EQ(t.sub, v.at("band_share").at("sub").get<double>());
+  EXPECT_EQ(t.bass, v.at("band_share").at("bass").get<double>());
+  EXPECT_EQ(t.low_mid, v.at("band_share").at("low_mid").get<double>());
+  EXPECT_EQ(t.mid, v.at("band_share").at("mid").get<double>());
+  EXPECT_EQ(t.high_mid, v.at("band_share").at("high_mid").get<double>());
+  EXPECT_EQ(t.high, v.at("band_share").at("high").get<double>());
   EXPECT_GT(t.sub + t.bass + t.low_mid + t.mid + t.high_mid + t.high, 0.9);
-  EXPECT_EQ(t.kick_hz, v["onset_rate_hz"]["kick"].get<double>());
-  EXPECT_EQ(t.snare_hz, v["onset_rate_hz"]["snare"].get<double>());
-  EXPECT_EQ(t.hat_hz, v["onset_rate_hz"]["hat"].get<double>());
+  EXPECT_EQ(t.kick_hz, v.at("onset_rate_hz").at("kick").get<double>());
+  EXPECT_EQ(t.snare_hz, v.at("onset_rate_hz").at("snare").get<double>());
+  EXPECT_EQ(t.hat_hz, v.at("onset_rate_hz").at("hat").get<double>());
   EXPECT_GT(t.kick_hz + t.snare_hz + t.hat_hz, 0.5);
-  EXPECT_EQ(t.stable_partial_share, v["stable_partial_share"].get<double>());
-  EXPECT_EQ(t.rolloff_spread_oct, v["rolloff_spread_oct"].get<double>());
-  EXPECT_EQ(t.flatness, v["flatness"].get<double>());
-  EXPECT_EQ(t.crest_db, v["crest_db"].get<double>());
-  EXPECT_EQ(t.bandwidth_hz, v["bandwidth_hz"].get<double>());
+  EXPECT_EQ(t.stable_partial_share, v.at("stable_partial_share").get<double>());
+  EXPECT_EQ(t.rolloff_spread_oct, v.at("rolloff_spread_oct").get<double>());
+  EXPECT_EQ(t.flatness, v.at("flatness").get<double>());
+  EXPECT_EQ(t.crest_db, v.at("crest_db").get<double>());
+  EXPECT_EQ(t.bandwidth_hz, v.at("bandwidth_hz").get<double>());
   EXPECT_GT(t.bandwidth_hz, 1000.0);
-  EXPECT_EQ(t.vocal_presence.value_or(""), v["vocals"]["presence"].get<std::string>());
-  EXPECT_EQ(t.vocal_style, v["vocals"]["style"].get<std::string>());
+  EXPECT_EQ(t.vocal_presence.value_or(""), v.at("vocals").at("presence").get<std::string>());
+  EXPECT_EQ(t.vocal_style, v.at("vocals").at("style").get<std::string>());
   EXPECT_EQ(t.vocal_style, "rap");
-  EXPECT_EQ(t.vocal_confidence, v["vocals"]["confidence"].get<double>());
+  EXPECT_EQ(t.vocal_confidence, v.at("vocals").at("confidence").get<double>());
 
   // Values of the wrong type read as absent, never throw; no band shares = no timbre analysis.
   const auto odd = read_results({{"timbre", {{"band_share", "x"}, {"crest_db", "loud"},

@@ -145,8 +145,11 @@ TEST(Records, MeasurementsComeFromTheTypedResultsAndTheTrackRow) {
        {"key", {{"key", "8A"}, {"key_confidence", 0.7}}},
        {"loudness", {{"integrated_lufs", nullptr}}},
        {"energy", {{"energy", 6}, {"envelope_db", {-10.0, "x", -12.0}}, {"envelope_hop_s", 0.5}}},
-       {"timbre", {{"band_share", {{"sub", 0.2}, {"high", 0.05}}}, {"bandwidth_hz", 9000}, {"crest_db", 11.5},
-                   {"onset_rate_hz", {{"hat", 3.5}}}, {"vocals", {{"presence", "female"}, {"style", "singing"}}}}}});
+       {"timbre", {{"band_share", {{"sub", 0.11}, {"bass", 0.12}, {"low_mid", 0.13}, {"mid", 0.14}, {"high_mid", 0.15},
+                                   {"high", 0.16}}},
+                   {"onset_rate_hz", {{"kick", 1.1}, {"snare", 1.2}, {"hat", 1.3}}},
+                   {"stable_partial_share", 0.21}, {"rolloff_spread_oct", 0.22}, {"flatness", 0.23}, {"crest_db", 11.5},
+                   {"bandwidth_hz", 9000}, {"vocals", {{"presence", "female"}, {"style", "singing"}}}}}});
   const semantic::Measurements m = measurements_of(results, row);
   EXPECT_EQ(m.bpm.value_or(0), 124.0);
   EXPECT_EQ(m.steady_grid.value_or(false), true);
@@ -159,11 +162,13 @@ TEST(Records, MeasurementsComeFromTheTypedResultsAndTheTrackRow) {
   EXPECT_EQ(m.genre_tag, "house");
   EXPECT_EQ(m.bit_rate, 128000);
   ASSERT_TRUE(m.timbre.has_value());
-  EXPECT_EQ(m.timbre->sub, 0.2);
-  EXPECT_EQ(m.timbre->high, 0.05);
-  EXPECT_EQ(m.timbre->bandwidth_hz, 9000);
-  EXPECT_EQ(m.timbre->crest_db, 11.5);
-  EXPECT_EQ(m.timbre->hat_hz, 3.5);
+  // Every field its own value, so a field copied into another's place shows.
+  const semantic::TimbreEvidence& t = *m.timbre;
+  EXPECT_EQ(std::vector<double>({t.sub, t.bass, t.low_mid, t.mid, t.high_mid, t.high}),
+            std::vector<double>({0.11, 0.12, 0.13, 0.14, 0.15, 0.16}));
+  EXPECT_EQ(std::vector<double>({t.kick_hz, t.snare_hz, t.hat_hz}), std::vector<double>({1.1, 1.2, 1.3}));
+  EXPECT_EQ(std::vector<double>({t.stable_partial_share, t.rolloff_spread_oct, t.flatness, t.crest_db, t.bandwidth_hz}),
+            std::vector<double>({0.21, 0.22, 0.23, 11.5, 9000}));
   EXPECT_EQ(m.timbre->vocal_presence.value_or(""), "female");
   EXPECT_EQ(m.timbre->vocal_style, "singing");
   EXPECT_EQ(m.timbre->vocal_confidence, 0.3) << "the analyzer's default when it wrote none";

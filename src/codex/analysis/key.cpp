@@ -81,10 +81,10 @@ AnalyzerOutput KeyAnalyzer::finish() {
     for (int i = 0; i < 12; ++i) total[i] += frames[f][i];
     tonal += chroma_->tonal_energy()[f];
   }
-  out.values["tuning_cents"] = round_to(100.0 * chroma_->tuning_semitones(), 0.1);
+  out.values["tuning_cents"] = round_step(100.0 * chroma_->tuning_semitones(), 0.1);
   nlohmann::json chroma = nlohmann::json::array();
   const double peak = *std::max_element(total.begin(), total.end());
-  for (double v : total) chroma.push_back(peak > 0 ? round_to(v / peak, 0.001) : 0.0);
+  for (double v : total) chroma.push_back(peak > 0 ? round_step(v / peak, 0.001) : 0.0);
   out.values["chroma"] = chroma;
 
   auto null_key = [&](const char* reason) {
@@ -101,7 +101,7 @@ AnalyzerOutput KeyAnalyzer::finish() {
   // Share of the (log) spectrum that is sustained pitch: noise and hiss keep almost none after the
   // whitening and the median.
   const double tonal_ratio = tonal_share(chroma_->raw_pitch(), chroma_->pitch());
-  out.values["tonal_ratio"] = round_to(tonal_ratio, 0.001);
+  out.values["tonal_ratio"] = round_step(tonal_ratio, 0.001);
   if (tonal_ratio < params_.get("min_tonal_ratio")) return null_key("noise-like, no sustained pitch");
   KeyScoring scoring;
   scoring.bass = &chroma_->bass();
@@ -110,13 +110,13 @@ AnalyzerOutput KeyAnalyzer::finish() {
   const std::vector<KeyScore> scores = score_keys(total, scoring);
   double strength = 0.0;  // how well the pitch classes fit any key at all
   for (const auto& k : scores) strength = std::max(strength, k.correlation);
-  out.values["key_strength"] = round_to(strength, 0.001);
+  out.values["key_strength"] = round_step(strength, 0.001);
   if (strength < params_.get("min_strength")) return null_key("no clear tonal centre (atonal or drums only)");
   // Drums tuned to a pitch (kick fundamentals, toms, an 808) leave a few sharp pitch lines and
   // little else; harmony spreads its energy over many notes. A weak key fit with dominant lines is
   // drums.
   const double lines = line_ratio(chroma_->pitch(), ChromaExtractor::kSemitones);
-  out.values["pitch_line_ratio"] = round_to(lines, 0.1);
+  out.values["pitch_line_ratio"] = round_step(lines, 0.1);
   // (Drums decay: most of their spectrum is not sustained pitch; a held tone is not a drum.)
   if (strength < params_.get("line_strength") && lines > params_.get("line_ratio") &&
       tonal_ratio < params_.get("line_max_tonal_ratio")) {
@@ -131,8 +131,8 @@ AnalyzerOutput KeyAnalyzer::finish() {
   const double span = params_.get("edge_chord_s");
   const auto open = edge_chord(frames, chroma_->tonal_energy(), chroma_->frame_seconds(), false, span);
   const auto close = edge_chord(frames, chroma_->tonal_energy(), chroma_->frame_seconds(), true, span);
-  if (open) out.values["opening_chord"] = {{"chord", open->chord.name()}, {"fit", round_to(open->correlation, 0.01)}};
-  if (close) out.values["closing_chord"] = {{"chord", close->chord.name()}, {"fit", round_to(close->correlation, 0.01)}};
+  if (open) out.values["opening_chord"] = {{"chord", open->chord.name()}, {"fit", round_step(open->correlation, 0.01)}};
+  if (close) out.values["closing_chord"] = {{"chord", close->chord.name()}, {"fit", round_step(close->correlation, 0.01)}};
   const music::Key relative{(best.tonic + (best.minor ? 3 : 9)) % 12, !best.minor};
   const auto rel = std::find_if(scores.begin(), scores.end(), [&](const KeyScore& k) { return k.key == relative; });
   if (rel != scores.end() && scores[0].score - rel->score < params_.get("relative_tie_margin")) {
@@ -155,7 +155,7 @@ AnalyzerOutput KeyAnalyzer::finish() {
   for (size_t i = 0; i < scores.size() && alts.size() < 3; ++i) {
     if (scores[i].key == best) continue;
     nlohmann::json a = key_json(scores[i].key);
-    a["score"] = round_to(scores[i].score, 0.001);
+    a["score"] = round_step(scores[i].score, 0.001);
     a["relation"] = music::camelot_relation(best, scores[i].key);
     alts.push_back(a);
   }
@@ -165,7 +165,7 @@ AnalyzerOutput KeyAnalyzer::finish() {
   const double margin = scores[0].score - scores[1].score;
   const double conf = std::clamp(margin / 0.15, 0.0, 1.0) * std::clamp((strength - params_.get("min_strength")) / 0.5, 0.0, 1.0);
   if (!decided_by.empty()) out.values["key_decided_by"] = decided_by;
-  out.values["key_confidence"] = round_to(conf, 0.001);
+  out.values["key_confidence"] = round_step(conf, 0.001);
   out.confidence = conf;
 
   nlohmann::json segs = nlohmann::json::array();
@@ -173,8 +173,8 @@ AnalyzerOutput KeyAnalyzer::finish() {
     for (const auto& s : key_segments(frames, chroma_->frame_seconds(), scoring, params_.get("window_s"),
                                       params_.get("min_segment_s"))) {
       nlohmann::json j = key_json(s.key);
-      j["start_s"] = round_to(s.start_s, 0.01);
-      j["end_s"] = round_to(s.end_s, 0.01);
+      j["start_s"] = round_step(s.start_s, 0.01);
+      j["end_s"] = round_step(s.end_s, 0.01);
       segs.push_back(j);
     }
   }
@@ -185,7 +185,7 @@ AnalyzerOutput KeyAnalyzer::finish() {
   if (segs.empty()) {
     nlohmann::json j = key_json(best);
     j["start_s"] = 0.0;
-    j["end_s"] = round_to(seconds, 0.01);
+    j["end_s"] = round_step(seconds, 0.01);
     segs.push_back(j);
   }
   out.values["key_segments"] = segs;

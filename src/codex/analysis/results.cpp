@@ -1,6 +1,7 @@
 #include "codex/analysis/results.h"
 
 #include <cmath>
+#include <utility>
 
 #include "codex/analysis/acoustic_summary.h"
 #include "codex/core/half.h"
@@ -32,22 +33,19 @@ std::optional<std::string> text(const nlohmann::json& j, const char* key) {
 std::optional<Timbre> read_timbre(const nlohmann::json& t) {
   if (!t.contains("band_share")) return std::nullopt;
   Timbre out;
-  const auto& bands = member(t, "band_share");
-  out.sub = number(bands, "sub").value_or(0.0);
-  out.bass = number(bands, "bass").value_or(0.0);
-  out.low_mid = number(bands, "low_mid").value_or(0.0);
-  out.mid = number(bands, "mid").value_or(0.0);
-  out.high_mid = number(bands, "high_mid").value_or(0.0);
-  out.high = number(bands, "high").value_or(0.0);
-  const auto& onsets = member(t, "onset_rate_hz");
-  out.kick_hz = number(onsets, "kick").value_or(0.0);
-  out.snare_hz = number(onsets, "snare").value_or(0.0);
-  out.hat_hz = number(onsets, "hat").value_or(0.0);
-  out.stable_partial_share = number(t, "stable_partial_share").value_or(0.0);
-  out.rolloff_spread_oct = number(t, "rolloff_spread_oct").value_or(0.0);
-  out.flatness = number(t, "flatness").value_or(0.0);
-  out.crest_db = number(t, "crest_db").value_or(0.0);
-  out.bandwidth_hz = number(t, "bandwidth_hz").value_or(0.0);
+  using Field = double Timbre::*;
+  const std::pair<const char*, Field> kBands[] = {{"sub", &Timbre::sub},           {"bass", &Timbre::bass},
+                                                  {"low_mid", &Timbre::low_mid},   {"mid", &Timbre::mid},
+                                                  {"high_mid", &Timbre::high_mid}, {"high", &Timbre::high}};
+  for (const auto& [key, field] : kBands) out.*field = number(member(t, "band_share"), key).value_or(0.0);
+  const std::pair<const char*, Field> kDrums[] = {{"kick", &Timbre::kick_hz}, {"snare", &Timbre::snare_hz}, {"hat", &Timbre::hat_hz}};
+  for (const auto& [key, field] : kDrums) out.*field = number(member(t, "onset_rate_hz"), key).value_or(0.0);
+  const std::pair<const char*, Field> kShape[] = {{"stable_partial_share", &Timbre::stable_partial_share},
+                                                  {"rolloff_spread_oct", &Timbre::rolloff_spread_oct},
+                                                  {"flatness", &Timbre::flatness},
+                                                  {"crest_db", &Timbre::crest_db},
+                                                  {"bandwidth_hz", &Timbre::bandwidth_hz}};
+  for (const auto& [key, field] : kShape) out.*field = number(t, key).value_or(0.0);
   const auto& vocals = member(t, "vocals");
   out.vocal_presence = text(vocals, "presence");
   out.vocal_style = text(vocals, "style").value_or("none");

@@ -6,6 +6,6 @@
 namespace codex::analysis {
 
 // `v` to the nearest multiple of `q` (as round(v / q) * q: stored outputs depend on this form).
-inline double round_to(double v, double q) { return std::round(v / q) * q; }
+inline double round_step(double v, double q) { return std::round(v / q) * q; }
 
 }  // namespace codex::analysis

@@ -128,38 +128,38 @@ AnalyzerOutput TempoAnalyzer::finish() {
   }
 
   nlohmann::json beats = nlohmann::json::array(), downs = nlohmann::json::array(), alts = nlohmann::json::array();
-  for (double t : grid.beats) beats.push_back(round_to(t, 0.001));
-  for (double t : grid.downbeats) downs.push_back(round_to(t, 0.001));
+  for (double t : grid.beats) beats.push_back(round_step(t, 0.001));
+  for (double t : grid.downbeats) downs.push_back(round_step(t, 0.001));
   for (const auto& a : est.alternatives) {
-    alts.push_back({{"bpm", round_to(a.bpm, 0.01)}, {"score", round_to(std::min(a.score, 1.0), 0.001)},
+    alts.push_back({{"bpm", round_step(a.bpm, 0.01)}, {"score", round_step(std::min(a.score, 1.0), 0.001)},
                     {"relation", a.relation}});
   }
   nlohmann::json segments = nlohmann::json::array();
   for (const auto& s : grid.segments) {
-    segments.push_back({{"start_s", round_to(s.start_s, 0.001)}, {"end_s", round_to(s.end_s, 0.001)},
-                        {"bpm", round_to(s.bpm, 0.01)}});
+    segments.push_back({{"start_s", round_step(s.start_s, 0.001)}, {"end_s", round_step(s.end_s, 0.001)},
+                        {"bpm", round_step(s.bpm, 0.01)}});
   }
   const char* feel = est.half_time_feel ? "half-time" : "straight";
-  out.values["bpm"] = round_to(bpm, 0.01);
-  out.values["bpm_confidence"] = round_to(est.confidence, 0.001);
+  out.values["bpm"] = round_step(bpm, 0.01);
+  out.values["bpm_confidence"] = round_step(est.confidence, 0.001);
   out.values["bpm_alternatives"] = alts;
   out.values["tempo_feel"] = feel;
   out.values["beats"] = beats;
   out.values["downbeats"] = downs;
   out.values["beat_grid"] = {{"steady", grid.steady},
-                             {"first_beat_s", round_to(grid.first_beat_s, 0.001)},
-                             {"bpm", round_to(grid.bpm, 0.001)},
-                             {"jitter_ms", round_to(grid.jitter_ms, 0.1)}};
+                             {"first_beat_s", round_step(grid.first_beat_s, 0.001)},
+                             {"bpm", round_step(grid.bpm, 0.001)},
+                             {"jitter_ms", round_step(grid.jitter_ms, 0.1)}};
   out.values["tempo_segments"] = segments;
-  out.values["periodicity"] = round_to(est.periodicity, 0.001);
-  out.values["octave_evidence"] = {{"comb_bpm", round_to(est.slow_bpm, 0.01)},
-                                   {"pattern_s", round_to(est.pattern_s, 0.01)},
+  out.values["periodicity"] = round_step(est.periodicity, 0.001);
+  out.values["octave_evidence"] = {{"comb_bpm", round_step(est.slow_bpm, 0.01)},
+                                   {"pattern_s", round_step(est.pattern_s, 0.01)},
                                    {"three_two", est.three_two},
-                                   {"fast_pulse", round_to(est.fast_pulse, 0.001)},
-                                   {"faster_pulse", round_to(est.faster_pulse, 0.001)},
-                                   {"hat_pulse", round_to(est.hat_pulse, 0.001)},
-                                   {"onset_peakiness", round_to(peaky, 0.1)},
-                                   {"offbeat_snare", round_to(est.offbeat_snare, 0.001)}};
+                                   {"fast_pulse", round_step(est.fast_pulse, 0.001)},
+                                   {"faster_pulse", round_step(est.faster_pulse, 0.001)},
+                                   {"hat_pulse", round_step(est.hat_pulse, 0.001)},
+                                   {"onset_peakiness", round_step(peaky, 0.1)},
+                                   {"offbeat_snare", round_step(est.offbeat_snare, 0.001)}};
   // Groove evidence from the bass-range onsets at the beats: a kick on every beat (four on the
   // floor) or not, and how clearly the first and last 16 beats carry a pulse (what a DJ needs to
   // beatmatch in and out).
@@ -190,9 +190,9 @@ AnalyzerOutput TempoAnalyzer::finish() {
         hit += strong_beats;
       }
       const double every = active ? static_cast<double>(hit) / static_cast<double>(active) : 0.0;
-      out.values["groove"] = {{"kick_every_beat", round_to(every, 0.01)},
-                              {"intro_pulse", round_to(share(0, std::min<size_t>(16, b)), 0.01)},
-                              {"outro_pulse", round_to(share(b > 16 ? b - 16 : 0, b), 0.01)}};
+      out.values["groove"] = {{"kick_every_beat", round_step(every, 0.01)},
+                              {"intro_pulse", round_step(share(0, std::min<size_t>(16, b)), 0.01)},
+                              {"outro_pulse", round_step(share(b > 16 ? b - 16 : 0, b), 0.01)}};
     }
   }
   out.confidence = est.confidence;

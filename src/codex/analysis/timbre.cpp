@@ -9,7 +9,7 @@
 namespace codex::analysis {
 namespace {
 
-constexpr double kActiveGateDb = -60.0;
+constexpr double kTimbreActiveGateDb = -60.0;  // frames above it are active (as the energy analyzer counts them)
 
 }  // namespace
 
@@ -64,7 +64,7 @@ AnalyzerOutput TimbreAnalyzer::finish() {
   AnalyzerOutput out;
   const size_t n = power_.size();
   const double frame_rate = static_cast<double>(rate_) / hop_;
-  const double gate = std::pow(10.0, kActiveGateDb / 10.0);
+  const double gate = std::pow(10.0, kTimbreActiveGateDb / 10.0);
   std::vector<bool> active(n);
   size_t n_active = 0;
   double psum = 0.0;

@@ -7,9 +7,6 @@
 namespace codex::analysis {
 namespace {
 
-using timbre_detail::median;
-using timbre_detail::round_to;
-
 constexpr double kBandEdges[7] = {20, 60, 250, 500, 2000, 6000, 11025};
 constexpr const char* kBandNames[6] = {"sub", "bass", "low_mid", "mid", "high_mid", "high"};
 
@@ -78,7 +75,7 @@ void SpectralShape::finish(const TimbreSpan& span, double bin_hz, nlohmann::json
     roll.push_back(rolloff_[i]);
   }
   nlohmann::json bands = nlohmann::json::object();
-  for (int k = 0; k < 6; ++k) bands[kBandNames[k]] = round_to(share[k] / static_cast<double>(span.n_active), 0.001);
+  for (int k = 0; k < 6; ++k) bands[kBandNames[k]] = timbre_detail::round_to(share[k] / static_cast<double>(span.n_active), 0.001);
   // Roll-off movement: spread (in octaves) of the 2-second median roll-off.
   std::vector<double> block_roll;
   const auto per_block = static_cast<size_t>(2.0 * span.frame_rate);
@@ -87,7 +84,7 @@ void SpectralShape::finish(const TimbreSpan& span, double bin_hz, nlohmann::json
     for (size_t j = i; j < i + per_block; ++j) {
       if (span.active[j]) r.push_back(std::log2(std::max(50.0f, rolloff_[j])));
     }
-    if (r.size() > per_block / 2) block_roll.push_back(median(r));
+    if (r.size() > per_block / 2) block_roll.push_back(timbre_detail::median(r));
   }
   double roll_spread = 0.0;
   if (block_roll.size() >= 8) {  // at least 16 s: a short loop has no sweep to speak of
@@ -97,8 +94,8 @@ void SpectralShape::finish(const TimbreSpan& span, double bin_hz, nlohmann::json
   }
   auto& o = *out;
   o["band_share"] = bands;
-  o["flatness"] = round_to(median(flat), 0.001);
-  o["rolloff_hz"] = std::round(median(roll));
+  o["flatness"] = timbre_detail::round_to(timbre_detail::median(flat), 0.001);
+  o["rolloff_hz"] = std::round(timbre_detail::median(roll));
   // Bandwidth: the highest frequency where the long-term spectrum is within 60 dB of its peak
   // (up to the analysis rate's Nyquist frequency): a low value means a band-limited recording.
   double peak = 0.0;
@@ -108,7 +105,7 @@ void SpectralShape::finish(const TimbreSpan& span, double bin_hz, nlohmann::json
     if (spectrum_sum_[k] > peak * 1e-6) top = k;
   }
   o["bandwidth_hz"] = std::round(static_cast<double>(top) * bin_hz);
-  o["rolloff_spread_oct"] = round_to(roll_spread, 0.01);
+  o["rolloff_spread_oct"] = timbre_detail::round_to(roll_spread, 0.01);
 }
 
 }  // namespace codex::analysis

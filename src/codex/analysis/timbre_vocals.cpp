@@ -7,8 +7,6 @@
 
 namespace codex::analysis {
 
-using timbre_detail::median;
-using timbre_detail::round_to;
 
 VocalCall call_vocals(const VocalEvidence& e) {
   VocalCall c;
@@ -232,9 +230,9 @@ void VocalTracker::finish(const TimbreSpan& span, double vocal_gate, nlohmann::j
     }
     ev.vibrato = pairs >= 10 ? static_cast<double>(flips) / static_cast<double>(pairs) : 0.0;
   }
-  ev.segment_s = median(segments);
+  ev.segment_s = timbre_detail::median(segments);
   if (!f0s.empty()) {
-    ev.f0_median_hz = median(f0s);
+    ev.f0_median_hz = timbre_detail::median(f0s);
     size_t lo = 0, hi = 0;
     for (double f : f0s) {
       lo += f < 170.0;
@@ -252,23 +250,23 @@ void VocalTracker::finish(const TimbreSpan& span, double vocal_gate, nlohmann::j
       }
       if (around.size() < 4) continue;
       ++pitched;
-      steady += std::fabs(1200.0 * std::log2(f0_[i] / median(around))) < 60.0;
+      steady += std::fabs(1200.0 * std::log2(f0_[i] / timbre_detail::median(around))) < 60.0;
     }
     ev.steadiness = pitched ? static_cast<double>(steady) / static_cast<double>(pitched) : 0.0;
   }
   const VocalCall call = call_vocals(ev);
   auto& o = *out;
-  o["stable_partial_share"] = round_to(median(stable), 0.001);
+  o["stable_partial_share"] = timbre_detail::round_to(timbre_detail::median(stable), 0.001);
   o["vocals"] = {{"presence", call.presence},
                  {"style", call.style},
-                 {"confidence", round_to(call.confidence, 0.01)},
-                 {"ratio", round_to(ev.ratio, 0.001)},
+                 {"confidence", timbre_detail::round_to(call.confidence, 0.01)},
+                 {"ratio", timbre_detail::round_to(ev.ratio, 0.001)},
                  {"f0_median_hz", std::round(ev.f0_median_hz)},
-                 {"low_share", round_to(ev.low_share, 0.01)},
-                 {"high_share", round_to(ev.high_share, 0.01)},
-                 {"steadiness", round_to(ev.steadiness, 0.01)},
-                 {"vibrato", round_to(ev.vibrato, 0.01)},
-                 {"phrase_s", round_to(ev.segment_s, 0.01)}};
+                 {"low_share", timbre_detail::round_to(ev.low_share, 0.01)},
+                 {"high_share", timbre_detail::round_to(ev.high_share, 0.01)},
+                 {"steadiness", timbre_detail::round_to(ev.steadiness, 0.01)},
+                 {"vibrato", timbre_detail::round_to(ev.vibrato, 0.01)},
+                 {"phrase_s", timbre_detail::round_to(ev.segment_s, 0.01)}};
 }
 
 }  // namespace codex::analysis

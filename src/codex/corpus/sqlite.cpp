@@ -2,10 +2,12 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 
 namespace codex::corpus {
@@ -235,8 +237,16 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
     return db;
   }
   // WAL keeps readers and one writer apart and makes a killed run leave a consistent file.
+  // Switching a new file to WAL needs it to itself: when another process opens the same new file
+  // at that moment, SQLite reports busy at once (a deadlock it will not wait out), so the switch is
+  // tried again for as long as the busy timeout.
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
-    if (Status s = db->exec(pragma); !s) return Status::Error("cannot open corpus " + path + ": " + s.message());
+    Status s = db->exec(pragma);
+    for (int waited_ms = 0; !s && s.code() == Code::kBusy && waited_ms < 10000; waited_ms += 20) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      s = db->exec(pragma);
+    }
+    if (!s) return s.with_context("cannot open corpus " + path + ": ");
   }
   return db;
 }

@@ -144,10 +144,23 @@ semantic::Measurements measurements_of(const analysis::Results& a, const corpus:
   m.duration_s = a.duration_s;
   if (a.timbre) {
     const analysis::Timbre& t = *a.timbre;
-    m.timbre = semantic::TimbreEvidence{t.sub, t.bass, t.low_mid, t.mid, t.high_mid, t.high,
-                                        t.kick_hz, t.snare_hz, t.hat_hz, t.stable_partial_share,
-                                        t.rolloff_spread_oct, t.flatness, t.crest_db, t.bandwidth_hz,
-                                        t.vocal_presence, t.vocal_style, t.vocal_confidence};
+    m.timbre = semantic::TimbreEvidence{.sub = t.sub,
+                                        .bass = t.bass,
+                                        .low_mid = t.low_mid,
+                                        .mid = t.mid,
+                                        .high_mid = t.high_mid,
+                                        .high = t.high,
+                                        .kick_hz = t.kick_hz,
+                                        .snare_hz = t.snare_hz,
+                                        .hat_hz = t.hat_hz,
+                                        .stable_partial_share = t.stable_partial_share,
+                                        .rolloff_spread_oct = t.rolloff_spread_oct,
+                                        .flatness = t.flatness,
+                                        .crest_db = t.crest_db,
+                                        .bandwidth_hz = t.bandwidth_hz,
+                                        .vocal_presence = t.vocal_presence,
+                                        .vocal_style = t.vocal_style,
+                                        .vocal_confidence = t.vocal_confidence};
   }
   if (a.acoustic_track.size() == static_cast<size_t>(analysis::acoustic::kDims)) {
     namespace ac = analysis::acoustic;

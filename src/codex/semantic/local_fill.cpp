@@ -178,7 +178,8 @@ void fill_genre(const Measurements& m, const Basis& b, Vibe vibe, Filled& f) {
 
   // Language: an instrumental has none; a voice's language is left to the LLM.
   if (f.record.vocal_presence.opt() == schema::VocalPresence::named("instrumental")) {
-    f.set_null(&schema::TrackRecord::language, "language", f.confidence.at("vocal_presence"));
+    const auto presence = f.confidence.find("vocal_presence");
+    f.set_null(&schema::TrackRecord::language, "language", presence != f.confidence.end() ? presence->second : 0.3);
   }
   // Subgenre: a guess within the genre from tempo, vibe and energy, as a DJ might file it.
   {

@@ -83,7 +83,7 @@ struct Filled {
 
   template <class T, class V>
   void set(schema::Value<T> schema::TrackRecord::*field, const char* name, V&& value, double conf) {
-    (record.*field).set(T(std::forward<V>(value)));
+    (record.*field).set(T{std::forward<V>(value)});
     confide(name, conf);
   }
   template <class T>
