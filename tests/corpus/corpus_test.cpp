@@ -380,6 +380,45 @@ TEST(Salvage, AnIoErrorStopsItInsteadOfDroppingRows) {
   }
 }
 
+// A corpus from before a table existed: the table is skipped, not called damaged, and the rows
+// of the others are kept. A row whose track is lost is dropped and its path kept.
+TEST(Salvage, ACorpusFromBeforeATableExistedKeepsEverythingElse) {
+  test::TempDir dir;
+  const std::string path = dir.file("c.db");
+  {
+    auto c = Corpus::open(path);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE((*c)->tracks().store(fake_track("aaaa", {"/m/a.wav", 10, 1}, 60)).ok());
+    ASSERT_TRUE((*c)->tracks().store(fake_track("bbbb", {"/m/b.wav", 10, 1}, 60)).ok());
+  }
+  {
+    auto db = Database::open(path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->exec("PRAGMA foreign_keys=OFF").ok());
+    ASSERT_TRUE((*db)->exec("DROP TABLE transitions").ok());
+    ASSERT_TRUE((*db)->exec("DELETE FROM tracks WHERE track_id = 'bbbb'").ok());
+  }
+  auto r = salvage(path, dir.file("fresh.db"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  bool saw_transitions = false;
+  for (const TableSalvage& t : r->tables) {
+    EXPECT_FALSE(t.unreadable) << t.table;
+    EXPECT_EQ(t.damaged, 0) << t.table;
+    if (t.table == "transitions") saw_transitions = true;
+    if (t.table == "tracks") EXPECT_EQ(t.kept, 1);
+    if (t.table == "locations") {
+      EXPECT_EQ(t.kept, 1);
+      EXPECT_EQ(t.dropped, 1);
+    }
+  }
+  EXPECT_TRUE(saw_transitions);
+  EXPECT_EQ(r->orphan_paths, std::vector<std::string>{"/m/b.wav"});
+  auto fresh = check(dir.file("fresh.db"));
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(fresh->ok);
+  EXPECT_EQ(fresh->tracks, 1);
+}
+
 }  // namespace
 }  // namespace codex::corpus
 

@@ -15,13 +15,18 @@ namespace codex::corpus {
 Statement::~Statement() {
   if (stmt_) sqlite3_finalize(stmt_);
 }
-Statement::Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_), status_(o.status_) { o.stmt_ = nullptr; }
+Statement::Statement(Statement&& o) noexcept
+    : db_(o.db_), stmt_(o.stmt_), status_(o.status_), constraint_(o.constraint_), inspecting_(o.inspecting_) {
+  o.stmt_ = nullptr;
+}
 Statement& Statement::operator=(Statement&& o) noexcept {
   if (this != &o) {
     if (stmt_) sqlite3_finalize(stmt_);
     db_ = o.db_;
     stmt_ = o.stmt_;
     status_ = o.status_;
+    constraint_ = o.constraint_;
+    inspecting_ = o.inspecting_;
     o.stmt_ = nullptr;
   }
   return *this;
@@ -49,6 +54,11 @@ Statement& Statement::bind_null(int i) {
   return *this;
 }
 
+Statement& Statement::bind_column(int i, const Statement& from, int col) {
+  sqlite3_bind_value(stmt_, i, sqlite3_column_value(from.stmt_, col));
+  return *this;
+}
+
 std::string one_line(std::string text) {
   for (char& c : text) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
@@ -57,12 +67,13 @@ std::string one_line(std::string text) {
 }
 
 namespace {
-// SQLite's message, and for damage what to do about it; the code says which kind of failure.
-Status error_status(sqlite3* db, int rc) {
+// SQLite's message, and for damage what to do about it (unless the damage is being inspected);
+// the code says which kind of failure.
+Status error_status(sqlite3* db, int rc, bool inspecting = false) {
   std::string m = "database: " + one_line(sqlite3_errmsg(db));
   const int primary = rc & 0xff;
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
-    return Status::Corrupt(m + " (codex check --repair saves what can be read)");
+    return Status::Corrupt(inspecting ? m : m + " (codex check --repair saves what can be read)");
   }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Busy(m);
   return Status::Io(m);
@@ -71,8 +82,9 @@ Status error_status(sqlite3* db, int rc) {
 
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
+  constraint_ = (rc & 0xff) == SQLITE_CONSTRAINT;
   if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) status_ = error_status(db_, rc);
+  if (rc != SQLITE_DONE) status_ = error_status(db_, rc, inspecting_);
   return false;
 }
 
@@ -86,6 +98,13 @@ void Statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
   status_ = Status::Ok();
+  constraint_ = false;
+}
+
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+std::string Statement::column_name(int c) const {
+  const char* n = sqlite3_column_name(stmt_, c);
+  return n ? n : "";
 }
 
 bool Statement::is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
@@ -109,6 +128,9 @@ Database::~Database() {
   }
 }
 
+namespace {
+// Opens a file for reading only, as immutable (no locks, no WAL): for a corpus this process may
+// not write. nullptr (and `error`) when it cannot be opened.
 sqlite3* open_immutable(const std::string& path, std::string* error) {
   // Only when nothing waits in a WAL file: immutable reads the main file alone.
   std::error_code ec;
@@ -137,6 +159,7 @@ sqlite3* open_immutable(const std::string& path, std::string* error) {
   }
   return ro;
 }
+}  // namespace
 
 Result<std::unique_ptr<Database>> Database::open_foreign(const std::string& path) {
   {
@@ -251,11 +274,37 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   return db;
 }
 
+Result<std::unique_ptr<Database>> Database::open_to_inspect(const std::string& path) {
+  if (std::error_code ec; !std::filesystem::exists(path, ec)) return Status::NotFound("no corpus at " + path);
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  std::unique_ptr<Database> db(new Database(raw));
+  if (rc != SQLITE_OK) {
+    return Status::Error("cannot open corpus " + path + ": " + one_line(raw ? sqlite3_errmsg(raw) : "out of memory"));
+  }
+  const int probe = sqlite3_db_readonly(raw, "main") == 1
+                        ? sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) & 0xff
+                        : SQLITE_OK;
+  if (probe == SQLITE_CANTOPEN || probe == SQLITE_READONLY) {
+    db.reset();  // a file we may not write, whose WAL memory cannot be made: read it as it is
+    std::string err;
+    raw = open_immutable(path, &err);
+    if (!raw) return Status::Error("cannot open corpus " + path + " (read-only): " + err);
+    db.reset(new Database(raw));
+  }
+  sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  sqlite3_busy_timeout(raw, 10000);
+  db->read_only_ = true;
+  db->inspecting_ = true;
+  if (Status s = db->exec("PRAGMA query_only=1"); !s) return s.with_context("cannot open corpus " + path + ": ");
+  return db;
+}
+
 Status Database::exec(const std::string& sql) {
   char* err = nullptr;
   if (const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
     sqlite3_free(err);
-    return error_status(db_, rc);
+    return error_status(db_, rc, inspecting_);
   }
   return Status::Ok();
 }
@@ -263,9 +312,9 @@ Status Database::exec(const std::string& sql) {
 Result<Statement> Database::prepare(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
   if (const int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr); rc != SQLITE_OK) {
-    return error_status(db_, rc);
+    return error_status(db_, rc, inspecting_);
   }
-  return Statement(db_, stmt);
+  return Statement(db_, stmt, inspecting_);
 }
 
 int64_t Database::changes() const { return sqlite3_changes64(db_); }

@@ -19,7 +19,9 @@ namespace codex::corpus {
 class Statement {
  public:
   Statement() = default;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // `inspecting`: errors of damage are reported as SQLite words them, without the advice to repair.
+  Statement(sqlite3* db, sqlite3_stmt* stmt, bool inspecting = false)
+      : db_(db), stmt_(stmt), inspecting_(inspecting) {}
   ~Statement();
   Statement(Statement&& o) noexcept;
   Statement& operator=(Statement&& o) noexcept;
@@ -33,12 +35,19 @@ class Statement {
   Statement& bind_null(int index);
   Statement& bind_blob(int index, const std::vector<uint8_t>& bytes);
   Statement& bind(int index, const std::optional<double>& v) { return v ? bind(index, *v) : bind_null(index); }
+  // Binds column `col` of `from`'s current row as it is stored (any type, rowids and blobs kept).
+  Statement& bind_column(int index, const Statement& from, int col);
 
   // Advances: true when a row is available, false when done (check status()).
   bool step();
   Status run();  // steps to completion
   Status status() const { return status_; }
+  // The last step failed on a UNIQUE, NOT NULL, CHECK or FOREIGN KEY constraint.
+  bool violated_constraint() const { return constraint_; }
   void reset();
+
+  int column_count() const;
+  std::string column_name(int col) const;
 
   bool is_null(int col) const;
   int64_t int64(int col) const;
@@ -50,6 +59,8 @@ class Statement {
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
   Status status_;
+  bool constraint_ = false;
+  bool inspecting_ = false;
 };
 
 class Database {
@@ -73,19 +84,20 @@ class Database {
   // its log (removed when closed) is read instead. An error for a file that is not SQLite.
   static Result<std::unique_ptr<Database>> open_foreign(const std::string& path);
 
+  // A corpus that may be damaged, to read and never change: no writes, and no checkpoint when it
+  // closes (a damaged file is not rewritten). A file this process may not write is read as it is.
+  static Result<std::unique_ptr<Database>> open_to_inspect(const std::string& path);
+
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   bool read_only_ = false;
+  bool inspecting_ = false;  // open_to_inspect
   std::string private_copy_;  // a folder to remove when closed (open_foreign)
 };
 
 // SQLite's messages may quote schema text over several lines: errors are one line.
 std::string one_line(std::string text);
-
-// Opens a file for reading only, as immutable (no locks, no WAL): for a corpus this process may
-// not write. nullptr (and `error`) when it cannot be opened.
-sqlite3* open_immutable(const std::string& path, std::string* error);
 
 // Runs a function inside BEGIN IMMEDIATE / COMMIT, rolling back if it fails.
 template <class F>
