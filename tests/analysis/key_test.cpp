@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <cmath>
 
 #include "codex/analysis/key_estimate.h"
@@ -219,6 +221,33 @@ TEST(Key, HarmonicsOfAMinorChordDoNotMakeItMajor) {
   // and G#, the notes of A major and E major. With the partials taken back out, A minor stays.
   EXPECT_EQ(key_name_of(held_notes({45, 57, 60, 64}, 16)), music::Key({9, true}).name());
   EXPECT_EQ(key_name_of(held_notes({38, 50, 53, 57}, 16)), music::Key({2, true}).name()) << "D minor alike";
+}
+
+TEST(Key, OneBrightNoteIsHeardAsItsOwnPitchNotItsPartials) {
+  // A2 (and E2) alone, partials at 1/k: the 3rd and 6th partials are the fifth, the 5th partial is
+  // the major third (the note that pulls minor chords to major). A listener hears one note, so its
+  // own pitch class leads by far, and the analyzer's harmonic suppression (on by default) must
+  // lower the fifth's and the third's share below what the same chroma holds without it.
+  auto chroma_of = [](int midi, std::optional<double> suppression) {
+    test::TempDir dir;
+    test::write_audio(dir.file("k.wav"), held_notes({midi}, 12), 2, 44100);
+    std::vector<std::unique_ptr<Analyzer>> v;
+    v.push_back(std::make_unique<KeyAnalyzer>());
+    if (suppression) EXPECT_TRUE(v[0]->mutable_params().set("harmonic_suppression", *suppression).ok());
+    auto r = analyze_file(dir.file("k.wav"), v);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    std::array<double, 12> c{};
+    if (!r.ok() || !r->results[0].output.values["chroma"].is_array()) return c;
+    for (int p = 0; p < 12; ++p) c[p] = r->results[0].output.values["chroma"][(midi + p) % 12].get<double>();
+    return c;  // rotated: c[0] is the note's own pitch class
+  };
+  for (int midi : {45, 40}) {
+    SCOPED_TRACE(midi);
+    const auto with = chroma_of(midi, std::nullopt), without = chroma_of(midi, 0.0);
+    for (int up = 1; up < 12; ++up) EXPECT_LT(with[up], 0.5 * with[0]) << up << " semitones up";
+    EXPECT_LT(with[7], without[7] - 0.02) << "the fifth (3rd partial)";
+    EXPECT_LT(with[4], without[4] - 0.02) << "the major third (5th partial)";
+  }
 }
 
 TEST(KeyEstimate, TheProfilesAreTheOnesDescribed) {
