@@ -128,6 +128,7 @@ TEST(Decoder, CancelStopsEarly) {
   Status s = (*dec)->run([&](const AudioBlock&) { return ++blocks < 3; }, nullptr);
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(s.message(), "cancelled");
+  EXPECT_EQ(s.code(), Code::kCancelled);
   EXPECT_EQ(blocks, 3);
 }
 

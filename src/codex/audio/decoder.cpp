@@ -103,21 +103,13 @@ struct Decoder::Impl {
   FormatPtr fmt;
   int stream_index = -1;
   AVCodecContext* codec = nullptr;
-  SwrContext* to_native = nullptr;  // codec format -> interleaved float, <= 2 channels
-  SwrContext* to_mono = nullptr;    // mono float native rate -> analysis rate
-  AVChannelLayout native_layout{};
-  int swr_in_format = -1;
-  int swr_in_rate = 0;
-  AVChannelLayout swr_in_layout{};
+  AVChannelLayout native_layout{};  // what the decoded audio is converted to (<= 2 channels)
   DecodeOptions options;
   bool used = false;
 
   ~Impl() {
     avcodec_free_context(&codec);
-    swr_free(&to_native);
-    swr_free(&to_mono);
     av_channel_layout_uninit(&native_layout);
-    av_channel_layout_uninit(&swr_in_layout);
   }
 };
 
@@ -173,159 +165,202 @@ Result<std::unique_ptr<Decoder>> Decoder::open(const std::string& path, const De
   return d;
 }
 
-Status Decoder::run(const Sink& sink, DecodeStats* stats_out) {
-  Impl& m = *impl_;
-  if (m.used) return Status::Error("decoder already used");
-  m.used = true;
-  DecodeStats stats;
-  PacketHasher hasher;
-  const int nch = info_.native_channels;
-  const int in_rate = info_.native_rate_hz;
-  const int out_rate = m.options.analysis_rate_hz;
-  const bool resample_mono = in_rate != out_rate;
+namespace {
 
-  if (resample_mono) {
+// Decoded frames on their way to the sink: converted to interleaved float at the native rate and
+// channel count, downmixed to mono, resampled to the analysis rate, and handed on in blocks of
+// `block_frames` mono samples (with the native samples that arrived meanwhile).
+class BlockMaker {
+ public:
+  BlockMaker(const Decoder::Sink& sink, DecodeStats& stats, AVChannelLayout& native_layout, int in_rate,
+             int out_rate, int block_frames)
+      : sink_(sink), stats_(stats), layout_(native_layout), nch_(native_layout.nb_channels), in_rate_(in_rate),
+        out_rate_(out_rate), block_frames_(static_cast<size_t>(block_frames)) {
+    native_buf_.reserve(block_frames_ * 8);
+    mono_buf_.reserve(block_frames_ * 2);
+  }
+  ~BlockMaker() {
+    swr_free(&to_native_);
+    swr_free(&to_mono_);
+    av_channel_layout_uninit(&in_layout_);
+  }
+  BlockMaker(const BlockMaker&) = delete;
+  BlockMaker& operator=(const BlockMaker&) = delete;
+
+  Status init() {
+    if (in_rate_ == out_rate_) return Status::Ok();
     AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
-    if (swr_alloc_set_opts2(&m.to_mono, &mono, AV_SAMPLE_FMT_FLT, out_rate, &mono, AV_SAMPLE_FMT_FLT, in_rate, 0,
+    if (swr_alloc_set_opts2(&to_mono_, &mono, AV_SAMPLE_FMT_FLT, out_rate_, &mono, AV_SAMPLE_FMT_FLT, in_rate_, 0,
                             nullptr) < 0 ||
-        swr_init(m.to_mono) < 0) {
+        swr_init(to_mono_) < 0) {
       return Status::Error("cannot set up resampler");
+    }
+    return Status::Ok();
+  }
+
+  Status add(const AVFrame& frame) {
+    if (Status s = follow_format(frame); !s) return s;
+    const int cap = swr_get_out_samples(to_native_, frame.nb_samples) + 16;
+    native_chunk_.resize(static_cast<size_t>(cap) * static_cast<size_t>(nch_));
+    auto* out = reinterpret_cast<uint8_t*>(native_chunk_.data());
+    const int got = swr_convert(to_native_, &out, cap, const_cast<const uint8_t**>(frame.extended_data),
+                                frame.nb_samples);
+    if (got < 0) return Status::Error("sample conversion failed");
+    if (got == 0) return Status::Ok();
+    stats_.native_frames += got;
+    native_buf_.insert(native_buf_.end(), native_chunk_.begin(),
+                       native_chunk_.begin() + static_cast<std::ptrdiff_t>(got) * nch_);
+    mono_native_.resize(static_cast<size_t>(got));
+    if (nch_ == 1) {
+      std::copy_n(native_chunk_.begin(), got, mono_native_.begin());
+    } else {
+      for (int i = 0; i < got; ++i) mono_native_[i] = 0.5f * (native_chunk_[2 * i] + native_chunk_[2 * i + 1]);
+    }
+    push_mono(mono_native_.data(), got);
+    emit(false);
+    return Status::Ok();
+  }
+
+  // The resampler's tail, and the last (short) block.
+  void finish() {
+    if (to_mono_) push_mono(nullptr, 0);
+    emit(true);
+  }
+
+  bool cancelled() const { return cancelled_; }
+  int64_t mono_emitted() const { return mono_emitted_; }
+
+ private:
+  // (Re)builds the converter to float when a frame's format, rate or layout is not the last one's.
+  Status follow_format(const AVFrame& frame) {
+    if (to_native_ && frame.format == in_format_ && frame.sample_rate == in_frame_rate_ &&
+        av_channel_layout_compare(&frame.ch_layout, &in_layout_) == 0) {
+      return Status::Ok();
+    }
+    if (frame.sample_rate != in_rate_) return Status::Error("sample rate changes inside the stream");
+    swr_free(&to_native_);
+    av_channel_layout_uninit(&in_layout_);
+    if (av_channel_layout_copy(&in_layout_, &frame.ch_layout) < 0) return Status::Error("bad channel layout");
+    if (in_layout_.order == AV_CHANNEL_ORDER_UNSPEC) {
+      const int n = in_layout_.nb_channels;
+      av_channel_layout_uninit(&in_layout_);
+      av_channel_layout_default(&in_layout_, n);
+    }
+    in_format_ = frame.format;
+    in_frame_rate_ = frame.sample_rate;
+    if (swr_alloc_set_opts2(&to_native_, &layout_, AV_SAMPLE_FMT_FLT, in_rate_, &in_layout_,
+                            static_cast<AVSampleFormat>(frame.format), frame.sample_rate, 0, nullptr) < 0 ||
+        swr_init(to_native_) < 0) {
+      return Status::Error("cannot set up sample conversion");
+    }
+    return Status::Ok();
+  }
+
+  // Mono at the native rate in, mono at the analysis rate into the pending buffer (nullptr: flush).
+  void push_mono(const float* mono_in, int frames) {
+    if (!to_mono_) {
+      mono_buf_.insert(mono_buf_.end(), mono_in, mono_in + frames);
+      return;
+    }
+    const int cap = swr_get_out_samples(to_mono_, frames) + 16;
+    mono_chunk_.resize(static_cast<size_t>(cap));
+    auto* out = reinterpret_cast<uint8_t*>(mono_chunk_.data());
+    const auto* in = reinterpret_cast<const uint8_t*>(mono_in);
+    const int got = swr_convert(to_mono_, &out, cap, mono_in ? &in : nullptr, frames);
+    if (got > 0) mono_buf_.insert(mono_buf_.end(), mono_chunk_.begin(), mono_chunk_.begin() + got);
+  }
+
+  void emit(bool final_block) {
+    while (!cancelled_ &&
+           (mono_buf_.size() >= block_frames_ || (final_block && (!mono_buf_.empty() || !native_buf_.empty())))) {
+      const size_t take = std::min(block_frames_, mono_buf_.size());
+      AudioBlock b;
+      b.mono = mono_buf_.data();
+      b.mono_frames = static_cast<int64_t>(take);
+      b.native = native_buf_.data();
+      b.native_frames = static_cast<int64_t>(native_buf_.size() / static_cast<size_t>(nch_));
+      b.native_channels = nch_;
+      b.mono_offset = mono_emitted_;
+      if (!sink_(b)) cancelled_ = true;
+      mono_emitted_ += b.mono_frames;
+      mono_buf_.erase(mono_buf_.begin(), mono_buf_.begin() + static_cast<std::ptrdiff_t>(take));
+      native_buf_.clear();
+      if (final_block && mono_buf_.empty()) break;
     }
   }
 
-  std::vector<float> native_buf;      // pending interleaved native samples
-  std::vector<float> mono_buf;        // pending mono analysis-rate samples
-  std::vector<float> native_chunk;    // one converted frame
-  std::vector<float> mono_native;     // one frame downmixed, native rate
-  std::vector<float> mono_chunk;      // one frame resampled
-  native_buf.reserve(static_cast<size_t>(m.options.block_frames) * 8);
-  mono_buf.reserve(static_cast<size_t>(m.options.block_frames) * 2);
-  bool cancelled = false;
-  int64_t mono_emitted = 0;
+  const Decoder::Sink& sink_;
+  DecodeStats& stats_;
+  AVChannelLayout& layout_;  // the native layout (<= 2 channels)
+  const int nch_, in_rate_, out_rate_;
+  const size_t block_frames_;
+  SwrContext* to_native_ = nullptr;  // codec format -> interleaved float, <= 2 channels
+  SwrContext* to_mono_ = nullptr;    // mono float native rate -> analysis rate (none when equal)
+  int in_format_ = -1, in_frame_rate_ = 0;
+  AVChannelLayout in_layout_{};
+  std::vector<float> native_buf_;    // pending interleaved native samples
+  std::vector<float> mono_buf_;      // pending mono analysis-rate samples
+  std::vector<float> native_chunk_;  // one converted frame
+  std::vector<float> mono_native_;   // one frame downmixed, native rate
+  std::vector<float> mono_chunk_;    // one frame resampled
+  bool cancelled_ = false;
+  int64_t mono_emitted_ = 0;
+};
 
-  auto emit = [&](bool final_block) {
-    const auto bf = static_cast<size_t>(m.options.block_frames);
-    while (!cancelled && (mono_buf.size() >= bf || (final_block && (!mono_buf.empty() || !native_buf.empty())))) {
-      const size_t take = std::min(bf, mono_buf.size());
-      AudioBlock b;
-      b.mono = mono_buf.data();
-      b.mono_frames = static_cast<int64_t>(take);
-      b.native = native_buf.data();
-      b.native_frames = static_cast<int64_t>(native_buf.size() / static_cast<size_t>(nch));
-      b.native_channels = nch;
-      b.mono_offset = mono_emitted;
-      if (!sink(b)) cancelled = true;
-      mono_emitted += b.mono_frames;
-      mono_buf.erase(mono_buf.begin(), mono_buf.begin() + static_cast<std::ptrdiff_t>(take));
-      native_buf.clear();
-      if (final_block && mono_buf.empty()) break;
-    }
-  };
+struct PacketFree {
+  void operator()(AVPacket* p) const { av_packet_free(&p); }
+};
+struct FrameFree {
+  void operator()(AVFrame* f) const { av_frame_free(&f); }
+};
 
-  auto push_mono_native = [&](const float* mono_in, int frames) {
-    if (!resample_mono) {
-      mono_buf.insert(mono_buf.end(), mono_in, mono_in + frames);
-      return;
-    }
-    const int cap = swr_get_out_samples(m.to_mono, frames) + 16;
-    mono_chunk.resize(static_cast<size_t>(cap));
-    auto* out = reinterpret_cast<uint8_t*>(mono_chunk.data());
-    const auto* in = reinterpret_cast<const uint8_t*>(mono_in);
-    const int got = swr_convert(m.to_mono, &out, cap, mono_in ? &in : nullptr, frames);
-    if (got > 0) mono_buf.insert(mono_buf.end(), mono_chunk.begin(), mono_chunk.begin() + got);
-  };
-
-  auto handle_frame = [&](AVFrame* frame) -> Status {
-    if (!m.to_native || frame->format != m.swr_in_format || frame->sample_rate != m.swr_in_rate ||
-        av_channel_layout_compare(&frame->ch_layout, &m.swr_in_layout) != 0) {
-      if (frame->sample_rate != in_rate) return Status::Error("sample rate changes inside the stream");
-      swr_free(&m.to_native);
-      av_channel_layout_uninit(&m.swr_in_layout);
-      if (av_channel_layout_copy(&m.swr_in_layout, &frame->ch_layout) < 0) return Status::Error("bad channel layout");
-      if (m.swr_in_layout.order == AV_CHANNEL_ORDER_UNSPEC) {
-        const int n = m.swr_in_layout.nb_channels;
-        av_channel_layout_uninit(&m.swr_in_layout);
-        av_channel_layout_default(&m.swr_in_layout, n);
-      }
-      m.swr_in_format = frame->format;
-      m.swr_in_rate = frame->sample_rate;
-      if (swr_alloc_set_opts2(&m.to_native, &m.native_layout, AV_SAMPLE_FMT_FLT, in_rate, &m.swr_in_layout,
-                              static_cast<AVSampleFormat>(frame->format), frame->sample_rate, 0, nullptr) < 0 ||
-          swr_init(m.to_native) < 0) {
-        return Status::Error("cannot set up sample conversion");
-      }
-    }
-    const int cap = swr_get_out_samples(m.to_native, frame->nb_samples) + 16;
-    native_chunk.resize(static_cast<size_t>(cap) * static_cast<size_t>(nch));
-    auto* out = reinterpret_cast<uint8_t*>(native_chunk.data());
-    const int got = swr_convert(m.to_native, &out, cap, const_cast<const uint8_t**>(frame->extended_data),
-                                frame->nb_samples);
-    if (got < 0) return Status::Error("sample conversion failed");
-    if (got == 0) return Status::Ok();
-    stats.native_frames += got;
-    native_buf.insert(native_buf.end(), native_chunk.begin(), native_chunk.begin() + static_cast<std::ptrdiff_t>(got) * nch);
-    mono_native.resize(static_cast<size_t>(got));
-    if (nch == 1) {
-      std::copy_n(native_chunk.begin(), got, mono_native.begin());
-    } else {
-      for (int i = 0; i < got; ++i) mono_native[i] = 0.5f * (native_chunk[2 * i] + native_chunk[2 * i + 1]);
-    }
-    push_mono_native(mono_native.data(), got);
-    emit(false);
-    return Status::Ok();
-  };
-
-  AVPacket* pkt = av_packet_alloc();
-  AVFrame* frame = av_frame_alloc();
-  Status status;
-  bool read_error = false;
+// Reads every packet of the stream, hashes it and decodes it into `blocks`, then drains the
+// decoder. A read error (I/O, a damaged container) ends the stream and is reported through
+// `read_error`: what was decoded is kept.
+Status decode_stream(AVFormatContext* fmt, AVCodecContext* codec, int stream_index, BlockMaker& blocks,
+                     PacketHasher& hasher, DecodeStats& stats, bool* read_error) {
+  std::unique_ptr<AVPacket, PacketFree> pkt(av_packet_alloc());
+  std::unique_ptr<AVFrame, FrameFree> frame(av_frame_alloc());
+  if (!pkt || !frame) return Status::Error("out of memory");
   auto drain = [&]() -> Status {
-    while (true) {
-      const int r = avcodec_receive_frame(m.codec, frame);
+    while (!blocks.cancelled()) {
+      const int r = avcodec_receive_frame(codec, frame.get());
       if (r == AVERROR(EAGAIN) || r == AVERROR_EOF) return Status::Ok();
       if (r < 0) {
         ++stats.decode_errors;
         return Status::Ok();
       }
-      Status s = handle_frame(frame);
-      av_frame_unref(frame);
+      Status s = blocks.add(*frame);
+      av_frame_unref(frame.get());
       if (!s) return s;
-      if (cancelled) return Status::Ok();
     }
+    return Status::Ok();
   };
-
-  while (status.ok() && !cancelled) {
-    const int r = av_read_frame(m.fmt.get(), pkt);
+  while (!blocks.cancelled()) {
+    const int r = av_read_frame(fmt, pkt.get());
     if (r == AVERROR_EOF) break;
     if (r < 0) {
-      read_error = true;  // I/O error or damaged container: keep what was decoded
+      *read_error = true;
       break;
     }
-    if (pkt->stream_index == m.stream_index) {
+    Status s = Status::Ok();
+    if (pkt->stream_index == stream_index) {
       ++stats.packets;
-      hasher.add(pkt);
-      const int s = avcodec_send_packet(m.codec, pkt);
-      if (s < 0 && s != AVERROR(EAGAIN)) ++stats.decode_errors;
-      status = drain();
+      hasher.add(pkt.get());
+      const int sent = avcodec_send_packet(codec, pkt.get());
+      if (sent < 0 && sent != AVERROR(EAGAIN)) ++stats.decode_errors;
+      s = drain();
     }
-    av_packet_unref(pkt);
+    av_packet_unref(pkt.get());
+    if (!s) return s;
   }
-  if (status.ok() && !cancelled) {
-    avcodec_send_packet(m.codec, nullptr);
-    status = drain();
-  }
-  if (status.ok() && !cancelled) {
-    if (resample_mono) push_mono_native(nullptr, 0);  // flush the resampler tail
-    emit(true);
-  }
-  av_packet_free(&pkt);
-  av_frame_free(&frame);
-  if (!status) return status;
-  if (cancelled) return Status::Error("cancelled");
+  if (blocks.cancelled()) return Status::Ok();
+  avcodec_send_packet(codec, nullptr);
+  return drain();
+}
 
-  stats.mono_frames = mono_emitted;
-  stats.duration_s = static_cast<double>(stats.native_frames) / in_rate;
-  stats.track_id = hasher.finish();
+// A stream with no audio, or with more damaged packets than sound ones, is not audio.
+Status judge(const DecodeStats& stats) {
   if (stats.native_frames == 0) {
     return Status::Error(stats.decode_errors > 0 ? "no decodable audio (" + std::to_string(stats.decode_errors) +
                                                        " damaged packets)"
@@ -335,9 +370,34 @@ Status Decoder::run(const Sink& sink, DecodeStats* stats_out) {
     return Status::Error("not valid audio: " + std::to_string(stats.decode_errors) + " of " +
                          std::to_string(stats.packets) + " packets undecodable");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Decoder::run(const Sink& sink, DecodeStats* stats_out) {
+  Impl& m = *impl_;
+  if (m.used) return Status::Error("decoder already used");
+  m.used = true;
+  DecodeStats stats;
+  PacketHasher hasher;
+  BlockMaker blocks(sink, stats, m.native_layout, info_.native_rate_hz, m.options.analysis_rate_hz,
+                    m.options.block_frames);
+  if (Status s = blocks.init(); !s) return s;
+  bool read_error = false;
+  if (Status s = decode_stream(m.fmt.get(), m.codec, m.stream_index, blocks, hasher, stats, &read_error); !s) {
+    return s;
+  }
+  if (!blocks.cancelled()) blocks.finish();
+  if (blocks.cancelled()) return Status::Cancelled("cancelled");
+
+  stats.mono_frames = blocks.mono_emitted();
+  stats.duration_s = static_cast<double>(stats.native_frames) / info_.native_rate_hz;
+  stats.track_id = hasher.finish();
+  if (Status s = judge(stats); !s) return s;
   const double header = info_.header_duration_s;
   stats.truncated = read_error || (header > 0 && stats.duration_s + std::max(1.0, 0.05 * header) < header) ||
-                    ends_early(impl_->fmt->url ? impl_->fmt->url : "", info_.container);
+                    ends_early(m.fmt->url ? m.fmt->url : "", info_.container);
   if (stats_out) *stats_out = stats;
   return Status::Ok();
 }

@@ -64,7 +64,7 @@ class Decoder {
   const AudioInfo& info() const { return info_; }
 
   // Decodes to the end, handing each block to `sink`. `sink` returns false to cancel (the run then
-  // returns an error "cancelled"). Can be called once.
+  // returns an error "cancelled", code kCancelled). Can be called once.
   using Sink = std::function<bool(const AudioBlock&)>;
   virtual Status run(const Sink& sink, DecodeStats* stats);
 

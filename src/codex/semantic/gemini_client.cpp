@@ -163,7 +163,7 @@ Result<GeminiReply> gemini_generate(const GeminiConfig& c, const GeminiRequest& 
   GeminiReply reply;
   std::string last_error;
   for (int attempt = 0; attempt <= c.max_retries; ++attempt) {
-    if (cancelled()) return Status::Error("cancelled");
+    if (cancelled()) return Status::Cancelled("cancelled");
     reply.attempts = attempt + 1;
     // A watcher breaks the request off when the user cancels (httplib's stop() is meant for this).
     std::atomic<bool> done{false};
@@ -182,7 +182,7 @@ Result<GeminiReply> gemini_generate(const GeminiConfig& c, const GeminiRequest& 
     auto res = http.Post(path, headers, body, "application/json");
     done = true;
     if (watcher.joinable()) watcher.join();
-    if (cancelled()) return Status::Error("cancelled");
+    if (cancelled()) return Status::Cancelled("cancelled");
     double wait = -1.0;
     if (!res) {
       last_error = "Gemini request failed: " + httplib::to_string(res.error());
