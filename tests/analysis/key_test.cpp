@@ -233,7 +233,9 @@ TEST(Key, OneBrightNoteIsHeardAsItsOwnPitchNotItsPartials) {
     test::write_audio(dir.file("k.wav"), held_notes({midi}, 12), 2, 44100);
     std::vector<std::unique_ptr<Analyzer>> v;
     v.push_back(std::make_unique<KeyAnalyzer>());
-    if (suppression) EXPECT_TRUE(v[0]->mutable_params().set("harmonic_suppression", *suppression).ok());
+    if (suppression) {
+      EXPECT_TRUE(v[0]->mutable_params().set("harmonic_suppression", *suppression).ok());
+    }
     auto r = analyze_file(dir.file("k.wav"), v);
     EXPECT_TRUE(r.ok()) << r.status().message();
     std::array<double, 12> c{};

@@ -22,6 +22,109 @@ double onset_peakiness(const std::vector<float>& odf, double fps) {
   return mean > 0 ? d[d.size() * 99 / 100] / mean : 0.0;
 }
 
+// A steady grid covers the whole audible track (within 50 dB of its loudest), beatless intros
+// and outros included: its beats and downbeats are laid out again at its period.
+void extend_steady_grid(BeatGrid& grid, const OnsetDetector& od, float loudest, double seconds) {
+  if (!grid.steady || grid.bpm <= 0 || grid.beats.empty()) return;
+  const auto& level = od.level();
+  const double period = 60.0 / grid.bpm;
+  double first_active = 0.0, last_active = seconds;
+  for (size_t i = 0; i < level.size(); ++i) {
+    if (level[i] > loudest - 50.0f) {
+      first_active = od.frame_time(static_cast<double>(i)) - 0.05;
+      break;
+    }
+  }
+  for (size_t i = level.size(); i-- > 0;) {
+    if (level[i] > loudest - 50.0f) {
+      last_active = od.frame_time(static_cast<double>(i)) + 0.05;
+      break;
+    }
+  }
+  const double anchor = grid.beats.front();
+  const double k0 = std::ceil((std::max(0.0, first_active) - anchor) / period - 1e-9);
+  const double bar_anchor = grid.downbeats.empty() ? anchor : grid.downbeats.front();
+  std::vector<double> beats, downs;
+  for (double k = k0;; k += 1.0) {
+    const double t = anchor + k * period;
+    if (t > std::min(seconds, last_active)) break;
+    beats.push_back(t);
+    const double bars = (t - bar_anchor) / (4.0 * period);
+    if (std::fabs(bars - std::round(bars)) < 1e-6) downs.push_back(t);
+  }
+  grid.beats = beats;
+  grid.downbeats = downs;
+  grid.first_beat_s = beats.empty() ? anchor : beats.front();
+}
+
+// Groove evidence from the bass-range onsets at the beats: a kick on every beat (four on the
+// floor) or not, and how clearly the first and last 16 beats carry a pulse (what a DJ needs to
+// beatmatch in and out). Null with fewer than 8 beats.
+nlohmann::json groove_evidence(const BeatGrid& grid, const OnsetDetector& od) {
+  const auto& low = od.low_flux();
+  std::vector<double> at_beat;
+  for (double t : grid.beats) at_beat.push_back(max_near(low, od.frame_at(t)));
+  if (at_beat.size() < 8) return nullptr;
+  std::vector<double> sorted = at_beat;
+  std::sort(sorted.begin(), sorted.end());
+  const double strong = sorted[sorted.size() * 3 / 4];  // a typical kick
+  auto share = [&](size_t lo, size_t hi) {
+    size_t n = 0, hit = 0;
+    for (size_t i = lo; i < hi && i < at_beat.size(); ++i, ++n) hit += at_beat[i] >= 0.4 * strong;
+    return n ? static_cast<double>(hit) / static_cast<double>(n) : 0.0;
+  };
+  const size_t b = at_beat.size();
+  // Kick on every beat, counted over the bars where the drums play (not intros or breakdowns).
+  size_t active = 0, hit = 0;
+  for (size_t bar = 0; bar + 4 <= b; bar += 4) {
+    size_t strong_beats = 0;
+    for (size_t i = bar; i < bar + 4; ++i) strong_beats += at_beat[i] >= 0.4 * strong;
+    if (strong_beats == 0) continue;
+    active += 4;
+    hit += strong_beats;
+  }
+  const double every = active ? static_cast<double>(hit) / static_cast<double>(active) : 0.0;
+  return {{"kick_every_beat", round_step(every, 0.01)},
+          {"intro_pulse", round_step(share(0, std::min<size_t>(16, b)), 0.01)},
+          {"outro_pulse", round_step(share(b > 16 ? b - 16 : 0, b), 0.01)}};
+}
+
+// The tempo, its grid and the evidence behind its octave, as the analyzer's output.
+void write_tempo(nlohmann::json& v, double bpm, const TempoEstimate& est, const BeatGrid& grid, double peaky) {
+  nlohmann::json beats = nlohmann::json::array(), downs = nlohmann::json::array(), alts = nlohmann::json::array();
+  for (double t : grid.beats) beats.push_back(round_step(t, 0.001));
+  for (double t : grid.downbeats) downs.push_back(round_step(t, 0.001));
+  for (const auto& a : est.alternatives) {
+    alts.push_back({{"bpm", round_step(a.bpm, 0.01)}, {"score", round_step(std::min(a.score, 1.0), 0.001)},
+                    {"relation", a.relation}});
+  }
+  nlohmann::json segments = nlohmann::json::array();
+  for (const auto& s : grid.segments) {
+    segments.push_back({{"start_s", round_step(s.start_s, 0.001)}, {"end_s", round_step(s.end_s, 0.001)},
+                        {"bpm", round_step(s.bpm, 0.01)}});
+  }
+  v["bpm"] = round_step(bpm, 0.01);
+  v["bpm_confidence"] = round_step(est.confidence, 0.001);
+  v["bpm_alternatives"] = alts;
+  v["tempo_feel"] = est.half_time_feel ? "half-time" : "straight";
+  v["beats"] = beats;
+  v["downbeats"] = downs;
+  v["beat_grid"] = {{"steady", grid.steady},
+                    {"first_beat_s", round_step(grid.first_beat_s, 0.001)},
+                    {"bpm", round_step(grid.bpm, 0.001)},
+                    {"jitter_ms", round_step(grid.jitter_ms, 0.1)}};
+  v["tempo_segments"] = segments;
+  v["periodicity"] = round_step(est.periodicity, 0.001);
+  v["octave_evidence"] = {{"comb_bpm", round_step(est.slow_bpm, 0.01)},
+                          {"pattern_s", round_step(est.pattern_s, 0.01)},
+                          {"three_two", est.three_two},
+                          {"fast_pulse", round_step(est.fast_pulse, 0.001)},
+                          {"faster_pulse", round_step(est.faster_pulse, 0.001)},
+                          {"hat_pulse", round_step(est.hat_pulse, 0.001)},
+                          {"onset_peakiness", round_step(peaky, 0.1)},
+                          {"offbeat_snare", round_step(est.offbeat_snare, 0.001)}};
+}
+
 }  // namespace
 
 TempoAnalyzer::TempoAnalyzer()
@@ -93,108 +196,9 @@ AnalyzerOutput TempoAnalyzer::finish() {
   double bpm = est.bpm;
   if (grid.bpm > 0 && std::fabs(grid.bpm - est.bpm) / est.bpm < 0.04) bpm = grid.bpm;
 
-  // A steady grid covers the whole audible track, including beatless intros and outros.
-  if (grid.steady && grid.bpm > 0) {
-    const double period = 60.0 / grid.bpm;
-    double first_active = 0.0, last_active = seconds_;
-    for (size_t i = 0; i < level.size(); ++i) {
-      if (level[i] > loudest - 50.0f) {
-        first_active = od.frame_time(static_cast<double>(i)) - 0.05;
-        break;
-      }
-    }
-    for (size_t i = level.size(); i-- > 0;) {
-      if (level[i] > loudest - 50.0f) {
-        last_active = od.frame_time(static_cast<double>(i)) + 0.05;
-        break;
-      }
-    }
-    const double anchor = grid.beats.front();
-    const double k0 = std::ceil((std::max(0.0, first_active) - anchor) / period - 1e-9);
-    std::vector<double> beats;
-    std::vector<double> downs;
-    const std::vector<double> old_downs = grid.downbeats;
-    const double bar_anchor = old_downs.empty() ? anchor : old_downs.front();
-    for (double k = k0;; k += 1.0) {
-      const double t = anchor + k * period;
-      if (t > std::min(seconds_, last_active)) break;
-      beats.push_back(t);
-      const double bars = (t - bar_anchor) / (4.0 * period);
-      if (std::fabs(bars - std::round(bars)) < 1e-6) downs.push_back(t);
-    }
-    grid.beats = beats;
-    grid.downbeats = downs;
-    grid.first_beat_s = beats.empty() ? anchor : beats.front();
-  }
-
-  nlohmann::json beats = nlohmann::json::array(), downs = nlohmann::json::array(), alts = nlohmann::json::array();
-  for (double t : grid.beats) beats.push_back(round_step(t, 0.001));
-  for (double t : grid.downbeats) downs.push_back(round_step(t, 0.001));
-  for (const auto& a : est.alternatives) {
-    alts.push_back({{"bpm", round_step(a.bpm, 0.01)}, {"score", round_step(std::min(a.score, 1.0), 0.001)},
-                    {"relation", a.relation}});
-  }
-  nlohmann::json segments = nlohmann::json::array();
-  for (const auto& s : grid.segments) {
-    segments.push_back({{"start_s", round_step(s.start_s, 0.001)}, {"end_s", round_step(s.end_s, 0.001)},
-                        {"bpm", round_step(s.bpm, 0.01)}});
-  }
-  const char* feel = est.half_time_feel ? "half-time" : "straight";
-  out.values["bpm"] = round_step(bpm, 0.01);
-  out.values["bpm_confidence"] = round_step(est.confidence, 0.001);
-  out.values["bpm_alternatives"] = alts;
-  out.values["tempo_feel"] = feel;
-  out.values["beats"] = beats;
-  out.values["downbeats"] = downs;
-  out.values["beat_grid"] = {{"steady", grid.steady},
-                             {"first_beat_s", round_step(grid.first_beat_s, 0.001)},
-                             {"bpm", round_step(grid.bpm, 0.001)},
-                             {"jitter_ms", round_step(grid.jitter_ms, 0.1)}};
-  out.values["tempo_segments"] = segments;
-  out.values["periodicity"] = round_step(est.periodicity, 0.001);
-  out.values["octave_evidence"] = {{"comb_bpm", round_step(est.slow_bpm, 0.01)},
-                                   {"pattern_s", round_step(est.pattern_s, 0.01)},
-                                   {"three_two", est.three_two},
-                                   {"fast_pulse", round_step(est.fast_pulse, 0.001)},
-                                   {"faster_pulse", round_step(est.faster_pulse, 0.001)},
-                                   {"hat_pulse", round_step(est.hat_pulse, 0.001)},
-                                   {"onset_peakiness", round_step(peaky, 0.1)},
-                                   {"offbeat_snare", round_step(est.offbeat_snare, 0.001)}};
-  // Groove evidence from the bass-range onsets at the beats: a kick on every beat (four on the
-  // floor) or not, and how clearly the first and last 16 beats carry a pulse (what a DJ needs to
-  // beatmatch in and out).
-  {
-    const auto& low = od.low_flux();
-    std::vector<double> at_beat;
-    for (double t : grid.beats) {
-      const double e = max_near(low, od.frame_at(t));
-      at_beat.push_back(e);
-    }
-    if (at_beat.size() >= 8) {
-      std::vector<double> sorted = at_beat;
-      std::sort(sorted.begin(), sorted.end());
-      const double strong = sorted[sorted.size() * 3 / 4];  // a typical kick
-      auto share = [&](size_t lo, size_t hi) {
-        size_t n = 0, hit = 0;
-        for (size_t i = lo; i < hi && i < at_beat.size(); ++i, ++n) hit += at_beat[i] >= 0.4 * strong;
-        return n ? static_cast<double>(hit) / static_cast<double>(n) : 0.0;
-      };
-      const size_t b = at_beat.size();
-      // Kick on every beat, counted over the bars where the drums play (not intros or breakdowns).
-      size_t active = 0, hit = 0;
-      for (size_t bar = 0; bar + 4 <= b; bar += 4) {
-        size_t strong_beats = 0;
-        for (size_t i = bar; i < bar + 4; ++i) strong_beats += at_beat[i] >= 0.4 * strong;
-        if (strong_beats == 0) continue;
-        active += 4;
-        hit += strong_beats;
-      }
-      const double every = active ? static_cast<double>(hit) / static_cast<double>(active) : 0.0;
-      out.values["groove"] = {{"kick_every_beat", round_step(every, 0.01)},
-                              {"intro_pulse", round_step(share(0, std::min<size_t>(16, b)), 0.01)},
-                              {"outro_pulse", round_step(share(b > 16 ? b - 16 : 0, b), 0.01)}};
-    }
-  }
+  extend_steady_grid(grid, od, loudest, seconds_);
+  write_tempo(out.values, bpm, est, grid, peaky);
+  if (auto groove = groove_evidence(grid, od); !groove.is_null()) out.values["groove"] = groove;
   out.confidence = est.confidence;
   return out;
 }
