@@ -185,6 +185,133 @@ double info_nce(const MlpParams& p, const float* xa, const float* xb, int batch,
   return loss;
 }
 
+namespace {
+
+// The perceptron starts near zero, so the model starts as the summary fallback and learns what to
+// add to it.
+MlpParams initial_params(int hidden, std::mt19937_64& rng) {
+  MlpParams p;
+  p.in = kSummaryDims, p.hidden = std::clamp(hidden, 8, 4096), p.out = kAcousticDims;  // what load() accepts
+  std::normal_distribution<float> n1(0.0f, std::sqrt(2.0f / p.in)), n2(0.0f, 0.1f * std::sqrt(1.0f / p.hidden));
+  p.w1.resize(static_cast<size_t>(p.hidden) * p.in);
+  for (float& w : p.w1) w = n1(rng);
+  p.b1.assign(p.hidden, 0.0f);
+  p.w2.resize(static_cast<size_t>(p.out) * p.hidden);
+  for (float& w : p.w2) w = n2(rng);
+  p.b2.assign(p.out, 0.0f);
+  return p;
+}
+
+// Draws the training batches: pairs of windows of one track (or of a track and one of its
+// partners), each an augmented, standardised view.
+class PairSampler {
+ public:
+  PairSampler(const std::vector<TrainTrack>& tracks, const std::vector<size_t>& usable, const AcousticModel& scaler,
+              const TrainOptions& opt, std::mt19937_64& rng)
+      : tracks_(tracks), usable_(usable), scaler_(scaler), opt_(opt), rng_(rng), order_(usable.size()),
+        partners_(usable.size()), means_(usable.size() * kSummaryDims, 0.0f) {
+    std::iota(order_.begin(), order_.end(), 0);
+    // Partners among the usable tracks, for partner positives.
+    std::vector<int64_t> usable_index(tracks.size(), -1);
+    for (size_t u = 0; u < usable.size(); ++u) usable_index[usable[u]] = static_cast<int64_t>(u);
+    for (size_t u = 0; u < usable.size(); ++u) {
+      for (uint32_t t : tracks[usable[u]].partners) {
+        if (t < tracks.size() && usable_index[t] >= 0 && static_cast<size_t>(usable_index[t]) != u) {
+          partners_[u].push_back(static_cast<size_t>(usable_index[t]));
+        }
+      }
+    }
+    // Track means, standardised, for hard batches.
+    for (size_t u = 0; u < usable.size(); ++u) {
+      const auto& w = tracks[usable[u]].windows;
+      const size_t n = w.size() / kSummaryDims;
+      std::vector<float> m(kSummaryDims, 0.0f);
+      for (size_t i = 0; i < n; ++i) {
+        for (int d = 0; d < kSummaryDims; ++d) m[d] += w[i * kSummaryDims + d] / static_cast<float>(n);
+      }
+      const auto z = scaler.standardise(m.data());
+      std::copy(z.begin(), z.end(), means_.begin() + static_cast<std::ptrdiff_t>(u * kSummaryDims));
+    }
+  }
+
+  // One batch: rows i of `xa` and `xb` are two views of track pick[i] (or of it and a partner).
+  void draw(int batch, float* xa, float* xb) {
+    const std::vector<size_t> pick = pick_tracks(batch);
+    for (int i = 0; i < batch; ++i) {
+      const size_t u = pick[static_cast<size_t>(i)];
+      const size_t n = windows(u);
+      const size_t wa = std::uniform_int_distribution<size_t>(0, n - 1)(rng_);
+      size_t ub = u, wb = wa;
+      if (!partners_[u].empty() && unit_(rng_) < opt_.group_positive) {
+        const auto& g = partners_[u];
+        ub = g[std::uniform_int_distribution<size_t>(0, g.size() - 1)(rng_)];
+        wb = std::uniform_int_distribution<size_t>(0, windows(ub) - 1)(rng_);
+      } else if (n > 1) {
+        wb = std::uniform_int_distribution<size_t>(0, n - 2)(rng_);
+        if (wb >= wa) ++wb;
+      }
+      view(u, wa, xa + static_cast<size_t>(i) * kSummaryDims);
+      view(ub, wb, xb + static_cast<size_t>(i) * kSummaryDims);
+    }
+  }
+
+ private:
+  size_t windows(size_t u) const { return tracks_[usable_[u]].windows.size() / kSummaryDims; }
+
+  // The batch's tracks: a random sample, or one track and its nearest neighbours.
+  std::vector<size_t> pick_tracks(int batch) {
+    std::vector<size_t> pick;
+    if (unit_(rng_) < opt_.hard_fraction && usable_.size() > static_cast<size_t>(batch)) {
+      const size_t anchor = std::uniform_int_distribution<size_t>(0, usable_.size() - 1)(rng_);
+      std::vector<std::pair<float, size_t>> d(usable_.size());
+      for (size_t u = 0; u < usable_.size(); ++u) {
+        float s = 0;
+        for (int k = 0; k < kSummaryDims; ++k) {
+          const float e = means_[u * kSummaryDims + k] - means_[anchor * kSummaryDims + k];
+          s += e * e;
+        }
+        d[u] = {s, u};
+      }
+      std::nth_element(d.begin(), d.begin() + batch, d.end());
+      for (int i = 0; i < batch; ++i) pick.push_back(d[static_cast<size_t>(i)].second);
+      return pick;
+    }
+    for (int i = 0; i < batch; ++i) {
+      const size_t j = std::uniform_int_distribution<size_t>(static_cast<size_t>(i), order_.size() - 1)(rng_);
+      std::swap(order_[static_cast<size_t>(i)], order_[j]);
+      pick.push_back(order_[static_cast<size_t>(i)]);
+    }
+    return pick;
+  }
+
+  // Window `window` of track u, augmented (when asked) and standardised, into x.
+  void view(size_t u, size_t window, float* x) {
+    const auto& w = tracks_[usable_[u]].windows;
+    std::vector<float> raw(w.begin() + static_cast<std::ptrdiff_t>(window * kSummaryDims),
+                           w.begin() + static_cast<std::ptrdiff_t>((window + 1) * kSummaryDims));
+    if (opt_.augment) augment(raw.data(), rng_);
+    const auto z = scaler_.standardise(raw.data());
+    for (int d = 0; d < kSummaryDims; ++d) {
+      float v = z[d];
+      if (opt_.augment) v = unit_(rng_) < 0.1 ? 0.0f : v + noise_(rng_);
+      x[d] = v;
+    }
+  }
+
+  const std::vector<TrainTrack>& tracks_;
+  const std::vector<size_t>& usable_;
+  const AcousticModel& scaler_;
+  const TrainOptions& opt_;
+  std::mt19937_64& rng_;
+  std::uniform_real_distribution<double> unit_{0.0, 1.0};
+  std::normal_distribution<float> noise_{0.0f, 0.15f};
+  std::vector<size_t> order_;
+  std::vector<std::vector<size_t>> partners_;
+  std::vector<float> means_;
+};
+
+}  // namespace
+
 Result<AcousticModel> train_acoustic(const std::vector<TrainTrack>& tracks, const TrainOptions& opt) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<size_t> usable;
@@ -209,106 +336,17 @@ Result<AcousticModel> train_acoustic(const std::vector<TrainTrack>& tracks, cons
   const AcousticModel scaler = AcousticModel::summary(st);
 
   std::mt19937_64 rng(opt.seed);
-  MlpParams p;
-  p.in = kSummaryDims, p.hidden = std::clamp(opt.hidden, 8, 4096), p.out = kAcousticDims;  // what load() accepts
-  {
-    // The perceptron starts near zero, so the model starts as the summary fallback and learns what
-    // to add to it.
-    std::normal_distribution<float> n1(0.0f, std::sqrt(2.0f / p.in)), n2(0.0f, 0.1f * std::sqrt(1.0f / p.hidden));
-    p.w1.resize(static_cast<size_t>(p.hidden) * p.in);
-    for (float& w : p.w1) w = n1(rng);
-    p.b1.assign(p.hidden, 0.0f);
-    p.w2.resize(static_cast<size_t>(p.out) * p.hidden);
-    for (float& w : p.w2) w = n2(rng);
-    p.b2.assign(p.out, 0.0f);
-  }
+  MlpParams p = initial_params(opt.hidden, rng);
   const int batch = static_cast<int>(std::min<size_t>(static_cast<size_t>(std::max(2, opt.batch)), usable.size()));
   const int steps = opt.steps > 0 ? opt.steps
                                   : static_cast<int>(std::clamp<size_t>(40 * usable.size() / static_cast<size_t>(batch), 300, 3000));
-  // Partners among the usable tracks, for partner positives.
-  std::vector<int64_t> usable_index(tracks.size(), -1);
-  for (size_t u = 0; u < usable.size(); ++u) usable_index[usable[u]] = static_cast<int64_t>(u);
-  std::vector<std::vector<size_t>> partners(usable.size());
-  for (size_t u = 0; u < usable.size(); ++u) {
-    for (uint32_t t : tracks[usable[u]].partners) {
-      if (t < tracks.size() && usable_index[t] >= 0 && static_cast<size_t>(usable_index[t]) != u) {
-        partners[u].push_back(static_cast<size_t>(usable_index[t]));
-      }
-    }
-  }
-  // Track means, standardised, for hard batches.
-  std::vector<float> means(usable.size() * kSummaryDims, 0.0f);
-  for (size_t u = 0; u < usable.size(); ++u) {
-    const auto& w = tracks[usable[u]].windows;
-    const size_t n = w.size() / kSummaryDims;
-    std::vector<float> m(kSummaryDims, 0.0f);
-    for (size_t i = 0; i < n; ++i) {
-      for (int d = 0; d < kSummaryDims; ++d) m[d] += w[i * kSummaryDims + d] / static_cast<float>(n);
-    }
-    const auto z = scaler.standardise(m.data());
-    std::copy(z.begin(), z.end(), means.begin() + static_cast<std::ptrdiff_t>(u * kSummaryDims));
-  }
-
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  std::normal_distribution<float> noise(0.0f, 0.15f);
-  auto view = [&](size_t u, size_t window, float* x) {
-    const auto& w = tracks[usable[u]].windows;
-    std::vector<float> raw(w.begin() + static_cast<std::ptrdiff_t>(window * kSummaryDims),
-                           w.begin() + static_cast<std::ptrdiff_t>((window + 1) * kSummaryDims));
-    if (opt.augment) augment(raw.data(), rng);
-    const auto z = scaler.standardise(raw.data());
-    for (int d = 0; d < kSummaryDims; ++d) {
-      float v = z[d];
-      if (opt.augment) v = unit(rng) < 0.1 ? 0.0f : v + noise(rng);
-      x[d] = v;
-    }
-  };
-
+  PairSampler sampler(tracks, usable, scaler, opt, rng);
   MlpParams grad;
   Adam a1, a2, a3, a4;
   std::vector<float> xa(static_cast<size_t>(batch) * kSummaryDims), xb(xa.size());
-  std::vector<size_t> order(usable.size());
-  std::iota(order.begin(), order.end(), 0);
   double loss_avg = 0;
   for (int step = 1; step <= steps; ++step) {
-    // The batch's tracks: a random sample, or one track and its nearest neighbours.
-    std::vector<size_t> pick;
-    if (unit(rng) < opt.hard_fraction && usable.size() > static_cast<size_t>(batch)) {
-      const size_t anchor = std::uniform_int_distribution<size_t>(0, usable.size() - 1)(rng);
-      std::vector<std::pair<float, size_t>> d(usable.size());
-      for (size_t u = 0; u < usable.size(); ++u) {
-        float s = 0;
-        for (int k = 0; k < kSummaryDims; ++k) {
-          const float e = means[u * kSummaryDims + k] - means[anchor * kSummaryDims + k];
-          s += e * e;
-        }
-        d[u] = {s, u};
-      }
-      std::nth_element(d.begin(), d.begin() + batch, d.end());
-      for (int i = 0; i < batch; ++i) pick.push_back(d[static_cast<size_t>(i)].second);
-    } else {
-      for (int i = 0; i < batch; ++i) {
-        const size_t j = std::uniform_int_distribution<size_t>(static_cast<size_t>(i), order.size() - 1)(rng);
-        std::swap(order[static_cast<size_t>(i)], order[j]);
-        pick.push_back(order[static_cast<size_t>(i)]);
-      }
-    }
-    for (int i = 0; i < batch; ++i) {
-      const size_t u = pick[static_cast<size_t>(i)];
-      const size_t n = tracks[usable[u]].windows.size() / kSummaryDims;
-      const size_t wa = std::uniform_int_distribution<size_t>(0, n - 1)(rng);
-      size_t ub = u, wb = wa;
-      if (!partners[u].empty() && unit(rng) < opt.group_positive) {
-        const auto& g = partners[u];
-        ub = g[std::uniform_int_distribution<size_t>(0, g.size() - 1)(rng)];
-        wb = std::uniform_int_distribution<size_t>(0, tracks[usable[ub]].windows.size() / kSummaryDims - 1)(rng);
-      } else if (n > 1) {
-        wb = std::uniform_int_distribution<size_t>(0, n - 2)(rng);
-        if (wb >= wa) ++wb;
-      }
-      view(u, wa, &xa[static_cast<size_t>(i) * kSummaryDims]);
-      view(ub, wb, &xb[static_cast<size_t>(i) * kSummaryDims]);
-    }
+    sampler.draw(batch, xa.data(), xb.data());
     grad.zero_like(p);
     const double loss = info_nce(p, xa.data(), xb.data(), batch, opt.temperature, &grad);
     loss_avg = step == 1 ? loss : 0.95 * loss_avg + 0.05 * loss;
