@@ -213,7 +213,7 @@ Filled local_fill(const Measurements& m) {
   b.energy = m.energy.value_or(5.0);
   b.key = m.key ? music::parse_key(*m.key) : std::nullopt;
   b.brightness = m.centroid_hz ? std::clamp((*m.centroid_hz - 300.0) / 2500.0, 0.0, 1.0) : 0.5;
-  b.half_time = m.tempo_feel == std::string(schema::TempoFeel::named("half-time").name());
+  b.half_time = m.half_time();
   fill_rhythm(m, b, f);
   fill_structure(m, f);
   const Vibe vibe = fill_mood(m, b, f);

@@ -59,6 +59,8 @@ struct Measurements {
       loudness_range_lu, true_peak_dbtp, periodicity, duration_s, key_confidence;
   std::optional<std::string> key;         // Camelot
   std::optional<std::string> tempo_feel;  // straight | half-time | double-time
+  // The tempo analyzer heard half-time drums (its tempo_feel is the schema's "half-time").
+  bool half_time() const { return tempo_feel && *tempo_feel == schema::TempoFeel::named("half-time").name(); }
   std::optional<bool> steady_grid;
   std::optional<double> kick_every_beat, intro_pulse, outro_pulse;  // tempo analyzer's groove evidence
   std::optional<double> first_beat_s;

@@ -103,7 +103,7 @@ void fill_timbre_fields(const Measurements& m, Filled& f) {
     const double in = m.intro_pulse.value_or(0.0), out = m.outro_pulse.value_or(0.0);
     notes.push_back(in >= 0.5 ? "clear beat from the start: easy to mix in" : "beatless or sparse intro: bring it in over a loop");
     notes.push_back(out >= 0.5 ? "beat holds to the end: long blend out" : "beat fades before the end: mix out early");
-    if (m.tempo_feel == std::string(schema::TempoFeel::named("half-time").name())) notes.push_back("half-time feel: pairs with tracks at half its BPM");
+    if (m.half_time()) notes.push_back("half-time feel: pairs with tracks at half its BPM");
     if (m.steady_grid == false) notes.push_back("tempo drifts: ride the pitch or cut");
     std::string s;
     for (const auto& n : notes) s += (s.empty() ? "" : "; ") + n;
