@@ -73,7 +73,8 @@ Status error_status(sqlite3* db, int rc, bool inspecting = false) {
   std::string m = "database: " + one_line(sqlite3_errmsg(db));
   const int primary = rc & 0xff;
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
-    return Status::Corrupt(inspecting ? m : m + " (codex check --repair saves what can be read)");
+    // Inspecting damage (codex check), the finding is SQLite's own words.
+    return Status::Corrupt(inspecting ? one_line(sqlite3_errmsg(db)) : m + " (codex check --repair saves what can be read)");
   }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Busy(m);
   return Status::Io(m);

@@ -19,7 +19,7 @@ namespace codex::corpus {
 class Statement {
  public:
   Statement() = default;
-  // `inspecting`: errors of damage are reported as SQLite words them, without the advice to repair.
+  // `inspecting`: damage is reported in SQLite's own words, without the advice to repair.
   Statement(sqlite3* db, sqlite3_stmt* stmt, bool inspecting = false)
       : db_(db), stmt_(stmt), inspecting_(inspecting) {}
   ~Statement();
