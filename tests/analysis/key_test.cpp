@@ -252,6 +252,31 @@ TEST(Key, OneBrightNoteIsHeardAsItsOwnPitchNotItsPartials) {
   }
 }
 
+TEST(Key, TheLearnedModelJoinsOnlyWhenAskedAndKeepsClearKeys) {
+  // Off by default (the profiles alone); with its fitted weight it names itself in the output and
+  // clear progressions in major and minor keep their keys.
+  auto key_with = [](const std::vector<float>& stereo, std::optional<double> weight) {
+    test::TempDir dir;
+    test::write_audio(dir.file("k.wav"), stereo, 2, 44100);
+    std::vector<std::unique_ptr<Analyzer>> v;
+    v.push_back(std::make_unique<KeyAnalyzer>());
+    if (weight) {
+      EXPECT_TRUE(v[0]->mutable_params().set("learned_weight", *weight).ok());
+    }
+    auto r = analyze_file(dir.file("k.wav"), v);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? r->results[0].output.values : nlohmann::json();
+  };
+  const auto plain = key_with(demo::render_track(progression({7, false})).samples, std::nullopt);
+  EXPECT_FALSE(plain.contains("key_model"));
+  for (const music::Key k : {music::Key{7, false}, music::Key{2, false}, music::Key{4, true}, music::Key{11, true}}) {
+    const auto j = key_with(demo::render_track(progression(k)).samples, 0.2);
+    ASSERT_TRUE(j["key"].is_string()) << k.name();
+    EXPECT_EQ(j["key_name"], k.name());
+    EXPECT_EQ(j.value("key_model", "").rfind("key-", 0), 0u) << j.dump().substr(0, 300);
+  }
+}
+
 TEST(KeyEstimate, TheProfilesAreTheOnesDescribed) {
   // Built from key_estimate.cpp's description, not from its tables: the scale degrees (semitones
   // above the tonic) weigh 1, the tonic 2, the third and the fifth 1.5; minor's seventh 0.8 and the

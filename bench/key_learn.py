@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""A learned key model over the key analyzer's own pitch features, cross-validated by clip.
+
+The features come from `codex_key_features OUTDIR FILE...` (build/bench): per frame, the tonal
+pitch energy (whitened, median-filtered) and the raw semitone energy, MIDI 33-96. Each window of
+frames is pooled and folded into pitch classes per octave band; the model scores a key by rotating
+the window so that the key's tonic sits at pitch class 0 and passing it through one small
+perceptron shared by all twelve tonics (so it is transposition-equivariant: every tonic learns from
+every clip). A segment's key is the sum of its windows' log-probabilities.
+
+    python3 bench/key_learn.py FEATURES_DIR dev-edm/manifest.json [--folds 5] [--hidden 48]
+        [--save MODEL.json]     # after the cross-validation, fit on everything and write the model
+
+Only numpy. Folds keep every segment of a clip on one side (AugmentedGiantSteps shifted each
+segment of a clip separately, so one clip appears in several keys).
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+LOW_MIDI = 33
+SEMIS = 64
+BANDS = (SEMIS + 11) // 12  # 6 octave bands (the last one partial)
+NAMES = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
+ALIASES = {"Db": 1, "D#": 3, "Gb": 6, "G#": 8, "A#": 10, "Cb": 11, "E#": 5, "Fb": 4, "B#": 0}
+
+
+def parse_key(text):
+    tonic, mode = text.split()
+    pc = NAMES.index(tonic) if tonic in NAMES else ALIASES[tonic]
+    return pc, mode.lower().startswith("min")
+
+
+def read_features(path):
+    with open(path, "rb") as f:
+        head = np.frombuffer(f.read(16), dtype=np.int32, count=2)
+        frames, semis = int(head[0]), int(head[1])
+        data = np.frombuffer(f.read(), dtype=np.float32)
+    tonal = data[: frames * semis].reshape(frames, semis)
+    raw = data[frames * semis: 2 * frames * semis].reshape(frames, semis)
+    return tonal, raw
+
+
+# Window pooling: what the C++ side must do the same way.
+WIN = 32   # frames (~6 s at 4096/22050)
+HOP = 16
+
+
+def fold(v):
+    """64 semitones -> [BANDS, 12] by pitch class (index 0 = C), zero where a band has no note."""
+    out = np.zeros(v.shape[:-1] + (BANDS, 12), dtype=np.float32)
+    for s in range(SEMIS):
+        midi = LOW_MIDI + s
+        out[..., s // 12, midi % 12] = v[..., s]
+    return out
+
+
+def window_features(tonal, raw):
+    """Per window: [2, BANDS, 12] (tonal mean, raw log-energy mean), each scaled to unit max."""
+    n = tonal.shape[0]
+    if n == 0:
+        return np.zeros((0, 2, BANDS, 12), dtype=np.float32)
+    lraw = np.log1p(1e3 * raw / (raw.mean() + 1e-12))
+    starts = list(range(0, max(1, n - WIN + 1), HOP))
+    feats = []
+    for a in starts:
+        t = tonal[a:a + WIN].mean(axis=0)
+        r = lraw[a:a + WIN].mean(axis=0)
+        r = np.maximum(0.0, r - r.mean())
+        t = t / (t.max() + 1e-9)
+        r = r / (r.max() + 1e-9)
+        feats.append(np.stack([fold(t), fold(r)]))
+    return np.asarray(feats, dtype=np.float32)
+
+
+def rotations(x):
+    """x [N, 2, BANDS, 12] -> [N, 12, D]: row k has tonic k moved to pitch class 0."""
+    rot = np.stack([np.roll(x, -k, axis=-1) for k in range(12)], axis=1)
+    return rot.reshape(x.shape[0], 12, -1)
+
+
+class Model:
+    def __init__(self, d, hidden, rng):
+        self.w1 = rng.normal(0, np.sqrt(2.0 / d), (d, hidden)).astype(np.float32)
+        self.b1 = np.zeros(hidden, np.float32)
+        self.w2 = rng.normal(0, np.sqrt(1.0 / hidden), (hidden, 2)).astype(np.float32)
+        self.b2 = np.zeros(2, np.float32)
+
+    def params(self):
+        return [self.w1, self.b1, self.w2, self.b2]
+
+    def logits(self, xr):
+        """xr [N, 12, D] -> logits [N, 24] (index tonic*2 + minor) and the cache for backward."""
+        h = xr @ self.w1 + self.b1
+        a = np.maximum(h, 0)
+        z = a @ self.w2 + self.b2  # [N, 12, 2]
+        return z.reshape(z.shape[0], 24), (xr, h, a)
+
+    def grads(self, cache, dz):
+        xr, h, a = cache
+        dz = dz.reshape(dz.shape[0], 12, 2)
+        gw2 = np.einsum("nkh,nko->ho", a, dz)
+        gb2 = dz.sum(axis=(0, 1))
+        da = dz @ self.w2.T
+        dh = da * (h > 0)
+        gw1 = np.einsum("nkd,nkh->dh", xr, dh)
+        gb1 = dh.sum(axis=(0, 1))
+        return [gw1, gb1, gw2, gb2]
+
+
+def log_softmax(z):
+    m = z.max(axis=1, keepdims=True)
+    return z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+
+
+def train(x, y, hidden, epochs, seed, lr=3e-3, wd=1e-4, batch=256, balance=False):
+    rng = np.random.default_rng(seed)
+    # Balanced: major and minor windows drawn equally often, so the model learns no prior for the
+    # mode from a set that is mostly minor (EDM) and reads the mode from the music alone.
+    draw = None
+    if balance:
+        minor = (y % 2).astype(bool)
+        draw = np.where(minor, 0.5 / max(1, minor.sum()), 0.5 / max(1, (~minor).sum()))
+        draw = draw / draw.sum()
+    xr_all = rotations(x)
+    model = Model(xr_all.shape[2], hidden, rng)
+    ps = model.params()
+    m = [np.zeros_like(p) for p in ps]
+    v = [np.zeros_like(p) for p in ps]
+    t = 0
+    n = len(y)
+    steps = epochs * max(1, n // batch)
+    for step in range(steps):
+        idx = rng.choice(n, batch, p=draw) if draw is not None else rng.integers(0, n, batch)
+        xb = xr_all[idx]
+        # Augmentation: random gain per band and a little noise (levels differ between mixes).
+        xb = xb * rng.uniform(0.8, 1.2, (batch, 1, 1)).astype(np.float32)
+        xb = xb + rng.normal(0, 0.02, xb.shape).astype(np.float32)
+        z, cache = model.logits(xb)
+        p = np.exp(log_softmax(z))
+        p[np.arange(batch), y[idx]] -= 1.0
+        gs = model.grads(cache, p / batch)
+        t += 1
+        rate = lr * 0.5 * (1 + np.cos(np.pi * step / steps))
+        for i, (param, g) in enumerate(zip(ps, gs)):
+            if param.ndim > 1:
+                g = g + wd * param
+            m[i] = 0.9 * m[i] + 0.1 * g
+            v[i] = 0.999 * v[i] + 0.001 * g * g
+            mh = m[i] / (1 - 0.9 ** t)
+            vh = v[i] / (1 - 0.999 ** t)
+            param -= (rate * mh / (np.sqrt(vh) + 1e-8)).astype(np.float32)
+    return model
+
+
+def mirex(pred, truth):
+    (pt, pm), (tt, tm) = divmod(pred, 2), divmod(truth, 2)
+    if pred == truth:
+        return 1.0
+    if pm == tm and (pt - tt) % 12 == 7:  # a fifth above, as mir_eval and eval.py count it
+        return 0.5
+    if pm != tm:
+        # relative: minor tonic = major tonic - 3
+        if (tm and not pm and (pt - tt) % 12 == 3) or (pm and not tm and (tt - pt) % 12 == 3):
+            return 0.3
+        if pt == tt:
+            return 0.2
+    return 0.0
+
+
+def short(a):
+    """A weight array as nested lists of 6-digit numbers (what the model file holds)."""
+    return json.loads(json.dumps(np.vectorize(lambda v: float(f"{v:.6g}"))(a.astype(np.float64)).tolist()))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("features")
+    ap.add_argument("manifest")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--hidden", type=int, default=48)
+    ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--ensemble", type=int, default=1, help="members trained from successive seeds, log-probabilities averaged")
+    ap.add_argument("--balance", action="store_true", help="draw major and minor windows equally often")
+    ap.add_argument("--oof", default="", help="write each segment's out-of-fold mean log-probabilities (24) as JSON")
+    ap.add_argument("--save", default="")
+    args = ap.parse_args()
+
+    items = json.load(open(args.manifest))
+    segs = []
+    for it in items:
+        if not it.get("key"):
+            continue
+        stem = os.path.splitext(os.path.basename(it["file"]))[0]
+        path = os.path.join(args.features, stem + ".bin")
+        if not os.path.exists(path):
+            continue
+        tonic, minor = parse_key(it["key"])
+        w = window_features(*read_features(path))
+        if len(w) == 0:
+            continue
+        segs.append({"id": it["id"], "clip": it["id"].rsplit("_seg", 1)[0], "y": tonic * 2 + int(minor), "w": w})
+    print(f"{len(segs)} segments, {len({s['clip'] for s in segs})} clips, "
+          f"{sum(len(s['w']) for s in segs)} windows", flush=True)
+
+    clips = sorted({s["clip"] for s in segs})
+    rng = np.random.default_rng(0)
+    rng.shuffle(clips)
+    fold_of = {c: i % args.folds for i, c in enumerate(clips)}
+    scores, exact, oof = [], [], {}
+    for k in range(args.folds):
+        tr = [s for s in segs if fold_of[s["clip"]] != k]
+        te = [s for s in segs if fold_of[s["clip"]] == k]
+        x = np.concatenate([s["w"] for s in tr])
+        y = np.concatenate([np.full(len(s["w"]), s["y"]) for s in tr])
+        models = [train(x, y, args.hidden, args.epochs, args.seed + 100 * e + k, balance=args.balance) for e in range(args.ensemble)]
+        for s in te:
+            lp = sum(log_softmax(m.logits(rotations(s["w"]))[0]) for m in models)
+            pred = int(lp.sum(axis=0).argmax())
+            oof[s["id"]] = (lp.mean(axis=0) / len(models)).round(5).tolist()
+            scores.append(mirex(pred, s["y"]))
+            exact.append(pred == s["y"])
+        print(f"fold {k}: {len(te)} segments, running MIREX {np.mean(scores):.3f}", flush=True)
+    print(f"cross-validated by clip ({args.folds} folds): MIREX {np.mean(scores):.3f}  "
+          f"accuracy {np.mean(exact):.3f}  n={len(scores)}")
+
+    if args.oof:
+        json.dump(oof, open(args.oof, "w"))
+    if args.save:
+        x = np.concatenate([s["w"] for s in segs])
+        y = np.concatenate([np.full(len(s["w"]), s["y"]) for s in segs])
+        models = [train(x, y, args.hidden, args.epochs, args.seed + 100 * e, balance=args.balance) for e in range(args.ensemble)]
+        # The share of minor windows it learned from: the reader takes this prior back out, so that
+        # a set that is mostly minor (EDM) does not make every major track its relative minor.
+        minor_share = 0.5 if args.balance else float((y % 2).mean())
+        out = {"format": "codex-key-mlp 1", "low_midi": LOW_MIDI, "semitones": SEMIS, "bands": BANDS,
+               "window_frames": WIN, "hop_frames": HOP, "hidden": args.hidden,
+               "minor_share": round(minor_share, 4),
+               "members": [{"w1": short(m.w1), "b1": short(m.b1), "w2": short(m.w2), "b2": short(m.b2)}
+                           for m in models],
+               "cv_mirex": round(float(np.mean(scores)), 4), "cv_accuracy": round(float(np.mean(exact)), 4),
+               "cv_folds": args.folds, "balanced": bool(args.balance), "epochs": args.epochs, "seed": args.seed, "segments": len(segs),
+               "data": "the 333 EDM dev segments of ../shared/bench/dev_edm_segments.json (144 clips)"}
+        json.dump(out, open(args.save, "w"))
+        print(f"wrote {args.save}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
