@@ -9,7 +9,10 @@ perceptron shared by all twelve tonics (so it is transposition-equivariant: ever
 every clip). A segment's key is the sum of its windows' log-probabilities.
 
     python3 bench/key_learn.py FEATURES_DIR dev-edm/manifest.json [--folds 5] [--hidden 48]
-        [--save MODEL.json]     # after the cross-validation, fit on everything and write the model
+        [--ensemble 3] [--save MODEL.json]   # after the cross-validation, fit on everything
+        [--fuse]     # also score the profiles (FEATURES_DIR/*.profile.txt) + w x model, out of fold
+    python3 bench/key_learn.py --fixture OUT.json --model models/key.json
+        # what the model must give for a fixed input (tests/analysis/key_model_test.cpp reads it)
 
 Only numpy. Folds keep every segment of a clip on one side (AugmentedGiantSteps shifted each
 segment of a clip separately, so one clip appears in several keys).
@@ -171,6 +174,60 @@ def mirex(pred, truth):
     return 0.0
 
 
+def member_arrays(model_json):
+    return [(np.array(m["w1"], np.float64), np.array(m["b1"], np.float64), np.array(m["w2"], np.float64),
+             np.array(m["b2"], np.float64)) for m in model_json["members"]]
+
+
+def model_scores(model_json, tonal, raw):
+    """What the shipped model gives (the C++ KeyModel::score): per key, the members' mean
+    log-probability with the training prior taken out, summed over windows."""
+    share = model_json.get("minor_share", 0.5)
+    prior = np.array([np.log(0.5 / (1 - share)), np.log(0.5 / share)] * 12)
+    xr = rotations(window_features(tonal, raw)).astype(np.float64)
+    total = np.zeros(24)
+    for w1, b1, w2, b2 in member_arrays(model_json):
+        z = (np.maximum(xr @ w1 + b1, 0) @ w2 + b2).reshape(xr.shape[0], 24)
+        total += log_softmax(z).sum(axis=0) / len(model_json["members"])
+    return total + prior * xr.shape[0], xr.shape[0]
+
+
+def write_fixture(out, model_path):
+    model_json = json.load(open(model_path))
+    frames = 50
+    s = np.arange(SEMIS)[None, :]
+    f = np.arange(frames)[:, None]
+    # A fixed, uneven input: an A minor chord that changes its weights over time, over a floor.
+    chord = np.isin((LOW_MIDI + s) % 12, [9, 0, 4, 2]).astype(np.float64)
+    tonal = np.round(chord * (0.6 + 0.4 * np.sin(0.37 * s + 0.11 * f) ** 2) + 0.01 * (s % 5), 5).astype(np.float32)
+    raw = np.round(np.exp(-0.03 * s) * (0.2 + chord) * (1 + 0.3 * np.cos(0.05 * f)), 5).astype(np.float32)
+    expected, windows = model_scores(model_json, tonal, raw)
+    json.dump({"model": model_path, "frames": frames, "semitones": SEMIS, "windows": windows,
+               "tonal": tonal.ravel().tolist(), "raw": raw.ravel().tolist(),
+               "expected": [round(float(v), 6) for v in expected]}, open(out, "w"))
+    print(f"wrote {out}: {windows} windows, best key index {int(np.argmax(expected))}")
+
+
+def fusion_study(features, segs, oof, share):
+    """The profiles' scores + w x the model's out-of-fold mean log-probability (prior kept or taken
+    out), against the labels: the weight is picked on the same predictions, so slightly optimistic."""
+    prior = np.array([np.log(0.5 / (1 - share)), np.log(0.5 / share)] * 12)
+    rows = []
+    for s in segs:
+        stem = s["stem"]
+        path = os.path.join(features, stem + ".profile.txt")
+        if os.path.exists(path):
+            rows.append((np.loadtxt(path), np.array(oof[s["id"]]), s["y"]))
+    print(f"fusion with the profiles ({len(rows)} segments; 'major' = the labelled-major ones):")
+    for name, adj in (("prior kept", 0.0), ("prior taken out", 1.0)):
+        for w in (0.0, 0.1, 0.2, 0.4, 1.0):
+            pred = [int(np.argmax(p + w * (m + adj * prior))) for p, m, y in rows]
+            sc = [mirex(q, y) for q, (p, m, y) in zip(pred, rows)]
+            ex = [q == y for q, (p, m, y) in zip(pred, rows)]
+            mj = [mirex(q, y) for q, (p, m, y) in zip(pred, rows) if y % 2 == 0]
+            print(f"  {name:16s} w {w:<4g}: MIREX {np.mean(sc):.3f}  accuracy {np.mean(ex):.3f}  major MIREX {np.mean(mj):.3f}")
+
+
 def short(a):
     """A weight array as nested lists of 6-digit numbers (what the model file holds)."""
     return json.loads(json.dumps(np.vectorize(lambda v: float(f"{v:.6g}"))(a.astype(np.float64)).tolist()))
@@ -178,8 +235,11 @@ def short(a):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("features")
-    ap.add_argument("manifest")
+    ap.add_argument("features", nargs="?")
+    ap.add_argument("manifest", nargs="?")
+    ap.add_argument("--fixture", default="", help="write the test fixture for --model and stop")
+    ap.add_argument("--model", default="models/key.json")
+    ap.add_argument("--fuse", action="store_true", help="score the profiles + w x the model, out of fold")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--hidden", type=int, default=48)
     ap.add_argument("--epochs", type=int, default=40)
@@ -189,6 +249,11 @@ def main():
     ap.add_argument("--oof", default="", help="write each segment's out-of-fold mean log-probabilities (24) as JSON")
     ap.add_argument("--save", default="")
     args = ap.parse_args()
+    if args.fixture:
+        write_fixture(args.fixture, args.model)
+        return 0
+    if not args.features or not args.manifest:
+        ap.error("FEATURES_DIR and MANIFEST are needed")
 
     items = json.load(open(args.manifest))
     segs = []
@@ -203,7 +268,8 @@ def main():
         w = window_features(*read_features(path))
         if len(w) == 0:
             continue
-        segs.append({"id": it["id"], "clip": it["id"].rsplit("_seg", 1)[0], "y": tonic * 2 + int(minor), "w": w})
+        segs.append({"id": it["id"], "stem": stem, "clip": it["id"].rsplit("_seg", 1)[0], "y": tonic * 2 + int(minor),
+                     "w": w})
     print(f"{len(segs)} segments, {len({s['clip'] for s in segs})} clips, "
           f"{sum(len(s['w']) for s in segs)} windows", flush=True)
 
@@ -230,6 +296,9 @@ def main():
 
     if args.oof:
         json.dump(oof, open(args.oof, "w"))
+    if args.fuse:
+        windows_y = np.concatenate([np.full(len(s["w"]), s["y"]) for s in segs])
+        fusion_study(args.features, segs, oof, float((windows_y % 2).mean()))
     if args.save:
         x = np.concatenate([s["w"] for s in segs])
         y = np.concatenate([np.full(len(s["w"]), s["y"]) for s in segs])

@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "codex/analysis/chroma.h"
 
@@ -62,14 +66,19 @@ TEST(KeyModel, AMalformedFileIsRefusedWithAReason) {
     EXPECT_NEAR(b.log_prob[1] - a.log_prob[1], std::log(0.5 / 0.9), 1e-9);
     EXPECT_NEAR(b.log_prob[0] - a.log_prob[0], std::log(0.5 / 0.1), 1e-9);
   }
+  // (JSON has no NaN or infinity; a string, or a weight too large to be trained, is refused.)
   std::string nan_member = member;
-  nan_member.replace(nan_member.find("0.5"), 3, "1e999");
+  nan_member.replace(nan_member.find("0.5"), 3, "\"x\"");
+  std::string huge_member = member;
+  huge_member.replace(huge_member.find("0.5"), 3, "1e7");
+  std::string transposed = member;
+  transposed.replace(transposed.find("\"w2\":[[1,2]]"), 12, "\"w2\":[[1],[2]]");
   std::string short_member = member;
   short_member.replace(short_member.find("[0.5],"), 6, "");
   for (const std::string& text :
        {std::string(""), std::string("not json"), std::string("[]"), std::string(R"({"format":"codex-mood-model"})"),
         std::string(R"({"format":"codex-key-mlp 1"})"), head + "[]}", head + "[" + nan_member + "]}",
-        head + "[" + short_member + "]}", head + "[" + member + R"(],"minor_share":1})",
+        head + "[" + short_member + "]}", head + "[" + huge_member + "]}", head + "[" + transposed + "]}", head + "[" + member + R"(],"minor_share":1})",
         head + "[" + member + R"(],"minor_share":"most"})", head + R"([{"w1":[],"b1":[0],"w2":[[1,2]],"b2":[0,0]}]})",
         std::string(R"({"format":"codex-key-mlp 1","low_midi":33,"semitones":64,"bands":5,"window_frames":32,"hop_frames":16,"hidden":1,"members":[)") + member + "]}",
         std::string(R"({"format":"codex-key-mlp 1","low_midi":33,"semitones":64,"bands":6,"window_frames":0,"hop_frames":16,"hidden":1,"members":[)") + member + "]}"}) {
@@ -79,6 +88,23 @@ TEST(KeyModel, AMalformedFileIsRefusedWithAReason) {
       EXPECT_FALSE(m.status().message().empty());
     }
   }
+}
+
+TEST(KeyModel, ItComputesWhatItsTrainerComputes) {
+  // bench/key_learn.py --fixture wrote a fixed input and what the model file must give for it in
+  // numpy (windows, fold, rotation, members, the prior): the C++ must agree to rounding.
+  std::ifstream in(CODEX_KEY_FIXTURE);
+  ASSERT_TRUE(in) << CODEX_KEY_FIXTURE;
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto fx = nlohmann::json::parse(text.str());
+  const auto frames = fx["frames"].get<size_t>();
+  const auto tonal = fx["tonal"].get<std::vector<float>>(), raw = fx["raw"].get<std::vector<float>>();
+  const auto expected = fx["expected"].get<std::vector<double>>();
+  ASSERT_EQ(expected.size(), 24u);
+  const KeyModel::Scores s = KeyModel::builtin().score(tonal, raw, frames);
+  EXPECT_EQ(s.windows, fx["windows"].get<int>());
+  for (size_t i = 0; i < 24; ++i) EXPECT_NEAR(s.log_prob[i], expected[i], 1e-3 + 1e-5 * std::fabs(expected[i])) << i;
 }
 
 TEST(KeyModel, TransposedMusicReadsAsTheTransposedKey) {

@@ -16,30 +16,30 @@ extern const char* const kBuiltinKeyModel;  // generated from models/key.json (c
 
 namespace {
 
-bool read_numbers(const nlohmann::json& j, size_t n, std::vector<double>* out) {
+// A matrix of `rows` rows of `cols` finite numbers of moderate size (a vector when rows is 0),
+// read row by row into `out`. False for any other shape or value.
+bool read_matrix(const nlohmann::json& j, size_t rows, size_t cols, std::vector<double>* out) {
   out->clear();
-  auto take = [&](const nlohmann::json& x) {
-    if (!x.is_number() || !std::isfinite(x.get<double>())) return false;
-    out->push_back(x.get<double>());
+  auto take_row = [&](const nlohmann::json& row) {
+    if (!row.is_array() || row.size() != cols) return false;
+    for (const auto& x : row) {
+      if (!x.is_number() || !std::isfinite(x.get<double>()) || std::fabs(x.get<double>()) > 1e6) return false;
+      out->push_back(x.get<double>());
+    }
     return true;
   };
-  if (!j.is_array()) return false;
+  if (rows == 0) return take_row(j);
+  if (!j.is_array() || j.size() != rows) return false;
   for (const auto& row : j) {
-    if (row.is_array()) {
-      for (const auto& x : row) {
-        if (!take(x)) return false;
-      }
-    } else if (!take(row)) {
-      return false;
-    }
+    if (!take_row(row)) return false;
   }
-  return out->size() == n;
+  return true;
 }
 
 int integer(const nlohmann::json& j, const char* key, int lo, int hi) {
   if (!j.contains(key) || !j[key].is_number_integer()) return -1;
-  const int v = j[key].get<int>();
-  return v >= lo && v <= hi ? v : -1;
+  const auto v = j[key].get<int64_t>();
+  return v >= lo && v <= hi ? static_cast<int>(v) : -1;
 }
 
 }  // namespace
@@ -72,16 +72,16 @@ Result<KeyModel> KeyModel::parse(std::string_view text) {
   nlohmann::json canonical = nlohmann::json::array();
   for (const auto& o : j["members"]) {
     Member mem;
-    if (!o.is_object() || !read_numbers(o.value("w1", nlohmann::json()), in * h, &mem.w1) ||
-        !read_numbers(o.value("b1", nlohmann::json()), h, &mem.b1) ||
-        !read_numbers(o.value("w2", nlohmann::json()), h * 2, &mem.w2) ||
-        !read_numbers(o.value("b2", nlohmann::json()), 2, &mem.b2)) {
-      return Status::Invalid("key model: weights missing, of the wrong size, or not finite");
+    if (!o.is_object() || !read_matrix(o.value("w1", nlohmann::json()), in, h, &mem.w1) ||
+        !read_matrix(o.value("b1", nlohmann::json()), 0, h, &mem.b1) ||
+        !read_matrix(o.value("w2", nlohmann::json()), h, 2, &mem.w2) ||
+        !read_matrix(o.value("b2", nlohmann::json()), 0, 2, &mem.b2)) {
+      return Status::Invalid("key model: weights missing, of the wrong shape, or not finite numbers of moderate size");
     }
     canonical.push_back({mem.w1, mem.b1, mem.w2, mem.b2});
     m.members_.push_back(std::move(mem));
   }
-  canonical.push_back(m.minor_share_);
+  canonical.push_back({m.minor_share_, m.low_midi_, m.semitones_, m.window_, m.hop_});
   const std::string text_of_weights = canonical.dump();
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx",

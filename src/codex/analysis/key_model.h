@@ -38,6 +38,9 @@ class KeyModel {
 
   static music::Key key_of(int index) { return music::Key{index / 2, index % 2 == 1}; }
   const std::string& id() const { return id_; }
+  // The pitch grid the model reads: `semitones` per frame from MIDI `low_midi` up.
+  int low_midi() const { return low_midi_; }
+  int semitones() const { return semitones_; }
 
  private:
   struct Member {  // one perceptron of the ensemble
