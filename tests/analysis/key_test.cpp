@@ -5,7 +5,8 @@
 
 #include <algorithm>
 #include <array>
-#include <optional>
+#include <map>
+#include <string>
 #include <cmath>
 
 #include "codex/analysis/key_estimate.h"
@@ -16,11 +17,13 @@
 namespace codex::analysis {
 namespace {
 
-nlohmann::json key_of(const std::vector<float>& stereo) {
+// The key analyzer's output for a stereo render, with any of its parameters set first.
+nlohmann::json key_of(const std::vector<float>& stereo, const std::map<std::string, double>& params = {}) {
   test::TempDir dir;
   test::write_audio(dir.file("k.wav"), stereo, 2, 44100);
   std::vector<std::unique_ptr<Analyzer>> v;
   v.push_back(std::make_unique<KeyAnalyzer>());
+  for (const auto& [name, value] : params) EXPECT_TRUE(v[0]->mutable_params().set(name, value).ok()) << name;
   auto r = analyze_file(dir.file("k.wav"), v);
   EXPECT_TRUE(r.ok()) << r.status().message();
   return r.ok() ? r->results[0].output.values : nlohmann::json();
@@ -228,24 +231,19 @@ TEST(Key, OneBrightNoteIsHeardAsItsOwnPitchNotItsPartials) {
   // the major third (the note that pulls minor chords to major). A listener hears one note, so its
   // own pitch class leads by far, and the analyzer's harmonic suppression (on by default) must
   // lower the fifth's and the third's share below what the same chroma holds without it.
-  auto chroma_of = [](int midi, std::optional<double> suppression) {
-    test::TempDir dir;
-    test::write_audio(dir.file("k.wav"), held_notes({midi}, 12), 2, 44100);
-    std::vector<std::unique_ptr<Analyzer>> v;
-    v.push_back(std::make_unique<KeyAnalyzer>());
-    if (suppression) {
-      EXPECT_TRUE(v[0]->mutable_params().set("harmonic_suppression", *suppression).ok());
-    }
-    auto r = analyze_file(dir.file("k.wav"), v);
-    EXPECT_TRUE(r.ok()) << r.status().message();
+  auto chroma_of = [](int midi, const std::map<std::string, double>& params) {
+    const auto j = key_of(held_notes({midi}, 12), params);
     std::array<double, 12> c{};
-    if (!r.ok() || !r->results[0].output.values["chroma"].is_array()) return c;
-    for (int p = 0; p < 12; ++p) c[p] = r->results[0].output.values["chroma"][(midi + p) % 12].get<double>();
+    if (!j.contains("chroma") || !j["chroma"].is_array() || j["chroma"].size() != 12) {
+      ADD_FAILURE() << "no chroma";
+      return c;
+    }
+    for (int p = 0; p < 12; ++p) c[p] = j["chroma"][(midi + p) % 12].get<double>();
     return c;  // rotated: c[0] is the note's own pitch class
   };
   for (int midi : {45, 40}) {
     SCOPED_TRACE(midi);
-    const auto with = chroma_of(midi, std::nullopt), without = chroma_of(midi, 0.0);
+    const auto with = chroma_of(midi, {}), without = chroma_of(midi, {{"harmonic_suppression", 0.0}});
     for (int up = 1; up < 12; ++up) EXPECT_LT(with[up], 0.5 * with[0]) << up << " semitones up";
     EXPECT_LT(with[7], without[7] - 0.02) << "the fifth (3rd partial)";
     EXPECT_LT(with[4], without[4] - 0.02) << "the major third (5th partial)";
@@ -255,22 +253,10 @@ TEST(Key, OneBrightNoteIsHeardAsItsOwnPitchNotItsPartials) {
 TEST(Key, TheLearnedModelJoinsOnlyWhenAskedAndKeepsClearKeys) {
   // Off by default (the profiles alone); with its fitted weight it names itself in the output and
   // clear progressions in major and minor keep their keys.
-  auto key_with = [](const std::vector<float>& stereo, std::optional<double> weight) {
-    test::TempDir dir;
-    test::write_audio(dir.file("k.wav"), stereo, 2, 44100);
-    std::vector<std::unique_ptr<Analyzer>> v;
-    v.push_back(std::make_unique<KeyAnalyzer>());
-    if (weight) {
-      EXPECT_TRUE(v[0]->mutable_params().set("learned_weight", *weight).ok());
-    }
-    auto r = analyze_file(dir.file("k.wav"), v);
-    EXPECT_TRUE(r.ok()) << r.status().message();
-    return r.ok() ? r->results[0].output.values : nlohmann::json();
-  };
-  const auto plain = key_with(demo::render_track(progression({7, false})).samples, std::nullopt);
+  const auto plain = key_of(demo::render_track(progression({7, false})).samples);
   EXPECT_FALSE(plain.contains("key_model"));
   for (const music::Key k : {music::Key{7, false}, music::Key{2, false}, music::Key{4, true}, music::Key{11, true}}) {
-    const auto j = key_with(demo::render_track(progression(k)).samples, 0.2);
+    const auto j = key_of(demo::render_track(progression(k)).samples, {{"learned_weight", 0.2}});
     ASSERT_TRUE(j["key"].is_string()) << k.name();
     EXPECT_EQ(j["key_name"], k.name());
     EXPECT_EQ(j.value("key_model", "").rfind("key-", 0), 0u) << j.dump().substr(0, 300);
