@@ -183,7 +183,8 @@ def model_scores(model_json, tonal, raw):
     """What the shipped model gives (the C++ KeyModel::score): per key, the members' mean
     log-probability with the training prior taken out, summed over windows."""
     share = model_json.get("minor_share", 0.5)
-    prior = np.array([np.log(0.5 / (1 - share)), np.log(0.5 / share)] * 12)
+    expect = model_json.get("expected_minor_share", 0.5)
+    prior = np.array([np.log((1 - expect) / (1 - share)), np.log(expect / share)] * 12)
     xr = rotations(window_features(tonal, raw)).astype(np.float64)
     total = np.zeros(24)
     for w1, b1, w2, b2 in member_arrays(model_json):
@@ -208,20 +209,21 @@ def write_fixture(out, model_path):
     print(f"wrote {out}: {windows} windows, best key index {int(np.argmax(expected))}")
 
 
-def fusion_study(features, segs, oof, share):
+def fusion_study(segs, oof, share):
     """The profiles' scores + w x the model's out-of-fold mean log-probability (prior kept or taken
     out), against the labels: the weight is picked on the same predictions, so slightly optimistic."""
-    prior = np.array([np.log(0.5 / (1 - share)), np.log(0.5 / share)] * 12)
     rows = []
     for s in segs:
         stem = s["stem"]
-        path = os.path.join(features, stem + ".profile.txt")
+        path = os.path.join(s["features"], stem + ".profile.txt")
         if os.path.exists(path):
             rows.append((np.loadtxt(path), np.array(oof[s["id"]]), s["y"]))
     print(f"fusion with the profiles ({len(rows)} segments; 'major' = the labelled-major ones):")
-    for name, adj in (("prior kept", 0.0), ("prior taken out", 1.0)):
+    for expect in (share, 0.7, 0.6, 0.5):
+        name = "prior kept" if expect == share else f"expect {expect:.2f} minor"
+        prior = np.array([np.log((1 - expect) / (1 - share)), np.log(expect / share)] * 12)
         for w in (0.0, 0.1, 0.2, 0.4, 1.0):
-            pred = [int(np.argmax(p + w * (m + adj * prior))) for p, m, y in rows]
+            pred = [int(np.argmax(p + w * (m + prior))) for p, m, y in rows]
             sc = [mirex(q, y) for q, (p, m, y) in zip(pred, rows)]
             ex = [q == y for q, (p, m, y) in zip(pred, rows)]
             mj = [mirex(q, y) for q, (p, m, y) in zip(pred, rows) if y % 2 == 0]
@@ -235,8 +237,8 @@ def short(a):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("features", nargs="?")
-    ap.add_argument("manifest", nargs="?")
+    ap.add_argument("sources", nargs="*", metavar="FEATURES_DIR MANIFEST",
+                    help="one or more pairs: a features directory and the manifest that labels it")
     ap.add_argument("--fixture", default="", help="write the test fixture for --model and stop")
     ap.add_argument("--model", default="models/key.json")
     ap.add_argument("--fuse", action="store_true", help="score the profiles + w x the model, out of fold")
@@ -248,30 +250,36 @@ def main():
     ap.add_argument("--balance", action="store_true", help="draw major and minor windows equally often")
     ap.add_argument("--oof", default="", help="write each segment's out-of-fold mean log-probabilities (24) as JSON")
     ap.add_argument("--save", default="")
+    ap.add_argument("--expect-minor", type=float, default=0.0,
+                    help="share of minor keys the saved model expects (0: the training share, the prior kept; 0.5: taken out)")
     args = ap.parse_args()
     if args.fixture:
         write_fixture(args.fixture, args.model)
         return 0
-    if not args.features or not args.manifest:
-        ap.error("FEATURES_DIR and MANIFEST are needed")
+    if not args.sources or len(args.sources) % 2:
+        ap.error("pairs of FEATURES_DIR MANIFEST are needed")
 
-    items = json.load(open(args.manifest))
     segs = []
-    for it in items:
-        if not it.get("key"):
-            continue
-        stem = os.path.splitext(os.path.basename(it["file"]))[0]
-        path = os.path.join(args.features, stem + ".bin")
-        if not os.path.exists(path):
-            continue
-        tonic, minor = parse_key(it["key"])
-        w = window_features(*read_features(path))
-        if len(w) == 0:
-            continue
-        segs.append({"id": it["id"], "stem": stem, "clip": it["id"].rsplit("_seg", 1)[0], "y": tonic * 2 + int(minor),
-                     "w": w})
-    print(f"{len(segs)} segments, {len({s['clip'] for s in segs})} clips, "
-          f"{sum(len(s['w']) for s in segs)} windows", flush=True)
+    for features, manifest in zip(args.sources[::2], args.sources[1::2]):
+        source = os.path.basename(os.path.dirname(os.path.abspath(manifest)))
+        for it in json.load(open(manifest)):
+            if not it.get("key"):
+                continue
+            stem = os.path.splitext(os.path.basename(it["file"]))[0]
+            path = os.path.join(features, stem + ".bin")
+            if not os.path.exists(path):
+                continue
+            tonic, minor = parse_key(it["key"])
+            w = window_features(*read_features(path))
+            if len(w) == 0:
+                continue
+            segs.append({"id": it["id"], "stem": stem, "features": features, "source": source,
+                         "clip": source + "/" + it["id"].rsplit("_seg", 1)[0], "y": tonic * 2 + int(minor), "w": w})
+    sources = sorted({s["source"] for s in segs})
+    for src in sources:
+        mine = [s for s in segs if s["source"] == src]
+        print(f"{src}: {len(mine)} segments, {len({s['clip'] for s in mine})} clips, "
+              f"{sum(len(s['w']) for s in mine)} windows, {sum(1 for s in mine if s['y'] % 2 == 0)} major", flush=True)
 
     clips = sorted({s["clip"] for s in segs})
     rng = np.random.default_rng(0)
@@ -290,15 +298,20 @@ def main():
             oof[s["id"]] = (lp.mean(axis=0) / len(models)).round(5).tolist()
             scores.append(mirex(pred, s["y"]))
             exact.append(pred == s["y"])
+            s["oof_score"] = scores[-1]
         print(f"fold {k}: {len(te)} segments, running MIREX {np.mean(scores):.3f}", flush=True)
     print(f"cross-validated by clip ({args.folds} folds): MIREX {np.mean(scores):.3f}  "
           f"accuracy {np.mean(exact):.3f}  n={len(scores)}")
+    for src in sources:
+        print(f"  {src}: MIREX {np.mean([s['oof_score'] for s in segs if s['source'] == src]):.3f}")
 
     if args.oof:
         json.dump(oof, open(args.oof, "w"))
     if args.fuse:
         windows_y = np.concatenate([np.full(len(s["w"]), s["y"]) for s in segs])
-        fusion_study(args.features, segs, oof, float((windows_y % 2).mean()))
+        for src in sources:
+            print(f"== {src}")
+            fusion_study([s for s in segs if s["source"] == src], oof, float((windows_y % 2).mean()))
     if args.save:
         x = np.concatenate([s["w"] for s in segs])
         y = np.concatenate([np.full(len(s["w"]), s["y"]) for s in segs])
@@ -309,11 +322,13 @@ def main():
         out = {"format": "codex-key-mlp 1", "low_midi": LOW_MIDI, "semitones": SEMIS, "bands": BANDS,
                "window_frames": WIN, "hop_frames": HOP, "hidden": args.hidden,
                "minor_share": round(minor_share, 4),
+               # The prior kept (the training share) unless --expect-minor says otherwise.
+               "expected_minor_share": round(args.expect_minor if args.expect_minor > 0 else minor_share, 4),
                "members": [{"w1": short(m.w1), "b1": short(m.b1), "w2": short(m.w2), "b2": short(m.b2)}
                            for m in models],
                "cv_mirex": round(float(np.mean(scores)), 4), "cv_accuracy": round(float(np.mean(exact)), 4),
                "cv_folds": args.folds, "balanced": bool(args.balance), "epochs": args.epochs, "seed": args.seed, "segments": len(segs),
-               "data": "the 333 EDM dev segments of ../shared/bench/dev_edm_segments.json (144 clips)"}
+               "data": "; ".join(f"{src}: {sum(1 for s in segs if s['source'] == src)} segments" for src in sources)}
         json.dump(out, open(args.save, "w"))
         print(f"wrote {args.save}")
 

@@ -67,6 +67,8 @@ def part_of(item):
         return "GuitarSet"
     if name == "AugmentedGiantSteps":
         return "EDM segments"
+    if name == "POP909-Dataset":  # bench/song_tempo_set.py: song-like renders, one part per drum style
+        return f"POP909 renders ({item.get('style', '?')})"
     return "misc real excerpts"
 
 

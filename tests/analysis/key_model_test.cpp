@@ -52,7 +52,7 @@ TEST(KeyModel, AMalformedFileIsRefusedWithAReason) {
   const std::string member = R"({"b1":[0],"w2":[[1,2]],"b2":[0,0],"w1":)" + w1 + "}";
   // The smallest well-formed model (144 inputs, one hidden unit, one member) parses.
   ASSERT_TRUE(KeyModel::parse(head + "[" + member + "]}").ok());
-  // The share of minor keys it learned from is taken back out of every window: a model that
+  // Without `expected_minor_share`, the share of minor keys it learned from is taken back out of every window: a model that
   // learned from 90% minor windows gives minor keys log(0.5/0.9) and major keys log(0.5/0.1) more
   // than the same weights trained on an even set.
   {
@@ -65,6 +65,16 @@ TEST(KeyModel, AMalformedFileIsRefusedWithAReason) {
     ASSERT_EQ(a.windows, 1);
     EXPECT_NEAR(b.log_prob[1] - a.log_prob[1], std::log(0.5 / 0.9), 1e-9);
     EXPECT_NEAR(b.log_prob[0] - a.log_prob[0], std::log(0.5 / 0.1), 1e-9);
+    // A file that expects the music it reads to be 70% minor moves the prior there instead; one
+    // that expects what it learned from keeps the weights' own prior.
+    const auto moved = KeyModel::parse(head + "[" + member + R"(],"minor_share":0.9,"expected_minor_share":0.7})");
+    const auto kept = KeyModel::parse(head + "[" + member + R"(],"minor_share":0.9,"expected_minor_share":0.9})");
+    ASSERT_TRUE(moved.ok() && kept.ok());
+    EXPECT_NE(moved->id(), skewed->id());
+    const KeyModel::Scores c = moved->score(t, r, 40), d = kept->score(t, r, 40);
+    EXPECT_NEAR(c.log_prob[1] - a.log_prob[1], std::log(0.7 / 0.9), 1e-9);
+    EXPECT_NEAR(c.log_prob[0] - a.log_prob[0], std::log(0.3 / 0.1), 1e-9);
+    for (size_t i = 0; i < 24; ++i) EXPECT_NEAR(d.log_prob[i], a.log_prob[i], 1e-9);
   }
   // (JSON has no NaN or infinity; a string, or a weight too large to be trained, is refused.)
   std::string nan_member = member;
@@ -79,7 +89,8 @@ TEST(KeyModel, AMalformedFileIsRefusedWithAReason) {
        {std::string(""), std::string("not json"), std::string("[]"), std::string(R"({"format":"codex-mood-model"})"),
         std::string(R"({"format":"codex-key-mlp 1"})"), head + "[]}", head + "[" + nan_member + "]}",
         head + "[" + short_member + "]}", head + "[" + huge_member + "]}", head + "[" + transposed + "]}", head + "[" + member + R"(],"minor_share":1})",
-        head + "[" + member + R"(],"minor_share":"most"})", head + R"([{"w1":[],"b1":[0],"w2":[[1,2]],"b2":[0,0]}]})",
+        head + "[" + member + R"(],"minor_share":"most"})", head + "[" + member + R"(],"expected_minor_share":0})",
+        head + "[" + member + R"(],"expected_minor_share":[0.5]})", head + R"([{"w1":[],"b1":[0],"w2":[[1,2]],"b2":[0,0]}]})",
         std::string(R"({"format":"codex-key-mlp 1","low_midi":33,"semitones":64,"bands":5,"window_frames":32,"hop_frames":16,"hidden":1,"members":[)") + member + "]}",
         std::string(R"({"format":"codex-key-mlp 1","low_midi":33,"semitones":64,"bands":6,"window_frames":0,"hop_frames":16,"hidden":1,"members":[)") + member + "]}"}) {
     auto m = KeyModel::parse(text);

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "codex/analysis/key_estimate.h"
+#include "codex/analysis/key_model.h"
 #include "codex/analysis/pass.h"
 #include "codex/demo/synth.h"
 #include "support/test_util.h"
@@ -250,17 +251,29 @@ TEST(Key, OneBrightNoteIsHeardAsItsOwnPitchNotItsPartials) {
   }
 }
 
-TEST(Key, TheLearnedModelJoinsOnlyWhenAskedAndKeepsClearKeys) {
-  // Off by default (the profiles alone); with its fitted weight it names itself in the output and
-  // clear progressions in major and minor keep their keys.
-  const auto plain = key_of(demo::render_track(progression({7, false})).samples);
+TEST(Key, TheLearnedModelJoinsByDefaultAndKeepsClearKeys) {
+  // On by default (weight 0.2): it names itself in the output and clear progressions in major and
+  // minor keep their keys. At weight 0 the profiles decide alone.
+  const auto plain = key_of(demo::render_track(progression({7, false})).samples, {{"learned_weight", 0.0}});
   EXPECT_FALSE(plain.contains("key_model"));
+  EXPECT_EQ(plain["key_name"], (music::Key{7, false}).name());
   for (const music::Key k : {music::Key{7, false}, music::Key{2, false}, music::Key{4, true}, music::Key{11, true}}) {
-    const auto j = key_of(demo::render_track(progression(k)).samples, {{"learned_weight", 0.2}});
+    const auto j = key_of(demo::render_track(progression(k)).samples);
     ASSERT_TRUE(j["key"].is_string()) << k.name();
     EXPECT_EQ(j["key_name"], k.name());
     EXPECT_EQ(j.value("key_model", "").rfind("key-", 0), 0u) << j.dump().substr(0, 300);
   }
+}
+
+TEST(Key, StoredResultsAreStampedWithTheModelWhenItIsOn) {
+  // A refitted model must re-run the key on stored tracks: with the model on, its id is part of
+  // the stamp; with it off, the stamp is the parameters' alone.
+  KeyAnalyzer on, off;
+  ASSERT_TRUE(off.mutable_params().set("learned_weight", 0.0).ok());
+  EXPECT_EQ(off.stamp_hash(), off.params().hash());
+  EXPECT_EQ(on.stamp_hash(), on.params().hash(KeyModel::builtin().id()));
+  EXPECT_NE(on.stamp_hash(), on.params().hash());
+  EXPECT_NE(on.params().hash("key-00000000"), on.params().hash(KeyModel::builtin().id()));
 }
 
 TEST(KeyEstimate, TheProfilesAreTheOnesDescribed) {

@@ -37,6 +37,9 @@ class Analyzer {
   virtual int version() const = 0;
   virtual const ParamSet& params() const = 0;
   virtual ParamSet& mutable_params() = 0;
+  // What stored results are stamped with besides the version: the parameters' hash, and whatever
+  // else the results depend on (a model compiled in), so that changing either re-runs the analyzer.
+  virtual std::string stamp_hash() const { return params().hash(); }
 
   virtual Status start(const StreamFormat& format) = 0;
   virtual void process(const audio::AudioBlock& block) = 0;

@@ -15,6 +15,8 @@ class KeyAnalyzer final : public BasicAnalyzer {
   Status start(const StreamFormat& format) override;
   void process(const audio::AudioBlock& block) override;
   AnalyzerOutput finish() override;
+  // With the learned model on, its id joins the parameters: a refitted model re-runs the key.
+  std::string stamp_hash() const override;
 
  private:
   std::unique_ptr<ChromaExtractor> chroma_;

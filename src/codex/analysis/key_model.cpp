@@ -66,6 +66,14 @@ Result<KeyModel> KeyModel::parse(std::string_view text) {
     }
     m.minor_share_ = j["minor_share"].get<double>();
   }
+  m.expected_minor_share_ = 0.5;
+  if (j.contains("expected_minor_share")) {
+    const auto& e = j["expected_minor_share"];
+    if (!e.is_number() || !(e.get<double>() > 0.01 && e.get<double>() < 0.99)) {
+      return Status::Invalid("key model: expected_minor_share must be a number between 0.01 and 0.99");
+    }
+    m.expected_minor_share_ = e.get<double>();
+  }
   if (!j.contains("members") || !j["members"].is_array() || j["members"].empty() || j["members"].size() > 16) {
     return Status::Invalid("key model: 1 to 16 members needed");
   }
@@ -81,7 +89,7 @@ Result<KeyModel> KeyModel::parse(std::string_view text) {
     canonical.push_back({mem.w1, mem.b1, mem.w2, mem.b2});
     m.members_.push_back(std::move(mem));
   }
-  canonical.push_back({m.minor_share_, m.low_midi_, m.semitones_, m.window_, m.hop_});
+  canonical.push_back({m.minor_share_, m.expected_minor_share_, m.low_midi_, m.semitones_, m.window_, m.hop_});
   const std::string text_of_weights = canonical.dump();
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx",
@@ -113,7 +121,8 @@ KeyModel::Scores KeyModel::score(const std::vector<float>& tonal, const std::vec
   for (size_t i = 0; i < frames * semis; ++i) raw_mean += raw[i];
   raw_mean /= static_cast<double>(frames * semis);
   const size_t win = static_cast<size_t>(window_), hop = static_cast<size_t>(hop_);
-  const double minor_prior = std::log(0.5 / minor_share_), major_prior = std::log(0.5 / (1.0 - minor_share_));
+  const double minor_prior = std::log(expected_minor_share_ / minor_share_),
+               major_prior = std::log((1.0 - expected_minor_share_) / (1.0 - minor_share_));
   const size_t last_start = frames > win ? frames - win : 0;
   const size_t in = static_cast<size_t>(2 * bands_ * 12);
   std::vector<double> t(semis), r(semis), x(in), xk(in), hidden(static_cast<size_t>(hidden_));

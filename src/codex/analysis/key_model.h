@@ -27,9 +27,9 @@ class KeyModel {
   // Per key, the log-probability summed over the windows of `frames` frames of `semitones`
   // energies each (tonal: after whitening and the median; raw: linear energy at the tuning), and
   // the number of windows read. All -inf when there are no frames. The share of minor keys in what
-  // the model learned from is taken out (each window's log-probability is read as if major and
-  // minor had been equally common), so that a mostly minor training set does not read every major
-  // track as its relative minor.
+  // the model learned from is replaced by the share the model file expects (`expected_minor_share`;
+  // 0.5 when absent, as if major and minor were equally common), so that a mostly minor training
+  // set need not read every major track as its relative minor.
   struct Scores {
     std::array<double, kKeys> log_prob{};
     int windows = 0;
@@ -47,7 +47,10 @@ class KeyModel {
     std::vector<double> w1, b1, w2, b2;  // w1: inputs x hidden, w2: hidden x 2
   };
   int low_midi_ = 33, semitones_ = 64, bands_ = 6, window_ = 32, hop_ = 16, hidden_ = 0;
-  double minor_share_ = 0.5;  // of the windows it learned from; taken back out of every window
+  double minor_share_ = 0.5;  // of the windows it learned from
+  // The share of minor keys expected in the music it reads: each window's log-probability is moved
+  // from the training prior to this one (0.5: as if major and minor were equally common).
+  double expected_minor_share_ = 0.5;
   std::vector<Member> members_;
   std::string id_;
 };

@@ -34,13 +34,14 @@ double ParamSet::get(const std::string& name) const {
   return 0.0;
 }
 
-std::string ParamSet::hash() const {
+std::string ParamSet::hash(std::string_view also) const {
   std::string text;
   char buf[64];
   for (size_t i = 0; i < specs_.size(); ++i) {
     std::snprintf(buf, sizeof buf, "=%.9g;", values_[i]);
     text += specs_[i].name + buf;
   }
+  text += also;
   uint64_t h = 1469598103934665603ull;  // FNV-1a 64
   for (unsigned char c : text) {
     h ^= c;

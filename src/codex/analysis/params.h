@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "codex/core/status.h"
@@ -27,8 +28,8 @@ class ParamSet {
   Status set(const std::string& name, double value);
   double get(const std::string& name) const;  // programmer error if the name is unknown
   const std::vector<ParamSpec>& specs() const { return specs_; }
-  // Stable 16-hex-digit hash of "name=value;..." in declaration order.
-  std::string hash() const;
+  // Stable 16-hex-digit hash of "name=value;..." in declaration order, then `also` (e.g. a model id).
+  std::string hash(std::string_view also = {}) const;
 
  private:
   std::vector<ParamSpec> specs_;

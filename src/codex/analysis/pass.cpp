@@ -6,7 +6,7 @@ namespace codex::analysis {
 
 std::vector<AnalyzerStamp> stamps_of(const std::vector<std::unique_ptr<Analyzer>>& analyzers) {
   std::vector<AnalyzerStamp> out;
-  for (const auto& a : analyzers) out.push_back({std::string(a->id()), a->version(), a->params().hash()});
+  for (const auto& a : analyzers) out.push_back({std::string(a->id()), a->version(), a->stamp_hash()});
   return out;
 }
 
@@ -31,7 +31,7 @@ Result<TrackAnalysis> analyze_file(const std::string& path, std::vector<std::uni
       &out.stats);
   if (!s) return s;
   for (auto& a : analyzers) {
-    AnalyzerResult r{{std::string(a->id()), a->version(), a->params().hash()}, a->finish()};
+    AnalyzerResult r{{std::string(a->id()), a->version(), a->stamp_hash()}, a->finish()};
     for (const auto& f : r.output.flags) {
       if (std::find(out.flags.begin(), out.flags.end(), f) == out.flags.end()) out.flags.push_back(f);
     }
