@@ -187,11 +187,11 @@ TempoEstimate estimate_tempo(const std::vector<float>& odf, double fps, const Te
   const bool too_slow = best_bpm < 70.0 && est.fast_pulse >= 0.05;
   // (A snare on the double's 2 and 4 is a straight feel at the double; the hat and sixteenth
   // evidence is half-time drums.)
-  const bool half_time = est.faster_pulse >= 0.05 || est.hat_pulse >= 0.6;
+  const bool half_time = est.faster_pulse >= opt.double_sixteenths || est.hat_pulse >= 0.6;
   const bool offbeat_snare = est.offbeat_snare >= 0.43;
   if (best_bpm < 92.0 && 2.0 * best_bpm <= 180.0 && (too_slow || half_time || offbeat_snare)) {
     best_bpm *= 2.0;
-    est.half_time_feel = half_time;
+    est.half_time_feel = half_time && !offbeat_snare;
   }
 
   // Refine to a fraction of a BPM around the chosen peak.

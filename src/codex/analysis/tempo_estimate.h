@@ -38,9 +38,10 @@ struct TempoEstimate {
 struct TempoOptions {
   double min_bpm = 55.0;
   double max_bpm = 215.0;
-  double prior_center_bpm = 126.0;
-  double prior_octaves = 1.5;        // width (1 sigma) of the log-tempo prior
+  double prior_center_bpm = 120.0;
+  double prior_octaves = 1.0;        // width (1 sigma) of the log-tempo prior
   double min_periodicity = 0.08;     // below this there is no steady pulse
+  double double_sixteenths = 0.05;   // autocorrelation at the double's sixteenths that doubles a slow reading
 };
 
 // Preprocesses an onset series for periodicity analysis: subtracts a ~1 s moving mean and keeps
