@@ -8,8 +8,9 @@ the window so that the key's tonic sits at pitch class 0 and passing it through 
 perceptron shared by all twelve tonics (so it is transposition-equivariant: every tonic learns from
 every clip). A segment's key is the sum of its windows' log-probabilities.
 
-    python3 bench/key_learn.py FEATURES_DIR dev-edm/manifest.json [--folds 5] [--hidden 48]
-        [--ensemble 3] [--save MODEL.json]   # after the cross-validation, fit on everything
+    python3 bench/key_learn.py FEATURES_DIR dev-edm/manifest.json [FEATURES_DIR2 MANIFEST2 ...] [--folds 5]
+        [--hidden 48] [--ensemble 3] [--expect-minor 0.6]
+        [--save MODEL.json]   # after the cross-validation, fit on everything
         [--fuse]     # also score the profiles (FEATURES_DIR/*.profile.txt) + w x model, out of fold
     python3 bench/key_learn.py --fixture OUT.json --model models/key.json
         # what the model must give for a fixed input (tests/analysis/key_model_test.cpp reads it)
@@ -258,6 +259,8 @@ def main():
         return 0
     if not args.sources or len(args.sources) % 2:
         ap.error("pairs of FEATURES_DIR MANIFEST are needed")
+    if args.expect_minor and not 0.01 < args.expect_minor < 0.99:
+        ap.error("--expect-minor must lie between 0.01 and 0.99 (the model reader refuses anything else)")
 
     segs = []
     for features, manifest in zip(args.sources[::2], args.sources[1::2]):
@@ -316,8 +319,9 @@ def main():
         x = np.concatenate([s["w"] for s in segs])
         y = np.concatenate([np.full(len(s["w"]), s["y"]) for s in segs])
         models = [train(x, y, args.hidden, args.epochs, args.seed + 100 * e, balance=args.balance) for e in range(args.ensemble)]
-        # The share of minor windows it learned from: the reader takes this prior back out, so that
-        # a set that is mostly minor (EDM) does not make every major track its relative minor.
+        # The share of minor windows it learned from: the reader moves each window from this prior to
+        # expected_minor_share, so that a set that is mostly minor (EDM) need not make every major
+        # track its relative minor.
         minor_share = 0.5 if args.balance else float((y % 2).mean())
         out = {"format": "codex-key-mlp 1", "low_midi": LOW_MIDI, "semitones": SEMIS, "bands": BANDS,
                "window_frames": WIN, "hop_frames": HOP, "hidden": args.hidden,

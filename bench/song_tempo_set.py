@@ -17,6 +17,8 @@ voicings are real, and the render uses a real sampled soundfont. Report figures 
 
     apt-get install -y fluidsynth fluid-soundfont-gm python3-mido ffmpeg
     /usr/bin/python3 bench/song_tempo_set.py /work/.mirror/music-x-lab+POP909-Dataset/repo/.git dev-songs
+    # faster: the same with --part 0 --parts 2 and --part 1 --parts 2 side by side, then once plain
+    # (models/key.json was fitted on the renders of --piano-only: every part on the piano)
     /usr/bin/python3 ../shared/bench/eval.py --manifest dev-songs/manifest.json --cmd 'build/codex probe {file}'
 
 Writes OUT/audio/*.flac (30 s from 35% into each song), OUT/beats/*.txt, OUT/manifest.json and a
@@ -130,7 +132,8 @@ def add_drums(mid, hits):
 
 
 def cut_after(mid, seconds):
-    """Drops every note that starts after `seconds` (the render stops there; tempo map kept)."""
+    """Drops every note that starts after `seconds`, so nothing sounds there (the note-offs, the
+    tempo map and the end of each track stay, so FluidSynth still runs to the file's end)."""
     for track in mid.tracks:
         kept, tick, dropped = [], 0, 0
         for msg in track:
@@ -153,22 +156,34 @@ def tick_seconds(mid, tick):
 
 
 def set_programs(mid, programs):
+    """Each part on its own channel with its own instrument (POP909 files set program 0 on every
+    track at tick 0: those are changed in place, or one is added)."""
     for i, track in enumerate(t for t in mid.tracks if any(m.type == "note_on" for m in t)):
         ch = min(i, 8)
         prog = programs[min(i, 2)]
-        notes = [m for m in track if hasattr(m, "channel")]
-        for m in notes:
-            m.channel = ch
-        track.insert(0, mido.Message("program_change", channel=ch, program=prog, time=0))
+        found = False
+        for m in track:
+            if hasattr(m, "channel"):
+                m.channel = ch
+            if m.type == "program_change":
+                m.program = prog
+                found = True
+        if not found:
+            track.insert(0, mido.Message("program_change", channel=ch, program=prog, time=0))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("gitdir")
     ap.add_argument("out")
-    ap.add_argument("--count", type=int, default=120)
+    ap.add_argument("--count", type=int, default=180)
+    ap.add_argument("--piano-only", action="store_true",
+                    help="every part on the piano, as the first version of this script rendered by mistake "
+                         "(the renders models/key.json was fitted on)")
     ap.add_argument("--seconds", type=float, default=30.0)
-    ap.add_argument("--part", type=int, default=0, help="render only songs whose number is PART mod PARTS")
+    ap.add_argument("--part", type=int, default=0,
+                    help="render only songs whose number is PART mod PARTS (run the parts side by side, then once "
+                         "without --parts: it finds every file and writes the whole manifest)")
     ap.add_argument("--parts", type=int, default=1)
     ap.add_argument("--soundfont", default="/usr/share/sounds/sf2/FluidR3_GM.sf2")
     args = ap.parse_args()
@@ -201,11 +216,10 @@ def main():
             with open(midpath, "wb") as f:
                 f.write(git_show(args.gitdir, f"POP909/{sid}/{sid}.mid", binary=True))
             out = os.path.join(args.out, "audio", f"pop909_{sid}.flac")
-            if n % args.parts != args.part:
-                continue
-            if not os.path.exists(out):
+            if n % args.parts == args.part and not os.path.exists(out):
                 mid = mido.MidiFile(midpath)
-                set_programs(mid, PROGRAMS[n % len(PROGRAMS)])
+                if not args.piano_only:
+                    set_programs(mid, PROGRAMS[n % len(PROGRAMS)])
                 add_drums(mid, drum_hits(style, [b for b in beats if b[0] < end + 2.0]))
                 cut_after(mid, end + 3.0)
                 mid.save(midpath)

@@ -29,10 +29,10 @@ RANGES = {"drum-and-bass": (160, 182), "dubstep": (135, 152), "trance": (124, 14
 
 
 def bpm(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True)
     try:
+        p = subprocess.run(cmd, capture_output=True, text=True)
         return float(json.loads(p.stdout).get("bpm") or 0)
-    except (ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError):
         return 0.0
 
 
@@ -51,8 +51,13 @@ def manifest(path):
 
 def main():
     extra = sum((["--param", p] for p in sys.argv[1:]), [])
+    if not os.path.exists(CODEX):
+        sys.exit(f"{CODEX} is missing: build first (./scripts/build.sh)")
     out = []
-    base, items = manifest(os.path.join(ROOT, "..", "shared", "bench", "dev", "manifest.json"))
+    dev = os.path.join(ROOT, "..", "shared", "bench", "dev", "manifest.json")
+    if not os.path.exists(dev):
+        sys.exit(f"{dev} is missing (the shared dev set)")
+    base, items = manifest(dev)
     items = [i for i in items if i.get("tempo_bpm") and i.get("tempo_quality") in ("annotation", "derived", "metadata")]
     b = run_all([os.path.join(base, i["file"]) for i in items], extra)
     real = [(x, i) for x, i in zip(b, items) if "waivops" not in i["id"]]
@@ -67,12 +72,12 @@ def main():
         out.append(f"songs A1 {sum(within(x, i['tempo_bpm']) for x, i in zip(b, items)) / len(items):.3f} "
                    f"70-110 BPM {sum(within(x, i['tempo_bpm']) for x, i in band) / max(1, len(band)):.3f}")
     mood = os.path.join(ROOT, "dev-mood", "manifest.json")
-    if os.path.exists(mood):
+    if os.path.exists(mood) and os.path.exists(QM):  # (codex_qm_host needs libqm-dsp-dev: bench/key_eval.sh installs it)
         base, items = manifest(mood)
         paths = [os.path.join(base, i["file"]) for i in items]
         cache = os.path.join(ROOT, "build", "bench-cache", "mood_qm_tempo.json")
         qm = json.load(open(cache)) if os.path.exists(cache) else {}
-        if len(qm) != len(items):
+        if set(qm) != {i["id"] for i in items} or not all(qm.values()):
             with ThreadPoolExecutor(2) as ex:
                 qm = dict(zip([i["id"] for i in items], ex.map(lambda f: bpm([QM, f]), paths)))
             os.makedirs(os.path.dirname(cache), exist_ok=True)
