@@ -89,6 +89,29 @@ TEST(TempoEstimate, SnareOnTheSlowGridsOffBeatsMeansTheDouble) {
   EXPECT_LT(r.offbeat_snare, 0.43);
 }
 
+TEST(TempoEstimate, HatsAtTheDoublesEighthsAreAHalfTimeFeelUnlessTheSnareIsOnItsBackbeat) {
+  // Hats on every eighth of the double (the slow grid's sixteenths) double an 86 reading. With the
+  // snare on the slow grid's off-beats (the double's 2 and 4) the double is felt straight; with the
+  // snare on the slow grid's beats (the double's 3: half-time drums) it is a half-time feel.
+  auto with_fast_hats = [](Drums d) {
+    const double quarter = 60.0 / 86.0 / 4.0;
+    for (double t = 0.0; t < 40.0; t += quarter) hit(d.high, t, 1.0f);
+    return d;
+  };
+  const Drums straight = with_fast_hats(drums(86.0, {0.0, 1.0}, {0.5, 1.5}, 2.0, 40.0));
+  const TempoEstimate s = estimate_tempo(straight.full, kFps, {}, &straight.high, &straight.mid);
+  EXPECT_NEAR(s.bpm, 172.0, 2.0) << "comb " << s.slow_bpm;
+  EXPECT_GE(s.hat_pulse, 0.6);
+  EXPECT_GE(s.offbeat_snare, 0.43);
+  EXPECT_FALSE(s.half_time_feel);
+  const Drums half = with_fast_hats(drums(86.0, {0.0}, {1.0}, 2.0, 40.0));
+  const TempoEstimate h = estimate_tempo(half.full, kFps, {}, &half.high, &half.mid);
+  EXPECT_NEAR(h.bpm, 172.0, 2.0) << "comb " << h.slow_bpm;
+  EXPECT_GE(h.hat_pulse, 0.6);
+  EXPECT_LT(h.offbeat_snare, 0.43);
+  EXPECT_TRUE(h.half_time_feel);
+}
+
 // A song at `bpm` strummed in sixteenths: every sixteenth sounds; the beats (strum and kick or
 // snare) loudest, the off-beat eighths nearly as loud, the sixteenths between them softer.
 std::vector<float> strummed_song(double bpm, double seconds) {
