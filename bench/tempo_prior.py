@@ -40,6 +40,11 @@ def within(b, ref, multiples=(1,)):
     return any(abs(b - m * ref) <= 0.04 * m * ref for m in multiples)
 
 
+def accuracy(pairs, multiples=(1,)):
+    """Share of (estimate, manifest item) pairs within 4% of the labelled tempo (or a multiple)."""
+    return sum(within(x, i["tempo_bpm"], multiples) for x, i in pairs) / max(1, len(pairs))
+
+
 def run_all(paths, extra):
     with ThreadPoolExecutor(2) as ex:
         return list(ex.map(lambda f: bpm([CODEX, "probe", *extra, f]), paths))
@@ -60,17 +65,17 @@ def main():
     base, items = manifest(dev)
     items = [i for i in items if i.get("tempo_bpm") and i.get("tempo_quality") in ("annotation", "derived", "metadata")]
     b = run_all([os.path.join(base, i["file"]) for i in items], extra)
-    real = [(x, i) for x, i in zip(b, items) if "waivops" not in i["id"]]
-    out.append(f"dev A1 {sum(within(x, i['tempo_bpm']) for x, i in zip(b, items)) / len(items):.3f} "
-               f"A2 {sum(within(x, i['tempo_bpm'], (1, 2, 3, .5, 1 / 3)) for x, i in zip(b, items)) / len(items):.3f} "
-               f"(real {sum(within(x, i['tempo_bpm']) for x, i in real)}/{len(real)})")
+    pairs = list(zip(b, items))
+    real = [(x, i) for x, i in pairs if "waivops" not in i["id"]]
+    out.append(f"dev A1 {accuracy(pairs):.3f} A2 {accuracy(pairs, (1, 2, 3, .5, 1 / 3)):.3f} "
+               f"(real {round(accuracy(real) * len(real))}/{len(real)})")
     songs = os.path.join(ROOT, "dev-songs", "manifest.json")
     if os.path.exists(songs):
         base, items = manifest(songs)
         b = run_all([os.path.join(base, i["file"]) for i in items], extra)
-        band = [(x, i) for x, i in zip(b, items) if 70 <= i["tempo_bpm"] < 110]
-        out.append(f"songs A1 {sum(within(x, i['tempo_bpm']) for x, i in zip(b, items)) / len(items):.3f} "
-                   f"70-110 BPM {sum(within(x, i['tempo_bpm']) for x, i in band) / max(1, len(band)):.3f}")
+        pairs = list(zip(b, items))
+        band = [(x, i) for x, i in pairs if 70 <= i["tempo_bpm"] < 110]
+        out.append(f"songs A1 {accuracy(pairs):.3f} 70-110 BPM {accuracy(band):.3f}")
     mood = os.path.join(ROOT, "dev-mood", "manifest.json")
     if os.path.exists(mood) and os.path.exists(QM):  # (codex_qm_host needs libqm-dsp-dev: bench/key_eval.sh installs it)
         base, items = manifest(mood)
