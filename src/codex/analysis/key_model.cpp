@@ -60,19 +60,14 @@ Result<KeyModel> KeyModel::parse(std::string_view text) {
   }
   if (m.bands_ != (m.semitones_ + 11) / 12) return Status::Invalid("key model: bands do not cover the semitones");
   const auto in = static_cast<size_t>(2 * m.bands_ * 12), h = static_cast<size_t>(m.hidden_);
-  if (j.contains("minor_share")) {
-    if (!j["minor_share"].is_number() || !(j["minor_share"].get<double>() > 0.01 && j["minor_share"].get<double>() < 0.99)) {
-      return Status::Invalid("key model: minor_share must be a number between 0.01 and 0.99");
-    }
-    m.minor_share_ = j["minor_share"].get<double>();
-  }
-  m.expected_minor_share_ = 0.5;
-  if (j.contains("expected_minor_share")) {
-    const auto& e = j["expected_minor_share"];
+  // Shares of minor keys (learned from, expected): optional, 0.5 when absent.
+  for (const auto& [name, out] : {std::pair{"minor_share", &m.minor_share_}, std::pair{"expected_minor_share", &m.expected_minor_share_}}) {
+    if (!j.contains(name)) continue;
+    const auto& e = j[name];
     if (!e.is_number() || !(e.get<double>() > 0.01 && e.get<double>() < 0.99)) {
-      return Status::Invalid("key model: expected_minor_share must be a number between 0.01 and 0.99");
+      return Status::Invalid(std::string("key model: ") + name + " must be a number between 0.01 and 0.99");
     }
-    m.expected_minor_share_ = e.get<double>();
+    *out = e.get<double>();
   }
   if (!j.contains("members") || !j["members"].is_array() || j["members"].empty() || j["members"].size() > 16) {
     return Status::Invalid("key model: 1 to 16 members needed");
