@@ -5,6 +5,7 @@
 
 #include "codex/core/settings.h"
 #include "codex/core/text.h"
+#include "codex/library/analyze_job.h"
 #include "codex/library/live.h"
 #include "codex/library/llm_job.h"
 #include "commands.h"
@@ -133,6 +134,10 @@ int describe_with_llm(const GlobalArgs& g, const AnalyzeArgs& a, const Settings&
 }  // namespace
 
 int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a) {
+  if (Status s = library::check_analyzer_params(a.params); !s) {
+    print_error(s.message());
+    return 2;
+  }
   SettingFlags flags;
   if (a.no_llm) flags.llm = false;
   else if (!a.llm.empty()) flags.llm = true;
@@ -157,6 +162,7 @@ int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a) {
   library::AnalyzeOptions opt;
   opt.jobs = a.jobs;
   opt.force = a.force;
+  opt.params = a.params;
   std::vector<std::string> track_ids;
   const library::AnalyzeCallbacks cb = file_reports(g, bar, track_ids);
   // Scan, analyse, and bring the snapshot up to date (so the first `codex recommend` is as quick

@@ -41,6 +41,7 @@ struct AnalyzeArgs {
   double max_cost = -1.0;  // with --llm: stop before the estimated cost exceeds this (USD)
   bool refresh = false;    // with --llm: ask again even when a reply is cached
   bool no_llm = false;     // overrides `llm = gemini` in the settings file
+  std::vector<std::string> params;  // analyzer parameter overrides, ANALYZER.NAME=VALUE
 };
 int run_analyze(const GlobalArgs& g, const AnalyzeArgs& a);
 
@@ -56,6 +57,12 @@ struct TrainEmbedArgs {
   int min_tracks = 100;
 };
 int run_train_embed(const GlobalArgs& g, const TrainEmbedArgs& a);
+struct TrainTagsArgs {
+  bool reset = false;
+  int min_tracks = 20;
+};
+// `codex train key` (key = true) and `codex train tempo`.
+int run_train_tags(const GlobalArgs& g, const TrainTagsArgs& a, bool key);
 int run_models(const GlobalArgs& g);
 int run_list(const GlobalArgs& g);
 int run_show(const GlobalArgs& g, const std::string& track);

@@ -29,6 +29,9 @@ void add_analysis_commands(CLI::App& app, GlobalArgs& g, Commands& out) {
   analyze->add_option("paths", aa.paths, "files or folders (searched recursively)")->required();
   analyze->add_option("-j,--jobs", aa.jobs, "worker threads (default: number of cores)")->check(CLI::Range(0, 256));
   analyze->add_flag("--force", aa.force, "re-analyse tracks even when their results are current");
+  analyze->add_option("--param", aa.params,
+                      "override a declared analyzer parameter, ANALYZER.NAME=VALUE (repeatable; for experiments: "
+                      "a later run without it analyses those tracks again)");
   analyze->add_flag("--json", g.json, "one JSON object per file on stdout, no progress bar");
   analyze->add_option("--llm", aa.llm, "also describe tracks with an LLM on your own key (sends audio only)")
       ->check(CLI::IsMember({"gemini"}));
@@ -193,6 +196,17 @@ void add_set_commands(CLI::App& app, GlobalArgs& g, Commands& out) {
   train_embed->add_option("--min-tracks", ta.min_tracks, "tracks of 15 s or more needed before training (default 100)")
       ->check(CLI::Range(8, 1000000));
   train_embed->add_flag("--json", g.json, "print the report as JSON, no progress bar");
+
+  for (const bool key : {true, false}) {
+    auto tt_ = std::make_shared<TrainTagsArgs>();
+    auto* sub = train->add_subcommand(key ? "key" : "tempo",
+                                      key ? "adapt the key decisions to the keys in your tags and DJ programs"
+                                          : "adapt the tempo octave to the BPMs in your tags and DJ programs");
+    sub->add_flag("--reset", tt_->reset, "remove the adaptation: every track back to the analyzer's own answer");
+    sub->add_option("--min-tracks", tt_->min_tracks, "tagged, analysed tracks needed (default 20)")->check(CLI::Range(5, 1000000));
+    sub->add_flag("--json", g.json, "print the report as JSON");
+    out.push_back({sub, [&g, tt_, key] { return run_train_tags(g, *tt_, key); }});
+  }
 
   auto* models = app.add_subcommand("models", "list the models installed beside the corpus");
   models->add_flag("--json", g.json, "print JSON");

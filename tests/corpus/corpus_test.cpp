@@ -419,6 +419,36 @@ TEST(Salvage, ACorpusFromBeforeATableExistedKeepsEverythingElse) {
   EXPECT_EQ(fresh->tracks, 1);
 }
 
+TEST(Adaptations, InstalledWithTheirResultsRemovedAndKeptBySalvage) {
+  test::TempDir dir;
+  const std::string path = dir.file("c.db");
+  {
+    auto c = Corpus::open(path);
+    ASSERT_TRUE(c.ok());
+    TrackWrite w;
+    w.track_id = "t";
+    w.file = {"/m/t.wav", 1, 1};
+    w.results.push_back({{"tempo", 5, "h"}, 0.5, {{"bpm", 87.0}}});
+    ASSERT_TRUE((*c)->tracks().store(w));
+    auto none = (*c)->analyses().adaptation("tempo");
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->is_null());
+    const nlohmann::json model = {{"format", "x"}, {"theta", {1, 2}}};
+    ASSERT_TRUE((*c)->analyses().install_adaptation("tempo", model, {{"t", {{"bpm", 174.0}}}}));
+    EXPECT_EQ(*(*c)->analyses().adaptation("tempo"), model);
+    EXPECT_EQ((*(*c)->analyses().of("t"))[0].result["bpm"], 174.0);
+  }
+  auto r = salvage(path, dir.file("fresh.db"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  auto fresh = Corpus::open(dir.file("fresh.db"));
+  ASSERT_TRUE(fresh.ok());
+  auto kept = (*fresh)->analyses().adaptation("tempo");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ((*kept)["theta"], nlohmann::json({1, 2}));
+  ASSERT_TRUE((*fresh)->analyses().install_adaptation("tempo", nullptr, {}));
+  EXPECT_TRUE((*fresh)->analyses().adaptation("tempo")->is_null());
+}
+
 }  // namespace
 }  // namespace codex::corpus
 

@@ -66,6 +66,9 @@ class BasicAnalyzer : public Analyzer {
 
 // The analyzers CODEX runs by default, in a fixed order, freshly constructed.
 std::vector<std::unique_ptr<Analyzer>> default_analyzers();
+// "key.min_strength=0.3": sets that declared parameter of that analyzer (for experiments: `codex
+// probe --param`, `codex analyze --param`). One line saying what is wrong otherwise.
+Status set_param(std::vector<std::unique_ptr<Analyzer>>& analyzers, const std::string& spec);
 
 // What a stored result must match to count as current: analyzer id, version and parameter hash.
 struct AnalyzerStamp {

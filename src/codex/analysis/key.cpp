@@ -1,6 +1,7 @@
 #include "codex/analysis/key.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "codex/analysis/key_estimate.h"
@@ -58,7 +59,7 @@ std::vector<KeyScore> fused_ranking(const std::vector<KeyScore>& profiles, const
 }  // namespace
 
 KeyAnalyzer::KeyAnalyzer()
-    : BasicAnalyzer("key", 4, {{"min_strength", "correlation with the best key profile below which no key is reported", 0.0, 1.0,
+    : BasicAnalyzer("key", 5, {{"min_strength", "correlation with the best key profile below which no key is reported", 0.0, 1.0,
                 0.3},
                {"min_tonal_ratio", "share of the log spectrum that is sustained pitch below which no key is reported",
                 0.0, 1.0, 0.07},
@@ -152,16 +153,30 @@ AnalyzerOutput KeyAnalyzer::finish() {
   std::vector<KeyScore> ranked = scores;
   std::string decided_by;
   double joined_weight = 0.0;
+  KeyModel::Scores learned{};
   if (const double weight = params_.get("learned_weight"); weight > 0) {
     const KeyModel& model = KeyModel::builtin();
     const bool same_grid =
         model.low_midi() == ChromaExtractor::kLowMidi && model.semitones() == ChromaExtractor::kSemitones;
-    const KeyModel::Scores learned =
-        same_grid ? model.score(chroma_->pitch(), chroma_->raw_pitch(), frames.size()) : KeyModel::Scores{};
+    if (same_grid) learned = model.score(chroma_->pitch(), chroma_->raw_pitch(), frames.size());
     if (learned.windows > 0) {
       ranked = fused_ranking(scores, learned, weight);
       joined_weight = weight;
       out.values["key_model"] = model.id();
+    }
+  }
+  // The evidence behind the decision, per key (index tonic * 2 + minor): the profiles' ranking
+  // score and the model's mean log-probability per window. `codex train key` refits how they combine
+  // from the DJ's own key tags without decoding the audio again.
+  {
+    nlohmann::json profile = nlohmann::json::array(), model = nlohmann::json::array();
+    std::array<double, KeyModel::kKeys> by_index{};
+    for (const KeyScore& k : scores) by_index[static_cast<size_t>(k.key.tonic * 2 + (k.key.minor ? 1 : 0))] = k.score;
+    for (double v : by_index) profile.push_back(round_step(v, 0.0001));
+    out.values["key_evidence"] = {{"profile", profile}, {"learned_weight", joined_weight}};
+    if (joined_weight > 0) {
+      for (double v : learned.log_prob) model.push_back(round_step(v / learned.windows, 0.0001));
+      out.values["key_evidence"]["model"] = model;
     }
   }
   // A near tie between a key and its relative (the same notes; wherever the relative ranks) is

@@ -1,5 +1,7 @@
 #include "codex/corpus/analyses.h"
 
+#include "codex/core/text.h"
+
 namespace codex::corpus {
 
 Result<bool> AnalysisStore::is_current(const std::string& track_id, const std::vector<ResultStamp>& stamps) {
@@ -57,6 +59,51 @@ Status AnalysisStore::for_each_result(
     if (!s) return s;
   }
   return Status::Ok();
+}
+
+}  // namespace codex::corpus
+
+namespace codex::corpus {
+
+Result<nlohmann::json> AnalysisStore::adaptation(const std::string& kind) {
+  std::lock_guard<std::mutex> lock(c_.mu);
+  auto st = c_.db->prepare("SELECT model FROM adaptations WHERE kind=?1");
+  if (!st) return st.status();
+  st->bind(1, kind);
+  if (!st->step()) {
+    if (!st->status()) return st->status();
+    return nlohmann::json();
+  }
+  auto j = nlohmann::json::parse(st->text(0), nullptr, false);
+  if (j.is_discarded()) return Status::Corrupt("the stored " + kind + " adaptation is not JSON");
+  return j;
+}
+
+Status AnalysisStore::install_adaptation(const std::string& kind, const nlohmann::json& model,
+                                         const std::vector<std::pair<std::string, nlohmann::json>>& results) {
+  std::lock_guard<std::mutex> lock(c_.mu);
+  Database& db = *c_.db;
+  return in_transaction(db, [&]() -> Status {
+    if (model.is_null()) {
+      auto del = db.prepare("DELETE FROM adaptations WHERE kind=?1");
+      if (!del) return del.status();
+      del->bind(1, kind);
+      if (Status s = del->run(); !s) return s;
+    } else {
+      auto put = db.prepare("INSERT OR REPLACE INTO adaptations(kind, model, trained_at) VALUES(?1, ?2, ?3)");
+      if (!put) return put.status();
+      put->bind(1, kind).bind(2, model.dump()).bind(3, utc_now_iso8601());
+      if (Status s = put->run(); !s) return s;
+    }
+    auto up = db.prepare("UPDATE analyses SET result=?3 WHERE track_id=?1 AND analyzer=?2");
+    if (!up) return up.status();
+    for (const auto& [track_id, result] : results) {
+      up->reset();
+      up->bind(1, track_id).bind(2, kind).bind(3, result.dump());
+      if (Status s = up->run(); !s) return s;
+    }
+    return Status::Ok();
+  });
 }
 
 }  // namespace codex::corpus

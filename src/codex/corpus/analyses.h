@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -51,6 +52,14 @@ class AnalysisStore {
   Status for_each_result(const std::vector<std::string>& analyzers,
                          const std::function<void(const std::string& track_id, const std::string& analyzer,
                                                   nlohmann::json&& result)>& fn);
+
+  // The adaptation of an analyzer's decisions to the DJ's tags (`codex train key|tempo`) as
+  // installed; null when there is none.
+  Result<nlohmann::json> adaptation(const std::string& kind);
+  // In one transaction: installs the adaptation of analyzer `kind` (or removes it, given null) and
+  // replaces the stored results of that analyzer given as (track id, result).
+  Status install_adaptation(const std::string& kind, const nlohmann::json& model,
+                            const std::vector<std::pair<std::string, nlohmann::json>>& results);
 
  private:
   Connection& c_;

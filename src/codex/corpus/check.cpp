@@ -13,7 +13,7 @@ namespace {
 // The tables salvage copies, parents first (the built-record cache is rebuilt, not copied).
 constexpr const char* kTables[] = {"tracks",   "locations", "tags",      "analyses",        "failures",
                                    "records",  "history",   "llm_replies", "feedback",      "dj_tracks",
-                                   "dj_lists", "dj_list_entries", "transitions"};
+                                   "dj_lists", "dj_list_entries", "transitions", "adaptations"};
 
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();

@@ -204,6 +204,15 @@ INSERT OR IGNORE INTO transitions(from_track, to_track, at, source, set_name)
     SELECT session, track_id, played_at, LAG(track_id) OVER (PARTITION BY session ORDER BY rowid) AS prev FROM history)
   WHERE prev IS NOT NULL AND prev <> track_id;
 )sql",
+      // 8: how the key and tempo decisions are adapted to the DJ's own tags (`codex train key`,
+      // `codex train tempo`): one fitted model per analyzer, applied to its stored results.
+      R"sql(
+CREATE TABLE adaptations (
+  kind         TEXT PRIMARY KEY,            -- the analyzer: key | tempo
+  model        TEXT NOT NULL,               -- JSON (analysis/tag_adapt.h)
+  trained_at   TEXT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

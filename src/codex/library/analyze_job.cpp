@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "codex/analysis/pass.h"
+#include "codex/library/tag_training.h"
 
 namespace codex::library {
 namespace {
@@ -106,6 +107,14 @@ std::vector<corpus::ResultStamp> result_stamps(const std::vector<analysis::Analy
   return out;
 }
 
+Status check_analyzer_params(const std::vector<std::string>& params) {
+  auto analyzers = analysis::default_analyzers();
+  for (const auto& spec : params) {
+    if (Status s = analysis::set_param(analyzers, spec); !s) return s;
+  }
+  return Status::Ok();
+}
+
 AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::string>& files,
                              const AnalyzeOptions& options, const AnalyzeCallbacks& cb,
                              const std::atomic<bool>* cancel) {
@@ -115,7 +124,21 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
   if (cb.on_begin) cb.on_begin(files.size());
   int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
   jobs = std::max(1, std::min<int>(jobs, static_cast<int>(std::max<size_t>(1, files.size()))));
-  const auto stamps = result_stamps(analysis::stamps_of(analysis::default_analyzers()));
+  auto make_analyzers = [&] {
+    auto v = analysis::default_analyzers();
+    for (const auto& spec : options.params) (void)analysis::set_param(v, spec);
+    return v;
+  };
+  const auto stamps = result_stamps(analysis::stamps_of(make_analyzers()));
+  // The key and tempo adaptations to the DJ's tags (`codex train key|tempo`), applied to what is
+  // stored. A damaged one stops the run before anything is written with it missing.
+  InstalledAdaptations adaptations;
+  if (auto loaded = load_adaptations(corpus)) {
+    adaptations = std::move(*loaded);
+  } else {
+    summary.corpus_error = loaded.status().message();
+    return summary;
+  }
   // In an empty corpus no file can be a known track at a new path: skip the id pre-pass.
   // (When the count cannot be read, the pre-pass runs: slower, never wrong.)
   const auto n_tracks = corpus.tracks().count();
@@ -141,7 +164,7 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
   };
 
   auto worker = [&]() {
-    auto analyzers = analysis::default_analyzers();
+    auto analyzers = make_analyzers();
     analysis::PassOptions pass;
     pass.decode = options.decode;
     pass.cancel = cancel;
@@ -200,7 +223,23 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
             if (cancel && cancel->load()) break;
             fail(result.status().message());
           } else {
-            Status s = corpus.tracks().store(track_write(result->stats.track_id, *file, *result));
+            corpus::TrackWrite w = track_write(result->stats.track_id, *file, *result);
+            if (!adaptations.empty()) {
+              // The genre a tempo adaptation reads: the file's, else an imported DJ program's.
+              std::string genre = w.genre;
+              if (genre.empty()) {
+                if (auto dj = corpus.dj().tracks_of(w.track_id)) {
+                  for (const auto& d : *dj) {
+                    if (!d.genre.empty()) {
+                      genre = d.genre;
+                      break;
+                    }
+                  }
+                }
+              }
+              for (auto& r : w.results) adapt_result(adaptations, r.stamp.id, genre, r.values);
+            }
+            Status s = corpus.tracks().store(w);
             if (s) {
               ev.outcome = Outcome::kAnalyzed;
               ev.track_id = result->stats.track_id;

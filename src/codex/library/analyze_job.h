@@ -31,8 +31,15 @@ struct FileEvent {
 struct AnalyzeOptions {
   int jobs = 0;        // 0 = number of cores
   bool force = false;  // re-analyse even when results are current
+  // Analyzer parameters overridden, "ANALYZER.NAME=VALUE" (experiments: the results are stamped
+  // with them, so a later run without them analyses those tracks again). Checked by the caller.
+  std::vector<std::string> params;
   audio::DecodeOptions decode;
 };
+
+// Whether every "ANALYZER.NAME=VALUE" names a declared parameter and a value it takes (one line
+// saying what is wrong otherwise).
+Status check_analyzer_params(const std::vector<std::string>& params);
 
 struct AnalyzeSummary {
   size_t total = 0, analyzed = 0, up_to_date = 0, new_location = 0, failed = 0;

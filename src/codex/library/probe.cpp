@@ -11,36 +11,10 @@
 
 namespace codex::library {
 
-namespace {
-// "key.min_strength=0.3" -> sets that declared parameter of that analyzer.
-Status apply_param(std::vector<std::unique_ptr<analysis::Analyzer>>& analyzers, const std::string& raw) {
-  std::string spec = to_valid_utf8(raw);
-  for (char& c : spec) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';  // the error stays one line
-  }
-  const auto dot = spec.find('.'), eq = spec.find('=');
-  if (dot == std::string::npos || eq == std::string::npos || eq < dot) {
-    return Status::Invalid("--param " + spec + ": expected ANALYZER.NAME=VALUE");
-  }
-  const std::string id = spec.substr(0, dot), name = spec.substr(dot + 1, eq - dot - 1), text = spec.substr(eq + 1);
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) {
-    return Status::Invalid("--param " + spec + ": '" + text + "' is not a number");
-  }
-  for (auto& a : analyzers) {
-    if (a->id() != id) continue;
-    Status st = a->mutable_params().set(name, value);
-    return st.ok() ? st : Status::Invalid("--param " + spec + ": " + st.message());
-  }
-  return Status::Invalid("--param " + spec + ": no analyzer '" + id + "'");
-}
-}  // namespace
-
 Result<nlohmann::json> probe_file(const std::string& file, const std::vector<std::string>& params, corpus::Corpus* space_of) {
   auto analyzers = analysis::default_analyzers();
   for (const auto& spec : params) {
-    if (Status st = apply_param(analyzers, spec); !st.ok()) return st;
+    if (Status st = analysis::set_param(analyzers, spec); !st.ok()) return st;
   }
   // The space first (a corpus without one fails before the slow part); a summary made with other
   // frame settings would not be in its units.

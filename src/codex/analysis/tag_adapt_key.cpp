@@ -1,0 +1,172 @@
+// Key: the features of each key from a stored result's evidence, the adaptation as JSON, and
+// applying it to a stored result (tag_adapt.h).
+#include <cmath>
+#include <cstdio>
+
+#include "codex/analysis/choice_model.h"
+#include "codex/analysis/tag_adapt.h"
+#include "codex/core/checksum.h"
+
+namespace codex::analysis {
+namespace {
+
+constexpr int kKeys = 24;
+int index_of(const music::Key& k) { return k.tonic * 2 + (k.minor ? 1 : 0); }
+
+// 24 finite numbers, or empty.
+std::vector<double> key_array(const nlohmann::json& j) {
+  if (!j.is_array() || j.size() != kKeys) return {};
+  std::vector<double> v;
+  for (const auto& x : j) {
+    if (!x.is_number() || !std::isfinite(x.get<double>())) return {};
+    v.push_back(x.get<double>());
+  }
+  return v;
+}
+
+// The opening chord's (1) and closing chord's (0.5) support per key, where they fit a triad well.
+std::vector<double> chord_evidence(const nlohmann::json& values) {
+  std::vector<double> e(kKeys, 0.0);
+  for (const auto& [field, weight] : {std::pair{"opening_chord", 1.0}, std::pair{"closing_chord", 0.5}}) {
+    const auto it = values.find(field);
+    if (it == values.end() || !it->is_object()) continue;
+    const auto chord = it->find("chord"), fit = it->find("fit");
+    if (chord == it->end() || !chord->is_string() || fit == it->end() || !fit->is_number()) continue;
+    if (fit->get<double>() <= 0.5) continue;
+    if (auto k = music::parse_key(chord->get<std::string>())) e[static_cast<size_t>(index_of(*k))] += weight;
+  }
+  return e;
+}
+
+const char* const kKeyFields[] = {"key", "key_name", "key_open", "key_segments", "key_decided_by"};
+
+}  // namespace
+
+double mirex_key_score(const music::Key& e, const music::Key& r) {
+  if (e == r) return 1.0;
+  if (e.minor == r.minor && ((e.tonic - r.tonic + 12) % 12 == 7 || (r.tonic - e.tonic + 12) % 12 == 7)) return 0.5;
+  if (e.minor != r.minor) {
+    const int rel = r.minor ? (r.tonic + 3) % 12 : (r.tonic + 9) % 12;
+    if (e.tonic == rel) return 0.3;
+    if (e.tonic == r.tonic) return 0.2;
+  }
+  return 0.0;
+}
+
+std::optional<std::vector<std::vector<double>>> key_features(const nlohmann::json& values, double scale) {
+  const auto ev = values.find("key_evidence");
+  if (ev == values.end() || !ev->is_object()) return std::nullopt;
+  const std::vector<double> p = key_array(ev->value("profile", nlohmann::json()));
+  if (p.empty()) return std::nullopt;
+  std::vector<double> m = key_array(ev->value("model", nlohmann::json()));
+  const nlohmann::json w = ev->value("learned_weight", nlohmann::json(0.0));
+  const double weight = w.is_number() && std::isfinite(w.get<double>()) ? w.get<double>() : 0.0;
+  if (m.empty()) m.assign(kKeys, 0.0);
+  for (double& v : m) v *= weight;
+  const std::vector<double> chords = chord_evidence(values);
+  std::vector<std::vector<double>> out(kKeys);
+  for (int i = 0; i < kKeys; ++i) {
+    const int t = i / 2;
+    const bool minor = i % 2 == 1;
+    const int rel = minor ? ((t + 3) % 12) * 2 : ((t + 9) % 12) * 2 + 1;
+    const int dom = ((t + 7) % 12) * 2 + (minor ? 1 : 0), sub = ((t + 5) % 12) * 2 + (minor ? 1 : 0);
+    const auto u = [](int k) { return static_cast<size_t>(k); };
+    out[u(i)] = {p[u(i)], m[u(i)], minor ? 1.0 : 0.0, p[u(rel)], m[u(rel)], p[u(dom)] + p[u(sub)], m[u(dom)] + m[u(sub)],
+                 chords[u(i)]};
+    for (double& v : out[u(i)]) v *= scale;
+  }
+  return out;
+}
+
+std::vector<double> analyzer_key_theta() { return {1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0}; }
+
+std::string KeyAdaptation::id() const {
+  std::vector<double> v{scale};
+  v.insert(v.end(), theta.begin(), theta.end());
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "ka-%012llx", static_cast<unsigned long long>(checksum64(v.data(), v.size() * sizeof(double)) & 0xffffffffffffull));
+  return buf;
+}
+
+nlohmann::json KeyAdaptation::to_json() const {
+  return {{"format", "codex-tag-adaptation"}, {"kind", "key"}, {"version", 1}, {"id", id()},
+          {"scale", scale},   {"theta", theta}, {"report", report}};
+}
+
+Result<KeyAdaptation> KeyAdaptation::parse(const nlohmann::json& j) {
+  if (!j.is_object() || j.value("format", "") != "codex-tag-adaptation" || j.value("kind", "") != "key") {
+    return Status::Error("not a key adaptation (format codex-tag-adaptation, kind key)");
+  }
+  if (j.value("version", 0) != 1) return Status::Error("key adaptation: unknown version");
+  KeyAdaptation a;
+  const auto s = j.find("scale");
+  if (s == j.end() || !s->is_number() || !std::isfinite(s->get<double>()) || s->get<double>() <= 0) {
+    return Status::Error("key adaptation: scale must be a positive number");
+  }
+  a.scale = s->get<double>();
+  const auto t = j.find("theta");
+  if (t == j.end() || !t->is_array() || t->size() != kKeyFeatures) {
+    return Status::Error("key adaptation: theta must hold " + std::to_string(kKeyFeatures) + " numbers");
+  }
+  for (const auto& v : *t) {
+    if (!v.is_number() || !std::isfinite(v.get<double>())) return Status::Error("key adaptation: theta must be finite numbers");
+    a.theta.push_back(v.get<double>());
+  }
+  if (j.contains("report") && j["report"].is_object()) a.report = j["report"];
+  return a;
+}
+
+std::optional<music::Key> KeyAdaptation::decide(const nlohmann::json& values) const {
+  const auto f = key_features(values, scale);
+  if (!f) return std::nullopt;
+  const int best = best_choice(*f, theta);
+  if (best < 0) return std::nullopt;
+  return music::Key{best / 2, best % 2 == 1};
+}
+
+std::optional<music::Key> analyzed_key(const nlohmann::json& values) {
+  const auto ka = values.find("key_analyzed");
+  const nlohmann::json& from = ka != values.end() && ka->is_object() ? *ka : values;
+  const auto k = from.find("key");
+  if (k == from.end() || !k->is_string()) return std::nullopt;
+  return music::parse_key(k->get<std::string>());
+}
+
+nlohmann::json apply_key_adaptation(const nlohmann::json& values, const KeyAdaptation* adaptation) {
+  nlohmann::json out = values;
+  if (!out.is_object()) return out;
+  if (const auto ka = out.find("key_analyzed"); ka != out.end()) {
+    const nlohmann::json kept = *ka;
+    out.erase("key_analyzed");
+    out.erase("key_adapted");
+    if (kept.is_object()) {
+      for (const char* f : kKeyFields) {
+        if (kept.contains(f)) out[f] = kept[f];
+        else out.erase(f);
+      }
+    }
+  }
+  if (!adaptation || !out.contains("key") || !out["key"].is_string()) return out;  // "no key" stays
+  const auto decided = adaptation->decide(out);
+  const auto own = analyzed_key(out);
+  if (!decided || (own && *decided == *own)) return out;
+  nlohmann::json kept = nlohmann::json::object();
+  for (const char* f : kKeyFields) {
+    if (out.contains(f)) kept[f] = out[f];
+  }
+  out["key_analyzed"] = kept;
+  out["key"] = decided->camelot();
+  out["key_name"] = decided->name();
+  out["key_open"] = decided->open_key();
+  out["key_decided_by"] = "adapted to your tags (codex train key)";
+  out["key_adapted"] = adaptation->id();
+  if (auto segs = out.find("key_segments"); segs != out.end() && segs->is_array() && segs->size() == 1 &&
+                                              (*segs)[0].is_object()) {
+    (*segs)[0]["key"] = out["key"];
+    (*segs)[0]["key_name"] = out["key_name"];
+    (*segs)[0]["key_open"] = out["key_open"];
+  }
+  return out;
+}
+
+}  // namespace codex::analysis
