@@ -217,7 +217,7 @@ TEST_F(TagTraining, ADamagedAdaptationStopsAnalysisWithOneClearError) {
 TEST_F(TagTraining, AnalyzeAppliesTheInstalledTempoAdaptationToWhatItStores) {
   test::write_audio(dir_.file("clicks.wav"), test::to_stereo(demo::render_clicks(120, 12.0, 44100)), 2, 44100);
   analysis::TempoAdaptation faster;
-  faster.theta = {0, 0, 0, 0, 0, 10};
+  faster.theta = {0, 0, 0, 0, 10};
   faster.library = {200.0};
   ASSERT_TRUE(corpus_->analyses().install_adaptation("tempo", faster.to_json(), {}));
   const AnalyzeSummary s = analyze_files(*corpus_, {dir_.file("clicks.wav")}, {});

@@ -56,8 +56,11 @@ nlohmann::json apply_key_adaptation(const nlohmann::json& values, const KeyAdapt
 
 // ---- Tempo -----------------------------------------------------------------------------------
 
-// The octave candidates of a stored tempo result, in order: the analyzer's BPM, half, double.
-inline constexpr int kTempoFeatures = 6;
+// The octave candidates of a stored tempo result, in order: the analyzer's BPM, half, double; each
+// with its features: whether it is the analyzer's pick, the log of its comb score relative to the
+// pick, log2(BPM / 120) and its square, and whether it lies in the octave window of the track's
+// genre (or, where the genre has none, the library's).
+inline constexpr int kTempoFeatures = 5;
 // A one-octave range of BPMs [lo, 2 lo) in which a genre's (or the whole library's) tags lie.
 struct TempoWindow {
   double lo = 0.0;

@@ -87,7 +87,7 @@ std::string genre_key(const std::string& genre) {
   return g.substr(first, g.find_last_not_of(" \t") - first + 1);
 }
 
-std::vector<double> analyzer_tempo_theta() { return {3.0, 0.0, 0.0, 0.0, 0.0, 0.0}; }
+std::vector<double> analyzer_tempo_theta() { return {3.0, 0.0, 0.0, 0.0, 0.0}; }
 
 std::optional<double> analyzed_bpm(const nlohmann::json& values) {
   const auto ta = values.find("tempo_analyzed");
@@ -111,14 +111,14 @@ TempoAdaptation::Candidates TempoAdaptation::candidates(const nlohmann::json& va
       if (rel == "double") dbl = std::max(dbl, s);
     }
   }
+  // The window of the track's genre where its tags made one, else the whole library's.
   const auto g = genres.find(genre_key(genre));
-  const TempoWindow* gw = g != genres.end() ? &g->second : nullptr;
+  const TempoWindow& window = g != genres.end() ? g->second : library;
   const double bpms[3] = {*own, *own / 2.0, *own * 2.0}, scores[3] = {1.0, half, dbl};
   for (int i = 0; i < 3; ++i) {
     const double u = std::log2(bpms[i] / 120.0);
     c.bpm.push_back(bpms[i]);
-    c.features.push_back({i == 0 ? 1.0 : 0.0, std::log(scores[i]), u, u * u, gw && gw->contains(bpms[i]) ? 1.0 : 0.0,
-                          library.contains(bpms[i]) ? 1.0 : 0.0});
+    c.features.push_back({i == 0 ? 1.0 : 0.0, std::log(scores[i]), u, u * u, window.contains(bpms[i]) ? 1.0 : 0.0});
   }
   return c;
 }

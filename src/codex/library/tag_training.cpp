@@ -89,15 +89,22 @@ Result<size_t> install(corpus::Corpus& corpus, const std::string& analyzer, cons
 }
 
 // Whether the held-out per-track gains (after - before) clearly favour the adaptation: a mean gain
-// of at least one standard error (a gain within the noise of which tracks were tagged would as
-// likely lose on the untagged ones).
+// of at least 1.5 standard errors (one-sided, about 93%). Measured with bench/tag_train_sim.py: the
+// tempo octave's held-out gains of 1.7-3.8 standard errors brought the untagged song renders
+// 0.15-0.27 Acc1; key adaptations installed on held-out gains of 0.03 and 2.0 standard errors cost
+// the untagged tracks 0.015 and 0.010 MIREX (true labels hold no habit to learn beyond what the
+// analyzer already does), and no threshold separates every such case.
+constexpr const char* kNotClear =
+    "on held-out tagged tracks it did not agree with the tags clearly more often than the analyzer (a gain below 1.5 "
+    "standard errors); nothing changed";
+
 json verdict(const std::vector<double>& gains, bool& clear) {
   const double n = static_cast<double>(gains.size());
   double mean = 0.0, var = 0.0;
   for (double g : gains) mean += g / n;
   for (double g : gains) var += (g - mean) * (g - mean) / std::max(1.0, n - 1.0);
   const double se = std::sqrt(var / std::max(1.0, n));
-  clear = mean > 0.0 && mean >= se;
+  clear = mean > 0.0 && mean >= 1.5 * se;
   return {{"gain", mean}, {"standard_error", se}};
 }
 
@@ -240,7 +247,7 @@ Result<json> train_key_from_tags(corpus::Corpus& corpus, const TagTrainOptions& 
   report["theta"] = a.theta;
   if (!clear) {
     report["installed"] = false;
-    report["reason"] = "on held-out tagged tracks it did not agree with the tags clearly more often than the analyzer (gain below one standard error); nothing changed";
+    report["reason"] = kNotClear;
     return report;
   }
   auto changed = install(corpus, "key", a.to_json(), *results,
@@ -373,7 +380,7 @@ Result<json> train_tempo_from_tags(corpus::Corpus& corpus, const TagTrainOptions
   for (const auto& [g, w] : a.genres) report["genre_windows"][g] = {w.lo, 2.0 * w.lo};
   if (!clear) {
     report["installed"] = false;
-    report["reason"] = "on held-out tagged tracks it did not agree with the tags clearly more often than the analyzer (gain below one standard error); nothing changed";
+    report["reason"] = kNotClear;
     return report;
   }
   for (const auto& [id, t] : *tags) genre_of[id] = t.genre;
