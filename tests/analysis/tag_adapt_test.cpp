@@ -178,6 +178,8 @@ TEST(TagAdapt, DoublingATempoAddsTheHalfBeatsAndHalvingKeepsTheDownbeatsSide) {
   EXPECT_DOUBLE_EQ(halved["bpm"].get<double>(), 87.0);
   EXPECT_EQ(halved["beats"], json({0.445, 1.135, 1.825, 2.515, 3.205}));
   EXPECT_EQ(halved["downbeats"], json({0.445}));
+  EXPECT_DOUBLE_EQ(halved["beat_grid"]["first_beat_s"].get<double>(), 0.445);  // the grid starts on a kept beat
+  EXPECT_DOUBLE_EQ(halved["beat_grid"]["bpm"].get<double>(), 87.0);
   // Another genre has no window, nor has the library: the analyzer's reading stays.
   EXPECT_EQ(apply_tempo_adaptation(at174, &slower, "house"), at174);
   // With the library's window, a genre without one of its own reads by that.
@@ -214,4 +216,46 @@ TEST(TagAdapt, ATempoAdaptationRoundTripsAndAMalformedOneIsRefused) {
   j = a.to_json();
   j["format"] = "codex-rank-weights";
   EXPECT_FALSE(TempoAdaptation::parse(j));
+  // Fields of the wrong type are refused, never thrown.
+  for (const char* field : {"format", "kind", "version", "library_window_lo"}) {
+    j = a.to_json();
+    j[field] = json::array({1});
+    EXPECT_FALSE(TempoAdaptation::parse(j)) << field;
+    EXPECT_FALSE(KeyAdaptation::parse(j)) << field;
+  }
+  j = a.to_json();
+  j["version"] = "1";
+  EXPECT_FALSE(TempoAdaptation::parse(j));
+  EXPECT_FALSE(TempoAdaptation::parse(json::array()));
+}
+
+TEST(TagAdapt, DamagedStoredResultsAreReadWithoutThrowing) {
+  TempoAdaptation a;
+  a.theta = {0, 0, 0, 0, 10};
+  a.library = {150.0};
+  json t = tempo_values(87, {0.1, 0.79}, {0.1});
+  t["bpm_alternatives"].push_back({{"relation", 7}, {"score", "high"}});
+  t["bpm_alternatives"].push_back("junk");
+  t["beat_grid"] = "junk";
+  t["tempo_segments"] = json::array({"junk", {{"bpm", "fast"}}});
+  json adapted;
+  ASSERT_NO_THROW(adapted = apply_tempo_adaptation(t, &a, ""));
+  EXPECT_DOUBLE_EQ(adapted["bpm"].get<double>(), 174.0);
+  t["bpm"] = "fast";
+  EXPECT_EQ(apply_tempo_adaptation(t, &a, ""), t);
+  t["tempo_analyzed"] = "junk";
+  ASSERT_NO_THROW(apply_tempo_adaptation(t, &a, ""));
+
+  KeyAdaptation k = minor_loving();
+  json v = key_values({0, false}, {9, true});
+  v["opening_chord"] = {{"chord", 12}, {"fit", "good"}};
+  v["closing_chord"] = "junk";
+  v["key_segments"] = "junk";
+  json kv;
+  ASSERT_NO_THROW(kv = apply_key_adaptation(v, &k));
+  EXPECT_EQ(kv["key"], "8A");
+  v["key_analyzed"] = "junk";
+  ASSERT_NO_THROW(apply_key_adaptation(v, &k));
+  v["key_evidence"]["learned_weight"] = "heavy";
+  ASSERT_NO_THROW(apply_key_adaptation(v, &k));
 }

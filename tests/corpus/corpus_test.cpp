@@ -434,7 +434,13 @@ TEST(Adaptations, InstalledWithTheirResultsRemovedAndKeptBySalvage) {
     ASSERT_TRUE(none);
     EXPECT_TRUE(none->is_null());
     const nlohmann::json model = {{"format", "x"}, {"theta", {1, 2}}};
-    ASSERT_TRUE((*c)->analyses().install_adaptation("tempo", model, {{"t", {{"bpm", 174.0}}}}));
+    auto changed = (*c)->analyses().install_adaptation(
+        "tempo", model, [](const std::string& id, const nlohmann::json& r) -> std::optional<nlohmann::json> {
+          if (id != "t" || r["bpm"] != 87.0) return std::nullopt;
+          return nlohmann::json{{"bpm", 174.0}};
+        });
+    ASSERT_TRUE(changed);
+    EXPECT_EQ(*changed, 1u);
     EXPECT_EQ(*(*c)->analyses().adaptation("tempo"), model);
     EXPECT_EQ((*(*c)->analyses().of("t"))[0].result["bpm"], 174.0);
   }
@@ -445,7 +451,7 @@ TEST(Adaptations, InstalledWithTheirResultsRemovedAndKeptBySalvage) {
   auto kept = (*fresh)->analyses().adaptation("tempo");
   ASSERT_TRUE(kept);
   EXPECT_EQ((*kept)["theta"], nlohmann::json({1, 2}));
-  ASSERT_TRUE((*fresh)->analyses().install_adaptation("tempo", nullptr, {}));
+  ASSERT_TRUE((*fresh)->analyses().install_adaptation("tempo", nullptr, nullptr));
   EXPECT_TRUE((*fresh)->analyses().adaptation("tempo")->is_null());
 }
 

@@ -49,7 +49,7 @@ class TagTraining : public ::testing::Test {
     corpus_ = std::move(*c);
   }
   void add(const std::string& id, const std::string& artist, const std::string& genre, std::optional<std::string> tag_key,
-           std::optional<double> tag_bpm, const json& key, const json& tempo) {
+           std::optional<double> tag_bpm, const json& key, const json& tempo, const std::string& comment = "") {
     corpus::TrackWrite w;
     w.track_id = id;
     w.file = {dir_.file(id + ".mp3"), 100, 1};
@@ -59,6 +59,7 @@ class TagTraining : public ::testing::Test {
     w.tag_key = tag_key;
     w.tag_bpm = tag_bpm;
     w.duration_s = 200;
+    if (!comment.empty()) w.tags["comment"] = comment;
     if (!key.is_null()) w.results.push_back({{"key", 5, "h"}, 0.5, key});
     if (!tempo.is_null()) w.results.push_back({{"tempo", 5, "h"}, 0.5, tempo});
     ASSERT_TRUE(corpus_->tracks().store(w));
@@ -149,6 +150,8 @@ TEST_F(TagTraining, TooFewTagsIsAnErrorAndDisagreeingSourcesAreLeftOut) {
   add("untagged", "", "", std::nullopt, std::nullopt, key_result(am, c, rng), nullptr);
   add("old", "", "", "8A", std::nullopt, {{"key", "8A"}}, nullptr);  // analysed before the evidence was kept
   add("junk", "", "", "not a key", std::nullopt, key_result(am, c, rng), nullptr);
+  // Its key tag is CODEX's own, written by `codex tag --write`: no label.
+  add("ours", "", "", "8A", std::nullopt, key_result(am, c, rng), nullptr, "8A - Energy 6 (CODEX) | from the shop");
   // A DJ program that files t0 in another key than its file tag does.
   auto s = corpus_->dj().replace_import("/x.xml", "rekordbox", {[] {
                                           corpus::DjTrackRow d;
@@ -219,8 +222,18 @@ TEST_F(TagTraining, AnalyzeAppliesTheInstalledTempoAdaptationToWhatItStores) {
   analysis::TempoAdaptation faster;
   faster.theta = {0, 0, 0, 0, 10};
   faster.library = {200.0};
-  ASSERT_TRUE(corpus_->analyses().install_adaptation("tempo", faster.to_json(), {}));
-  const AnalyzeSummary s = analyze_files(*corpus_, {dir_.file("clicks.wav")}, {});
+  faster.analyzer_version = 4;  // fitted on an older tempo analyzer: not applied to this one's results
+  ASSERT_TRUE(corpus_->analyses().install_adaptation("tempo", faster.to_json(), nullptr));
+  AnalyzeSummary old = analyze_files(*corpus_, {dir_.file("clicks.wav")}, {});
+  ASSERT_EQ(old.analyzed, 1u) << old.corpus_error;
+  auto first = corpus_->tracks().rows();
+  ASSERT_TRUE(first && first->size() == 1u);
+  EXPECT_NEAR(stored((*first)[0].track_id, "tempo")["bpm"].get<double>(), 120.0, 0.5);
+  faster.analyzer_version = 5;  // the tempo analyzer's
+  ASSERT_TRUE(corpus_->analyses().install_adaptation("tempo", faster.to_json(), nullptr));
+  AnalyzeOptions force;
+  force.force = true;
+  const AnalyzeSummary s = analyze_files(*corpus_, {dir_.file("clicks.wav")}, force);
   ASSERT_EQ(s.analyzed, 1u) << s.corpus_error;
   auto rows = corpus_->tracks().rows();
   ASSERT_TRUE(rows);

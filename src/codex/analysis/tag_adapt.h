@@ -20,6 +20,9 @@
 
 namespace codex::analysis {
 
+// The text of a string field, or "" when it is absent or not a string (stored JSON may be damaged).
+std::string string_field(const nlohmann::json& j, const char* key);
+
 // MIREX key score of an estimate against a reference: 1 same key, 0.5 a fifth away in the same
 // mode, 0.3 relative, 0.2 parallel, else 0.
 double mirex_key_score(const music::Key& estimate, const music::Key& reference);
@@ -36,6 +39,7 @@ std::optional<std::vector<std::vector<double>>> key_features(const nlohmann::jso
 std::vector<double> analyzer_key_theta();
 
 struct KeyAdaptation {
+  int analyzer_version = 0;    // the key analyzer whose evidence it was fitted on (it reads only that)
   double scale = 1.0;          // the evidence's temperature (fitted first, with the analyzer's weights)
   std::vector<double> theta;   // kKeyFeatures weights
   nlohmann::json report = nlohmann::json::object();  // what training measured (figures, counts, when)
@@ -73,6 +77,7 @@ TempoWindow fit_tempo_window(std::vector<double> bpms);
 std::string genre_key(const std::string& genre);
 
 struct TempoAdaptation {
+  int analyzer_version = 0;                    // the tempo analyzer whose results it was fitted on
   std::vector<double> theta;                   // kTempoFeatures weights
   TempoWindow library;                         // where the library's tags lie
   std::map<std::string, TempoWindow> genres;   // genre_key -> window, for genres with enough tags

@@ -42,6 +42,18 @@ const char* const kKeyFields[] = {"key", "key_name", "key_open", "key_segments",
 
 }  // namespace
 
+std::string string_field(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return "";
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// The version field of an adaptation: a whole number, else 0 (refused).
+int int_field(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
+}
+
 double mirex_key_score(const music::Key& e, const music::Key& r) {
   if (e == r) return 1.0;
   if (e.minor == r.minor && ((e.tonic - r.tonic + 12) % 12 == 7 || (r.tonic - e.tonic + 12) % 12 == 7)) return 0.5;
@@ -56,10 +68,14 @@ double mirex_key_score(const music::Key& e, const music::Key& r) {
 std::optional<std::vector<std::vector<double>>> key_features(const nlohmann::json& values, double scale) {
   const auto ev = values.find("key_evidence");
   if (ev == values.end() || !ev->is_object()) return std::nullopt;
-  const std::vector<double> p = key_array(ev->value("profile", nlohmann::json()));
+  const auto field = [&](const char* key) {
+    const auto it = ev->find(key);
+    return it != ev->end() ? *it : nlohmann::json();
+  };
+  const std::vector<double> p = key_array(field("profile"));
   if (p.empty()) return std::nullopt;
-  std::vector<double> m = key_array(ev->value("model", nlohmann::json()));
-  const nlohmann::json w = ev->value("learned_weight", nlohmann::json(0.0));
+  std::vector<double> m = key_array(field("model"));
+  const nlohmann::json w = field("learned_weight");
   const double weight = w.is_number() && std::isfinite(w.get<double>()) ? w.get<double>() : 0.0;
   if (m.empty()) m.assign(kKeys, 0.0);
   for (double& v : m) v *= weight;
@@ -90,15 +106,16 @@ std::string KeyAdaptation::id() const {
 
 nlohmann::json KeyAdaptation::to_json() const {
   return {{"format", "codex-tag-adaptation"}, {"kind", "key"}, {"version", 1}, {"id", id()},
-          {"scale", scale},   {"theta", theta}, {"report", report}};
+          {"analyzer_version", analyzer_version}, {"scale", scale}, {"theta", theta}, {"report", report}};
 }
 
 Result<KeyAdaptation> KeyAdaptation::parse(const nlohmann::json& j) {
-  if (!j.is_object() || j.value("format", "") != "codex-tag-adaptation" || j.value("kind", "") != "key") {
+  if (string_field(j, "format") != "codex-tag-adaptation" || string_field(j, "kind") != "key") {
     return Status::Error("not a key adaptation (format codex-tag-adaptation, kind key)");
   }
-  if (j.value("version", 0) != 1) return Status::Error("key adaptation: unknown version");
+  if (int_field(j, "version") != 1) return Status::Error("key adaptation: unknown version");
   KeyAdaptation a;
+  a.analyzer_version = int_field(j, "analyzer_version");
   const auto s = j.find("scale");
   if (s == j.end() || !s->is_number() || !std::isfinite(s->get<double>()) || s->get<double>() <= 0) {
     return Status::Error("key adaptation: scale must be a positive number");

@@ -105,7 +105,7 @@ TempoAdaptation::Candidates TempoAdaptation::candidates(const nlohmann::json& va
   if (const auto alts = values.find("bpm_alternatives"); alts != values.end() && alts->is_array()) {
     for (const auto& a : *alts) {
       if (!a.is_object()) continue;
-      const std::string rel = a.value("relation", "");
+      const std::string rel = string_field(a, "relation");
       const double s = std::max(number_or(a, "score", 0.0), 0.01);
       if (rel == "half") half = std::max(half, s);
       if (rel == "double") dbl = std::max(dbl, s);
@@ -145,16 +145,21 @@ std::string TempoAdaptation::id() const {
 nlohmann::json TempoAdaptation::to_json() const {
   nlohmann::json g = nlohmann::json::object();
   for (const auto& [name, w] : genres) g[name] = w.lo;
-  return {{"format", "codex-tag-adaptation"}, {"kind", "tempo"}, {"version", 1}, {"id", id()}, {"theta", theta},
-          {"library_window_lo", library.lo},  {"genre_window_lo", g},  {"report", report}};
+  return {{"format", "codex-tag-adaptation"}, {"kind", "tempo"}, {"version", 1}, {"id", id()},
+          {"analyzer_version", analyzer_version}, {"theta", theta}, {"library_window_lo", library.lo},
+          {"genre_window_lo", g}, {"report", report}};
 }
 
 Result<TempoAdaptation> TempoAdaptation::parse(const nlohmann::json& j) {
-  if (!j.is_object() || j.value("format", "") != "codex-tag-adaptation" || j.value("kind", "") != "tempo") {
+  if (string_field(j, "format") != "codex-tag-adaptation" || string_field(j, "kind") != "tempo") {
     return Status::Error("not a tempo adaptation (format codex-tag-adaptation, kind tempo)");
   }
-  if (j.value("version", 0) != 1) return Status::Error("tempo adaptation: unknown version");
+  const auto version = j.find("version");
+  if (version == j.end() || !version->is_number_integer() || version->get<int>() != 1) {
+    return Status::Error("tempo adaptation: unknown version");
+  }
   TempoAdaptation a;
+  if (const auto av = j.find("analyzer_version"); av != j.end() && av->is_number_integer()) a.analyzer_version = av->get<int>();
   const auto t = j.find("theta");
   if (t == j.end() || !t->is_array() || t->size() != kTempoFeatures) {
     return Status::Error("tempo adaptation: theta must hold " + std::to_string(kTempoFeatures) + " numbers");
@@ -163,7 +168,8 @@ Result<TempoAdaptation> TempoAdaptation::parse(const nlohmann::json& j) {
     if (!v.is_number() || !std::isfinite(v.get<double>())) return Status::Error("tempo adaptation: theta must be finite numbers");
     a.theta.push_back(v.get<double>());
   }
-  auto lib = parse_window(j.value("library_window_lo", nlohmann::json()), "library_window_lo");
+  const auto lo = j.find("library_window_lo");
+  auto lib = parse_window(lo != j.end() ? *lo : nlohmann::json(), "library_window_lo");
   if (!lib) return lib.status();
   a.library = *lib;
   const auto g = j.find("genre_window_lo");
@@ -226,8 +232,10 @@ nlohmann::json apply_tempo_adaptation(const nlohmann::json& values, const TempoA
     out["downbeats"] = rounded(with_midpoints(downs));
   }
   const double factor = *decided / *own;
-  if (auto g = out.find("beat_grid"); g != out.end() && g->is_object() && g->contains("bpm") && (*g)["bpm"].is_number()) {
-    (*g)["bpm"] = round_step((*g)["bpm"].get<double>() * factor, 0.001);
+  if (auto g = out.find("beat_grid"); g != out.end() && g->is_object()) {
+    if (g->contains("bpm") && (*g)["bpm"].is_number()) (*g)["bpm"] = round_step((*g)["bpm"].get<double>() * factor, 0.001);
+    // Halving may drop the first beat: the grid starts where the kept beats do.
+    if (g->contains("first_beat_s") && !out["beats"].empty()) (*g)["first_beat_s"] = out["beats"][0];
   }
   if (auto s = out.find("tempo_segments"); s != out.end() && s->is_array()) {
     for (auto& seg : *s) {

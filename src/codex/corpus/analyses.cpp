@@ -79,11 +79,13 @@ Result<nlohmann::json> AnalysisStore::adaptation(const std::string& kind) {
   return j;
 }
 
-Status AnalysisStore::install_adaptation(const std::string& kind, const nlohmann::json& model,
-                                         const std::vector<std::pair<std::string, nlohmann::json>>& results) {
+Result<size_t> AnalysisStore::install_adaptation(const std::string& kind, const nlohmann::json& model,
+                                                 const Rewrite& rewrite) {
   std::lock_guard<std::mutex> lock(c_.mu);
   Database& db = *c_.db;
-  return in_transaction(db, [&]() -> Status {
+  size_t changed = 0;
+  Status s = in_transaction(db, [&]() -> Status {
+    changed = 0;
     if (model.is_null()) {
       auto del = db.prepare("DELETE FROM adaptations WHERE kind=?1");
       if (!del) return del.status();
@@ -95,15 +97,34 @@ Status AnalysisStore::install_adaptation(const std::string& kind, const nlohmann
       put->bind(1, kind).bind(2, model.dump()).bind(3, utc_now_iso8601());
       if (Status s = put->run(); !s) return s;
     }
-    auto up = db.prepare("UPDATE analyses SET result=?3 WHERE track_id=?1 AND analyzer=?2");
+    auto read = db.prepare("SELECT rowid, track_id, result FROM analyses WHERE analyzer=?1");
+    auto up = db.prepare("UPDATE analyses SET result=?2 WHERE rowid=?1");
+    auto drop = db.prepare("DELETE FROM local_records WHERE track_id=?1");
+    if (!read) return read.status();
     if (!up) return up.status();
-    for (const auto& [track_id, result] : results) {
+    if (!drop) return drop.status();
+    read->bind(1, kind);
+    Status inner = Status::Ok();
+    if (!rewrite) return Status::Ok();
+    Status scan = each_row(*read, [&] {
+      if (!inner) return;
+      const auto result = nlohmann::json::parse(read->text(2), nullptr, false);
+      if (!result.is_object()) return;  // damaged: left as it is
+      const std::string track_id = read->text(1);
+      auto next = rewrite(track_id, result);
+      if (!next) return;
       up->reset();
-      up->bind(1, track_id).bind(2, kind).bind(3, result.dump());
-      if (Status s = up->run(); !s) return s;
-    }
-    return Status::Ok();
+      up->bind(1, read->int64(0)).bind(2, next->dump());
+      if (inner = up->run(); !inner) return;
+      drop->reset();
+      drop->bind(1, track_id);
+      if (inner = drop->run(); !inner) return;
+      ++changed;
+    });
+    return inner ? scan : inner;
   });
+  if (!s) return s;
+  return changed;
 }
 
 }  // namespace codex::corpus

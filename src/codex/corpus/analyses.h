@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,9 +58,14 @@ class AnalysisStore {
   // installed; null when there is none.
   Result<nlohmann::json> adaptation(const std::string& kind);
   // In one transaction: installs the adaptation of analyzer `kind` (or removes it, given null) and
-  // replaces the stored results of that analyzer given as (track id, result).
-  Status install_adaptation(const std::string& kind, const nlohmann::json& model,
-                            const std::vector<std::pair<std::string, nlohmann::json>>& results);
+  // passes every stored result of that analyzer to `rewrite` (track id, result), storing what it
+  // returns in the result's place (nullopt: unchanged) and dropping that track's built record, which
+  // is rebuilt from the new result. Reads and writes inside the transaction, one result at a time:
+  // nothing written between the read and the write is lost, and a large library is never held
+  // whole. `rewrite` must not call back into the corpus (none: the results stay as they are).
+  // Returns how many results changed.
+  using Rewrite = std::function<std::optional<nlohmann::json>(const std::string& track_id, const nlohmann::json& result)>;
+  Result<size_t> install_adaptation(const std::string& kind, const nlohmann::json& model, const Rewrite& rewrite);
 
  private:
   Connection& c_;

@@ -224,4 +224,15 @@ Result<std::vector<std::pair<std::string, std::string>>> TrackStore::all_locatio
   return out;
 }
 
+Result<std::vector<std::string>> TrackStore::with_tag_containing(const std::string& name, const std::string& text) {
+  std::lock_guard<std::mutex> lock(c_.mu);
+  auto st = c_.db->prepare("SELECT DISTINCT track_id FROM tags WHERE lower(name)=lower(?1) AND instr(value, ?2) > 0");
+  if (!st) return st.status();
+  st->bind(1, name).bind(2, text);
+  std::vector<std::string> out;
+  Status s = each_row(*st, [&] { out.push_back(st->text(0)); });
+  if (!s) return s;
+  return out;
+}
+
 }  // namespace codex::corpus

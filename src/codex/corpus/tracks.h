@@ -71,6 +71,8 @@ class TrackStore {
   Result<std::vector<std::string>> resolve(const std::string& query);
   Result<std::vector<std::string>> locations(const std::string& track_id);
   Result<std::map<std::string, std::string>> tags(const std::string& track_id);
+  // The tracks with a tag called `name` (any case) whose value contains `text`.
+  Result<std::vector<std::string>> with_tag_containing(const std::string& name, const std::string& text);
   // Track ids with at least one known file location, and the first location.
   Result<std::vector<std::pair<std::string, std::string>>> with_files();
   // Every known location as (path, track id), by path.

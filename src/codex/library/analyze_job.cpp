@@ -237,7 +237,9 @@ AnalyzeSummary analyze_files(corpus::Corpus& corpus, const std::vector<std::stri
                   }
                 }
               }
-              for (auto& r : w.results) adapt_result(adaptations, r.stamp.id, genre, r.values);
+              for (auto& r : w.results) {
+                adapt_result(adaptations, r.stamp.id, static_cast<int>(r.stamp.version), genre, r.values);
+              }
             }
             Status s = corpus.tracks().store(w);
             if (s) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "codex/analysis/analyzer.h"
 #include "codex/analysis/choice_model.h"
 #include "codex/core/checksum.h"
 #include "codex/core/text.h"
@@ -27,13 +28,19 @@ Result<std::map<std::string, Tagged>> gather_tags(corpus::Corpus& corpus) {
   std::map<std::string, Tagged> out;
   auto rows = corpus.tracks().rows();
   if (!rows) return rows.status();
+  // Files whose key and BPM tags CODEX wrote itself (`codex tag --write` marks the comment) teach
+  // nothing: their tags are CODEX's own answers.
+  auto ours = corpus.tracks().with_tag_containing("comment", "(CODEX)");
+  if (!ours) return ours.status();
+  const std::set<std::string> written_by_codex(ours->begin(), ours->end());
   for (const auto& r : *rows) {
     Tagged& t = out[r.track_id];
+    const bool own = written_by_codex.count(r.track_id) > 0;
     const std::string artist = ascii_lower(r.artist);
     t.group = artist.empty() ? "track:" + r.track_id : "artist:" + artist;
     t.genre = r.genre;
-    if (r.tag_key && !r.tag_key->empty()) t.keys.push_back(*r.tag_key);
-    if (r.tag_bpm && *r.tag_bpm > 0) t.bpms.push_back(*r.tag_bpm);
+    if (r.tag_key && !r.tag_key->empty() && !own) t.keys.push_back(*r.tag_key);
+    if (r.tag_bpm && *r.tag_bpm > 0 && !own) t.bpms.push_back(*r.tag_bpm);
   }
   auto dj = corpus.dj().tracks();
   if (!dj) return dj.status();
@@ -60,13 +67,42 @@ int fold_of(const std::string& group, int folds) {
 // Agreeing sources count more (1 for one source, up to 2).
 double weight_of(size_t sources) { return std::min(2.0, 1.0 + 0.5 * static_cast<double>(sources - 1)); }
 
+// What training reads of each stored result: only the fields the features use (a tempo result's
+// beats, or a key result's segments, would make a large library's results too big to hold).
+json light(const std::string& analyzer, const json& r) {
+  static const char* const kKey[] = {"key", "key_analyzed", "key_evidence", "opening_chord", "closing_chord"};
+  static const char* const kTempo[] = {"bpm", "bpm_alternatives"};
+  json out = json::object();
+  if (analyzer == "key") {
+    for (const char* f : kKey) {
+      if (auto it = r.find(f); it != r.end()) out[f] = *it;
+    }
+  } else {
+    for (const char* f : kTempo) {
+      if (auto it = r.find(f); it != r.end()) out[f] = *it;
+    }
+    if (auto it = r.find("tempo_analyzed"); it != r.end() && it->is_object() && it->contains("bpm")) {
+      out["tempo_analyzed"] = {{"bpm", (*it)["bpm"]}};
+    }
+  }
+  return out;
+}
+
 Result<std::map<std::string, json>> stored_results(corpus::Corpus& corpus, const std::string& analyzer) {
   std::map<std::string, json> out;
   Status s = corpus.analyses().for_each_result({analyzer}, [&](const std::string& id, const std::string&, json&& r) {
-    out.emplace(id, std::move(r));
+    out.emplace(id, light(analyzer, r));
   });
   if (!s) return s;
   return out;
+}
+
+// The version of the default analyzer `id` (what an adaptation is fitted for).
+int analyzer_version(const std::string& id) {
+  for (const auto& s : analysis::stamps_of(analysis::default_analyzers())) {
+    if (s.id == id) return s.version;
+  }
+  return 0;
 }
 
 Status too_few(const char* what, size_t have, size_t need) {
@@ -75,17 +111,16 @@ Status too_few(const char* what, size_t have, size_t need) {
                          std::to_string(need) + " are needed");
 }
 
-// Rewrites every stored result of `analyzer` whose adapted form differs, and installs the model.
+// Installs the model (null: removes it) and rewrites every stored result of `analyzer` whose
+// adapted form differs, in one transaction.
 template <class Apply>
-Result<size_t> install(corpus::Corpus& corpus, const std::string& analyzer, const json& model,
-                       const std::map<std::string, json>& results, Apply&& apply) {
-  std::vector<std::pair<std::string, json>> rewrites;
-  for (const auto& [id, values] : results) {
-    json adapted = apply(id, values);
-    if (adapted != values) rewrites.emplace_back(id, std::move(adapted));
-  }
-  if (Status s = corpus.analyses().install_adaptation(analyzer, model, rewrites); !s) return s;
-  return rewrites.size();
+Result<size_t> install(corpus::Corpus& corpus, const std::string& analyzer, const json& model, Apply&& apply) {
+  return corpus.analyses().install_adaptation(analyzer, model,
+                                              [&](const std::string& id, const json& values) -> std::optional<json> {
+                                                json adapted = apply(id, values);
+                                                if (adapted == values) return std::nullopt;
+                                                return adapted;
+                                              });
 }
 
 // Whether the held-out per-track gains (after - before) clearly favour the adaptation: a mean gain
@@ -159,17 +194,17 @@ const char* relation_to(const std::optional<music::Key>& estimate, const music::
 }  // namespace
 
 Result<json> train_key_from_tags(corpus::Corpus& corpus, const TagTrainOptions& options) {
-  auto results = stored_results(corpus, "key");
-  if (!results) return results.status();
   json report = {{"kind", "key"}};
   if (options.reset) {
-    auto changed = install(corpus, "key", json(), *results,
+    auto changed = install(corpus, "key", json(),
                            [](const std::string&, const json& v) { return analysis::apply_key_adaptation(v, nullptr); });
     if (!changed) return changed.status();
     report["reset"] = true;
     report["changed"] = *changed;
     return report;
   }
+  auto results = stored_results(corpus, "key");
+  if (!results) return results.status();
   auto tags = gather_tags(corpus);
   if (!tags) return tags.status();
   std::vector<KeySample> samples;
@@ -207,7 +242,7 @@ Result<json> train_key_from_tags(corpus::Corpus& corpus, const TagTrainOptions& 
   report["unreadable_tags"] = unreadable;
   report["without_evidence"] = no_evidence;
   report["used"] = samples.size();
-  if (samples.size() < options.min_tracks) return too_few("key", samples.size(), options.min_tracks);
+  if (samples.empty() || samples.size() < options.min_tracks) return too_few("key", samples.size(), options.min_tracks);
 
   // Held out: each fold's tracks decided by a model fitted on the other folds.
   double before = 0.0, after = 0.0, exact_before = 0.0, exact_after = 0.0, total = 0.0;
@@ -241,6 +276,7 @@ Result<json> train_key_from_tags(corpus::Corpus& corpus, const TagTrainOptions& 
   std::vector<const KeySample*> all;
   for (const auto& s : samples) all.push_back(&s);
   analysis::KeyAdaptation a = fit_key(all, options.ridge);
+  a.analyzer_version = analyzer_version("key");
   a.report = {{"trained_at", utc_now_iso8601()}, {"used", samples.size()}, {"held_out", report["held_out"]}};
   report["id"] = a.id();
   report["scale"] = a.scale;
@@ -250,7 +286,7 @@ Result<json> train_key_from_tags(corpus::Corpus& corpus, const TagTrainOptions& 
     report["reason"] = kNotClear;
     return report;
   }
-  auto changed = install(corpus, "key", a.to_json(), *results,
+  auto changed = install(corpus, "key", a.to_json(),
                          [&](const std::string&, const json& v) { return analysis::apply_key_adaptation(v, &a); });
   if (!changed) return changed.status();
   report["installed"] = true;
@@ -304,13 +340,9 @@ analysis::TempoAdaptation fit_tempo(const std::vector<const TempoSample*>& train
 }  // namespace
 
 Result<json> train_tempo_from_tags(corpus::Corpus& corpus, const TagTrainOptions& options) {
-  auto results = stored_results(corpus, "tempo");
-  if (!results) return results.status();
-  auto tags = gather_tags(corpus);
-  if (!tags) return tags.status();
   json report = {{"kind", "tempo"}};
   if (options.reset) {
-    auto changed = install(corpus, "tempo", json(), *results, [](const std::string&, const json& v) {
+    auto changed = install(corpus, "tempo", json(), [](const std::string&, const json& v) {
       return analysis::apply_tempo_adaptation(v, nullptr, "");
     });
     if (!changed) return changed.status();
@@ -318,6 +350,10 @@ Result<json> train_tempo_from_tags(corpus::Corpus& corpus, const TagTrainOptions
     report["changed"] = *changed;
     return report;
   }
+  auto results = stored_results(corpus, "tempo");
+  if (!results) return results.status();
+  auto tags = gather_tags(corpus);
+  if (!tags) return tags.status();
   std::vector<TempoSample> samples;
   size_t tagged = 0, conflicting = 0, no_tempo = 0;
   for (const auto& [id, t] : *tags) {
@@ -341,7 +377,7 @@ Result<json> train_tempo_from_tags(corpus::Corpus& corpus, const TagTrainOptions
   report["conflicting_tags"] = conflicting;
   report["without_tempo"] = no_tempo;
   report["used"] = samples.size();
-  if (samples.size() < options.min_tracks) return too_few("BPM", samples.size(), options.min_tracks);
+  if (samples.empty() || samples.size() < options.min_tracks) return too_few("BPM", samples.size(), options.min_tracks);
 
   double before = 0.0, after = 0.0, total = 0.0, octave_fixable = 0.0;
   std::vector<double> gains;
@@ -372,6 +408,7 @@ Result<json> train_tempo_from_tags(corpus::Corpus& corpus, const TagTrainOptions
   std::map<std::string, std::string> genre_of;
   for (const auto& s : samples) all.push_back(&s);
   analysis::TempoAdaptation a = fit_tempo(all, options.ridge);
+  a.analyzer_version = analyzer_version("tempo");
   a.report = {{"trained_at", utc_now_iso8601()}, {"used", samples.size()}, {"held_out", report["held_out"]}};
   report["id"] = a.id();
   report["theta"] = a.theta;
@@ -384,8 +421,9 @@ Result<json> train_tempo_from_tags(corpus::Corpus& corpus, const TagTrainOptions
     return report;
   }
   for (const auto& [id, t] : *tags) genre_of[id] = t.genre;
-  auto changed = install(corpus, "tempo", a.to_json(), *results, [&](const std::string& id, const json& v) {
-    return analysis::apply_tempo_adaptation(v, &a, genre_of[id]);
+  auto changed = install(corpus, "tempo", a.to_json(), [&](const std::string& id, const json& v) {
+    const auto g = genre_of.find(id);
+    return analysis::apply_tempo_adaptation(v, &a, g != genre_of.end() ? g->second : "");
   });
   if (!changed) return changed.status();
   report["installed"] = true;
@@ -414,9 +452,12 @@ Result<InstalledAdaptations> load_adaptations(corpus::Corpus& corpus) {
   return out;
 }
 
-void adapt_result(const InstalledAdaptations& a, const std::string& analyzer, const std::string& genre, json& values) {
-  if (analyzer == "key" && a.key) values = analysis::apply_key_adaptation(values, &*a.key);
-  if (analyzer == "tempo" && a.tempo) values = analysis::apply_tempo_adaptation(values, &*a.tempo, genre);
+void adapt_result(const InstalledAdaptations& a, const std::string& analyzer, int version, const std::string& genre,
+                  json& values) {
+  if (analyzer == "key" && a.key && a.key->analyzer_version == version) values = analysis::apply_key_adaptation(values, &*a.key);
+  if (analyzer == "tempo" && a.tempo && a.tempo->analyzer_version == version) {
+    values = analysis::apply_tempo_adaptation(values, &*a.tempo, genre);
+  }
 }
 
 }  // namespace codex::library

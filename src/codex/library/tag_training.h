@@ -40,8 +40,10 @@ struct InstalledAdaptations {
   bool empty() const { return !key && !tempo; }
 };
 Result<InstalledAdaptations> load_adaptations(corpus::Corpus& corpus);
-// Applies them to a track's fresh results (analyzer id -> values) before they are stored.
-void adapt_result(const InstalledAdaptations& a, const std::string& analyzer, const std::string& genre,
+// Applies them to a track's fresh result of `analyzer` at `version` before it is stored. An
+// adaptation fitted on another version of the analyzer is not applied: what its evidence means may
+// have changed (`codex train` again fits it to the new one).
+void adapt_result(const InstalledAdaptations& a, const std::string& analyzer, int version, const std::string& genre,
                   nlohmann::json& values);
 
 }  // namespace codex::library
