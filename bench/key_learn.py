@@ -277,7 +277,8 @@ def main():
             if len(w) == 0:
                 continue
             segs.append({"id": it["id"], "stem": stem, "features": features, "source": source,
-                         "clip": source + "/" + it["id"].rsplit("_seg", 1)[0], "y": tonic * 2 + int(minor), "w": w})
+                         # A clip is its id across sets: one song rendered twice stays on one side.
+                         "clip": it["id"].rsplit("_seg", 1)[0], "y": tonic * 2 + int(minor), "w": w})
     sources = sorted({s["source"] for s in segs})
     for src in sources:
         mine = [s for s in segs if s["source"] == src]

@@ -77,8 +77,8 @@ KeyAnalyzer::KeyAnalyzer()
                {"relative_tie_margin", "score margin below which a key and its relative count as tied", 0.0, 0.5, 0.2},
                {"edge_chord_s", "seconds of opening and closing harmony read for the tie-break", 1.0, 30.0, 2.0},
                // Out of fold (models/KEY_MODEL.md), profiles + 0.2 x the model (60% minor expected): EDM
-               // dev segments MIREX 0.601 -> 0.642, POP909 song renders 0.721 -> 0.786; the 8 held-out
-               // GuitarSet songs keep their tonic accuracy (0.750) at 0.2 and lose one at 0.5.
+               // dev segments MIREX 0.601 -> 0.663, POP909 piano renders 0.721 -> 0.837; of the 8
+               // held-out GuitarSet songs it turns one tonic (0.750 -> 0.625).
                {"learned_weight", "weight of the learned key model's mean log-probability beside the profile scores (0: profiles alone)",
                 0.0, 10.0, 0.2}}) {}
 
