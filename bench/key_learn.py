@@ -223,7 +223,7 @@ def fusion_study(segs, oof, share):
     for expect in (share, 0.7, 0.6, 0.5):
         name = "prior kept" if expect == share else f"expect {expect:.2f} minor"
         prior = np.array([np.log((1 - expect) / (1 - share)), np.log(expect / share)] * 12)
-        for w in (0.0, 0.1, 0.2, 0.4, 1.0):
+        for w in (0.0, 0.1, 0.15, 0.2, 0.25, 0.4, 1.0):
             pred = [int(np.argmax(p + w * (m + prior))) for p, m, y in rows]
             sc = [mirex(q, y) for q, (p, m, y) in zip(pred, rows)]
             ex = [q == y for q, (p, m, y) in zip(pred, rows)]

@@ -252,7 +252,7 @@ TEST(Key, OneBrightNoteIsHeardAsItsOwnPitchNotItsPartials) {
 }
 
 TEST(Key, TheLearnedModelJoinsByDefaultAndKeepsClearKeys) {
-  // On by default (weight 0.2): it names itself in the output and clear progressions in major and
+  // On by default (weight 0.15): it names itself in the output and clear progressions in major and
   // minor keep their keys. At weight 0 the profiles decide alone.
   const auto plain = key_of(demo::render_track(progression({7, false})).samples, {{"learned_weight", 0.0}});
   EXPECT_FALSE(plain.contains("key_model"));
