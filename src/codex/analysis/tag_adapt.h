@@ -23,6 +23,12 @@ namespace codex::analysis {
 // The text of a string field, or "" when it is absent or not a string (stored JSON may be damaged).
 std::string string_field(const nlohmann::json& j, const char* key);
 
+// The analyzer's own `fields` of a stored result back in place (from the object `kept_as` an
+// adaptation saved them in; a field it did not have is removed), and the adaptation's `marker` gone.
+void restore_analyzed(nlohmann::json& values, const char* kept_as, const char* marker, const std::vector<const char*>& fields);
+// The analyzer's own `fields` saved under `kept_as` before an adaptation changes them.
+void keep_analyzed(nlohmann::json& values, const char* kept_as, const std::vector<const char*>& fields);
+
 // MIREX key score of an estimate against a reference: 1 same key, 0.5 a fifth away in the same
 // mode, 0.3 relative, 0.2 parallel, else 0.
 double mirex_key_score(const music::Key& estimate, const music::Key& reference);

@@ -38,7 +38,7 @@ std::vector<double> chord_evidence(const nlohmann::json& values) {
   return e;
 }
 
-const char* const kKeyFields[] = {"key", "key_name", "key_open", "key_segments", "key_decided_by"};
+const std::vector<const char*> kKeyFields = {"key", "key_name", "key_open", "key_segments", "key_decided_by"};
 
 }  // namespace
 
@@ -52,6 +52,27 @@ std::string string_field(const nlohmann::json& j, const char* key) {
 int int_field(const nlohmann::json& j, const char* key) {
   const auto it = j.find(key);
   return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
+}
+
+void restore_analyzed(nlohmann::json& values, const char* kept_as, const char* marker, const std::vector<const char*>& fields) {
+  const auto it = values.find(kept_as);
+  if (it == values.end()) return;
+  const nlohmann::json kept = *it;
+  values.erase(kept_as);
+  values.erase(marker);
+  if (!kept.is_object()) return;
+  for (const char* f : fields) {
+    if (kept.contains(f)) values[f] = kept[f];
+    else values.erase(f);
+  }
+}
+
+void keep_analyzed(nlohmann::json& values, const char* kept_as, const std::vector<const char*>& fields) {
+  nlohmann::json kept = nlohmann::json::object();
+  for (const char* f : fields) {
+    if (values.contains(f)) kept[f] = values[f];
+  }
+  values[kept_as] = kept;
 }
 
 double mirex_key_score(const music::Key& e, const music::Key& r) {
@@ -152,26 +173,12 @@ std::optional<music::Key> analyzed_key(const nlohmann::json& values) {
 nlohmann::json apply_key_adaptation(const nlohmann::json& values, const KeyAdaptation* adaptation) {
   nlohmann::json out = values;
   if (!out.is_object()) return out;
-  if (const auto ka = out.find("key_analyzed"); ka != out.end()) {
-    const nlohmann::json kept = *ka;
-    out.erase("key_analyzed");
-    out.erase("key_adapted");
-    if (kept.is_object()) {
-      for (const char* f : kKeyFields) {
-        if (kept.contains(f)) out[f] = kept[f];
-        else out.erase(f);
-      }
-    }
-  }
+  restore_analyzed(out, "key_analyzed", "key_adapted", kKeyFields);
   if (!adaptation || !out.contains("key") || !out["key"].is_string()) return out;  // "no key" stays
   const auto decided = adaptation->decide(out);
   const auto own = analyzed_key(out);
   if (!decided || (own && *decided == *own)) return out;
-  nlohmann::json kept = nlohmann::json::object();
-  for (const char* f : kKeyFields) {
-    if (out.contains(f)) kept[f] = out[f];
-  }
-  out["key_analyzed"] = kept;
+  keep_analyzed(out, "key_analyzed", kKeyFields);
   out["key"] = decided->camelot();
   out["key_name"] = decided->name();
   out["key_open"] = decided->open_key();

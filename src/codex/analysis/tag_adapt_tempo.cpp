@@ -13,7 +13,7 @@
 namespace codex::analysis {
 namespace {
 
-const char* const kTempoFields[] = {"bpm", "beats", "downbeats", "beat_grid", "tempo_segments"};
+const std::vector<const char*> kTempoFields = {"bpm", "beats", "downbeats", "beat_grid", "tempo_segments"};
 
 double number_or(const nlohmann::json& j, const char* key, double fallback) {
   const auto it = j.find(key);
@@ -189,27 +189,13 @@ nlohmann::json apply_tempo_adaptation(const nlohmann::json& values, const TempoA
                                       const std::string& genre) {
   nlohmann::json out = values;
   if (!out.is_object()) return out;
-  if (const auto ta = out.find("tempo_analyzed"); ta != out.end()) {
-    const nlohmann::json kept = *ta;
-    out.erase("tempo_analyzed");
-    out.erase("bpm_adapted");
-    if (kept.is_object()) {
-      for (const char* f : kTempoFields) {
-        if (kept.contains(f)) out[f] = kept[f];
-        else out.erase(f);
-      }
-    }
-  }
+  restore_analyzed(out, "tempo_analyzed", "bpm_adapted", kTempoFields);
   if (!adaptation) return out;
   const auto own = analyzed_bpm(out);
   const auto decided = adaptation->decide(out, genre);
   if (!own || !decided || std::fabs(*decided / *own - 1.0) < 0.01) return out;
   const bool halve = *decided < *own;
-  nlohmann::json kept = nlohmann::json::object();
-  for (const char* f : kTempoFields) {
-    if (out.contains(f)) kept[f] = out[f];
-  }
-  out["tempo_analyzed"] = kept;
+  keep_analyzed(out, "tempo_analyzed", kTempoFields);
   out["bpm"] = round_step(*decided, 0.01);
   out["bpm_adapted"] = adaptation->id();
   const std::vector<double> beats = times(out.value("beats", nlohmann::json())),
