@@ -14,6 +14,9 @@ HR@5, NDCG@5 and MRR (1/rank in the top 100, else 0), with the history and with 
 Today's rule prior is the baseline a learned ranker must beat.
 
     /usr/bin/python3 bench/rank_sim.py --db /tmp/m.db [--codex build/codex] [--sets 40] [--length 12] [--seed 1]
+        [--synthetic 3000]   # a library of N records cloned from the corpus's (new ids and artists; BPM
+                             # within 3%, energy within 1, key anywhere on the wheel), imported into a
+                             # fresh corpus with `codex import`: a larger library with real feature mixes
 """
 import argparse
 import json
@@ -85,6 +88,34 @@ def rank_of(codex, db, cur, nxt, history):
     return None, len(results)
 
 
+def synthesise(codex, db, n, seed, work):
+    """N records cloned from the corpus's, imported into a fresh corpus; its path."""
+    ex = subprocess.run([codex, "--db", db, "export"], capture_output=True, text=True, check=True)
+    templates = [json.loads(line) for line in ex.stdout.splitlines()]
+    rng = random.Random(seed)
+    jsonl, out_db = os.path.join(work, "synthetic.jsonl"), os.path.join(work, "synthetic.db")
+    with open(jsonl, "w") as f:
+        for i in range(n):
+            r = dict(rng.choice(templates))
+            r["track_id"] = "%016x" % rng.getrandbits(64)
+            r["title"], r["artist"] = "Synthetic %d" % i, "Artist %d" % (i % max(1, n // 8))
+            for k in ("file_path", "description"):
+                r.pop(k, None)
+            if isinstance(r.get("bpm"), (int, float)):
+                r["bpm"] = round(min(199.0, max(61.0, r["bpm"] * rng.uniform(0.97, 1.03))), 2)
+            if isinstance(r.get("energy"), (int, float)):
+                r["energy"] = max(1, min(10, int(r["energy"]) + rng.choice([-1, 0, 0, 1])))
+            k = r.get("key")
+            if isinstance(k, str) and k[:-1].isdigit() and k[-1:] in ("A", "B"):
+                r["key"] = "%d%s" % (rng.randrange(12) + 1, k[-1])
+            f.write(json.dumps(r) + "\n")
+    for p in (out_db, out_db + "-wal", out_db + "-shm", out_db + ".snapshot"):
+        if os.path.exists(p):
+            os.remove(p)
+    subprocess.run([codex, "--db", out_db, "import", jsonl], check=True, stdout=subprocess.DEVNULL)
+    return out_db
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", required=True, help="an analysed corpus (copied; never changed)")
@@ -93,7 +124,11 @@ def main():
     ap.add_argument("--length", type=int, default=12)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default="/tmp/rank_sim")
+    ap.add_argument("--synthetic", type=int, default=0)
     a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    if a.synthetic:
+        a.db = synthesise(a.codex, a.db, a.synthetic, a.seed, a.work)
     ex = subprocess.run([a.codex, "--db", a.db, "export"], capture_output=True, text=True, check=True)
     tracks = {}
     for line in ex.stdout.splitlines():
@@ -104,7 +139,6 @@ def main():
         tracks[r["track_id"]] = {"bpm": float(r["bpm"]), "energy": float(r["energy"]), "key": r.get("key"),
                                  "genre": genre if isinstance(genre, str) else json.dumps(genre),
                                  "groove": r.get("groove_style", "")}
-    os.makedirs(a.work, exist_ok=True)
     rng = random.Random(a.seed)
     # A random pick among the library finds the real next track in its top 5 this often.
     report = {"tracks": len(tracks), "sets": a.sets, "length": a.length, "seed": a.seed,
