@@ -29,6 +29,17 @@ void restore_analyzed(nlohmann::json& values, const char* kept_as, const char* m
 // The analyzer's own `fields` saved under `kept_as` before an adaptation changes them.
 void keep_analyzed(nlohmann::json& values, const char* kept_as, const std::vector<const char*>& fields);
 
+// What every adaptation file holds besides its own fields: format "codex-tag-adaptation", its kind
+// and version 1 (checked), the analyzer version, `features` finite weights, and the report.
+struct AdaptationCommon {
+  int analyzer_version = 0;
+  std::vector<double> theta;
+  nlohmann::json report = nlohmann::json::object();
+};
+Result<AdaptationCommon> parse_adaptation_common(const nlohmann::json& j, const std::string& kind, size_t features);
+// "PREFIX-" and 12 hex digits of a checksum of the numbers.
+std::string adaptation_id(const char* prefix, const std::vector<double>& numbers);
+
 // MIREX key score of an estimate against a reference: 1 same key, 0.5 a fifth away in the same
 // mode, 0.3 relative, 0.2 parallel, else 0.
 double mirex_key_score(const music::Key& estimate, const music::Key& reference);
@@ -44,11 +55,10 @@ std::optional<std::vector<std::vector<double>>> key_features(const nlohmann::jso
 // Weights that rank the keys as the analyzer's fused score does (before its relative-key tie-break).
 std::vector<double> analyzer_key_theta();
 
-struct KeyAdaptation {
-  int analyzer_version = 0;    // the key analyzer whose evidence it was fitted on (it reads only that)
+// analyzer_version: the key analyzer whose evidence it was fitted on (it reads only that); theta:
+// kKeyFeatures weights; report: what training measured (figures, counts, when).
+struct KeyAdaptation : AdaptationCommon {
   double scale = 1.0;          // the evidence's temperature (fitted first, with the analyzer's weights)
-  std::vector<double> theta;   // kKeyFeatures weights
-  nlohmann::json report = nlohmann::json::object();  // what training measured (figures, counts, when)
 
   std::string id() const;      // "ka-" and a hash of scale and theta
   nlohmann::json to_json() const;
@@ -82,12 +92,10 @@ TempoWindow fit_tempo_window(std::vector<double> bpms);
 // Lower-case, trimmed: the key genre windows are filed under.
 std::string genre_key(const std::string& genre);
 
-struct TempoAdaptation {
-  int analyzer_version = 0;                    // the tempo analyzer whose results it was fitted on
-  std::vector<double> theta;                   // kTempoFeatures weights
+// analyzer_version: the tempo analyzer whose results it was fitted on; theta: kTempoFeatures weights.
+struct TempoAdaptation : AdaptationCommon {
   TempoWindow library;                         // where the library's tags lie
   std::map<std::string, TempoWindow> genres;   // genre_key -> window, for genres with enough tags
-  nlohmann::json report = nlohmann::json::object();
 
   std::string id() const;  // "ta-" and a hash
   nlohmann::json to_json() const;

@@ -48,10 +48,35 @@ std::string string_field(const nlohmann::json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-// The version field of an adaptation: a whole number, else 0 (refused).
-int int_field(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
+Result<AdaptationCommon> parse_adaptation_common(const nlohmann::json& j, const std::string& kind, size_t features) {
+  const std::string what = kind + " adaptation";
+  if (string_field(j, "format") != "codex-tag-adaptation" || string_field(j, "kind") != kind) {
+    return Status::Error("not a " + what + " (format codex-tag-adaptation, kind " + kind + ")");
+  }
+  auto whole = [&](const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
+  };
+  if (whole("version") != 1) return Status::Error(what + ": unknown version");
+  AdaptationCommon c;
+  c.analyzer_version = whole("analyzer_version");
+  const auto t = j.find("theta");
+  if (t == j.end() || !t->is_array() || t->size() != features) {
+    return Status::Error(what + ": theta must hold " + std::to_string(features) + " numbers");
+  }
+  for (const auto& v : *t) {
+    if (!v.is_number() || !std::isfinite(v.get<double>())) return Status::Error(what + ": theta must be finite numbers");
+    c.theta.push_back(v.get<double>());
+  }
+  if (const auto r = j.find("report"); r != j.end() && r->is_object()) c.report = *r;
+  return c;
+}
+
+std::string adaptation_id(const char* prefix, const std::vector<double>& numbers) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s-%012llx", prefix,
+                static_cast<unsigned long long>(checksum64(numbers.data(), numbers.size() * sizeof(double)) & 0xffffffffffffull));
+  return buf;
 }
 
 void restore_analyzed(nlohmann::json& values, const char* kept_as, const char* marker, const std::vector<const char*>& fields) {
@@ -120,9 +145,7 @@ std::vector<double> analyzer_key_theta() { return {1.0, 1.0, 0.0, 0.0, 0.0, 0.0,
 std::string KeyAdaptation::id() const {
   std::vector<double> v{scale};
   v.insert(v.end(), theta.begin(), theta.end());
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "ka-%012llx", static_cast<unsigned long long>(checksum64(v.data(), v.size() * sizeof(double)) & 0xffffffffffffull));
-  return buf;
+  return adaptation_id("ka", v);
 }
 
 nlohmann::json KeyAdaptation::to_json() const {
@@ -131,26 +154,15 @@ nlohmann::json KeyAdaptation::to_json() const {
 }
 
 Result<KeyAdaptation> KeyAdaptation::parse(const nlohmann::json& j) {
-  if (string_field(j, "format") != "codex-tag-adaptation" || string_field(j, "kind") != "key") {
-    return Status::Error("not a key adaptation (format codex-tag-adaptation, kind key)");
-  }
-  if (int_field(j, "version") != 1) return Status::Error("key adaptation: unknown version");
+  auto common = parse_adaptation_common(j, "key", kKeyFeatures);
+  if (!common) return common.status();
   KeyAdaptation a;
-  a.analyzer_version = int_field(j, "analyzer_version");
+  static_cast<AdaptationCommon&>(a) = std::move(*common);
   const auto s = j.find("scale");
   if (s == j.end() || !s->is_number() || !std::isfinite(s->get<double>()) || s->get<double>() <= 0) {
     return Status::Error("key adaptation: scale must be a positive number");
   }
   a.scale = s->get<double>();
-  const auto t = j.find("theta");
-  if (t == j.end() || !t->is_array() || t->size() != kKeyFeatures) {
-    return Status::Error("key adaptation: theta must hold " + std::to_string(kKeyFeatures) + " numbers");
-  }
-  for (const auto& v : *t) {
-    if (!v.is_number() || !std::isfinite(v.get<double>())) return Status::Error("key adaptation: theta must be finite numbers");
-    a.theta.push_back(v.get<double>());
-  }
-  if (j.contains("report") && j["report"].is_object()) a.report = j["report"];
   return a;
 }
 

@@ -2,7 +2,6 @@
 // result (BPM, beats, downbeats, grid, segments) to the octave it picks (tag_adapt.h).
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "codex/analysis/choice_model.h"
 #include "codex/analysis/rounding.h"
@@ -137,9 +136,7 @@ std::string TempoAdaptation::id() const {
     v.push_back(static_cast<double>(checksum64(g.data(), g.size())));
     v.push_back(w.lo);
   }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "ta-%012llx", static_cast<unsigned long long>(checksum64(v.data(), v.size() * sizeof(double)) & 0xffffffffffffull));
-  return buf;
+  return adaptation_id("ta", v);
 }
 
 nlohmann::json TempoAdaptation::to_json() const {
@@ -151,23 +148,10 @@ nlohmann::json TempoAdaptation::to_json() const {
 }
 
 Result<TempoAdaptation> TempoAdaptation::parse(const nlohmann::json& j) {
-  if (string_field(j, "format") != "codex-tag-adaptation" || string_field(j, "kind") != "tempo") {
-    return Status::Error("not a tempo adaptation (format codex-tag-adaptation, kind tempo)");
-  }
-  const auto version = j.find("version");
-  if (version == j.end() || !version->is_number_integer() || version->get<int>() != 1) {
-    return Status::Error("tempo adaptation: unknown version");
-  }
+  auto common = parse_adaptation_common(j, "tempo", kTempoFeatures);
+  if (!common) return common.status();
   TempoAdaptation a;
-  if (const auto av = j.find("analyzer_version"); av != j.end() && av->is_number_integer()) a.analyzer_version = av->get<int>();
-  const auto t = j.find("theta");
-  if (t == j.end() || !t->is_array() || t->size() != kTempoFeatures) {
-    return Status::Error("tempo adaptation: theta must hold " + std::to_string(kTempoFeatures) + " numbers");
-  }
-  for (const auto& v : *t) {
-    if (!v.is_number() || !std::isfinite(v.get<double>())) return Status::Error("tempo adaptation: theta must be finite numbers");
-    a.theta.push_back(v.get<double>());
-  }
+  static_cast<AdaptationCommon&>(a) = std::move(*common);
   const auto lo = j.find("library_window_lo");
   auto lib = parse_window(lo != j.end() ? *lo : nlohmann::json(), "library_window_lo");
   if (!lib) return lib.status();
@@ -181,7 +165,6 @@ Result<TempoAdaptation> TempoAdaptation::parse(const nlohmann::json& j) {
       a.genres[it.key()] = *w;
     }
   }
-  if (j.contains("report") && j["report"].is_object()) a.report = j["report"];
   return a;
 }
 

@@ -123,6 +123,33 @@ Result<size_t> install(corpus::Corpus& corpus, const std::string& analyzer, cons
                                               });
 }
 
+// Every stored result of `analyzer` back to the analyzer's own answer, the adaptation removed.
+template <class Restore>
+Result<json> reset(corpus::Corpus& corpus, const std::string& analyzer, Restore&& restore) {
+  auto changed = install(corpus, analyzer, json(), [&](const std::string&, const json& v) { return restore(v); });
+  if (!changed) return changed.status();
+  return json{{"kind", analyzer}, {"reset", true}, {"changed", *changed}};
+}
+
+// Held out: each fold's samples passed to `each` with the model `fit` made from the other folds.
+template <class Sample, class Fit, class Each>
+void held_out(const std::vector<Sample>& samples, int folds, Fit&& fit, Each&& each) {
+  for (int fold = 0; fold < folds; ++fold) {
+    std::vector<const Sample*> train, test;
+    for (const auto& s : samples) (fold_of(s.group, folds) == fold ? test : train).push_back(&s);
+    if (test.empty()) continue;
+    const auto model = fit(train);
+    for (const Sample* s : test) each(model, *s);
+  }
+}
+
+template <class Sample>
+std::vector<const Sample*> all_of(const std::vector<Sample>& samples) {
+  std::vector<const Sample*> out;
+  for (const auto& s : samples) out.push_back(&s);
+  return out;
+}
+
 // Whether the held-out per-track gains (after - before) clearly favour the adaptation: a mean gain
 // of at least 1.5 standard errors (one-sided, about 93%). Measured with bench/tag_train_sim.py: the
 // tempo octave's held-out gains of 1.7-3.8 standard errors brought the untagged song renders
@@ -141,6 +168,21 @@ json verdict(const std::vector<double>& gains, bool& clear) {
   const double se = std::sqrt(var / std::max(1.0, n));
   clear = mean > 0.0 && mean >= 1.5 * se;
   return {{"gain", mean}, {"standard_error", se}};
+}
+
+// The report, with the adaptation installed by `do_install` when its held-out gain is clear.
+template <class Install>
+Result<json> install_if_clear(json report, bool clear, Install&& do_install) {
+  if (!clear) {
+    report["installed"] = false;
+    report["reason"] = kNotClear;
+    return report;
+  }
+  auto changed = do_install();
+  if (!changed) return changed.status();
+  report["installed"] = true;
+  report["changed"] = *changed;
+  return report;
 }
 
 // ---- key
@@ -194,15 +236,10 @@ const char* relation_to(const std::optional<music::Key>& estimate, const music::
 }  // namespace
 
 Result<json> train_key_from_tags(corpus::Corpus& corpus, const TagTrainOptions& options) {
-  json report = {{"kind", "key"}};
   if (options.reset) {
-    auto changed = install(corpus, "key", json(),
-                           [](const std::string&, const json& v) { return analysis::apply_key_adaptation(v, nullptr); });
-    if (!changed) return changed.status();
-    report["reset"] = true;
-    report["changed"] = *changed;
-    return report;
+    return reset(corpus, "key", [](const json& v) { return analysis::apply_key_adaptation(v, nullptr); });
   }
+  json report = {{"kind", "key"}};
   auto results = stored_results(corpus, "key");
   if (!results) return results.status();
   auto tags = gather_tags(corpus);
@@ -248,50 +285,37 @@ Result<json> train_key_from_tags(corpus::Corpus& corpus, const TagTrainOptions& 
   double before = 0.0, after = 0.0, exact_before = 0.0, exact_after = 0.0, total = 0.0;
   std::map<std::string, int> rel_before, rel_after;
   std::vector<double> gains;
-  for (int fold = 0; fold < options.folds; ++fold) {
-    std::vector<const KeySample*> train, test;
-    for (const auto& s : samples) (fold_of(s.group, options.folds) == fold ? test : train).push_back(&s);
-    if (test.empty()) continue;
-    const analysis::KeyAdaptation a = fit_key(train, options.ridge);
-    for (const KeySample* s : test) {
-      const auto mine = s->own ? a.decide(*s->values) : std::nullopt;  // "no key" stays
-      const double b = s->own ? analysis::mirex_key_score(*s->own, s->label) : 0.0;
-      const double m = mine ? analysis::mirex_key_score(*mine, s->label) : 0.0;
-      before += b;
-      after += m;
-      gains.push_back(m - b);
-      exact_before += s->own && *s->own == s->label;
-      exact_after += mine && *mine == s->label;
-      total += 1.0;
-      ++rel_before[relation_to(s->own, s->label)];
-      ++rel_after[relation_to(mine, s->label)];
-    }
-  }
+  held_out(
+      samples, options.folds, [&](const std::vector<const KeySample*>& train) { return fit_key(train, options.ridge); },
+      [&](const analysis::KeyAdaptation& a, const KeySample& s) {
+        const auto mine = s.own ? a.decide(*s.values) : std::nullopt;  // "no key" stays
+        const double b = s.own ? analysis::mirex_key_score(*s.own, s.label) : 0.0;
+        const double m = mine ? analysis::mirex_key_score(*mine, s.label) : 0.0;
+        before += b;
+        after += m;
+        gains.push_back(m - b);
+        exact_before += s.own && *s.own == s.label;
+        exact_after += mine && *mine == s.label;
+        total += 1.0;
+        ++rel_before[relation_to(s.own, s.label)];
+        ++rel_after[relation_to(mine, s.label)];
+      });
   report["held_out"] = {{"tracks", total},
                         {"folds", options.folds},
                         {"before", {{"mirex", before / total}, {"exact", exact_before / total}, {"relations", rel_before}}},
                         {"after", {{"mirex", after / total}, {"exact", exact_after / total}, {"relations", rel_after}}}};
   bool clear = false;
   report["held_out"]["verdict"] = verdict(gains, clear);
-  std::vector<const KeySample*> all;
-  for (const auto& s : samples) all.push_back(&s);
-  analysis::KeyAdaptation a = fit_key(all, options.ridge);
+  analysis::KeyAdaptation a = fit_key(all_of(samples), options.ridge);
   a.analyzer_version = analyzer_version("key");
   a.report = {{"trained_at", utc_now_iso8601()}, {"used", samples.size()}, {"held_out", report["held_out"]}};
   report["id"] = a.id();
   report["scale"] = a.scale;
   report["theta"] = a.theta;
-  if (!clear) {
-    report["installed"] = false;
-    report["reason"] = kNotClear;
-    return report;
-  }
-  auto changed = install(corpus, "key", a.to_json(),
-                         [&](const std::string&, const json& v) { return analysis::apply_key_adaptation(v, &a); });
-  if (!changed) return changed.status();
-  report["installed"] = true;
-  report["changed"] = *changed;
-  return report;
+  return install_if_clear(std::move(report), clear, [&] {
+    return install(corpus, "key", a.to_json(),
+                   [&](const std::string&, const json& v) { return analysis::apply_key_adaptation(v, &a); });
+  });
 }
 
 // ---- tempo
@@ -340,16 +364,10 @@ analysis::TempoAdaptation fit_tempo(const std::vector<const TempoSample*>& train
 }  // namespace
 
 Result<json> train_tempo_from_tags(corpus::Corpus& corpus, const TagTrainOptions& options) {
-  json report = {{"kind", "tempo"}};
   if (options.reset) {
-    auto changed = install(corpus, "tempo", json(), [](const std::string&, const json& v) {
-      return analysis::apply_tempo_adaptation(v, nullptr, "");
-    });
-    if (!changed) return changed.status();
-    report["reset"] = true;
-    report["changed"] = *changed;
-    return report;
+    return reset(corpus, "tempo", [](const json& v) { return analysis::apply_tempo_adaptation(v, nullptr, ""); });
   }
+  json report = {{"kind", "tempo"}};
   auto results = stored_results(corpus, "tempo");
   if (!results) return results.status();
   auto tags = gather_tags(corpus);
@@ -381,22 +399,18 @@ Result<json> train_tempo_from_tags(corpus::Corpus& corpus, const TagTrainOptions
 
   double before = 0.0, after = 0.0, total = 0.0, octave_fixable = 0.0;
   std::vector<double> gains;
-  for (int fold = 0; fold < options.folds; ++fold) {
-    std::vector<const TempoSample*> train, test;
-    for (const auto& s : samples) (fold_of(s.group, options.folds) == fold ? test : train).push_back(&s);
-    if (test.empty()) continue;
-    const analysis::TempoAdaptation a = fit_tempo(train, options.ridge);
-    for (const TempoSample* s : test) {
-      const double own = *analysis::analyzed_bpm(*s->values);
-      const auto mine = a.decide(*s->values, s->genre);
-      const double b = same_tempo(own, s->tag) ? 1.0 : 0.0, m = mine && same_tempo(*mine, s->tag) ? 1.0 : 0.0;
-      before += b;
-      after += m;
-      gains.push_back(m - b);
-      octave_fixable += same_tempo(own, s->tag) || same_tempo(own / 2, s->tag) || same_tempo(own * 2, s->tag);
-      total += 1.0;
-    }
-  }
+  held_out(
+      samples, options.folds, [&](const std::vector<const TempoSample*>& train) { return fit_tempo(train, options.ridge); },
+      [&](const analysis::TempoAdaptation& a, const TempoSample& s) {
+        const double own = *analysis::analyzed_bpm(*s.values);
+        const auto mine = a.decide(*s.values, s.genre);
+        const double b = same_tempo(own, s.tag) ? 1.0 : 0.0, m = mine && same_tempo(*mine, s.tag) ? 1.0 : 0.0;
+        before += b;
+        after += m;
+        gains.push_back(m - b);
+        octave_fixable += same_tempo(own, s.tag) || same_tempo(own / 2, s.tag) || same_tempo(own * 2, s.tag);
+        total += 1.0;
+      });
   report["held_out"] = {{"tracks", total},
                         {"folds", options.folds},
                         {"within_an_octave", octave_fixable / total},
@@ -404,10 +418,7 @@ Result<json> train_tempo_from_tags(corpus::Corpus& corpus, const TagTrainOptions
                         {"after", {{"acc1", after / total}}}};
   bool clear = false;
   report["held_out"]["verdict"] = verdict(gains, clear);
-  std::vector<const TempoSample*> all;
-  std::map<std::string, std::string> genre_of;
-  for (const auto& s : samples) all.push_back(&s);
-  analysis::TempoAdaptation a = fit_tempo(all, options.ridge);
+  analysis::TempoAdaptation a = fit_tempo(all_of(samples), options.ridge);
   a.analyzer_version = analyzer_version("tempo");
   a.report = {{"trained_at", utc_now_iso8601()}, {"used", samples.size()}, {"held_out", report["held_out"]}};
   report["id"] = a.id();
@@ -415,20 +426,12 @@ Result<json> train_tempo_from_tags(corpus::Corpus& corpus, const TagTrainOptions
   report["library_window"] = {a.library.lo, 2.0 * a.library.lo};
   report["genre_windows"] = json::object();
   for (const auto& [g, w] : a.genres) report["genre_windows"][g] = {w.lo, 2.0 * w.lo};
-  if (!clear) {
-    report["installed"] = false;
-    report["reason"] = kNotClear;
-    return report;
-  }
-  for (const auto& [id, t] : *tags) genre_of[id] = t.genre;
-  auto changed = install(corpus, "tempo", a.to_json(), [&](const std::string& id, const json& v) {
-    const auto g = genre_of.find(id);
-    return analysis::apply_tempo_adaptation(v, &a, g != genre_of.end() ? g->second : "");
+  return install_if_clear(std::move(report), clear, [&] {
+    return install(corpus, "tempo", a.to_json(), [&](const std::string& id, const json& v) {
+      const auto t = tags->find(id);
+      return analysis::apply_tempo_adaptation(v, &a, t != tags->end() ? t->second.genre : "");
+    });
   });
-  if (!changed) return changed.status();
-  report["installed"] = true;
-  report["changed"] = *changed;
-  return report;
 }
 
 Result<InstalledAdaptations> load_adaptations(corpus::Corpus& corpus) {
